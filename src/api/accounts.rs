@@ -1,0 +1,235 @@
+//! Signing in and out, accepting an invitation, changing one's password.
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "ssr")]
+use {
+    super::door,
+    crate::auth::{self, password, token},
+    crate::domain::accounts::{self as rules, Role},
+    crate::domain::login_throttle::LoginThrottle,
+    crate::store,
+};
+
+/// Where to go after signing in: only a path on this site.
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') && n.len() <= 512 => {
+            n.to_string()
+        }
+        _ => "/".to_string(),
+    }
+}
+
+#[server(prefix = "/fn", endpoint = "login")]
+pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
+    let result = login_inner(&email, &password).await;
+    if result.is_ok() {
+        door::redirect_plain_form(&safe_next(next.as_deref()));
+    }
+    let keep = [("email", email.as_str()), ("next", next.as_deref().unwrap_or(""))];
+    door::finish(result, &keep)
+}
+
+#[cfg(feature = "ssr")]
+async fn login_inner(email: &str, password_typed: &str) -> Result<(), AppError> {
+    let state = door::state()?;
+    let address = door::client_address();
+    // Whatever is wrong with the email, say only "not accepted": never whether it exists.
+    let email = rules::normalise_email(email).unwrap_or_else(|_| email.trim().to_lowercase());
+    let email: String = email.chars().take(rules::EMAIL_MAX).collect();
+    if password_typed.is_empty() || password_typed.len() > rules::PASSWORD_MAX {
+        return Err(AppError::Unauthorized);
+    }
+
+    let throttle = LoginThrottle::default();
+    let now = chrono::Utc::now().timestamp();
+    let recent = store::login_failures::recent(&state.db, &address, &email, throttle.window_start(now)).await?;
+    throttle.check(now, &recent.by_address, &recent.by_account)?;
+
+    let account = store::members::find_for_login(&state.db, &email).await?;
+    let stored = account.as_ref().map(|a| a.password_hash.clone());
+    let typed = password_typed.to_string();
+    // Argon2 is deliberately slow: keep it off the async workers.
+    let matches = tokio::task::spawn_blocking(move || {
+        password::verify(&typed, stored.as_deref().unwrap_or(password::decoy_hash()))
+    })
+    .await
+    .map_err(|_| AppError::Internal)?;
+
+    match account {
+        Some(account) if matches && account.active => {
+            store::login_failures::clear_account(&state.db, &email).await?;
+            let session_token = token::new_token();
+            store::sessions::create(&state.db, &token::digest(&session_token), &account.id, state.config.session_days)
+                .await?;
+            door::set_cookie(&auth::session_cookie(
+                &session_token,
+                state.config.session_days,
+                state.config.secure_cookies,
+            ));
+            Ok(())
+        }
+        _ => {
+            store::login_failures::record(&state.db, &address, &email).await?;
+            Err(AppError::Unauthorized)
+        }
+    }
+}
+
+#[server(prefix = "/fn", endpoint = "logout")]
+pub async fn logout() -> Result<(), AppError> {
+    let state = door::state()?;
+    if let Some(hash) = door::session().token_hash {
+        store::sessions::delete(&state.db, &hash).await?;
+    }
+    door::set_cookie(&auth::clear_session_cookie(state.config.secure_cookies));
+    door::redirect_plain_form("/");
+    Ok(())
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitationDetails {
+    pub email: String,
+    pub organisation: String,
+    pub role: crate::domain::accounts::Role,
+}
+
+/// What an invitation link offers, or NotFound if it is unknown, used or expired.
+#[server(prefix = "/fn", endpoint = "invitation")]
+pub async fn invitation(token: String) -> Result<InvitationDetails, AppError> {
+    let result = async {
+        if !token::looks_valid(&token) {
+            return Err(AppError::NotFound);
+        }
+        let state = door::state()?;
+        let open = store::invitations::open(&state.db, &token::digest(&token))
+            .await?
+            .ok_or(AppError::NotFound)?;
+        Ok(InvitationDetails {
+            email: open.email,
+            organisation: open.organisation,
+            role: open.role.parse().unwrap_or(Role::Member),
+        })
+    }
+    .await;
+    door::finish(result, &[])
+}
+
+#[server(prefix = "/fn", endpoint = "accept_invitation")]
+pub async fn accept_invitation(
+    token: String,
+    name: String,
+    password: String,
+    password_confirm: String,
+) -> Result<(), AppError> {
+    let result = accept_inner(&token, &name, &password, &password_confirm).await;
+    if result.is_ok() {
+        door::redirect_plain_form("/account?welcome=1");
+    }
+    door::finish(result, &[("name", name.as_str())])
+}
+
+#[cfg(feature = "ssr")]
+async fn accept_inner(token_text: &str, name: &str, password_typed: &str, confirm: &str) -> Result<(), AppError> {
+    use crate::error::Problem;
+    let state = door::state()?;
+    if !token::looks_valid(token_text) {
+        return Err(AppError::invalid("token", Problem::InvitationInvalid));
+    }
+    let name = rules::clean_text("name", name, rules::NAME_MAX)?;
+    rules::check_new_password(password_typed, confirm)?;
+    let key = token::digest(token_text);
+    let open = store::invitations::open(&state.db, &key)
+        .await?
+        .ok_or_else(|| AppError::invalid("token", Problem::InvitationInvalid))?;
+    if store::members::email_taken(&state.db, &open.email).await? {
+        return Err(AppError::invalid("email", Problem::AlreadyTaken));
+    }
+    let typed = password_typed.to_string();
+    let hash = tokio::task::spawn_blocking(move || password::hash(&typed))
+        .await
+        .map_err(|_| AppError::Internal)?
+        .map_err(|_| AppError::Internal)?;
+    if !store::invitations::mark_used(&state.db, &key).await? {
+        return Err(AppError::invalid("token", Problem::InvitationInvalid));
+    }
+    let member_id = store::members::create(
+        &state.db,
+        store::members::NewMember {
+            name: &name,
+            email: &open.email,
+            organisation_id: &open.organisation_id,
+            role: open.role.parse().unwrap_or(Role::Member),
+            password_hash: &hash,
+        },
+    )
+    .await?;
+    let session_token = token::new_token();
+    store::sessions::create(&state.db, &token::digest(&session_token), &member_id, state.config.session_days).await?;
+    door::set_cookie(&auth::session_cookie(
+        &session_token,
+        state.config.session_days,
+        state.config.secure_cookies,
+    ));
+    Ok(())
+}
+
+#[server(prefix = "/fn", endpoint = "change_password")]
+pub async fn change_password(
+    current_password: String,
+    password: String,
+    password_confirm: String,
+) -> Result<(), AppError> {
+    let result = async {
+        use crate::error::Problem;
+        let state = door::state()?;
+        let session = door::session();
+        let (Some(member), Some(session_key)) = (session.member, session.token_hash) else {
+            return Err(AppError::Unauthorized);
+        };
+        rules::check_new_password(&password, &password_confirm)?;
+        let stored = store::members::password_hash(&state.db, &member.id).await?.unwrap_or_default();
+        let (current, new) = (current_password.clone(), password.clone());
+        let hash = tokio::task::spawn_blocking(move || {
+            if current.len() <= rules::PASSWORD_MAX && password::verify(&current, &stored) {
+                password::hash(&new).map(Some).map_err(|_| AppError::Internal)
+            } else {
+                Ok(None)
+            }
+        })
+        .await
+        .map_err(|_| AppError::Internal)??;
+        let Some(hash) = hash else {
+            return Err(AppError::invalid("current_password", Problem::WrongPassword));
+        };
+        store::members::set_password(&state.db, &member.id, &hash).await?;
+        store::sessions::delete_others(&state.db, &member.id, &session_key).await?;
+        Ok(())
+    }
+    .await;
+    if result.is_ok() {
+        door::redirect_plain_form("/account?changed=1");
+    }
+    door::finish(result, &[])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn next_stays_on_this_site() {
+        for (input, expected) in [
+            (None, "/"),
+            (Some("/admin"), "/admin"),
+            (Some("//evil.example"), "/"),
+            (Some("https://evil.example"), "/"),
+            (Some("/\\evil"), "/"),
+            (Some(""), "/"),
+        ] {
+            assert_eq!(safe_next(input), expected, "{input:?}");
+        }
+    }
+}

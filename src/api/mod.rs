@@ -1,0 +1,78 @@
+//! Server functions: thin doors that check who is calling, call `domain`/`store`, and map
+//! the error. One file per resource.
+pub mod accounts;
+pub mod admin;
+
+/// The prefix of every server function URL (`/api/v1` is kept for the public JSON API).
+pub const PREFIX: &str = "/fn";
+
+#[cfg(feature = "ssr")]
+pub(crate) mod door {
+    //! What every server function does on the way in and out.
+    use crate::auth::{self, CurrentSession};
+    use crate::error::AppError;
+    use crate::state::AppState;
+    use http::request::Parts;
+    use leptos::prelude::*;
+    use leptos_axum::ResponseOptions;
+
+    pub fn state() -> Result<AppState, AppError> {
+        use_context::<AppState>().ok_or(AppError::Internal)
+    }
+
+    pub fn parts() -> Result<Parts, AppError> {
+        use_context::<Parts>().ok_or(AppError::Internal)
+    }
+
+    pub fn session() -> CurrentSession {
+        parts().map(|p| auth::session_from_parts(&p)).unwrap_or_default()
+    }
+
+    /// A browser posting a `<form>` without JavaScript (it asks for HTML, not JSON).
+    pub fn is_plain_form_post() -> bool {
+        parts()
+            .ok()
+            .and_then(|p| p.headers.get(http::header::ACCEPT).cloned())
+            .and_then(|v| v.to_str().ok().map(|s| s.contains("text/html")))
+            .unwrap_or(false)
+    }
+
+    pub fn set_cookie(value: &str) {
+        if let (Some(options), Ok(value)) = (use_context::<ResponseOptions>(), value.parse()) {
+            options.append_header(http::header::SET_COOKIE, value);
+        }
+    }
+
+    /// Sends the browser to `path` after a plain form post (with JavaScript the page decides).
+    pub fn redirect_plain_form(path: &str) {
+        if is_plain_form_post() {
+            leptos_axum::redirect(path);
+        }
+    }
+
+    /// Gives the error its HTTP status, and for a plain form post sends the browser back to
+    /// the form with the error and what was typed in the query string, so nothing is lost.
+    pub fn finish<T>(result: Result<T, AppError>, keep: &[(&str, &str)]) -> Result<T, AppError> {
+        if let Err(error) = &result {
+            if let Some(options) = use_context::<ResponseOptions>()
+                && let Ok(status) = http::StatusCode::from_u16(error.status())
+            {
+                options.set_status(status);
+            }
+            if is_plain_form_post() {
+                let back = parts()
+                    .ok()
+                    .and_then(|p| p.headers.get(http::header::REFERER).cloned())
+                    .and_then(|v| v.to_str().ok().map(str::to_string))
+                    .and_then(|referer| crate::app::forms::same_site_path(&referer))
+                    .unwrap_or_else(|| "/".to_string());
+                leptos_axum::redirect(&crate::app::forms::with_error(&back, error, keep));
+            }
+        }
+        result
+    }
+
+    pub fn client_address() -> String {
+        parts().map(|p| auth::client_address(&p)).unwrap_or_else(|_| "unknown".into())
+    }
+}

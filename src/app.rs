@@ -1,0 +1,109 @@
+//! The shell, the router and the pieces every page shares. UI only: data comes from `api`.
+pub mod components;
+pub mod forms;
+pub mod pages;
+
+use crate::domain::accounts::SessionMember;
+use crate::i18n::*;
+use components::layout::{Footer, Header};
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+use pages::{account::AccountPage, admin::AdminPage, home::HomePage, invite::InvitePage, login::LoginPage};
+use pages::status::NotFound;
+
+pub fn shell(options: leptos::config::LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html>
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The signed-in member, computed once on the server from the session cookie and handed to
+/// the browser with the page (no extra request, no flash of "signed out").
+#[derive(Clone, Copy)]
+pub struct Session(pub StoredValue<Option<SessionMember>>);
+
+impl Session {
+    pub fn member(&self) -> Option<SessionMember> {
+        self.0.get_value()
+    }
+}
+
+pub fn use_session() -> Session {
+    use_context::<Session>().unwrap_or(Session(StoredValue::new(None)))
+}
+
+fn session_on_server() -> Option<SessionMember> {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<http::request::Parts>().and_then(|parts| crate::auth::session_from_parts(&parts).member)
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        None
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let member = SharedValue::new(session_on_server).into_inner();
+    provide_context(Session(StoredValue::new(member)));
+    mark_hydrated();
+    let cookie_options = leptos_use::UseCookieOptions::default()
+        .path("/")
+        .max_age(365_i64 * 24 * 3600 * 1000)
+        .same_site(leptos_use::SameSite::Lax);
+
+    view! {
+        <I18nContextProvider cookie_options=cookie_options>
+            <Stylesheet id="leptos" href="/pkg/groundwork.css" />
+            <Titles />
+            <Router>
+                <a class="skip-link" href="#main">{t!(use_i18n(), skip_to_content)}</a>
+                <Header />
+                <main id="main" class="page" tabindex="-1">
+                    <Routes fallback=|| view! { <NotFound /> }>
+                        <Route path=path!("/") view=HomePage />
+                        <Route path=path!("/login") view=LoginPage />
+                        <Route path=path!("/account") view=AccountPage />
+                        <Route path=path!("/admin") view=AdminPage />
+                        <Route path=path!("/invite/:token") view=InvitePage />
+                    </Routes>
+                </main>
+                <Footer />
+            </Router>
+        </I18nContextProvider>
+    }
+}
+
+/// `<html data-hydrated="true">` once the WASM runs: end-to-end tests wait for it, and CSS
+/// could show controls that need JavaScript.
+fn mark_hydrated() {
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+            let _ = root.set_attribute("data-hydrated", "true");
+        }
+    });
+}
+
+#[component]
+fn Titles() -> impl IntoView {
+    let i18n = use_i18n();
+    view! { <Title formatter=move |title: String| format!("{title} · Groundwork") text=move || t_string!(i18n, app_tagline).to_string() /> }
+}

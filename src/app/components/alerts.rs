@@ -1,0 +1,96 @@
+//! Errors and notices in the reader's language.
+use crate::error::{AppError, Problem};
+use crate::i18n::*;
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+/// A sentence for what is wrong with one input.
+pub fn problem_text(problem: &Problem) -> AnyView {
+    let i18n = use_i18n();
+    match problem.clone() {
+        Problem::Required => t!(i18n, problem_required).into_any(),
+        Problem::TooLong { max } => t!(i18n, problem_too_long, max = move || max).into_any(),
+        Problem::TooShort { min } => t!(i18n, problem_too_short, min = move || min).into_any(),
+        Problem::InvalidEmail => t!(i18n, problem_invalid_email).into_any(),
+        Problem::InvalidCountry => t!(i18n, problem_invalid_country).into_any(),
+        Problem::InvalidChoice => t!(i18n, problem_invalid_choice).into_any(),
+        Problem::PasswordsDiffer => t!(i18n, problem_passwords_differ).into_any(),
+        Problem::AlreadyTaken => t!(i18n, problem_already_taken).into_any(),
+        Problem::InvitationInvalid => t!(i18n, problem_invitation_invalid).into_any(),
+        Problem::CannotChangeOwnAccount => t!(i18n, problem_own_account).into_any(),
+        Problem::WrongPassword => t!(i18n, problem_wrong_password).into_any(),
+    }
+}
+
+/// A sentence for any error.
+pub fn error_text(error: &AppError) -> AnyView {
+    let i18n = use_i18n();
+    match error.clone() {
+        AppError::Validation { problem, .. } => problem_text(&problem),
+        AppError::NotFound => t!(i18n, error_not_found).into_any(),
+        AppError::Unauthorized => t!(i18n, error_unauthorized).into_any(),
+        AppError::Forbidden => t!(i18n, error_forbidden).into_any(),
+        AppError::Conflict { .. } => t!(i18n, error_conflict).into_any(),
+        AppError::TooLarge => t!(i18n, error_too_large).into_any(),
+        AppError::RateLimited { retry_after_secs } => {
+            let minutes = retry_after_secs.div_ceil(60).max(1);
+            t!(i18n, error_rate_limited, minutes = move || minutes).into_any()
+        }
+        AppError::Internal => t!(i18n, error_internal).into_any(),
+        AppError::Request => t!(i18n, error_request).into_any(),
+    }
+}
+
+/// The error to show on a form: the action's (JavaScript) or the query string's (after a
+/// plain form post came back).
+pub fn form_error<T, S>(value: S) -> Signal<Option<AppError>>
+where
+    T: Clone + Send + Sync + 'static,
+    S: Get<Value = Option<Result<T, AppError>>> + Send + Sync + 'static,
+{
+    let query = use_query_map();
+    Signal::derive(move || match value.get() {
+        Some(Err(error)) => Some(error),
+        Some(Ok(_)) => None,
+        None => query.with(|q| q.get("error").and_then(|e| AppError::from_query_value(&e))),
+    })
+}
+
+/// What the user typed before a plain form post came back with an error.
+pub fn kept(field: &'static str) -> String {
+    use_query_map().with_untracked(|q| q.get(field).unwrap_or_default())
+}
+
+/// A banner for errors that belong to no single field.
+#[component]
+pub fn FormAlert(error: Signal<Option<AppError>>, #[prop(optional)] fields: &'static [&'static str]) -> impl IntoView {
+    let general = move || error.get().filter(|e| e.field().is_none_or(|f| !fields.contains(&f)));
+    view! {
+        <Show when=move || general().is_some()>
+            <div class="alert alert-error" role="alert">
+                {move || general().map(|e| error_text(&e))}
+            </div>
+        </Show>
+    }
+}
+
+/// The message under one input, tied to it with `aria-describedby`.
+#[component]
+pub fn FieldError(error: Signal<Option<AppError>>, field: &'static str) -> impl IntoView {
+    let message = move || error.get().filter(|e| e.field() == Some(field));
+    view! {
+        <p class="field-error" id=format!("{field}-error") aria-live="polite">
+            {move || message().map(|e| error_text(&e))}
+        </p>
+    }
+}
+
+pub fn invalid(error: Signal<Option<AppError>>, field: &'static str) -> impl Fn() -> Option<&'static str> {
+    move || error.get().filter(|e| e.field() == Some(field)).map(|_| "true")
+}
+
+/// A short confirmation after something worked.
+#[component]
+pub fn Notice(children: Children) -> impl IntoView {
+    view! { <div class="alert alert-ok" role="status">{children()}</div> }
+}

@@ -1,0 +1,136 @@
+//! The frame around every page: brand, navigation, who is signed in, language, footer.
+use crate::api::accounts::Logout;
+use crate::app::use_session;
+use crate::domain::accounts::Role;
+use crate::i18n::*;
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_location;
+
+/// After signing in or out the whole page reloads, so every part of it agrees on who is here.
+pub fn reload_to(path: &str) {
+    #[cfg(feature = "hydrate")]
+    if let Some(window) = web_sys::window() {
+        let _ = window.location().assign(path);
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = path;
+}
+
+#[component]
+pub fn Header() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let member = session.member();
+    let is_admin = member.as_ref().is_some_and(|m| m.role.at_least(Role::Admin));
+    let signed_in = member.is_some();
+
+    view! {
+        <header class="site-header">
+            <div class="site-header-inner">
+                <A href="/" attr:class="brand">
+                    <span class="brand-mark" aria-hidden="true"></span>
+                    <span class="brand-name">"Groundwork"</span>
+                </A>
+                <nav class="site-nav" aria-label=move || t_string!(i18n, nav_label)>
+                    <ul>
+                        <li>
+                            <A href="/">{t!(i18n, nav_papers)}</A>
+                        </li>
+                        {is_admin.then(|| view! {
+                            <li>
+                                <A href="/admin">{t!(i18n, nav_admin)}</A>
+                            </li>
+                        })}
+                        {if signed_in {
+                            view! {
+                                <li>
+                                    <A href="/account">{t!(i18n, nav_account)}</A>
+                                </li>
+                            }
+                                .into_any()
+                        } else {
+                            view! {
+                                <li>
+                                    <A href="/login">{t!(i18n, nav_sign_in)}</A>
+                                </li>
+                            }
+                                .into_any()
+                        }}
+                    </ul>
+                </nav>
+                <div class="site-tools">
+                    <LanguageSwitch />
+                    {member.map(|m| view! { <SignedIn name=m.name organisation=m.organisation /> })}
+                </div>
+            </div>
+        </header>
+    }
+}
+
+#[component]
+fn SignedIn(name: String, organisation: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let logout = ServerAction::<Logout>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = logout.value().get() {
+            reload_to("/");
+        }
+    });
+    view! {
+        <div class="who">
+            <span class="who-name">{name}</span>
+            <span class="who-org">{organisation}</span>
+        </div>
+        <ActionForm action=logout attr:class="sign-out">
+            <button type="submit" class="button button-quiet">{t!(i18n, sign_out)}</button>
+        </ActionForm>
+    }
+}
+
+/// Links that work without JavaScript (`/lang/fr` sets the cookie and comes back); with it,
+/// the page switches language in place.
+#[component]
+fn LanguageSwitch() -> impl IntoView {
+    let i18n = use_i18n();
+    let location = use_location();
+    let next = move || {
+        let path = location.pathname.get();
+        let search = location.search.get();
+        let here = if search.is_empty() { path } else { format!("{path}?{search}") };
+        form_urlencoded::byte_serialize(here.as_bytes()).collect::<String>()
+    };
+    let option = move |locale: Locale, code: &'static str, label: &'static str| {
+        view! {
+            <a
+                href=move || format!("/lang/{code}?next={}", next())
+                hreflang=code
+                lang=code
+                class="lang-option"
+                aria-current=move || (i18n.get_locale() == locale).then_some("true")
+                on:click=move |ev| {
+                    ev.prevent_default();
+                    i18n.set_locale(locale);
+                }
+            >
+                {label}
+            </a>
+        }
+    };
+    view! {
+        <div class="lang-switch" role="group" aria-label=move || t_string!(i18n, language_label)>
+            {option(Locale::en, "en", "English")}
+            {option(Locale::fr, "fr", "Français")}
+        </div>
+    }
+}
+
+#[component]
+pub fn Footer() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <footer class="site-footer">
+            <p>{t!(i18n, footer_text)}</p>
+        </footer>
+    }
+}

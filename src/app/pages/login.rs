@@ -1,0 +1,92 @@
+use crate::api::accounts::{Login, safe_next};
+use crate::app::components::alerts::{FormAlert, form_error, kept};
+use crate::app::components::layout::reload_to;
+use crate::app::use_session;
+use crate::i18n::*;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Redirect;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let next = use_query_map().with_untracked(|q| q.get("next")).unwrap_or_default();
+    let target = safe_next(Some(&next));
+    if use_session().member().is_some() {
+        return view! { <Redirect path=target /> }.into_any();
+    }
+    let login = ServerAction::<Login>::new();
+    let error = form_error(login.value());
+    {
+        let target = target.clone();
+        Effect::new(move |_| {
+            if let Some(Ok(())) = login.value().get() {
+                reload_to(&target);
+            }
+        });
+    }
+    // The show-password toggle needs JavaScript, so it appears only once the page is live.
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
+    let show_password = RwSignal::new(false);
+
+    view! {
+        <Title text=move || t_string!(i18n, login_title).to_string() />
+        <div class="card narrow">
+            <h1>{t!(i18n, login_heading)}</h1>
+            <p class="muted">{t!(i18n, login_intro)}</p>
+            <FormAlert error />
+            <ActionForm action=login attr:class="form">
+                <input type="hidden" name="next" value=next />
+                <div class="field">
+                    <label for="email">{t!(i18n, field_email)}</label>
+                    <input
+                        id="email"
+                        name="email"
+                        type="email"
+                        autocomplete="username"
+                        required
+                        maxlength="254"
+                        value=kept("email")
+                    />
+                </div>
+                <div class="field">
+                    <label for="password">{t!(i18n, field_password)}</label>
+                    <div class="input-with-action">
+                        <input
+                            id="password"
+                            name="password"
+                            type=move || if show_password.get() { "text" } else { "password" }
+                            autocomplete="current-password"
+                            required
+                            maxlength="256"
+                        />
+                        <Show when=move || hydrated.get()>
+                            <button
+                                type="button"
+                                class="button button-quiet"
+                                aria-controls="password"
+                                aria-pressed=move || show_password.get().to_string()
+                                on:click=move |_| show_password.update(|s| *s = !*s)
+                            >
+                                {move || {
+                                    if show_password.get() {
+                                        t!(i18n, login_hide_password).into_any()
+                                    } else {
+                                        t!(i18n, login_show_password).into_any()
+                                    }
+                                }}
+                            </button>
+                        </Show>
+                    </div>
+                </div>
+                <button type="submit" class="button" disabled=move || login.pending().get()>
+                    {t!(i18n, login_submit)}
+                </button>
+            </ActionForm>
+            <p class="muted small">{t!(i18n, login_no_account)}</p>
+        </div>
+    }
+    .into_any()
+}

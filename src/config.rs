@@ -1,0 +1,400 @@
+//! Runtime settings: `Leptos.toml`, then `GROUNDWORK_*` environment variables on top.
+//! Every value remembers where it came from so start-up can say so.
+use serde::Deserialize;
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    Default,
+    File,
+    Env(&'static str),
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Source::Default => f.write_str("default"),
+            Source::File => f.write_str("Leptos.toml"),
+            Source::Env(name) => write!(f, "${name}"),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub address: SocketAddr,
+    pub secure_cookies: bool,
+    pub site_root: String,
+    pub db_endpoint: String,
+    pub db_namespace: String,
+    pub db_database: String,
+    pub db_username: String,
+    pub db_password: String,
+    pub data_dir: PathBuf,
+    pub max_body_bytes: usize,
+    pub session_days: i64,
+    pub invitation_days: i64,
+    pub demo: bool,
+    /// (setting, value shown, source): what start-up prints. Secrets are masked.
+    pub report: Vec<(&'static str, String, Source)>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read {path}: {source}")]
+    Read { path: String, source: std::io::Error },
+    #[error("{path} is not valid: {message}")]
+    Parse { path: String, message: String },
+    #[error("{name} = {value:?} is not valid: {expected}")]
+    Value {
+        name: String,
+        value: String,
+        expected: &'static str,
+    },
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    #[serde(default)]
+    server: ServerSection,
+    #[serde(default)]
+    database: DatabaseSection,
+    #[serde(default)]
+    limits: LimitsSection,
+    #[serde(default)]
+    demo: DemoSection,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ServerSection {
+    address: Option<String>,
+    secure_cookies: Option<bool>,
+    site_root: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DatabaseSection {
+    endpoint: Option<String>,
+    namespace: Option<String>,
+    database: Option<String>,
+    username: Option<String>,
+    password: Option<String>,
+    data_dir: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LimitsSection {
+    max_body_bytes: Option<u64>,
+    session_days: Option<i64>,
+    invitation_days: Option<i64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DemoSection {
+    load_on_first_start: Option<bool>,
+}
+
+/// Resolves one setting: environment over file over default, parsed and recorded.
+struct Resolver<'a> {
+    env: &'a dyn Fn(&str) -> Option<String>,
+    report: Vec<(&'static str, String, Source)>,
+}
+
+impl Resolver<'_> {
+    fn take<T: fmt::Display>(
+        &mut self,
+        name: &'static str,
+        env_names: &[&'static str],
+        file: Option<String>,
+        default: &str,
+        expected: &'static str,
+        parse: impl Fn(&str) -> Option<T>,
+        secret: bool,
+    ) -> Result<T, ConfigError> {
+        let from_env = env_names
+            .iter()
+            .find_map(|var| (self.env)(var).map(|value| (value, Source::Env(var))));
+        let (raw, source) = match (from_env, file) {
+            (Some(found), _) => found,
+            (None, Some(value)) => (value, Source::File),
+            (None, None) => (default.to_string(), Source::Default),
+        };
+        let value = parse(raw.trim()).ok_or_else(|| ConfigError::Value {
+            name: match source {
+                Source::Env(var) => var.to_string(),
+                _ => name.to_string(),
+            },
+            value: if secret { "***".into() } else { raw.clone() },
+            expected,
+        })?;
+        let shown = if secret && !raw.is_empty() { "***".to_string() } else { value.to_string() };
+        self.report.push((name, shown, source));
+        Ok(value)
+    }
+}
+
+fn parse_bool(s: &str) -> Option<bool> {
+    match s.to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Some(true),
+        "0" | "false" | "no" | "off" => Some(false),
+        _ => None,
+    }
+}
+
+fn any_string(s: &str) -> Option<String> {
+    Some(s.to_string())
+}
+
+fn non_empty(s: &str) -> Option<String> {
+    (!s.is_empty()).then(|| s.to_string())
+}
+
+fn endpoint(s: &str) -> Option<String> {
+    let known = ["mem://", "surrealkv://", "ws://", "wss://"];
+    (s.is_empty() || known.iter().any(|p| s.starts_with(p))).then(|| s.to_string())
+}
+
+impl Config {
+    /// Reads `path` (missing file: defaults) and the process environment.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => Some(text),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(source) => {
+                return Err(ConfigError::Read {
+                    path: path.display().to_string(),
+                    source,
+                });
+            }
+        };
+        Config::from_parts(text.as_deref(), &path.display().to_string(), &|name| {
+            std::env::var(name).ok()
+        })
+    }
+
+    pub fn from_parts(
+        file_text: Option<&str>,
+        path: &str,
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<Config, ConfigError> {
+        let file: File = match file_text {
+            Some(text) => toml::from_str(text).map_err(|e| ConfigError::Parse {
+                path: path.to_string(),
+                message: e.message().to_string(),
+            })?,
+            None => File::default(),
+        };
+        let mut r = Resolver { env, report: Vec::new() };
+        let s = file.server;
+        let d = file.database;
+        let l = file.limits;
+        let address = r.take(
+            "server.address",
+            &["GROUNDWORK_ADDRESS"],
+            s.address,
+            "127.0.0.1:3000",
+            "an IP address and port such as 127.0.0.1:3000",
+            |v| v.parse::<SocketAddr>().ok(),
+            false,
+        )?;
+        let secure_cookies = r.take(
+            "server.secure_cookies",
+            &["GROUNDWORK_SECURE_COOKIES"],
+            s.secure_cookies.map(|b| b.to_string()),
+            "false",
+            "true or false",
+            parse_bool,
+            false,
+        )?;
+        let site_root = r.take(
+            "server.site_root",
+            &["GROUNDWORK_SITE_ROOT", "LEPTOS_SITE_ROOT"],
+            s.site_root,
+            "target/site",
+            "a directory",
+            non_empty,
+            false,
+        )?;
+        let data_dir: String = r.take(
+            "database.data_dir",
+            &["GROUNDWORK_DATA_DIR"],
+            d.data_dir,
+            "data",
+            "a directory",
+            non_empty,
+            false,
+        )?;
+        let mut db_endpoint = r.take(
+            "database.endpoint",
+            &["GROUNDWORK_DB"],
+            d.endpoint,
+            "",
+            "mem://, surrealkv://PATH, ws://HOST:PORT or wss://HOST:PORT",
+            endpoint,
+            false,
+        )?;
+        if db_endpoint.is_empty() {
+            db_endpoint = format!("surrealkv://{}/groundwork", data_dir.trim_end_matches('/'));
+            if let Some(entry) = r.report.last_mut() {
+                entry.1 = db_endpoint.clone();
+            }
+        }
+        let db_namespace = r.take(
+            "database.namespace",
+            &["GROUNDWORK_DB_NAMESPACE"],
+            d.namespace,
+            "groundwork",
+            "a name",
+            non_empty,
+            false,
+        )?;
+        let db_database = r.take(
+            "database.database",
+            &["GROUNDWORK_DB_DATABASE"],
+            d.database,
+            "main",
+            "a name",
+            non_empty,
+            false,
+        )?;
+        let db_username = r.take(
+            "database.username",
+            &["GROUNDWORK_DB_USERNAME"],
+            d.username,
+            "",
+            "a user name",
+            any_string,
+            false,
+        )?;
+        let db_password = r.take(
+            "database.password",
+            &["GROUNDWORK_DB_PASSWORD"],
+            d.password,
+            "",
+            "a password",
+            any_string,
+            true,
+        )?;
+        let max_body_bytes = r.take(
+            "limits.max_body_bytes",
+            &["GROUNDWORK_MAX_BODY_BYTES"],
+            l.max_body_bytes.map(|n| n.to_string()),
+            "2097152",
+            "a number of bytes between 1024 and 1073741824",
+            |v| v.parse::<usize>().ok().filter(|n| (1024..=1 << 30).contains(n)),
+            false,
+        )?;
+        let session_days = r.take(
+            "limits.session_days",
+            &["GROUNDWORK_SESSION_DAYS"],
+            l.session_days.map(|n| n.to_string()),
+            "14",
+            "a number of days between 1 and 365",
+            |v| v.parse::<i64>().ok().filter(|n| (1..=365).contains(n)),
+            false,
+        )?;
+        let invitation_days = r.take(
+            "limits.invitation_days",
+            &["GROUNDWORK_INVITATION_DAYS"],
+            l.invitation_days.map(|n| n.to_string()),
+            "7",
+            "a number of days between 1 and 90",
+            |v| v.parse::<i64>().ok().filter(|n| (1..=90).contains(n)),
+            false,
+        )?;
+        let demo = r.take(
+            "demo.load_on_first_start",
+            &["GROUNDWORK_DEMO"],
+            file.demo.load_on_first_start.map(|b| b.to_string()),
+            "false",
+            "true or false",
+            parse_bool,
+            false,
+        )?;
+        Ok(Config {
+            address,
+            secure_cookies,
+            site_root,
+            db_endpoint,
+            db_namespace,
+            db_database,
+            db_username,
+            db_password,
+            data_dir: PathBuf::from(data_dir),
+            max_body_bytes,
+            session_days,
+            invitation_days,
+            demo,
+            report: r.report,
+        })
+    }
+
+    /// Settings for tests: an in-memory database and defaults elsewhere.
+    pub fn for_tests(db_endpoint: &str) -> Config {
+        let endpoint = db_endpoint.to_string();
+        let env = move |name: &str| (name == "GROUNDWORK_DB").then(|| endpoint.clone());
+        Config::from_parts(None, "(tests)", &env).expect("test settings are valid")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn no_env(_: &str) -> Option<String> {
+        None
+    }
+
+    #[test]
+    fn defaults_without_a_file() {
+        let c = Config::from_parts(None, "x", &no_env).unwrap();
+        assert_eq!(c.address.to_string(), "127.0.0.1:3000");
+        assert_eq!(c.db_endpoint, "surrealkv://data/groundwork");
+        assert!(!c.demo);
+        assert!(c.report.iter().all(|(_, _, s)| *s == Source::Default));
+    }
+
+    #[test]
+    fn env_overrides_file() {
+        let file = "[server]\naddress = \"0.0.0.0:8080\"\n[demo]\nload_on_first_start = true\n";
+        let env = |name: &str| (name == "GROUNDWORK_ADDRESS").then(|| "127.0.0.1:9000".to_string());
+        let c = Config::from_parts(Some(file), "Leptos.toml", &env).unwrap();
+        assert_eq!(c.address.to_string(), "127.0.0.1:9000");
+        assert!(c.demo);
+        let source = |n: &str| c.report.iter().find(|(name, _, _)| *name == n).unwrap().2;
+        assert_eq!(source("server.address"), Source::Env("GROUNDWORK_ADDRESS"));
+        assert_eq!(source("demo.load_on_first_start"), Source::File);
+    }
+
+    #[test]
+    fn malformed_file_is_a_clear_error() {
+        let err = Config::from_parts(Some("[server\naddress="), "Leptos.toml", &no_env).unwrap_err();
+        assert!(err.to_string().starts_with("Leptos.toml is not valid"), "{err}");
+        let err = Config::from_parts(Some("[server]\nadress = \"x\""), "Leptos.toml", &no_env).unwrap_err();
+        assert!(err.to_string().contains("adress"), "{err}");
+    }
+
+    #[test]
+    fn malformed_values_name_the_variable() {
+        let env = |name: &str| (name == "GROUNDWORK_MAX_BODY_BYTES").then(|| "lots".to_string());
+        let err = Config::from_parts(None, "x", &env).unwrap_err();
+        assert!(err.to_string().contains("GROUNDWORK_MAX_BODY_BYTES"), "{err}");
+        let env = |name: &str| (name == "GROUNDWORK_DB").then(|| "postgres://x".to_string());
+        assert!(Config::from_parts(None, "x", &env).is_err());
+    }
+
+    #[test]
+    fn secrets_are_masked_in_the_report() {
+        let env = |name: &str| (name == "GROUNDWORK_DB_PASSWORD").then(|| "hunter2".to_string());
+        let c = Config::from_parts(None, "x", &env).unwrap();
+        assert!(c.report.iter().all(|(_, shown, _)| !shown.contains("hunter2")));
+        assert_eq!(c.db_password, "hunter2");
+    }
+}

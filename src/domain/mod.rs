@@ -1,0 +1,6 @@
+//! Pure rules and shapes, compiled for the server and the browser alike, and tested without
+//! either.
+pub mod accounts;
+pub mod countries;
+pub mod login_throttle;
+pub mod dates;

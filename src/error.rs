@@ -1,0 +1,141 @@
+//! The one error type shared by server functions and the UI.
+//!
+//! Variants carry codes, never prose: the UI turns them into sentences in the reader's
+//! language, and internal causes are logged on the server, never sent.
+use serde::{Deserialize, Serialize};
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+
+/// What is wrong with one input, in words the UI can translate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum Problem {
+    Required,
+    TooLong { max: usize },
+    TooShort { min: usize },
+    InvalidEmail,
+    InvalidCountry,
+    InvalidChoice,
+    PasswordsDiffer,
+    AlreadyTaken,
+    InvitationInvalid,
+    CannotChangeOwnAccount,
+    WrongPassword,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(tag = "error", rename_all = "snake_case")]
+pub enum AppError {
+    #[error("not found")]
+    NotFound,
+    /// Not signed in, or the credentials did not match (deliberately one variant: the
+    /// log-in form must not reveal whether an email address has an account).
+    #[error("sign-in required or credentials not accepted")]
+    Unauthorized,
+    #[error("forbidden")]
+    Forbidden,
+    #[error("invalid {field}: {problem:?}")]
+    Validation { field: String, problem: Problem },
+    #[error("conflict: {what}")]
+    Conflict { what: String },
+    #[error("too large")]
+    TooLarge,
+    #[error("too many attempts, retry in {retry_after_secs}s")]
+    RateLimited { retry_after_secs: u64 },
+    #[error("internal error")]
+    Internal,
+    /// The request never reached our code (network down, malformed call).
+    #[error("request failed")]
+    Request,
+}
+
+impl AppError {
+    pub fn invalid(field: impl Into<String>, problem: Problem) -> Self {
+        AppError::Validation {
+            field: field.into(),
+            problem,
+        }
+    }
+
+    /// The HTTP status each variant maps to (DESIGN.md §5).
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::NotFound => 404,
+            AppError::Unauthorized => 401,
+            AppError::Forbidden => 403,
+            AppError::Validation { .. } => 422,
+            AppError::Conflict { .. } => 409,
+            AppError::TooLarge => 413,
+            AppError::RateLimited { .. } => 429,
+            AppError::Internal => 500,
+            AppError::Request => 400,
+        }
+    }
+
+    /// The field an error belongs to, so a form can show it beside that input.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            AppError::Validation { field, .. } => Some(field),
+            _ => None,
+        }
+    }
+
+    /// Compact form carried in a URL when a form was posted without JavaScript.
+    pub fn to_query_value(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    pub fn from_query_value(value: &str) -> Option<Self> {
+        serde_json::from_str(value).ok()
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Request(_) | ServerFnErrorErr::Response(_) => AppError::Request,
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::Deserialization(_) => AppError::Request,
+            ServerFnErrorErr::UnsupportedRequestMethod(_) => AppError::Request,
+            ServerFnErrorErr::MissingArg(field) => AppError::invalid(field, Problem::Required),
+            _ => AppError::Internal,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_value_round_trips() {
+        let errors = [
+            AppError::invalid("email", Problem::InvalidEmail),
+            AppError::invalid("name", Problem::TooLong { max: 120 }),
+            AppError::RateLimited {
+                retry_after_secs: 60,
+            },
+            AppError::Unauthorized,
+        ];
+        for error in errors {
+            let encoded = error.to_query_value();
+            assert_eq!(AppError::from_query_value(&encoded), Some(error));
+        }
+    }
+
+    #[test]
+    fn statuses_follow_the_design() {
+        assert_eq!(AppError::NotFound.status(), 404);
+        assert_eq!(AppError::Forbidden.status(), 403);
+        assert_eq!(AppError::TooLarge.status(), 413);
+        assert_eq!(AppError::Internal.status(), 500);
+        assert_eq!(AppError::invalid("x", Problem::Required).status(), 422);
+    }
+
+    #[test]
+    fn garbage_query_value_is_ignored() {
+        assert_eq!(AppError::from_query_value("not json"), None);
+        assert_eq!(AppError::from_query_value(r#"{"error":"nope"}"#), None);
+    }
+}

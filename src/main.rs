@@ -1,0 +1,3 @@
+fn main() -> std::process::ExitCode {
+    groundwork::server::main()
+}

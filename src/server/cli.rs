@@ -1,0 +1,159 @@
+//! The `groundwork` command: serve (default), `admin create`, `demo load`.
+use crate::config::Config;
+use crate::domain::accounts::{self as rules, NewOrganisation, Role};
+use crate::store;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+Groundwork: evidence-grounded policy papers for civil-society networks
+
+USAGE:
+  groundwork [serve]                  run the web server (settings: Leptos.toml, GROUNDWORK_*)
+  groundwork admin create --email EMAIL --name NAME --organisation ORG [--country CC]
+                                      create the first administrator; the password is read
+                                      from $GROUNDWORK_ADMIN_PASSWORD or the first line of stdin
+  groundwork demo load                load the demo organisations and members (empty database only)
+  groundwork help                     this text
+
+  --config PATH                       settings file (default: Leptos.toml, or $GROUNDWORK_CONFIG)
+";
+
+pub fn main() -> ExitCode {
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let config_path = take_flag(&mut args, "--config")
+        .or_else(|| std::env::var("GROUNDWORK_CONFIG").ok())
+        .unwrap_or_else(|| "Leptos.toml".into());
+    let config = match Config::load(&PathBuf::from(&config_path)) {
+        Ok(config) => config,
+        Err(error) => {
+            eprintln!("groundwork: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "groundwork=info,tower_http=warn,surrealdb=warn".into()),
+        )
+        .with_target(false)
+        .init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("groundwork: cannot start: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let words: Vec<&str> = args.iter().map(String::as_str).collect();
+    let result = match words.as_slice() {
+        [] | ["serve"] => runtime.block_on(serve(config)),
+        ["admin", "create", ..] => runtime.block_on(create_admin(config, &mut args)),
+        ["demo", "load"] => runtime.block_on(load_demo(config)),
+        ["help"] | ["--help"] | ["-h"] => {
+            print!("{USAGE}");
+            Ok(())
+        }
+        _ => Err(format!("unknown command: {}\n\n{USAGE}", args.join(" "))),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("groundwork: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn take_flag(args: &mut Vec<String>, flag: &str) -> Option<String> {
+    let at = args.iter().position(|a| a == flag)?;
+    if at + 1 >= args.len() {
+        args.remove(at);
+        return None;
+    }
+    let value = args.remove(at + 1);
+    args.remove(at);
+    Some(value)
+}
+
+fn print_settings(config: &Config) {
+    println!("Groundwork settings:");
+    for (name, value, source) in &config.report {
+        println!("  {name:<28} {value:<40} ({source})");
+    }
+}
+
+async fn serve(config: Config) -> Result<(), String> {
+    print_settings(&config);
+    let demo = config.demo;
+    let state = super::state(config).await.map_err(|e| e.to_string())?;
+    if demo {
+        match store::demo::load_if_empty(&state.db).await {
+            Ok(true) => println!(
+                "Loaded the demo data: sign in as amelie.laurent@example.org (admin) with password {}",
+                store::demo::DEMO_PASSWORD
+            ),
+            Ok(false) => {}
+            Err(error) => return Err(format!("cannot load the demo data: {error}")),
+        }
+    }
+    super::serve(state).await.map_err(|e| format!("server stopped: {e}"))
+}
+
+async fn load_demo(config: Config) -> Result<(), String> {
+    let state = super::state(config).await.map_err(|e| e.to_string())?;
+    match store::demo::load_if_empty(&state.db).await {
+        Ok(true) => {
+            println!("Demo data loaded. Password for every demo account: {}", store::demo::DEMO_PASSWORD);
+            Ok(())
+        }
+        Ok(false) => Err("the database already has members; the demo loads only into an empty one".into()),
+        Err(error) => Err(format!("cannot load the demo data: {error}")),
+    }
+}
+
+async fn create_admin(config: Config, args: &mut Vec<String>) -> Result<(), String> {
+    let email = take_flag(args, "--email").ok_or("--email is required")?;
+    let name = take_flag(args, "--name").ok_or("--name is required")?;
+    let organisation = take_flag(args, "--organisation").ok_or("--organisation is required")?;
+    let country = take_flag(args, "--country").unwrap_or_else(|| "BE".into());
+    let password = match std::env::var("GROUNDWORK_ADMIN_PASSWORD") {
+        Ok(p) => p,
+        Err(_) => {
+            eprintln!("Password for {email} (at least {} characters):", rules::PASSWORD_MIN);
+            let mut line = String::new();
+            std::io::stdin().read_line(&mut line).map_err(|e| e.to_string())?;
+            line.trim_end_matches(['\r', '\n']).to_string()
+        }
+    };
+    let email = rules::normalise_email(&email).map_err(|e| format!("email: {e}"))?;
+    let name = rules::clean_text("name", &name, rules::NAME_MAX).map_err(|e| e.to_string())?;
+    rules::check_new_password(&password, &password).map_err(|e| e.to_string())?;
+    let org = NewOrganisation::parse(&organisation, &organisation.chars().take(24).collect::<String>(), &country, "network")
+        .map_err(|e| e.to_string())?;
+
+    let state = super::state(config).await.map_err(|e| e.to_string())?;
+    let db = &state.db;
+    if store::members::count(db).await.map_err(|e| e.to_string())? > 0 {
+        return Err("the database already has members: invite further administrators from /admin".into());
+    }
+    let org_id = match store::organisations::find_by_name(db, &org.name).await.map_err(|e| e.to_string())? {
+        Some(id) => id,
+        None => store::organisations::create(db, &org).await.map_err(|e| e.to_string())?,
+    };
+    let hash = crate::auth::password::hash(&password).map_err(|e| e.to_string())?;
+    store::members::create(
+        db,
+        store::members::NewMember {
+            name: &name,
+            email: &email,
+            organisation_id: &org_id,
+            role: Role::Admin,
+            password_hash: &hash,
+        },
+    )
+    .await
+    .map_err(|e| e.to_string())?;
+    println!("Created administrator {email} in {}.", org.name);
+    Ok(())
+}

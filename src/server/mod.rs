@@ -1,0 +1,110 @@
+//! Start-up, the router, and request-level safety. `app(state)` is what `main` serves and
+//! what integration tests start on 127.0.0.1:0.
+mod cli;
+mod guard;
+mod pages;
+
+use crate::app::{App, shell};
+use crate::config::Config;
+use crate::state::AppState;
+use crate::{auth, store};
+use axum::Router;
+use axum::routing::get;
+use leptos::config::LeptosOptions;
+use leptos::prelude::*;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use std::sync::Arc;
+use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::trace::TraceLayer;
+
+pub use cli::main;
+
+pub fn leptos_options(config: &Config) -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name("groundwork")
+        .site_root(config.site_root.as_str())
+        .site_pkg_dir("pkg")
+        .site_addr(config.address)
+        .build()
+}
+
+/// Opens the database, applies the schema, and assembles the shared state.
+pub async fn state(config: Config) -> Result<AppState, store::StoreError> {
+    let db = store::connect(&config).await?;
+    Ok(AppState {
+        db,
+        leptos_options: leptos_options(&config),
+        config: Arc::new(config),
+    })
+}
+
+pub fn app(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let provide_state = {
+        let state = state.clone();
+        move || provide_context(state.clone())
+    };
+    let render_shell = {
+        let options = state.leptos_options.clone();
+        move || shell(options.clone())
+    };
+    Router::new()
+        .route("/healthz", get(pages::health))
+        .route("/lang/{code}", get(pages::switch_language))
+        .leptos_routes_with_context(&state, routes, provide_state.clone(), render_shell)
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(provide_state, shell))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), auth::session_layer))
+        .layer(axum::middleware::from_fn(guard::reject_cross_site))
+        .layer(axum::middleware::from_fn(guard::security_headers))
+        .layer(RequestBodyLimitLayer::new(state.config.max_body_bytes))
+        .layer(axum::middleware::from_fn(guard::friendly_errors))
+        .layer(CompressionLayer::new())
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(guard::panic_page))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Serves until Ctrl-C / SIGTERM.
+pub async fn serve(state: AppState) -> std::io::Result<()> {
+    let address = state.config.address;
+    let listener = tokio::net::TcpListener::bind(address).await?;
+    let local = listener.local_addr()?;
+    spawn_housekeeping(state.clone());
+    println!("\n  Groundwork is ready at http://{local}\n");
+    axum::serve(listener, app(state).into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+}
+
+/// Expired sessions and old log-in failures are removed hourly (any instance may do it).
+fn spawn_housekeeping(state: AppState) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            tick.tick().await;
+            let throttle = crate::domain::login_throttle::LoginThrottle::default();
+            let before = throttle.window_start(chrono::Utc::now().timestamp());
+            let _ = store::sessions::purge_expired(&state.db).await;
+            let _ = store::login_failures::purge_before(&state.db, before).await;
+        }
+    });
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut signal) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            signal.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+}

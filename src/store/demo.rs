@@ -1,0 +1,72 @@
+//! Demo data for a first look at Groundwork: loaded on the first start of the run command
+//! (`GROUNDWORK_DEMO=true`) or on demand (`groundwork demo load`). Only into an empty database.
+use super::{Db, members, organisations};
+use crate::domain::accounts::{NewOrganisation, Role};
+use crate::error::AppError;
+
+/// Every demo account signs in with this password (demo mode only; documented in README).
+pub const DEMO_PASSWORD: &str = "groundwork-demo";
+
+const ORGANISATIONS: &[(&str, &str, &str, &str)] = &[
+    ("Solidarity Workcamps Network", "SWN", "FR", "network"),
+    ("Nordic Youth Exchange Network", "NYEN", "FI", "network"),
+    ("Mediterranean Learning Alliance", "MLA", "IT", "network"),
+    ("Kapocs Youth Association", "Kapocs", "HU", "member"),
+    ("Ágora Voluntariado", "Ágora", "ES", "member"),
+    ("Kyklos Community Action", "Kyklos", "GR", "member"),
+    ("Brug Vrijwilligers", "Brug", "NL", "member"),
+    ("Lien Jeunesse Solidaire", "LJS", "BE", "member"),
+    ("Mekong Volunteer Partners", "MVP", "VN", "partner"),
+    ("Teranga Jeunesse", "Teranga", "SN", "partner"),
+];
+
+/// (name, email, organisation short name, role)
+pub const MEMBERS: &[(&str, &str, &str, Role)] = &[
+    ("Amélie Laurent", "amelie.laurent@example.org", "SWN", Role::Admin),
+    ("Marco Bellini", "marco.bellini@example.org", "MLA", Role::Editor),
+    ("Liisa Virtanen", "liisa.virtanen@example.org", "NYEN", Role::Editor),
+    ("Jonas Weber", "jonas.weber@example.org", "SWN", Role::Editor),
+    ("Zsófia Kovács", "zsofia.kovacs@example.org", "Kapocs", Role::Member),
+    ("Lucía Romero", "lucia.romero@example.org", "Ágora", Role::Member),
+    ("Nikos Papadopoulos", "nikos.papadopoulos@example.org", "Kyklos", Role::Member),
+    ("Sanne de Vries", "sanne.devries@example.org", "Brug", Role::Member),
+    ("Camille Dubois", "camille.dubois@example.org", "LJS", Role::Member),
+    ("Thu Nguyen", "thu.nguyen@example.org", "MVP", Role::Member),
+    ("Awa Diop", "awa.diop@example.org", "Teranga", Role::Member),
+];
+
+/// Loads the demo into an empty database; returns false (and changes nothing) otherwise.
+pub async fn load_if_empty(db: &Db) -> Result<bool, AppError> {
+    if members::count(db).await? > 0 {
+        return Ok(false);
+    }
+    let mut ids = Vec::new();
+    for (name, short, country, kind) in ORGANISATIONS {
+        let org = NewOrganisation::parse(name, short, country, kind)?;
+        let id = match organisations::find_by_name(db, name).await? {
+            Some(id) => id,
+            None => organisations::create(db, &org).await?,
+        };
+        ids.push((*short, id));
+    }
+    // One hash for all demo accounts: argon2 is slow on purpose, and these share a password.
+    let hash = tokio::task::spawn_blocking(|| crate::auth::password::hash(DEMO_PASSWORD))
+        .await
+        .map_err(|_| AppError::Internal)?
+        .map_err(|_| AppError::Internal)?;
+    for (name, email, short, role) in MEMBERS {
+        let org = ids.iter().find(|(s, _)| s == short).map(|(_, id)| id.as_str()).ok_or(AppError::Internal)?;
+        members::create(
+            db,
+            members::NewMember {
+                name,
+                email,
+                organisation_id: org,
+                role: *role,
+                password_hash: &hash,
+            },
+        )
+        .await?;
+    }
+    Ok(true)
+}

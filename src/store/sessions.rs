@@ -1,0 +1,67 @@
+//! Sign-in sessions. The cookie holds a random token; the database holds only its sha256,
+//! as the record key, so a leaked database does not leak live sessions.
+use super::{Db, internal, members};
+use crate::domain::accounts::SessionMember;
+use crate::error::AppError;
+
+pub async fn create(db: &Db, token_hash: &str, member_id: &str, days: i64) -> Result<(), AppError> {
+    db.query(
+        "CREATE type::record('session', $key) SET member = type::record('member', $member),
+            expires_at = time::now() + type::duration($ttl)",
+    )
+    .bind(("key", token_hash.to_string()))
+    .bind(("member", member_id.to_string()))
+    .bind(("ttl", format!("{days}d")))
+    .await
+    .and_then(|r| r.check())
+    .map_err(|e| internal("create session", e))?;
+    Ok(())
+}
+
+/// The active member behind a session that has not expired.
+pub async fn member(db: &Db, token_hash: &str) -> Result<Option<SessionMember>, AppError> {
+    let mut response = db
+        .query(
+            "SELECT VALUE record::id(member) FROM ONLY type::record('session', $key)
+             WHERE expires_at > time::now()",
+        )
+        .bind(("key", token_hash.to_string()))
+        .await
+        .map_err(|e| internal("find session", e))?;
+    let member_id: Option<String> = response.take(0).map_err(|e| internal("find session", e))?;
+    let Some(member_id) = member_id else {
+        return Ok(None);
+    };
+    Ok(members::get(db, &member_id)
+        .await?
+        .filter(|m| m.active)
+        .map(members::to_session_member))
+}
+
+pub async fn delete(db: &Db, token_hash: &str) -> Result<(), AppError> {
+    db.query("DELETE type::record('session', $key)")
+        .bind(("key", token_hash.to_string()))
+        .await
+        .and_then(|r| r.check())
+        .map_err(|e| internal("delete session", e))?;
+    Ok(())
+}
+
+/// Ends every other session of a member (after a password change).
+pub async fn delete_others(db: &Db, member_id: &str, keep: &str) -> Result<(), AppError> {
+    db.query("DELETE session WHERE member = type::record('member', $member) AND id != type::record('session', $keep)")
+        .bind(("member", member_id.to_string()))
+        .bind(("keep", keep.to_string()))
+        .await
+        .and_then(|r| r.check())
+        .map_err(|e| internal("delete sessions", e))?;
+    Ok(())
+}
+
+pub async fn purge_expired(db: &Db) -> Result<(), AppError> {
+    db.query("DELETE session WHERE expires_at < time::now()")
+        .await
+        .and_then(|r| r.check())
+        .map_err(|e| internal("purge sessions", e))?;
+    Ok(())
+}

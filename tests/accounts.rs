@@ -1,0 +1,199 @@
+use crate::helpers::*;
+use serde_json::json;
+
+#[tokio::test]
+async fn sign_in_works_and_the_account_page_knows_who_is_here() {
+    let app = TestApp::spawn().await;
+    let response = app.call("login", &[("email", ADMIN), ("password", PASSWORD)], None).await;
+    assert_eq!(response.status(), 200);
+    let set_cookie: Vec<String> = response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .collect();
+    let session = set_cookie.iter().find(|c| c.starts_with("gw_session=")).expect("session cookie");
+    assert!(session.contains("HttpOnly") && session.contains("SameSite=Lax"), "{session}");
+    let cookie = session_cookie(&response).unwrap();
+
+    let page = app.get("/account", Some(&cookie)).await;
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("Amélie Laurent"), "account page names the member");
+    assert!(html.contains("Solidarity Workcamps Network"));
+}
+
+#[tokio::test]
+async fn emails_are_matched_case_insensitively() {
+    let app = TestApp::spawn().await;
+    app.sign_in(&ADMIN.to_uppercase(), PASSWORD).await;
+}
+
+#[tokio::test]
+async fn wrong_password_and_unknown_email_look_the_same() {
+    let app = TestApp::spawn().await;
+    let wrong = app.call("login", &[("email", ADMIN), ("password", "not the password")], None).await;
+    assert_eq!(wrong.status(), 401);
+    assert!(session_cookie(&wrong).is_none());
+    let wrong = json(wrong).await;
+    let unknown = app.call("login", &[("email", "nobody@example.org"), ("password", "whatever")], None).await;
+    assert_eq!(unknown.status(), 401);
+    assert_eq!(json(unknown).await, wrong, "same answer: no hint that an email exists");
+    assert_eq!(wrong, json!({ "error": "unauthorized" }));
+}
+
+#[tokio::test]
+async fn repeated_failures_for_one_account_are_rate_limited() {
+    let app = TestApp::spawn().await;
+    for _ in 0..5 {
+        let r = app.call("login", &[("email", EDITOR), ("password", "wrong password")], None).await;
+        assert_eq!(r.status(), 401);
+    }
+    // Even the right password waits now: the limit is checked before the password.
+    let limited = app.call("login", &[("email", EDITOR), ("password", PASSWORD)], None).await;
+    assert_eq!(limited.status(), 429);
+    let body = json(limited).await;
+    assert_eq!(body["error"], "rate_limited");
+    assert!(body["retry_after_secs"].as_u64().unwrap() > 0);
+    // Another account from the same address is still fine (the address limit is higher).
+    app.sign_in(MEMBER, PASSWORD).await;
+}
+
+#[tokio::test]
+async fn one_address_trying_many_accounts_is_rate_limited() {
+    let app = TestApp::spawn().await;
+    for i in 0..20 {
+        let email = format!("guess{i}@example.org");
+        let r = app.call("login", &[("email", &email), ("password", "password1")], None).await;
+        assert_eq!(r.status(), 401);
+    }
+    let limited = app.call("login", &[("email", MEMBER), ("password", PASSWORD)], None).await;
+    assert_eq!(limited.status(), 429);
+}
+
+#[tokio::test]
+async fn sign_out_ends_the_session() {
+    let app = TestApp::spawn().await;
+    let cookie = app.sign_in(MEMBER, PASSWORD).await;
+    let out = app.call("logout", &[], Some(&cookie)).await;
+    assert_eq!(out.status(), 200);
+    let cleared = out.headers().get_all("set-cookie").iter().any(|v| {
+        let v = v.to_str().unwrap();
+        v.starts_with("gw_session=;") && v.contains("Max-Age=0")
+    });
+    assert!(cleared, "the cookie is cleared");
+    // The old token no longer works even if a browser kept it.
+    let page = app.get("/account", Some(&cookie)).await;
+    assert_eq!(page.status(), 302);
+    assert!(page.headers()["location"].to_str().unwrap().starts_with("/login?next="));
+}
+
+#[tokio::test]
+async fn session_survives_a_server_restart_on_disk() {
+    let dir = tempfile::tempdir().unwrap();
+    let endpoint = format!("surrealkv://{}/db", dir.path().display());
+    let app = TestApp::spawn_on(&endpoint).await;
+    let cookie = app.sign_in(MEMBER, PASSWORD).await;
+    app.stop().await;
+
+    let app = TestApp::spawn_on(&endpoint).await;
+    let page = app.get("/account", Some(&cookie)).await;
+    assert_eq!(page.status(), 200);
+    assert!(page.text().await.unwrap().contains("Zsófia Kovács"));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_plain_form_post_comes_back_with_the_error_and_the_email() {
+    let app = TestApp::spawn().await;
+    let response = TestApp::client()
+        .post(app.url("/fn/login"))
+        .header("accept", "text/html")
+        .header("referer", app.url("/login?next=%2Fadmin"))
+        .form(&[("email", "Someone@Example.org"), ("password", "wrong password"), ("next", "/admin")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 302);
+    let location = response.headers()["location"].to_str().unwrap();
+    assert!(location.starts_with("/login?"), "{location}");
+    assert!(location.contains("error="), "{location}");
+    assert!(location.contains("email=Someone%40Example.org"), "{location}");
+    assert!(!location.contains("password"), "passwords are never sent back: {location}");
+    // The page it comes back to shows the message and keeps the email.
+    let page = app.get(location, None).await.text().await.unwrap();
+    assert!(page.contains("Email or password not accepted"), "error shown");
+    assert!(page.contains("value=\"Someone@Example.org\""), "email kept");
+}
+
+#[tokio::test]
+async fn a_plain_form_sign_in_redirects_to_next() {
+    let app = TestApp::spawn().await;
+    let response = TestApp::client()
+        .post(app.url("/fn/login"))
+        .header("accept", "text/html")
+        .header("referer", app.url("/login"))
+        .form(&[("email", ADMIN), ("password", PASSWORD), ("next", "/admin")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 302);
+    assert_eq!(response.headers()["location"], "/admin");
+    assert!(session_cookie(&response).is_some());
+}
+
+#[tokio::test]
+async fn changing_the_password_checks_the_current_one() {
+    let app = TestApp::spawn().await;
+    let cookie = app.sign_in(MEMBER, PASSWORD).await;
+    let other_device = app.sign_in(MEMBER, PASSWORD).await;
+    let wrong = app
+        .call(
+            "change_password",
+            &[("current_password", "nope nope nope"), ("password", "a new passphrase"), ("password_confirm", "a new passphrase")],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(wrong.status(), 422);
+    assert_eq!(json(wrong).await["problem"]["code"], "wrong_password");
+
+    let short = app
+        .call("change_password", &[("current_password", PASSWORD), ("password", "short"), ("password_confirm", "short")], Some(&cookie))
+        .await;
+    assert_eq!(short.status(), 422);
+
+    let ok = app
+        .call(
+            "change_password",
+            &[("current_password", PASSWORD), ("password", "a new passphrase"), ("password_confirm", "a new passphrase")],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(ok.status(), 200);
+    assert_eq!(app.get("/account", Some(&cookie)).await.status(), 200, "this device stays signed in");
+    assert_eq!(app.get("/account", Some(&other_device)).await.status(), 302, "other devices are signed out");
+    app.sign_in(MEMBER, "a new passphrase").await;
+}
+
+#[tokio::test]
+async fn language_follows_the_cookie_and_the_switch() {
+    let app = TestApp::spawn().await;
+    let english = app.get("/", None).await.text().await.unwrap();
+    assert!(english.contains("lang=\"en\""));
+    assert!(english.contains("Published papers"));
+
+    let switch = app.get("/lang/fr?next=%2Flogin", None).await;
+    assert_eq!(switch.status(), 303);
+    assert_eq!(switch.headers()["location"], "/login");
+    let cookie = switch.headers()["set-cookie"].to_str().unwrap();
+    assert!(cookie.starts_with("i18n_pref_locale=fr"), "{cookie}");
+
+    let french = app.get("/", Some("i18n_pref_locale=fr")).await.text().await.unwrap();
+    assert!(french.contains("lang=\"fr\""), "html lang follows the language");
+    assert!(french.contains("Documents publiés"));
+
+    // An unknown language or an outside `next` changes nothing dangerous.
+    let odd = app.get("/lang/xx?next=https%3A%2F%2Fevil.example", None).await;
+    assert_eq!(odd.headers()["location"], "/");
+    assert!(odd.headers().get("set-cookie").is_none());
+}

@@ -1,0 +1,6 @@
+//! Integration tests: the real router on 127.0.0.1:0, a fresh database per test.
+//! One binary (one link step on two cores).
+mod accounts;
+mod admin;
+mod helpers;
+mod safety;

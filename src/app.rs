@@ -9,9 +9,11 @@ use components::layout::{Footer, Header};
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
-use pages::{account::AccountPage, admin::AdminPage, home::HomePage, invite::InvitePage, login::LoginPage};
+use leptos_router::{SsrMode, path};
 use pages::status::NotFound;
+use pages::{
+    account::AccountPage, admin::AdminPage, home::HomePage, invite::InvitePage, login::LoginPage,
+};
 
 pub fn shell(options: leptos::config::LeptosOptions) -> impl IntoView {
     view! {
@@ -50,7 +52,8 @@ pub fn use_session() -> Session {
 fn session_on_server() -> Option<SessionMember> {
     #[cfg(feature = "ssr")]
     {
-        use_context::<http::request::Parts>().and_then(|parts| crate::auth::session_from_parts(&parts).member)
+        use_context::<http::request::Parts>()
+            .and_then(|parts| crate::auth::session_from_parts(&parts).member)
     }
     #[cfg(not(feature = "ssr"))]
     {
@@ -81,8 +84,10 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/") view=HomePage />
                         <Route path=path!("/login") view=LoginPage />
                         <Route path=path!("/account") view=AccountPage />
-                        <Route path=path!("/admin") view=AdminPage />
-                        <Route path=path!("/invite/:token") view=InvitePage />
+                        // Pages that load data render it whole before sending (no streaming), so
+                        // they work without JavaScript and can answer with the right status.
+                        <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async />
+                        <Route path=path!("/invite/:token") view=InvitePage ssr=SsrMode::Async />
                     </Routes>
                 </main>
                 <Footer />
@@ -96,7 +101,10 @@ pub fn App() -> impl IntoView {
 fn mark_hydrated() {
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| {
-        if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+        if let Some(root) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+        {
             let _ = root.set_attribute("data-hydrated", "true");
         }
     });

@@ -44,7 +44,10 @@ pub struct Config {
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("cannot read {path}: {source}")]
-    Read { path: String, source: std::io::Error },
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("{path} is not valid: {message}")]
     Parse { path: String, message: String },
     #[error("{name} = {value:?} is not valid: {expected}")]
@@ -101,6 +104,15 @@ struct DemoSection {
     load_on_first_start: Option<bool>,
 }
 
+/// One setting's name, variables, default, and what a valid value looks like.
+struct Setting {
+    name: &'static str,
+    env: &'static [&'static str],
+    default: &'static str,
+    expected: &'static str,
+    secret: bool,
+}
+
 /// Resolves one setting: environment over file over default, parsed and recorded.
 struct Resolver<'a> {
     env: &'a dyn Fn(&str) -> Option<String>,
@@ -110,14 +122,17 @@ struct Resolver<'a> {
 impl Resolver<'_> {
     fn take<T: fmt::Display>(
         &mut self,
-        name: &'static str,
-        env_names: &[&'static str],
+        setting: Setting,
         file: Option<String>,
-        default: &str,
-        expected: &'static str,
         parse: impl Fn(&str) -> Option<T>,
-        secret: bool,
     ) -> Result<T, ConfigError> {
+        let Setting {
+            name,
+            env: env_names,
+            default,
+            expected,
+            secret,
+        } = setting;
         let from_env = env_names
             .iter()
             .find_map(|var| (self.env)(var).map(|value| (value, Source::Env(var))));
@@ -134,7 +149,11 @@ impl Resolver<'_> {
             value: if secret { "***".into() } else { raw.clone() },
             expected,
         })?;
-        let shown = if secret && !raw.is_empty() { "***".to_string() } else { value.to_string() };
+        let shown = if secret && !raw.is_empty() {
+            "***".to_string()
+        } else {
+            value.to_string()
+        };
         self.report.push((name, shown, source));
         Ok(value)
     }
@@ -191,54 +210,67 @@ impl Config {
             })?,
             None => File::default(),
         };
-        let mut r = Resolver { env, report: Vec::new() };
+        let mut r = Resolver {
+            env,
+            report: Vec::new(),
+        };
         let s = file.server;
         let d = file.database;
         let l = file.limits;
         let address = r.take(
-            "server.address",
-            &["GROUNDWORK_ADDRESS"],
+            Setting {
+                name: "server.address",
+                env: &["GROUNDWORK_ADDRESS"],
+                default: "127.0.0.1:3000",
+                expected: "an IP address and port such as 127.0.0.1:3000",
+                secret: false,
+            },
             s.address,
-            "127.0.0.1:3000",
-            "an IP address and port such as 127.0.0.1:3000",
             |v| v.parse::<SocketAddr>().ok(),
-            false,
         )?;
         let secure_cookies = r.take(
-            "server.secure_cookies",
-            &["GROUNDWORK_SECURE_COOKIES"],
+            Setting {
+                name: "server.secure_cookies",
+                env: &["GROUNDWORK_SECURE_COOKIES"],
+                default: "false",
+                expected: "true or false",
+                secret: false,
+            },
             s.secure_cookies.map(|b| b.to_string()),
-            "false",
-            "true or false",
             parse_bool,
-            false,
         )?;
         let site_root = r.take(
-            "server.site_root",
-            &["GROUNDWORK_SITE_ROOT", "LEPTOS_SITE_ROOT"],
+            Setting {
+                name: "server.site_root",
+                env: &["GROUNDWORK_SITE_ROOT", "LEPTOS_SITE_ROOT"],
+                default: "target/site",
+                expected: "a directory",
+                secret: false,
+            },
             s.site_root,
-            "target/site",
-            "a directory",
             non_empty,
-            false,
         )?;
         let data_dir: String = r.take(
-            "database.data_dir",
-            &["GROUNDWORK_DATA_DIR"],
+            Setting {
+                name: "database.data_dir",
+                env: &["GROUNDWORK_DATA_DIR"],
+                default: "data",
+                expected: "a directory",
+                secret: false,
+            },
             d.data_dir,
-            "data",
-            "a directory",
             non_empty,
-            false,
         )?;
         let mut db_endpoint = r.take(
-            "database.endpoint",
-            &["GROUNDWORK_DB"],
+            Setting {
+                name: "database.endpoint",
+                env: &["GROUNDWORK_DB"],
+                default: "",
+                expected: "mem://, surrealkv://PATH, ws://HOST:PORT or wss://HOST:PORT",
+                secret: false,
+            },
             d.endpoint,
-            "",
-            "mem://, surrealkv://PATH, ws://HOST:PORT or wss://HOST:PORT",
             endpoint,
-            false,
         )?;
         if db_endpoint.is_empty() {
             db_endpoint = format!("surrealkv://{}/groundwork", data_dir.trim_end_matches('/'));
@@ -247,76 +279,96 @@ impl Config {
             }
         }
         let db_namespace = r.take(
-            "database.namespace",
-            &["GROUNDWORK_DB_NAMESPACE"],
+            Setting {
+                name: "database.namespace",
+                env: &["GROUNDWORK_DB_NAMESPACE"],
+                default: "groundwork",
+                expected: "a name",
+                secret: false,
+            },
             d.namespace,
-            "groundwork",
-            "a name",
             non_empty,
-            false,
         )?;
         let db_database = r.take(
-            "database.database",
-            &["GROUNDWORK_DB_DATABASE"],
+            Setting {
+                name: "database.database",
+                env: &["GROUNDWORK_DB_DATABASE"],
+                default: "main",
+                expected: "a name",
+                secret: false,
+            },
             d.database,
-            "main",
-            "a name",
             non_empty,
-            false,
         )?;
         let db_username = r.take(
-            "database.username",
-            &["GROUNDWORK_DB_USERNAME"],
+            Setting {
+                name: "database.username",
+                env: &["GROUNDWORK_DB_USERNAME"],
+                default: "",
+                expected: "a user name",
+                secret: false,
+            },
             d.username,
-            "",
-            "a user name",
             any_string,
-            false,
         )?;
         let db_password = r.take(
-            "database.password",
-            &["GROUNDWORK_DB_PASSWORD"],
+            Setting {
+                name: "database.password",
+                env: &["GROUNDWORK_DB_PASSWORD"],
+                default: "",
+                expected: "a password",
+                secret: true,
+            },
             d.password,
-            "",
-            "a password",
             any_string,
-            true,
         )?;
         let max_body_bytes = r.take(
-            "limits.max_body_bytes",
-            &["GROUNDWORK_MAX_BODY_BYTES"],
+            Setting {
+                name: "limits.max_body_bytes",
+                env: &["GROUNDWORK_MAX_BODY_BYTES"],
+                default: "2097152",
+                expected: "a number of bytes between 1024 and 1073741824",
+                secret: false,
+            },
             l.max_body_bytes.map(|n| n.to_string()),
-            "2097152",
-            "a number of bytes between 1024 and 1073741824",
-            |v| v.parse::<usize>().ok().filter(|n| (1024..=1 << 30).contains(n)),
-            false,
+            |v| {
+                v.parse::<usize>()
+                    .ok()
+                    .filter(|n| (1024..=1 << 30).contains(n))
+            },
         )?;
         let session_days = r.take(
-            "limits.session_days",
-            &["GROUNDWORK_SESSION_DAYS"],
+            Setting {
+                name: "limits.session_days",
+                env: &["GROUNDWORK_SESSION_DAYS"],
+                default: "14",
+                expected: "a number of days between 1 and 365",
+                secret: false,
+            },
             l.session_days.map(|n| n.to_string()),
-            "14",
-            "a number of days between 1 and 365",
             |v| v.parse::<i64>().ok().filter(|n| (1..=365).contains(n)),
-            false,
         )?;
         let invitation_days = r.take(
-            "limits.invitation_days",
-            &["GROUNDWORK_INVITATION_DAYS"],
+            Setting {
+                name: "limits.invitation_days",
+                env: &["GROUNDWORK_INVITATION_DAYS"],
+                default: "7",
+                expected: "a number of days between 1 and 90",
+                secret: false,
+            },
             l.invitation_days.map(|n| n.to_string()),
-            "7",
-            "a number of days between 1 and 90",
             |v| v.parse::<i64>().ok().filter(|n| (1..=90).contains(n)),
-            false,
         )?;
         let demo = r.take(
-            "demo.load_on_first_start",
-            &["GROUNDWORK_DEMO"],
+            Setting {
+                name: "demo.load_on_first_start",
+                env: &["GROUNDWORK_DEMO"],
+                default: "false",
+                expected: "true or false",
+                secret: false,
+            },
             file.demo.load_on_first_start.map(|b| b.to_string()),
-            "false",
-            "true or false",
             parse_bool,
-            false,
         )?;
         Ok(Config {
             address,
@@ -375,9 +427,14 @@ mod tests {
 
     #[test]
     fn malformed_file_is_a_clear_error() {
-        let err = Config::from_parts(Some("[server\naddress="), "Leptos.toml", &no_env).unwrap_err();
-        assert!(err.to_string().starts_with("Leptos.toml is not valid"), "{err}");
-        let err = Config::from_parts(Some("[server]\nadress = \"x\""), "Leptos.toml", &no_env).unwrap_err();
+        let err =
+            Config::from_parts(Some("[server\naddress="), "Leptos.toml", &no_env).unwrap_err();
+        assert!(
+            err.to_string().starts_with("Leptos.toml is not valid"),
+            "{err}"
+        );
+        let err = Config::from_parts(Some("[server]\nadress = \"x\""), "Leptos.toml", &no_env)
+            .unwrap_err();
         assert!(err.to_string().contains("adress"), "{err}");
     }
 
@@ -385,7 +442,10 @@ mod tests {
     fn malformed_values_name_the_variable() {
         let env = |name: &str| (name == "GROUNDWORK_MAX_BODY_BYTES").then(|| "lots".to_string());
         let err = Config::from_parts(None, "x", &env).unwrap_err();
-        assert!(err.to_string().contains("GROUNDWORK_MAX_BODY_BYTES"), "{err}");
+        assert!(
+            err.to_string().contains("GROUNDWORK_MAX_BODY_BYTES"),
+            "{err}"
+        );
         let env = |name: &str| (name == "GROUNDWORK_DB").then(|| "postgres://x".to_string());
         assert!(Config::from_parts(None, "x", &env).is_err());
     }
@@ -394,7 +454,11 @@ mod tests {
     fn secrets_are_masked_in_the_report() {
         let env = |name: &str| (name == "GROUNDWORK_DB_PASSWORD").then(|| "hunter2".to_string());
         let c = Config::from_parts(None, "x", &env).unwrap();
-        assert!(c.report.iter().all(|(_, shown, _)| !shown.contains("hunter2")));
+        assert!(
+            c.report
+                .iter()
+                .all(|(_, shown, _)| !shown.contains("hunter2"))
+        );
         assert_eq!(c.db_password, "hunter2");
     }
 }

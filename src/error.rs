@@ -2,9 +2,9 @@
 //!
 //! Variants carry codes, never prose: the UI turns them into sentences in the reader's
 //! language, and internal causes are logged on the server, never sent.
-use serde::{Deserialize, Serialize};
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
 
 /// What is wrong with one input, in words the UI can translate.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

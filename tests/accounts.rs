@@ -4,7 +4,9 @@ use serde_json::json;
 #[tokio::test]
 async fn sign_in_works_and_the_account_page_knows_who_is_here() {
     let app = TestApp::spawn().await;
-    let response = app.call("login", &[("email", ADMIN), ("password", PASSWORD)], None).await;
+    let response = app
+        .call("login", &[("email", ADMIN), ("password", PASSWORD)], None)
+        .await;
     assert_eq!(response.status(), 200);
     let set_cookie: Vec<String> = response
         .headers()
@@ -12,14 +14,23 @@ async fn sign_in_works_and_the_account_page_knows_who_is_here() {
         .iter()
         .map(|v| v.to_str().unwrap().to_string())
         .collect();
-    let session = set_cookie.iter().find(|c| c.starts_with("gw_session=")).expect("session cookie");
-    assert!(session.contains("HttpOnly") && session.contains("SameSite=Lax"), "{session}");
+    let session = set_cookie
+        .iter()
+        .find(|c| c.starts_with("gw_session="))
+        .expect("session cookie");
+    assert!(
+        session.contains("HttpOnly") && session.contains("SameSite=Lax"),
+        "{session}"
+    );
     let cookie = session_cookie(&response).unwrap();
 
     let page = app.get("/account", Some(&cookie)).await;
     assert_eq!(page.status(), 200);
     let html = page.text().await.unwrap();
-    assert!(html.contains("Amélie Laurent"), "account page names the member");
+    assert!(
+        html.contains("Amélie Laurent"),
+        "account page names the member"
+    );
     assert!(html.contains("Solidarity Workcamps Network"));
 }
 
@@ -32,13 +43,29 @@ async fn emails_are_matched_case_insensitively() {
 #[tokio::test]
 async fn wrong_password_and_unknown_email_look_the_same() {
     let app = TestApp::spawn().await;
-    let wrong = app.call("login", &[("email", ADMIN), ("password", "not the password")], None).await;
+    let wrong = app
+        .call(
+            "login",
+            &[("email", ADMIN), ("password", "not the password")],
+            None,
+        )
+        .await;
     assert_eq!(wrong.status(), 401);
     assert!(session_cookie(&wrong).is_none());
     let wrong = json(wrong).await;
-    let unknown = app.call("login", &[("email", "nobody@example.org"), ("password", "whatever")], None).await;
+    let unknown = app
+        .call(
+            "login",
+            &[("email", "nobody@example.org"), ("password", "whatever")],
+            None,
+        )
+        .await;
     assert_eq!(unknown.status(), 401);
-    assert_eq!(json(unknown).await, wrong, "same answer: no hint that an email exists");
+    assert_eq!(
+        json(unknown).await,
+        wrong,
+        "same answer: no hint that an email exists"
+    );
     assert_eq!(wrong, json!({ "error": "unauthorized" }));
 }
 
@@ -46,11 +73,19 @@ async fn wrong_password_and_unknown_email_look_the_same() {
 async fn repeated_failures_for_one_account_are_rate_limited() {
     let app = TestApp::spawn().await;
     for _ in 0..5 {
-        let r = app.call("login", &[("email", EDITOR), ("password", "wrong password")], None).await;
+        let r = app
+            .call(
+                "login",
+                &[("email", EDITOR), ("password", "wrong password")],
+                None,
+            )
+            .await;
         assert_eq!(r.status(), 401);
     }
     // Even the right password waits now: the limit is checked before the password.
-    let limited = app.call("login", &[("email", EDITOR), ("password", PASSWORD)], None).await;
+    let limited = app
+        .call("login", &[("email", EDITOR), ("password", PASSWORD)], None)
+        .await;
     assert_eq!(limited.status(), 429);
     let body = json(limited).await;
     assert_eq!(body["error"], "rate_limited");
@@ -64,10 +99,18 @@ async fn one_address_trying_many_accounts_is_rate_limited() {
     let app = TestApp::spawn().await;
     for i in 0..20 {
         let email = format!("guess{i}@example.org");
-        let r = app.call("login", &[("email", &email), ("password", "password1")], None).await;
+        let r = app
+            .call(
+                "login",
+                &[("email", &email), ("password", "password1")],
+                None,
+            )
+            .await;
         assert_eq!(r.status(), 401);
     }
-    let limited = app.call("login", &[("email", MEMBER), ("password", PASSWORD)], None).await;
+    let limited = app
+        .call("login", &[("email", MEMBER), ("password", PASSWORD)], None)
+        .await;
     assert_eq!(limited.status(), 429);
 }
 
@@ -85,7 +128,12 @@ async fn sign_out_ends_the_session() {
     // The old token no longer works even if a browser kept it.
     let page = app.get("/account", Some(&cookie)).await;
     assert_eq!(page.status(), 302);
-    assert!(page.headers()["location"].to_str().unwrap().starts_with("/login?next="));
+    assert!(
+        page.headers()["location"]
+            .to_str()
+            .unwrap()
+            .starts_with("/login?next=")
+    );
 }
 
 #[tokio::test]
@@ -110,7 +158,11 @@ async fn a_plain_form_post_comes_back_with_the_error_and_the_email() {
         .post(app.url("/fn/login"))
         .header("accept", "text/html")
         .header("referer", app.url("/login?next=%2Fadmin"))
-        .form(&[("email", "Someone@Example.org"), ("password", "wrong password"), ("next", "/admin")])
+        .form(&[
+            ("email", "Someone@Example.org"),
+            ("password", "wrong password"),
+            ("next", "/admin"),
+        ])
         .send()
         .await
         .unwrap();
@@ -118,11 +170,20 @@ async fn a_plain_form_post_comes_back_with_the_error_and_the_email() {
     let location = response.headers()["location"].to_str().unwrap();
     assert!(location.starts_with("/login?"), "{location}");
     assert!(location.contains("error="), "{location}");
-    assert!(location.contains("email=Someone%40Example.org"), "{location}");
-    assert!(!location.contains("password"), "passwords are never sent back: {location}");
+    assert!(
+        location.contains("email=Someone%40Example.org"),
+        "{location}"
+    );
+    assert!(
+        !location.contains("password"),
+        "passwords are never sent back: {location}"
+    );
     // The page it comes back to shows the message and keeps the email.
     let page = app.get(location, None).await.text().await.unwrap();
-    assert!(page.contains("Email or password not accepted"), "error shown");
+    assert!(
+        page.contains("Email or password not accepted"),
+        "error shown"
+    );
     assert!(page.contains("value=\"Someone@Example.org\""), "email kept");
 }
 
@@ -150,7 +211,11 @@ async fn changing_the_password_checks_the_current_one() {
     let wrong = app
         .call(
             "change_password",
-            &[("current_password", "nope nope nope"), ("password", "a new passphrase"), ("password_confirm", "a new passphrase")],
+            &[
+                ("current_password", "nope nope nope"),
+                ("password", "a new passphrase"),
+                ("password_confirm", "a new passphrase"),
+            ],
             Some(&cookie),
         )
         .await;
@@ -158,20 +223,40 @@ async fn changing_the_password_checks_the_current_one() {
     assert_eq!(json(wrong).await["problem"]["code"], "wrong_password");
 
     let short = app
-        .call("change_password", &[("current_password", PASSWORD), ("password", "short"), ("password_confirm", "short")], Some(&cookie))
+        .call(
+            "change_password",
+            &[
+                ("current_password", PASSWORD),
+                ("password", "short"),
+                ("password_confirm", "short"),
+            ],
+            Some(&cookie),
+        )
         .await;
     assert_eq!(short.status(), 422);
 
     let ok = app
         .call(
             "change_password",
-            &[("current_password", PASSWORD), ("password", "a new passphrase"), ("password_confirm", "a new passphrase")],
+            &[
+                ("current_password", PASSWORD),
+                ("password", "a new passphrase"),
+                ("password_confirm", "a new passphrase"),
+            ],
             Some(&cookie),
         )
         .await;
     assert_eq!(ok.status(), 200);
-    assert_eq!(app.get("/account", Some(&cookie)).await.status(), 200, "this device stays signed in");
-    assert_eq!(app.get("/account", Some(&other_device)).await.status(), 302, "other devices are signed out");
+    assert_eq!(
+        app.get("/account", Some(&cookie)).await.status(),
+        200,
+        "this device stays signed in"
+    );
+    assert_eq!(
+        app.get("/account", Some(&other_device)).await.status(),
+        302,
+        "other devices are signed out"
+    );
     app.sign_in(MEMBER, "a new passphrase").await;
 }
 
@@ -188,12 +273,22 @@ async fn language_follows_the_cookie_and_the_switch() {
     let cookie = switch.headers()["set-cookie"].to_str().unwrap();
     assert!(cookie.starts_with("i18n_pref_locale=fr"), "{cookie}");
 
-    let french = app.get("/", Some("i18n_pref_locale=fr")).await.text().await.unwrap();
-    assert!(french.contains("lang=\"fr\""), "html lang follows the language");
+    let french = app
+        .get("/", Some("i18n_pref_locale=fr"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        french.contains("lang=\"fr\""),
+        "html lang follows the language"
+    );
     assert!(french.contains("Documents publiés"));
 
     // An unknown language or an outside `next` changes nothing dangerous.
-    let odd = app.get("/lang/xx?next=https%3A%2F%2Fevil.example", None).await;
+    let odd = app
+        .get("/lang/xx?next=https%3A%2F%2Fevil.example", None)
+        .await;
     assert_eq!(odd.headers()["location"], "/");
     assert!(odd.headers().get("set-cookie").is_none());
 }

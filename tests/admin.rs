@@ -2,14 +2,29 @@ use crate::helpers::*;
 
 async fn invite(app: &TestApp, admin: &str, email: &str, role: &str) -> serde_json::Value {
     let overview = json(app.call("admin_overview", &[], Some(admin)).await).await;
-    let org = overview["organisations"][0]["id"].as_str().unwrap().to_string();
-    let response = app.call("invite_member", &[("email", email), ("organisation", &org), ("role", role)], Some(admin)).await;
+    let org = overview["organisations"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let response = app
+        .call(
+            "invite_member",
+            &[("email", email), ("organisation", &org), ("role", role)],
+            Some(admin),
+        )
+        .await;
     assert_eq!(response.status(), 200);
     json(response).await
 }
 
 fn token_of(invitation: &serde_json::Value) -> String {
-    invitation["url"].as_str().unwrap().rsplit('/').next().unwrap().to_string()
+    invitation["url"]
+        .as_str()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_string()
 }
 
 #[tokio::test]
@@ -19,10 +34,31 @@ async fn members_and_editors_cannot_reach_admin_functions() {
         let cookie = app.sign_in(email, PASSWORD).await;
         let calls: [(&str, Vec<(&str, &str)>); 5] = [
             ("admin_overview", vec![]),
-            ("create_organisation", vec![("name", "X"), ("short_name", "X"), ("country", "FR"), ("kind", "member")]),
-            ("change_role", vec![("member", "whoever"), ("role", "admin")]),
-            ("set_member_active", vec![("member", "whoever"), ("active", "false")]),
-            ("invite_member", vec![("email", "x@example.org"), ("organisation", "x"), ("role", "admin")]),
+            (
+                "create_organisation",
+                vec![
+                    ("name", "X"),
+                    ("short_name", "X"),
+                    ("country", "FR"),
+                    ("kind", "member"),
+                ],
+            ),
+            (
+                "change_role",
+                vec![("member", "whoever"), ("role", "admin")],
+            ),
+            (
+                "set_member_active",
+                vec![("member", "whoever"), ("active", "false")],
+            ),
+            (
+                "invite_member",
+                vec![
+                    ("email", "x@example.org"),
+                    ("organisation", "x"),
+                    ("role", "admin"),
+                ],
+            ),
         ];
         for (name, form) in calls {
             let response = app.call(name, &form, Some(&cookie)).await;
@@ -48,7 +84,12 @@ async fn an_admin_sees_and_manages_the_network() {
     let created = app
         .call(
             "create_organisation",
-            &[("name", "Lisbon Youth Forum"), ("short_name", "LYF"), ("country", "pt"), ("kind", "member")],
+            &[
+                ("name", "Lisbon Youth Forum"),
+                ("short_name", "LYF"),
+                ("country", "pt"),
+                ("kind", "member"),
+            ],
             Some(&admin),
         )
         .await;
@@ -56,14 +97,28 @@ async fn an_admin_sees_and_manages_the_network() {
     let duplicate = app
         .call(
             "create_organisation",
-            &[("name", "lisbon youth forum"), ("short_name", "LYF"), ("country", "PT"), ("kind", "member")],
+            &[
+                ("name", "lisbon youth forum"),
+                ("short_name", "LYF"),
+                ("country", "PT"),
+                ("kind", "member"),
+            ],
             Some(&admin),
         )
         .await;
     assert_eq!(duplicate.status(), 422);
     assert_eq!(json(duplicate).await["problem"]["code"], "already_taken");
     let bad_country = app
-        .call("create_organisation", &[("name", "Nowhere"), ("short_name", "N"), ("country", "XX"), ("kind", "member")], Some(&admin))
+        .call(
+            "create_organisation",
+            &[
+                ("name", "Nowhere"),
+                ("short_name", "N"),
+                ("country", "XX"),
+                ("kind", "member"),
+            ],
+            Some(&admin),
+        )
         .await;
     assert_eq!(json(bad_country).await["field"], "country");
 
@@ -77,27 +132,82 @@ async fn an_admin_sees_and_manages_the_network() {
         .as_str()
         .unwrap()
         .to_string();
-    let me = overview["members"].as_array().unwrap().iter().find(|m| m["email"] == ADMIN).unwrap()["id"]
+    let me = overview["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["email"] == ADMIN)
+        .unwrap()["id"]
         .as_str()
         .unwrap()
         .to_string();
 
     // Promote, then deactivate: the member's live session ends and sign-in is refused.
     let member_session = app.sign_in(MEMBER, PASSWORD).await;
-    assert_eq!(app.call("change_role", &[("member", &zsofia), ("role", "editor")], Some(&admin)).await.status(), 200);
-    let bad_role = app.call("change_role", &[("member", &zsofia), ("role", "owner")], Some(&admin)).await;
+    assert_eq!(
+        app.call(
+            "change_role",
+            &[("member", &zsofia), ("role", "editor")],
+            Some(&admin)
+        )
+        .await
+        .status(),
+        200
+    );
+    let bad_role = app
+        .call(
+            "change_role",
+            &[("member", &zsofia), ("role", "owner")],
+            Some(&admin),
+        )
+        .await;
     assert_eq!(bad_role.status(), 422);
-    assert_eq!(app.call("set_member_active", &[("member", &zsofia), ("active", "false")], Some(&admin)).await.status(), 200);
-    assert_eq!(app.get("/account", Some(&member_session)).await.status(), 302);
-    let refused = app.call("login", &[("email", MEMBER), ("password", PASSWORD)], None).await;
+    assert_eq!(
+        app.call(
+            "set_member_active",
+            &[("member", &zsofia), ("active", "false")],
+            Some(&admin)
+        )
+        .await
+        .status(),
+        200
+    );
+    assert_eq!(
+        app.get("/account", Some(&member_session)).await.status(),
+        302
+    );
+    let refused = app
+        .call("login", &[("email", MEMBER), ("password", PASSWORD)], None)
+        .await;
     assert_eq!(refused.status(), 401);
-    assert_eq!(app.call("set_member_active", &[("member", &zsofia), ("active", "true")], Some(&admin)).await.status(), 200);
+    assert_eq!(
+        app.call(
+            "set_member_active",
+            &[("member", &zsofia), ("active", "true")],
+            Some(&admin)
+        )
+        .await
+        .status(),
+        200
+    );
     app.sign_in(MEMBER, PASSWORD).await;
 
     // Admins cannot demote or deactivate themselves.
-    let own = app.call("change_role", &[("member", &me), ("role", "member")], Some(&admin)).await;
+    let own = app
+        .call(
+            "change_role",
+            &[("member", &me), ("role", "member")],
+            Some(&admin),
+        )
+        .await;
     assert_eq!(own.status(), 422);
-    let unknown = app.call("change_role", &[("member", "no-such-member"), ("role", "member")], Some(&admin)).await;
+    let unknown = app
+        .call(
+            "change_role",
+            &[("member", "no-such-member"), ("role", "member")],
+            Some(&admin),
+        )
+        .await;
     assert_eq!(unknown.status(), 404);
 }
 
@@ -115,7 +225,12 @@ async fn an_invitation_works_once() {
     let mismatch = app
         .call(
             "accept_invitation",
-            &[("token", &token), ("name", "New Person"), ("password", "long enough words"), ("password_confirm", "different words!")],
+            &[
+                ("token", &token),
+                ("name", "New Person"),
+                ("password", "long enough words"),
+                ("password_confirm", "different words!"),
+            ],
             None,
         )
         .await;
@@ -125,26 +240,47 @@ async fn an_invitation_works_once() {
     let accepted = app
         .call(
             "accept_invitation",
-            &[("token", &token), ("name", "  New   Person "), ("password", "long enough words"), ("password_confirm", "long enough words")],
+            &[
+                ("token", &token),
+                ("name", "  New   Person "),
+                ("password", "long enough words"),
+                ("password_confirm", "long enough words"),
+            ],
             None,
         )
         .await;
     assert_eq!(accepted.status(), 200);
     let cookie = session_cookie(&accepted).expect("signed in on acceptance");
-    let page = app.get("/account", Some(&cookie)).await.text().await.unwrap();
+    let page = app
+        .get("/account", Some(&cookie))
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(page.contains("New Person"));
 
     let again = app
         .call(
             "accept_invitation",
-            &[("token", &token), ("name", "Someone Else"), ("password", "long enough words"), ("password_confirm", "long enough words")],
+            &[
+                ("token", &token),
+                ("name", "Someone Else"),
+                ("password", "long enough words"),
+                ("password_confirm", "long enough words"),
+            ],
             None,
         )
         .await;
     assert_eq!(again.status(), 422);
     assert_eq!(json(again).await["problem"]["code"], "invitation_invalid");
-    assert_eq!(app.call("invitation", &[("token", &token)], None).await.status(), 404);
-    app.sign_in("new.person@example.org", "long enough words").await;
+    assert_eq!(
+        app.call("invitation", &[("token", &token)], None)
+            .await
+            .status(),
+        404
+    );
+    app.sign_in("new.person@example.org", "long enough words")
+        .await;
 }
 
 #[tokio::test]
@@ -152,11 +288,32 @@ async fn existing_members_cannot_be_invited_again_and_invitations_can_be_revoked
     let app = TestApp::spawn().await;
     let admin = app.sign_in(ADMIN, PASSWORD).await;
     let overview = json(app.call("admin_overview", &[], Some(&admin)).await).await;
-    let org = overview["organisations"][0]["id"].as_str().unwrap().to_string();
-    let taken = app.call("invite_member", &[("email", MEMBER), ("organisation", &org), ("role", "member")], Some(&admin)).await;
+    let org = overview["organisations"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let taken = app
+        .call(
+            "invite_member",
+            &[
+                ("email", MEMBER),
+                ("organisation", &org),
+                ("role", "member"),
+            ],
+            Some(&admin),
+        )
+        .await;
     assert_eq!(taken.status(), 422);
     let bad_org = app
-        .call("invite_member", &[("email", "x@example.org"), ("organisation", "nope"), ("role", "member")], Some(&admin))
+        .call(
+            "invite_member",
+            &[
+                ("email", "x@example.org"),
+                ("organisation", "nope"),
+                ("role", "member"),
+            ],
+            Some(&admin),
+        )
         .await;
     assert_eq!(json(bad_org).await["field"], "organisation");
 
@@ -165,8 +322,18 @@ async fn existing_members_cannot_be_invited_again_and_invitations_can_be_revoked
     let pending = overview["invitations"].as_array().unwrap();
     assert_eq!(pending.len(), 1);
     let id = pending[0]["id"].as_str().unwrap();
-    assert_eq!(app.call("revoke_invitation", &[("invitation", id)], Some(&admin)).await.status(), 200);
-    assert_eq!(app.call("invitation", &[("token", &token_of(&issued))], None).await.status(), 404);
+    assert_eq!(
+        app.call("revoke_invitation", &[("invitation", id)], Some(&admin))
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(
+        app.call("invitation", &[("token", &token_of(&issued))], None)
+            .await
+            .status(),
+        404
+    );
 }
 
 #[tokio::test]

@@ -23,17 +23,28 @@ impl TestApp {
 
     pub async fn spawn_on(endpoint: &str) -> TestApp {
         let config = Config::for_tests(endpoint);
-        let state = groundwork::server::state(config).await.expect("database opens");
-        groundwork::store::demo::load_if_empty(&state.db).await.expect("demo loads");
+        let state = groundwork::server::state(config)
+            .await
+            .expect("database opens");
+        groundwork::store::demo::load_if_empty(&state.db)
+            .await
+            .expect("demo loads");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let app = groundwork::server::app(state.clone());
         let server = tokio::spawn(async move {
-            axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-                .await
-                .unwrap();
+            axum::serve(
+                listener,
+                app.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .await
+            .unwrap();
         });
-        TestApp { addr, state, server }
+        TestApp {
+            addr,
+            state,
+            server,
+        }
     }
 
     /// Stops serving and lets go of the database (so an on-disk store can be reopened).
@@ -57,7 +68,12 @@ impl TestApp {
     }
 
     /// Calls a server function the way the hydrated app does (JSON answer).
-    pub async fn call(&self, name: &str, form: &[(&str, &str)], cookie: Option<&str>) -> reqwest::Response {
+    pub async fn call(
+        &self,
+        name: &str,
+        form: &[(&str, &str)],
+        cookie: Option<&str>,
+    ) -> reqwest::Response {
         let mut request = TestApp::client()
             .post(self.url(&format!("/fn/{name}")))
             .header("accept", "application/json")
@@ -70,13 +86,17 @@ impl TestApp {
 
     /// Signs in and returns the `gw_session=…` cookie pair.
     pub async fn sign_in(&self, email: &str, password: &str) -> String {
-        let response = self.call("login", &[("email", email), ("password", password)], None).await;
+        let response = self
+            .call("login", &[("email", email), ("password", password)], None)
+            .await;
         assert_eq!(response.status(), 200, "sign in as {email}");
         session_cookie(&response).expect("a session cookie")
     }
 
     pub async fn get(&self, path: &str, cookie: Option<&str>) -> reqwest::Response {
-        let mut request = TestApp::client().get(self.url(path)).header("accept", "text/html");
+        let mut request = TestApp::client()
+            .get(self.url(path))
+            .header("accept", "text/html");
         if let Some(cookie) = cookie {
             request = request.header("cookie", cookie);
         }

@@ -73,7 +73,10 @@ async fn health_reports_the_database() {
     let app = TestApp::spawn().await;
     let response = app.get("/healthz", None).await;
     assert_eq!(response.status(), 200);
-    assert_eq!(json(response).await, serde_json::json!({ "status": "ok", "database": "ok" }));
+    assert_eq!(
+        json(response).await,
+        serde_json::json!({ "status": "ok", "database": "ok" })
+    );
 }
 
 #[tokio::test]
@@ -101,17 +104,42 @@ async fn garbage_input_never_gives_a_500() {
     let admin = app.sign_in(ADMIN, PASSWORD).await;
     let long = "é".repeat(5000);
     let cases: Vec<(&str, Vec<(&str, &str)>)> = vec![
-        ("login", vec![("email", long.as_str()), ("password", long.as_str())]),
+        (
+            "login",
+            vec![("email", long.as_str()), ("password", long.as_str())],
+        ),
         ("login", vec![("email", "<script>alert(1)</script>")]),
-        ("create_organisation", vec![("name", long.as_str()), ("short_name", "x"), ("country", "FR"), ("kind", "member")]),
-        ("create_organisation", vec![("name", "\u{0}\u{1}"), ("short_name", "x"), ("country", "FR"), ("kind", "member")]),
-        ("set_member_active", vec![("member", "x"), ("active", "maybe")]),
+        (
+            "create_organisation",
+            vec![
+                ("name", long.as_str()),
+                ("short_name", "x"),
+                ("country", "FR"),
+                ("kind", "member"),
+            ],
+        ),
+        (
+            "create_organisation",
+            vec![
+                ("name", "\u{0}\u{1}"),
+                ("short_name", "x"),
+                ("country", "FR"),
+                ("kind", "member"),
+            ],
+        ),
+        (
+            "set_member_active",
+            vec![("member", "x"), ("active", "maybe")],
+        ),
         ("invitation", vec![("token", long.as_str())]),
         ("revoke_invitation", vec![("invitation", "⟨weird⟩ id")]),
     ];
     for (name, form) in cases {
         let response = app.call(name, &form, Some(&admin)).await;
         let status = response.status().as_u16();
-        assert!((400..500).contains(&status), "{name} {form:?} gave {status}");
+        assert!(
+            (400..500).contains(&status),
+            "{name} {form:?} gave {status}"
+        );
     }
 }

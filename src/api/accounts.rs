@@ -15,7 +15,12 @@ use {
 /// Where to go after signing in: only a path on this site.
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') && n.len() <= 512 => {
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.contains('\\')
+                && n.len() <= 512 =>
+        {
             n.to_string()
         }
         _ => "/".to_string(),
@@ -28,7 +33,10 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
     if result.is_ok() {
         door::redirect_plain_form(&safe_next(next.as_deref()));
     }
-    let keep = [("email", email.as_str()), ("next", next.as_deref().unwrap_or(""))];
+    let keep = [
+        ("email", email.as_str()),
+        ("next", next.as_deref().unwrap_or("")),
+    ];
     door::finish(result, &keep)
 }
 
@@ -45,7 +53,9 @@ async fn login_inner(email: &str, password_typed: &str) -> Result<(), AppError> 
 
     let throttle = LoginThrottle::default();
     let now = chrono::Utc::now().timestamp();
-    let recent = store::login_failures::recent(&state.db, &address, &email, throttle.window_start(now)).await?;
+    let recent =
+        store::login_failures::recent(&state.db, &address, &email, throttle.window_start(now))
+            .await?;
     throttle.check(now, &recent.by_address, &recent.by_account)?;
 
     let account = store::members::find_for_login(&state.db, &email).await?;
@@ -62,8 +72,13 @@ async fn login_inner(email: &str, password_typed: &str) -> Result<(), AppError> 
         Some(account) if matches && account.active => {
             store::login_failures::clear_account(&state.db, &email).await?;
             let session_token = token::new_token();
-            store::sessions::create(&state.db, &token::digest(&session_token), &account.id, state.config.session_days)
-                .await?;
+            store::sessions::create(
+                &state.db,
+                &token::digest(&session_token),
+                &account.id,
+                state.config.session_days,
+            )
+            .await?;
             door::set_cookie(&auth::session_cookie(
                 &session_token,
                 state.config.session_days,
@@ -132,7 +147,12 @@ pub async fn accept_invitation(
 }
 
 #[cfg(feature = "ssr")]
-async fn accept_inner(token_text: &str, name: &str, password_typed: &str, confirm: &str) -> Result<(), AppError> {
+async fn accept_inner(
+    token_text: &str,
+    name: &str,
+    password_typed: &str,
+    confirm: &str,
+) -> Result<(), AppError> {
     use crate::error::Problem;
     let state = door::state()?;
     if !token::looks_valid(token_text) {
@@ -167,7 +187,13 @@ async fn accept_inner(token_text: &str, name: &str, password_typed: &str, confir
     )
     .await?;
     let session_token = token::new_token();
-    store::sessions::create(&state.db, &token::digest(&session_token), &member_id, state.config.session_days).await?;
+    store::sessions::create(
+        &state.db,
+        &token::digest(&session_token),
+        &member_id,
+        state.config.session_days,
+    )
+    .await?;
     door::set_cookie(&auth::session_cookie(
         &session_token,
         state.config.session_days,
@@ -190,11 +216,15 @@ pub async fn change_password(
             return Err(AppError::Unauthorized);
         };
         rules::check_new_password(&password, &password_confirm)?;
-        let stored = store::members::password_hash(&state.db, &member.id).await?.unwrap_or_default();
+        let stored = store::members::password_hash(&state.db, &member.id)
+            .await?
+            .unwrap_or_default();
         let (current, new) = (current_password.clone(), password.clone());
         let hash = tokio::task::spawn_blocking(move || {
             if current.len() <= rules::PASSWORD_MAX && password::verify(&current, &stored) {
-                password::hash(&new).map(Some).map_err(|_| AppError::Internal)
+                password::hash(&new)
+                    .map(Some)
+                    .map_err(|_| AppError::Internal)
             } else {
                 Ok(None)
             }
@@ -202,7 +232,10 @@ pub async fn change_password(
         .await
         .map_err(|_| AppError::Internal)??;
         let Some(hash) = hash else {
-            return Err(AppError::invalid("current_password", Problem::WrongPassword));
+            return Err(AppError::invalid(
+                "current_password",
+                Problem::WrongPassword,
+            ));
         };
         store::members::set_password(&state.db, &member.id, &hash).await?;
         store::sessions::delete_others(&state.db, &member.id, &session_key).await?;

@@ -26,7 +26,13 @@ pub struct AdminData {
 const FRESH_INVITATION_COOKIE: &str = "gw_fresh_invitation";
 
 #[cfg(feature = "ssr")]
-fn require_admin() -> Result<(crate::state::AppState, crate::domain::accounts::SessionMember), AppError> {
+fn require_admin() -> Result<
+    (
+        crate::state::AppState,
+        crate::domain::accounts::SessionMember,
+    ),
+    AppError,
+> {
     let parts = door::parts()?;
     let member = auth::require_role(&parts, Role::Admin)?;
     Ok((door::state()?, member))
@@ -43,10 +49,14 @@ pub async fn admin_overview() -> Result<AdminData, AppError> {
         )?;
         let fresh_invitation = door::parts()
             .ok()
-            .and_then(|p| auth::cookie_value(&p.headers, FRESH_INVITATION_COOKIE).map(str::to_string))
+            .and_then(|p| {
+                auth::cookie_value(&p.headers, FRESH_INVITATION_COOKIE).map(str::to_string)
+            })
             .and_then(|v| serde_json::from_str::<IssuedInvitation>(&percent_decode(&v)).ok());
         if fresh_invitation.is_some() {
-            door::set_cookie(&format!("{FRESH_INVITATION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"));
+            door::set_cookie(&format!(
+                "{FRESH_INVITATION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"
+            ));
         }
         Ok(AdminData {
             organisations,
@@ -85,21 +95,36 @@ pub async fn create_organisation(
     }
     door::finish(
         result,
-        &[("name", &name), ("short_name", &short_name), ("country", &country), ("kind", &kind)],
+        &[
+            ("name", &name),
+            ("short_name", &short_name),
+            ("country", &country),
+            ("kind", &kind),
+        ],
     )
 }
 
 #[server(prefix = "/fn", endpoint = "invite_member")]
-pub async fn invite_member(email: String, organisation: String, role: String) -> Result<IssuedInvitation, AppError> {
+pub async fn invite_member(
+    email: String,
+    organisation: String,
+    role: String,
+) -> Result<IssuedInvitation, AppError> {
     let result = async {
         let (state, admin) = require_admin()?;
         let email = rules::normalise_email(&email)?;
         let role: Role = role.parse()?;
         if !store::organisations::exists(&state.db, &organisation).await? {
-            return Err(AppError::invalid("organisation", crate::error::Problem::InvalidChoice));
+            return Err(AppError::invalid(
+                "organisation",
+                crate::error::Problem::InvalidChoice,
+            ));
         }
         if store::members::email_taken(&state.db, &email).await? {
-            return Err(AppError::invalid("email", crate::error::Problem::AlreadyTaken));
+            return Err(AppError::invalid(
+                "email",
+                crate::error::Problem::AlreadyTaken,
+            ));
         }
         let invitation_token = token::new_token();
         let expires_at = store::invitations::create(
@@ -120,7 +145,11 @@ pub async fn invite_member(email: String, organisation: String, role: String) ->
             .get(http::header::HOST)
             .and_then(|h| h.to_str().ok())
             .unwrap_or("localhost");
-        let scheme = if state.config.secure_cookies { "https" } else { "http" };
+        let scheme = if state.config.secure_cookies {
+            "https"
+        } else {
+            "http"
+        };
         Ok(IssuedInvitation {
             email,
             url: format!("{scheme}://{host}/invite/{invitation_token}"),
@@ -133,12 +162,23 @@ pub async fn invite_member(email: String, organisation: String, role: String) ->
     {
         // Without JavaScript the page reloads: hand the link over in a short-lived cookie
         // rather than the URL, so it stays out of history and access logs.
-        let value: String = form_urlencoded::byte_serialize(serde_json::to_string(issued).unwrap_or_default().as_bytes())
-            .collect();
-        door::set_cookie(&format!("{FRESH_INVITATION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=300"));
+        let value: String = form_urlencoded::byte_serialize(
+            serde_json::to_string(issued).unwrap_or_default().as_bytes(),
+        )
+        .collect();
+        door::set_cookie(&format!(
+            "{FRESH_INVITATION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=300"
+        ));
         door::redirect_plain_form("/admin#invitations");
     }
-    door::finish(result, &[("email", &email), ("organisation", &organisation), ("role", &role)])
+    door::finish(
+        result,
+        &[
+            ("email", &email),
+            ("organisation", &organisation),
+            ("role", &role),
+        ],
+    )
 }
 
 #[server(prefix = "/fn", endpoint = "change_role")]

@@ -25,7 +25,9 @@ pub(crate) mod door {
     }
 
     pub fn session() -> CurrentSession {
-        parts().map(|p| auth::session_from_parts(&p)).unwrap_or_default()
+        parts()
+            .map(|p| auth::session_from_parts(&p))
+            .unwrap_or_default()
     }
 
     /// A browser posting a `<form>` without JavaScript (it asks for HTML, not JSON).
@@ -73,6 +75,8 @@ pub(crate) mod door {
     }
 
     pub fn client_address() -> String {
-        parts().map(|p| auth::client_address(&p)).unwrap_or_else(|_| "unknown".into())
+        parts()
+            .map(|p| auth::client_address(&p))
+            .unwrap_or_else(|_| "unknown".into())
     }
 }

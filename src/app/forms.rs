@@ -31,7 +31,11 @@ pub fn with_error(back: &str, error: &AppError, keep: &[(&str, &str)]) -> String
             out.append_pair(k, &v);
         }
     }
-    let fragment = if fragment.is_empty() { String::new() } else { format!("#{fragment}") };
+    let fragment = if fragment.is_empty() {
+        String::new()
+    } else {
+        format!("#{fragment}")
+    };
     format!("{path}?{}{fragment}", out.finish())
 }
 
@@ -42,7 +46,10 @@ mod tests {
 
     #[test]
     fn same_site_paths() {
-        assert_eq!(same_site_path("http://127.0.0.1:3000/login?next=/admin").as_deref(), Some("/login?next=/admin"));
+        assert_eq!(
+            same_site_path("http://127.0.0.1:3000/login?next=/admin").as_deref(),
+            Some("/login?next=/admin")
+        );
         assert_eq!(same_site_path("https://gw.example").as_deref(), Some("/"));
         assert_eq!(same_site_path("/admin").as_deref(), Some("/admin"));
         assert_eq!(same_site_path("//evil.example/x"), None);
@@ -52,7 +59,11 @@ mod tests {
     #[test]
     fn error_and_fields_replace_old_ones() {
         let error = AppError::invalid("email", Problem::InvalidEmail);
-        let url = with_error("/login?next=%2Fadmin&error=old&email=old#top", &error, &[("email", "a b&c")]);
+        let url = with_error(
+            "/login?next=%2Fadmin&error=old&email=old#top",
+            &error,
+            &[("email", "a b&c")],
+        );
         assert!(url.starts_with("/login?next=%2Fadmin&error="), "{url}");
         assert!(url.contains("email=a+b%26c"), "{url}");
         assert!(!url.contains("old"), "{url}");

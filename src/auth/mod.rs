@@ -34,9 +34,15 @@ pub fn cookie_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 }
 
 /// Looks up the session cookie once per request so pages and server functions share it.
-pub async fn session_layer(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+pub async fn session_layer(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
     let mut current = CurrentSession::default();
-    if let Some(token) = cookie_value(request.headers(), SESSION_COOKIE).filter(|t| token::looks_valid(t)) {
+    if let Some(token) =
+        cookie_value(request.headers(), SESSION_COOKIE).filter(|t| token::looks_valid(t))
+    {
         let hash = token::digest(token);
         match store::sessions::member(&state.db, &hash).await {
             Ok(Some(member)) => {
@@ -53,18 +59,28 @@ pub async fn session_layer(State(state): State<AppState>, mut request: Request, 
 }
 
 pub fn session_from_parts(parts: &Parts) -> CurrentSession {
-    parts.extensions.get::<CurrentSession>().cloned().unwrap_or_default()
+    parts
+        .extensions
+        .get::<CurrentSession>()
+        .cloned()
+        .unwrap_or_default()
 }
 
 /// The signed-in member, or Unauthorized.
 pub fn require_member(parts: &Parts) -> Result<SessionMember, AppError> {
-    session_from_parts(parts).member.ok_or(AppError::Unauthorized)
+    session_from_parts(parts)
+        .member
+        .ok_or(AppError::Unauthorized)
 }
 
 /// The signed-in member with at least `role`, or Unauthorized/Forbidden.
 pub fn require_role(parts: &Parts, role: Role) -> Result<SessionMember, AppError> {
     let member = require_member(parts)?;
-    if member.role.at_least(role) { Ok(member) } else { Err(AppError::Forbidden) }
+    if member.role.at_least(role) {
+        Ok(member)
+    } else {
+        Err(AppError::Forbidden)
+    }
 }
 
 pub fn session_cookie(token: &str, max_age_days: i64, secure: bool) -> String {
@@ -109,7 +125,10 @@ mod tests {
     #[test]
     fn finds_cookie_among_others() {
         let mut headers = HeaderMap::new();
-        headers.insert(http::header::COOKIE, "a=1; gw_session=abc; b=2".parse().unwrap());
+        headers.insert(
+            http::header::COOKIE,
+            "a=1; gw_session=abc; b=2".parse().unwrap(),
+        );
         assert_eq!(cookie_value(&headers, SESSION_COOKIE), Some("abc"));
         assert_eq!(cookie_value(&headers, "c"), None);
     }

@@ -19,7 +19,10 @@ pub fn digest(token: &str) -> String {
 
 /// Tokens we issued are 43 URL-safe characters; anything else is not worth a query.
 pub fn looks_valid(token: &str) -> bool {
-    token.len() == 43 && token.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    token.len() == 43
+        && token
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 #[cfg(test)]

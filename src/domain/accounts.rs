@@ -149,7 +149,12 @@ pub struct NewOrganisation {
 }
 
 impl NewOrganisation {
-    pub fn parse(name: &str, short_name: &str, country: &str, kind: &str) -> Result<Self, AppError> {
+    pub fn parse(
+        name: &str,
+        short_name: &str,
+        country: &str,
+        kind: &str,
+    ) -> Result<Self, AppError> {
         Ok(NewOrganisation {
             name: clean_text("name", name, NAME_MAX)?,
             short_name: clean_text("short_name", short_name, SHORT_NAME_MAX)?,
@@ -185,7 +190,10 @@ pub fn normalise_email(input: &str) -> Result<String, AppError> {
         return Err(AppError::invalid("email", Problem::Required));
     }
     if email.len() > EMAIL_MAX {
-        return Err(AppError::invalid("email", Problem::TooLong { max: EMAIL_MAX }));
+        return Err(AppError::invalid(
+            "email",
+            Problem::TooLong { max: EMAIL_MAX },
+        ));
     }
     let valid = match email.split_once('@') {
         Some((local, domain)) => {
@@ -194,7 +202,9 @@ pub fn normalise_email(input: &str) -> Result<String, AppError> {
                 && domain.contains('.')
                 && !domain.starts_with('.')
                 && !domain.ends_with('.')
-                && !email.chars().any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>')
+                && !email
+                    .chars()
+                    .any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>')
         }
         None => false,
     };
@@ -209,13 +219,22 @@ pub fn normalise_email(input: &str) -> Result<String, AppError> {
 pub fn check_new_password(password: &str, confirmation: &str) -> Result<(), AppError> {
     let length = password.chars().count();
     if length < PASSWORD_MIN {
-        return Err(AppError::invalid("password", Problem::TooShort { min: PASSWORD_MIN }));
+        return Err(AppError::invalid(
+            "password",
+            Problem::TooShort { min: PASSWORD_MIN },
+        ));
     }
     if length > PASSWORD_MAX {
-        return Err(AppError::invalid("password", Problem::TooLong { max: PASSWORD_MAX }));
+        return Err(AppError::invalid(
+            "password",
+            Problem::TooLong { max: PASSWORD_MAX },
+        ));
     }
     if password != confirmation {
-        return Err(AppError::invalid("password_confirm", Problem::PasswordsDiffer));
+        return Err(AppError::invalid(
+            "password_confirm",
+            Problem::PasswordsDiffer,
+        ));
     }
     Ok(())
 }
@@ -296,19 +315,34 @@ mod tests {
         let long = format!("{}@example.org", "a".repeat(300));
         assert!(matches!(
             normalise_email(&long),
-            Err(AppError::Validation { problem: Problem::TooLong { .. }, .. })
+            Err(AppError::Validation {
+                problem: Problem::TooLong { .. },
+                ..
+            })
         ));
     }
 
     #[test]
     fn text_is_trimmed_and_bounded() {
-        assert_eq!(clean_text("name", "  Solidarités\t Jeunesses \n", 50).unwrap(), "Solidarités Jeunesses");
-        assert_eq!(clean_text("name", "   ", 50), Err(AppError::invalid("name", Problem::Required)));
+        assert_eq!(
+            clean_text("name", "  Solidarités\t Jeunesses \n", 50).unwrap(),
+            "Solidarités Jeunesses"
+        );
+        assert_eq!(
+            clean_text("name", "   ", 50),
+            Err(AppError::invalid("name", Problem::Required))
+        );
         assert_eq!(
             clean_text("name", &"é".repeat(51), 50),
             Err(AppError::invalid("name", Problem::TooLong { max: 50 }))
         );
-        assert_eq!(clean_text("name", &"é".repeat(50), 50).unwrap().chars().count(), 50);
+        assert_eq!(
+            clean_text("name", &"é".repeat(50), 50)
+                .unwrap()
+                .chars()
+                .count(),
+            50
+        );
     }
 
     #[test]
@@ -316,11 +350,17 @@ mod tests {
         assert!(check_new_password("long enough pass", "long enough pass").is_ok());
         assert_eq!(
             check_new_password("short", "short"),
-            Err(AppError::invalid("password", Problem::TooShort { min: PASSWORD_MIN }))
+            Err(AppError::invalid(
+                "password",
+                Problem::TooShort { min: PASSWORD_MIN }
+            ))
         );
         assert_eq!(
             check_new_password("long enough pass", "long enough pasS"),
-            Err(AppError::invalid("password_confirm", Problem::PasswordsDiffer))
+            Err(AppError::invalid(
+                "password_confirm",
+                Problem::PasswordsDiffer
+            ))
         );
         let huge = "x".repeat(PASSWORD_MAX + 1);
         assert!(check_new_password(&huge, &huge).is_err());
@@ -353,6 +393,9 @@ mod tests {
             may_manage_member(&admin, "a1"),
             Err(AppError::invalid("member", Problem::CannotChangeOwnAccount))
         );
-        assert_eq!(may_manage_member(&member("e1", Role::Editor), "m2"), Err(AppError::Forbidden));
+        assert_eq!(
+            may_manage_member(&member("e1", Role::Editor), "m2"),
+            Err(AppError::Forbidden)
+        );
     }
 }

@@ -43,7 +43,11 @@ impl LoginThrottle {
     /// Seconds until enough failures age out of the window to allow one more try.
     fn wait_for(&self, now: i64, failures: &[i64], max: usize) -> Option<i64> {
         let since = now - self.window_secs;
-        let mut recent: Vec<i64> = failures.iter().copied().filter(|t| *t > since && *t <= now).collect();
+        let mut recent: Vec<i64> = failures
+            .iter()
+            .copied()
+            .filter(|t| *t > since && *t <= now)
+            .collect();
         if recent.len() < max {
             return None;
         }
@@ -80,7 +84,11 @@ mod tests {
             (&[], &[8_000, 8_500, 9_050], None),
             (&[9_200, 9_300, 9_400, 9_500, 9_600], &[], Some(100)),
             // The longer of the two waits wins.
-            (&[9_200, 9_300, 9_400, 9_500, 9_600], &[9_800, 9_900, 9_950], Some(700)),
+            (
+                &[9_200, 9_300, 9_400, 9_500, 9_600],
+                &[9_800, 9_900, 9_950],
+                Some(700),
+            ),
             // Future timestamps (clock skew between instances) are ignored.
             (&[], &[20_000, 20_001, 20_002], None),
         ];
@@ -99,7 +107,9 @@ mod tests {
         let failures = [100 + 1, 500, 600];
         assert_eq!(
             T.check(now, &[], &failures),
-            Err(AppError::RateLimited { retry_after_secs: 1 })
+            Err(AppError::RateLimited {
+                retry_after_secs: 1
+            })
         );
     }
 }

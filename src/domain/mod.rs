@@ -2,5 +2,5 @@
 //! either.
 pub mod accounts;
 pub mod countries;
-pub mod login_throttle;
 pub mod dates;
+pub mod login_throttle;

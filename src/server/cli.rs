@@ -38,7 +38,10 @@ pub fn main() -> ExitCode {
         )
         .with_target(false)
         .init();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime,
         Err(error) => {
             eprintln!("groundwork: cannot start: {error}");
@@ -97,17 +100,24 @@ async fn serve(config: Config) -> Result<(), String> {
             Err(error) => return Err(format!("cannot load the demo data: {error}")),
         }
     }
-    super::serve(state).await.map_err(|e| format!("server stopped: {e}"))
+    super::serve(state)
+        .await
+        .map_err(|e| format!("server stopped: {e}"))
 }
 
 async fn load_demo(config: Config) -> Result<(), String> {
     let state = super::state(config).await.map_err(|e| e.to_string())?;
     match store::demo::load_if_empty(&state.db).await {
         Ok(true) => {
-            println!("Demo data loaded. Password for every demo account: {}", store::demo::DEMO_PASSWORD);
+            println!(
+                "Demo data loaded. Password for every demo account: {}",
+                store::demo::DEMO_PASSWORD
+            );
             Ok(())
         }
-        Ok(false) => Err("the database already has members; the demo loads only into an empty one".into()),
+        Ok(false) => {
+            Err("the database already has members; the demo loads only into an empty one".into())
+        }
         Err(error) => Err(format!("cannot load the demo data: {error}")),
     }
 }
@@ -120,26 +130,43 @@ async fn create_admin(config: Config, args: &mut Vec<String>) -> Result<(), Stri
     let password = match std::env::var("GROUNDWORK_ADMIN_PASSWORD") {
         Ok(p) => p,
         Err(_) => {
-            eprintln!("Password for {email} (at least {} characters):", rules::PASSWORD_MIN);
+            eprintln!(
+                "Password for {email} (at least {} characters):",
+                rules::PASSWORD_MIN
+            );
             let mut line = String::new();
-            std::io::stdin().read_line(&mut line).map_err(|e| e.to_string())?;
+            std::io::stdin()
+                .read_line(&mut line)
+                .map_err(|e| e.to_string())?;
             line.trim_end_matches(['\r', '\n']).to_string()
         }
     };
     let email = rules::normalise_email(&email).map_err(|e| format!("email: {e}"))?;
     let name = rules::clean_text("name", &name, rules::NAME_MAX).map_err(|e| e.to_string())?;
     rules::check_new_password(&password, &password).map_err(|e| e.to_string())?;
-    let org = NewOrganisation::parse(&organisation, &organisation.chars().take(24).collect::<String>(), &country, "network")
-        .map_err(|e| e.to_string())?;
+    let org = NewOrganisation::parse(
+        &organisation,
+        &organisation.chars().take(24).collect::<String>(),
+        &country,
+        "network",
+    )
+    .map_err(|e| e.to_string())?;
 
     let state = super::state(config).await.map_err(|e| e.to_string())?;
     let db = &state.db;
     if store::members::count(db).await.map_err(|e| e.to_string())? > 0 {
-        return Err("the database already has members: invite further administrators from /admin".into());
+        return Err(
+            "the database already has members: invite further administrators from /admin".into(),
+        );
     }
-    let org_id = match store::organisations::find_by_name(db, &org.name).await.map_err(|e| e.to_string())? {
+    let org_id = match store::organisations::find_by_name(db, &org.name)
+        .await
+        .map_err(|e| e.to_string())?
+    {
         Some(id) => id,
-        None => store::organisations::create(db, &org).await.map_err(|e| e.to_string())?,
+        None => store::organisations::create(db, &org)
+            .await
+            .map_err(|e| e.to_string())?,
     };
     let hash = crate::auth::password::hash(&password).map_err(|e| e.to_string())?;
     store::members::create(

@@ -22,8 +22,14 @@ pub fn is_cross_site(method: &Method, headers: &http::HeaderMap) -> bool {
         return !matches!(site, "same-origin" | "none");
     }
     if let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
-        let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
-        let origin_host = origin.split_once("://").map(|(_, rest)| rest).unwrap_or("null");
+        let host = headers
+            .get(header::HOST)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        let origin_host = origin
+            .split_once("://")
+            .map(|(_, rest)| rest)
+            .unwrap_or("null");
         return origin_host != host;
     }
     false
@@ -41,7 +47,10 @@ pub async fn reject_cross_site(request: Request, next: Next) -> Response {
 pub async fn security_headers(request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
-    headers.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    headers.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
     headers.insert("x-frame-options", HeaderValue::from_static("DENY"));
     // same-origin keeps the Referer that no-JavaScript forms use to come back with errors.
     headers.insert("referrer-policy", HeaderValue::from_static("same-origin"));
@@ -49,7 +58,10 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
 }
 
 fn wants_json(headers: &http::HeaderMap) -> bool {
-    let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let accept = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
     !accept.contains("text/html")
 }
 
@@ -62,7 +74,9 @@ pub async fn friendly_errors(request: Request, next: Next) -> Response {
     let is_server_fn = request.uri().path().starts_with(crate::api::PREFIX);
     let response = next.run(request).await;
     match response.status() {
-        StatusCode::PAYLOAD_TOO_LARGE => static_error_page(lang, StatusCode::PAYLOAD_TOO_LARGE, json),
+        StatusCode::PAYLOAD_TOO_LARGE => {
+            static_error_page(lang, StatusCode::PAYLOAD_TOO_LARGE, json)
+        }
         StatusCode::INTERNAL_SERVER_ERROR if is_server_fn => with_error_status(response).await,
         _ => response,
     }
@@ -107,13 +121,29 @@ mod tests {
             (Method::POST, vec![("sec-fetch-site", "same-site")], true),
             (Method::POST, vec![("sec-fetch-site", "same-origin")], false),
             (Method::POST, vec![("sec-fetch-site", "none")], false),
-            (Method::POST, vec![("origin", "https://evil.example"), ("host", "gw.example")], true),
-            (Method::POST, vec![("origin", "https://gw.example"), ("host", "gw.example")], false),
-            (Method::POST, vec![("origin", "null"), ("host", "gw.example")], true),
+            (
+                Method::POST,
+                vec![("origin", "https://evil.example"), ("host", "gw.example")],
+                true,
+            ),
+            (
+                Method::POST,
+                vec![("origin", "https://gw.example"), ("host", "gw.example")],
+                false,
+            ),
+            (
+                Method::POST,
+                vec![("origin", "null"), ("host", "gw.example")],
+                true,
+            ),
             (Method::DELETE, vec![], false),
         ];
         for (method, pairs, expected) in cases {
-            assert_eq!(is_cross_site(&method, &headers(&pairs)), expected, "{method} {pairs:?}");
+            assert_eq!(
+                is_cross_site(&method, &headers(&pairs)),
+                expected,
+                "{method} {pairs:?}"
+            );
         }
     }
 }

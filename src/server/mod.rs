@@ -53,14 +53,22 @@ pub fn app(state: AppState) -> Router {
         .route("/healthz", get(pages::health))
         .route("/lang/{code}", get(pages::switch_language))
         .leptos_routes_with_context(&state, routes, provide_state.clone(), render_shell)
-        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(provide_state, shell))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), auth::session_layer))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(provide_state, shell))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::session_layer,
+        ))
         .layer(axum::middleware::from_fn(guard::reject_cross_site))
         .layer(axum::middleware::from_fn(guard::security_headers))
         .layer(RequestBodyLimitLayer::new(state.config.max_body_bytes))
         .layer(axum::middleware::from_fn(guard::friendly_errors))
         .layer(CompressionLayer::new())
-        .layer(tower_http::catch_panic::CatchPanicLayer::custom(guard::panic_page))
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(
+            guard::panic_page,
+        ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
@@ -72,9 +80,12 @@ pub async fn serve(state: AppState) -> std::io::Result<()> {
     let local = listener.local_addr()?;
     spawn_housekeeping(state.clone());
     println!("\n  Groundwork is ready at http://{local}\n");
-    axum::serve(listener, app(state).into_make_service_with_connect_info::<std::net::SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await
+    axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
 }
 
 /// Expired sessions and old log-in failures are removed hourly (any instance may do it).
@@ -97,7 +108,9 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let terminate = async {
-        if let Ok(mut signal) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut signal) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             signal.recv().await;
         }
     };

@@ -40,8 +40,15 @@ impl Lang {
         if let Some(lang) = crate::auth::cookie_value(headers, LANG_COOKIE).and_then(Lang::parse) {
             return lang;
         }
-        let accept = headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).unwrap_or("");
-        match accept.split(',').next().map(|s| s.trim().get(..2).unwrap_or("")) {
+        let accept = headers
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        match accept
+            .split(',')
+            .next()
+            .map(|s| s.trim().get(..2).unwrap_or(""))
+        {
             Some("fr") => Lang::Fr,
             _ => Lang::En,
         }
@@ -52,13 +59,20 @@ impl Lang {
         static TABLES: OnceLock<[HashMap<String, serde_json::Value>; 2]> = OnceLock::new();
         let tables = TABLES.get_or_init(|| {
             let parse = |s: &str| serde_json::from_str(s).unwrap_or_default();
-            [parse(include_str!("../../locales/en.json")), parse(include_str!("../../locales/fr.json"))]
+            [
+                parse(include_str!("../../locales/en.json")),
+                parse(include_str!("../../locales/fr.json")),
+            ]
         });
         let table = &tables[match self {
             Lang::En => 0,
             Lang::Fr => 1,
         }];
-        table.get(key).and_then(|v| v.as_str()).unwrap_or(key).to_string()
+        table
+            .get(key)
+            .and_then(|v| v.as_str())
+            .unwrap_or(key)
+            .to_string()
     }
 }
 
@@ -88,7 +102,10 @@ pub async fn switch_language(Path(code): Path<String>, Query(next): Query<Next>)
     let Some(lang) = Lang::parse(&code) else {
         return (StatusCode::SEE_OTHER, [(header::LOCATION, target)]).into_response();
     };
-    let cookie = format!("{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax", lang.code());
+    let cookie = format!(
+        "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+        lang.code()
+    );
     let mut response = (StatusCode::SEE_OTHER, [(header::LOCATION, target)]).into_response();
     if let Ok(value) = HeaderValue::from_str(&cookie) {
         response.headers_mut().insert(header::SET_COOKIE, value);
@@ -99,8 +116,14 @@ pub async fn switch_language(Path(code): Path<String>, Query(next): Query<Next>)
 /// A small, self-contained page (or the JSON error for server-function callers).
 pub fn static_error_page(lang: Lang, status: StatusCode, json: bool) -> Response {
     let (error, title, body) = match status {
-        StatusCode::FORBIDDEN => ("forbidden", "error_forbidden_title", "error_cross_site_body"),
-        StatusCode::PAYLOAD_TOO_LARGE => ("too_large", "error_too_large_title", "error_too_large_body"),
+        StatusCode::FORBIDDEN => (
+            "forbidden",
+            "error_forbidden_title",
+            "error_cross_site_body",
+        ),
+        StatusCode::PAYLOAD_TOO_LARGE => {
+            ("too_large", "error_too_large_title", "error_too_large_body")
+        }
         _ => ("internal", "error_internal_title", "error_internal_body"),
     };
     if json {

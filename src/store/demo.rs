@@ -22,15 +22,60 @@ const ORGANISATIONS: &[(&str, &str, &str, &str)] = &[
 
 /// (name, email, organisation short name, role)
 pub const MEMBERS: &[(&str, &str, &str, Role)] = &[
-    ("Amélie Laurent", "amelie.laurent@example.org", "SWN", Role::Admin),
-    ("Marco Bellini", "marco.bellini@example.org", "MLA", Role::Editor),
-    ("Liisa Virtanen", "liisa.virtanen@example.org", "NYEN", Role::Editor),
-    ("Jonas Weber", "jonas.weber@example.org", "SWN", Role::Editor),
-    ("Zsófia Kovács", "zsofia.kovacs@example.org", "Kapocs", Role::Member),
-    ("Lucía Romero", "lucia.romero@example.org", "Ágora", Role::Member),
-    ("Nikos Papadopoulos", "nikos.papadopoulos@example.org", "Kyklos", Role::Member),
-    ("Sanne de Vries", "sanne.devries@example.org", "Brug", Role::Member),
-    ("Camille Dubois", "camille.dubois@example.org", "LJS", Role::Member),
+    (
+        "Amélie Laurent",
+        "amelie.laurent@example.org",
+        "SWN",
+        Role::Admin,
+    ),
+    (
+        "Marco Bellini",
+        "marco.bellini@example.org",
+        "MLA",
+        Role::Editor,
+    ),
+    (
+        "Liisa Virtanen",
+        "liisa.virtanen@example.org",
+        "NYEN",
+        Role::Editor,
+    ),
+    (
+        "Jonas Weber",
+        "jonas.weber@example.org",
+        "SWN",
+        Role::Editor,
+    ),
+    (
+        "Zsófia Kovács",
+        "zsofia.kovacs@example.org",
+        "Kapocs",
+        Role::Member,
+    ),
+    (
+        "Lucía Romero",
+        "lucia.romero@example.org",
+        "Ágora",
+        Role::Member,
+    ),
+    (
+        "Nikos Papadopoulos",
+        "nikos.papadopoulos@example.org",
+        "Kyklos",
+        Role::Member,
+    ),
+    (
+        "Sanne de Vries",
+        "sanne.devries@example.org",
+        "Brug",
+        Role::Member,
+    ),
+    (
+        "Camille Dubois",
+        "camille.dubois@example.org",
+        "LJS",
+        Role::Member,
+    ),
     ("Thu Nguyen", "thu.nguyen@example.org", "MVP", Role::Member),
     ("Awa Diop", "awa.diop@example.org", "Teranga", Role::Member),
 ];
@@ -55,7 +100,11 @@ pub async fn load_if_empty(db: &Db) -> Result<bool, AppError> {
         .map_err(|_| AppError::Internal)?
         .map_err(|_| AppError::Internal)?;
     for (name, email, short, role) in MEMBERS {
-        let org = ids.iter().find(|(s, _)| s == short).map(|(_, id)| id.as_str()).ok_or(AppError::Internal)?;
+        let org = ids
+            .iter()
+            .find(|(s, _)| s == short)
+            .map(|(_, id)| id.as_str())
+            .ok_or(AppError::Internal)?;
         members::create(
             db,
             members::NewMember {

@@ -50,7 +50,9 @@ pub async fn create(db: &Db, inv: NewInvitation<'_>) -> Result<i64, AppError> {
         .bind(("ttl", format!("{}d", inv.days)))
         .await
         .map_err(|e| internal("create invitation", e))?;
-    let expires: Option<i64> = response.take(1).map_err(|e| internal("create invitation", e))?;
+    let expires: Option<i64> = response
+        .take(1)
+        .map_err(|e| internal("create invitation", e))?;
     expires.ok_or(AppError::Internal)
 }
 
@@ -64,7 +66,9 @@ pub async fn pending(db: &Db) -> Result<Vec<PendingInvitation>, AppError> {
         )
         .await
         .map_err(|e| internal("list invitations", e))?;
-    let rows: Vec<PendingRow> = response.take(0).map_err(|e| internal("list invitations", e))?;
+    let rows: Vec<PendingRow> = response
+        .take(0)
+        .map_err(|e| internal("list invitations", e))?;
     Ok(rows
         .into_iter()
         .map(|r| PendingInvitation {
@@ -102,7 +106,9 @@ pub async fn mark_used(db: &Db, token_hash: &str) -> Result<bool, AppError> {
         .bind(("key", token_hash.to_string()))
         .await
         .map_err(|e| internal("use invitation", e))?;
-    let updated: Vec<String> = response.take(0).map_err(|e| internal("use invitation", e))?;
+    let updated: Vec<String> = response
+        .take(0)
+        .map_err(|e| internal("use invitation", e))?;
     Ok(!updated.is_empty())
 }
 
@@ -113,6 +119,12 @@ pub async fn revoke(db: &Db, id: &str) -> Result<(), AppError> {
         .bind(("id", id.to_string()))
         .await
         .map_err(|e| internal("revoke invitation", e))?;
-    let deleted: Vec<surrealdb::types::Value> = response.take(0).map_err(|e| internal("revoke invitation", e))?;
-    if deleted.is_empty() { Err(AppError::NotFound) } else { Ok(()) }
+    let deleted: Vec<surrealdb::types::Value> = response
+        .take(0)
+        .map_err(|e| internal("revoke invitation", e))?;
+    if deleted.is_empty() {
+        Err(AppError::NotFound)
+    } else {
+        Ok(())
+    }
 }

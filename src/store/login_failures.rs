@@ -23,7 +23,9 @@ pub async fn recent(db: &Db, address: &str, email: &str, since: i64) -> Result<R
         .bind(("email", email.to_string()))
         .await
         .map_err(|e| internal("read log-in failures", e))?;
-    let recent: Option<Recent> = response.take(1).map_err(|e| internal("read log-in failures", e))?;
+    let recent: Option<Recent> = response
+        .take(1)
+        .map_err(|e| internal("read log-in failures", e))?;
     Ok(recent.unwrap_or(Recent {
         by_address: Vec::new(),
         by_account: Vec::new(),

@@ -35,13 +35,17 @@ pub async fn find_for_login(db: &Db, email: &str) -> Result<Option<LoginRow>, Ap
         .bind(("email", email.to_string()))
         .await
         .map_err(|e| internal("find member for log-in", e))?;
-    let rows: Vec<LoginRow> = response.take(0).map_err(|e| internal("find member for log-in", e))?;
+    let rows: Vec<LoginRow> = response
+        .take(0)
+        .map_err(|e| internal("find member for log-in", e))?;
     Ok(rows.into_iter().next())
 }
 
 pub async fn get(db: &Db, id: &str) -> Result<Option<MemberListing>, AppError> {
     let mut response = db
-        .query(format!("SELECT {MEMBER_FIELDS} FROM ONLY type::record('member', $id)"))
+        .query(format!(
+            "SELECT {MEMBER_FIELDS} FROM ONLY type::record('member', $id)"
+        ))
         .bind(("id", id.to_string()))
         .await
         .map_err(|e| internal("get member", e))?;
@@ -73,7 +77,9 @@ pub fn to_session_member(m: MemberListing) -> SessionMember {
 
 pub async fn list(db: &Db) -> Result<Vec<MemberListing>, AppError> {
     let mut response = db
-        .query(format!("SELECT {MEMBER_FIELDS} FROM member ORDER BY active DESC, name"))
+        .query(format!(
+            "SELECT {MEMBER_FIELDS} FROM member ORDER BY active DESC, name COLLATE ASC"
+        ))
         .await
         .map_err(|e| internal("list members", e))?;
     let rows: Vec<MemberRow> = response.take(0).map_err(|e| internal("list members", e))?;
@@ -132,21 +138,31 @@ pub async fn set_role(db: &Db, id: &str, role: Role) -> Result<(), AppError> {
         .await
         .map_err(|e| internal("set role", e))?;
     let updated: Vec<String> = response.take(0).map_err(|e| internal("set role", e))?;
-    if updated.is_empty() { Err(AppError::NotFound) } else { Ok(()) }
+    if updated.is_empty() {
+        Err(AppError::NotFound)
+    } else {
+        Ok(())
+    }
 }
 
 /// Deactivating also ends every session of that member. (Session look-ups check `active`
 /// too, so a failure between the two statements cannot leave a deactivated member signed in.)
 pub async fn set_active(db: &Db, id: &str, active: bool) -> Result<(), AppError> {
     let mut response = db
-        .query("UPDATE type::record('member', $id) SET active = $active RETURN VALUE record::id(id)")
+        .query(
+            "UPDATE type::record('member', $id) SET active = $active RETURN VALUE record::id(id)",
+        )
         .query("IF !$active { DELETE session WHERE member = type::record('member', $id) }")
         .bind(("id", id.to_string()))
         .bind(("active", active))
         .await
         .map_err(|e| internal("set active", e))?;
     let updated: Vec<String> = response.take(0).map_err(|e| internal("set active", e))?;
-    if updated.is_empty() { Err(AppError::NotFound) } else { Ok(()) }
+    if updated.is_empty() {
+        Err(AppError::NotFound)
+    } else {
+        Ok(())
+    }
 }
 
 pub async fn set_password(db: &Db, id: &str, hash: &str) -> Result<(), AppError> {

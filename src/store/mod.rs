@@ -31,7 +31,9 @@ pub enum StoreError {
     },
     #[error("cannot apply the schema: {0}")]
     Schema(surrealdb::Error),
-    #[error("the database has schema version {found}, newer than this build ({supported}); upgrade Groundwork")]
+    #[error(
+        "the database has schema version {found}, newer than this build ({supported}); upgrade Groundwork"
+    )]
     TooNew { found: i64, supported: i64 },
 }
 
@@ -48,7 +50,9 @@ pub async fn connect(config: &Config) -> Result<Db, StoreError> {
         endpoint: endpoint.clone(),
         source,
     };
-    let db = surrealdb::engine::any::connect(endpoint.as_str()).await.map_err(connect_error)?;
+    let db = surrealdb::engine::any::connect(endpoint.as_str())
+        .await
+        .map_err(connect_error)?;
     if !config.db_username.is_empty() {
         db.signin(Root {
             username: config.db_username.clone(),
@@ -68,7 +72,10 @@ pub async fn connect(config: &Config) -> Result<Db, StoreError> {
 /// Applies the idempotent schema and records its version. A database written by a newer
 /// build is refused rather than silently misread.
 pub async fn migrate(db: &Surreal<Any>) -> Result<(), StoreError> {
-    db.query(SCHEMA).await.and_then(|r| r.check()).map_err(StoreError::Schema)?;
+    db.query(SCHEMA)
+        .await
+        .and_then(|r| r.check())
+        .map_err(StoreError::Schema)?;
     let mut response = db
         .query("SELECT VALUE version FROM ONLY schema_version:current")
         .await

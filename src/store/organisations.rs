@@ -20,7 +20,10 @@ impl Row {
             name: self.name,
             short_name: self.short_name,
             country: self.country,
-            kind: self.kind.parse().unwrap_or(crate::domain::accounts::OrgKind::Member),
+            kind: self
+                .kind
+                .parse()
+                .unwrap_or(crate::domain::accounts::OrgKind::Member),
             member_count: self.member_count.max(0) as u32,
         }
     }
@@ -31,11 +34,13 @@ pub async fn list(db: &Db) -> Result<Vec<Organisation>, AppError> {
         .query(
             "SELECT record::id(id) AS id, name, short_name, country, kind,
                 count(SELECT id FROM member WHERE organisation = $parent.id AND active = true) AS member_count
-             FROM organisation ORDER BY name",
+             FROM organisation ORDER BY name COLLATE ASC",
         )
         .await
         .map_err(|e| internal("list organisations", e))?;
-    let rows: Vec<Row> = response.take(0).map_err(|e| internal("list organisations", e))?;
+    let rows: Vec<Row> = response
+        .take(0)
+        .map_err(|e| internal("list organisations", e))?;
     Ok(rows.into_iter().map(Row::into_organisation).collect())
 }
 
@@ -45,8 +50,9 @@ pub async fn exists(db: &Db, id: &str) -> Result<bool, AppError> {
         .bind(("id", id.to_string()))
         .await
         .map_err(|e| internal("find organisation", e))?;
-    let found: Option<surrealdb::types::RecordId> =
-        response.take(0).map_err(|e| internal("find organisation", e))?;
+    let found: Option<surrealdb::types::RecordId> = response
+        .take(0)
+        .map_err(|e| internal("find organisation", e))?;
     Ok(found.is_some())
 }
 
@@ -56,7 +62,9 @@ pub async fn find_by_name(db: &Db, name: &str) -> Result<Option<String>, AppErro
         .bind(("name", name.to_string()))
         .await
         .map_err(|e| internal("find organisation", e))?;
-    let ids: Vec<String> = response.take(0).map_err(|e| internal("find organisation", e))?;
+    let ids: Vec<String> = response
+        .take(0)
+        .map_err(|e| internal("find organisation", e))?;
     Ok(ids.into_iter().next())
 }
 

@@ -63,8 +63,15 @@ pub fn kept(field: &'static str) -> String {
 
 /// A banner for errors that belong to no single field.
 #[component]
-pub fn FormAlert(error: Signal<Option<AppError>>, #[prop(optional)] fields: &'static [&'static str]) -> impl IntoView {
-    let general = move || error.get().filter(|e| e.field().is_none_or(|f| !fields.contains(&f)));
+pub fn FormAlert(
+    error: Signal<Option<AppError>>,
+    #[prop(optional)] fields: &'static [&'static str],
+) -> impl IntoView {
+    let general = move || {
+        error
+            .get()
+            .filter(|e| e.field().is_none_or(|f| !fields.contains(&f)))
+    };
     view! {
         <Show when=move || general().is_some()>
             <div class="alert alert-error" role="alert">
@@ -85,8 +92,16 @@ pub fn FieldError(error: Signal<Option<AppError>>, field: &'static str) -> impl 
     }
 }
 
-pub fn invalid(error: Signal<Option<AppError>>, field: &'static str) -> impl Fn() -> Option<&'static str> {
-    move || error.get().filter(|e| e.field() == Some(field)).map(|_| "true")
+pub fn invalid(
+    error: Signal<Option<AppError>>,
+    field: &'static str,
+) -> impl Fn() -> Option<&'static str> {
+    move || {
+        error
+            .get()
+            .filter(|e| e.field() == Some(field))
+            .map(|_| "true")
+    }
 }
 
 /// A short confirmation after something worked.

@@ -22,7 +22,9 @@ pub fn Header() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let member = session.member();
-    let is_admin = member.as_ref().is_some_and(|m| m.role.at_least(Role::Admin));
+    let is_admin = member
+        .as_ref()
+        .is_some_and(|m| m.role.at_least(Role::Admin));
     let signed_in = member.is_some();
 
     view! {
@@ -97,7 +99,11 @@ fn LanguageSwitch() -> impl IntoView {
     let next = move || {
         let path = location.pathname.get();
         let search = location.search.get();
-        let here = if search.is_empty() { path } else { format!("{path}?{search}") };
+        let here = if search.is_empty() {
+            path
+        } else {
+            format!("{path}?{search}")
+        };
         form_urlencoded::byte_serialize(here.as_bytes()).collect::<String>()
     };
     let option = move |locale: Locale, code: &'static str, label: &'static str| {

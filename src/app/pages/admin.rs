@@ -1,8 +1,11 @@
 //! Administration: organisations, members and their roles, invitations.
 use crate::api::admin::{
-    AdminData, ChangeRole, CreateOrganisation, InviteMember, RevokeInvitation, SetMemberActive, admin_overview,
+    AdminData, ChangeRole, CreateOrganisation, InviteMember, RevokeInvitation, SetMemberActive,
+    admin_overview,
 };
-use crate::app::components::alerts::{FieldError, FormAlert, Notice, error_text, form_error, invalid, kept};
+use crate::app::components::alerts::{
+    FieldError, FormAlert, Notice, error_text, form_error, invalid, kept,
+};
 use crate::app::components::{org_kind_name, role_name};
 use crate::app::pages::status::{Forbidden, SignInFirst, set_status};
 use crate::app::use_session;
@@ -81,7 +84,12 @@ pub fn AdminPage() -> impl IntoView {
 
 #[component]
 fn AdminSections(data: AdminData, actions: Actions, my_id: String) -> impl IntoView {
-    let AdminData { organisations, members, invitations, fresh_invitation } = data;
+    let AdminData {
+        organisations,
+        members,
+        invitations,
+        fresh_invitation,
+    } = data;
     view! {
         <OrganisationsSection organisations=organisations.clone() action=actions.create_org />
         <MembersSection members actions my_id />
@@ -90,7 +98,10 @@ fn AdminSections(data: AdminData, actions: Actions, my_id: String) -> impl IntoV
 }
 
 #[component]
-fn OrganisationsSection(organisations: Vec<Organisation>, action: ServerAction<CreateOrganisation>) -> impl IntoView {
+fn OrganisationsSection(
+    organisations: Vec<Organisation>,
+    action: ServerAction<CreateOrganisation>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let error = form_error(action.value());
     let created = move || matches!(action.value().get(), Some(Ok(_)));

@@ -1,6 +1,8 @@
 //! Accepting an invitation: the invitee chooses a name and password and is signed in.
 use crate::api::accounts::{AcceptInvitation, invitation};
-use crate::app::components::alerts::{FieldError, FormAlert, error_text, form_error, invalid, kept};
+use crate::app::components::alerts::{
+    FieldError, FormAlert, error_text, form_error, invalid, kept,
+};
 use crate::app::components::layout::reload_to;
 use crate::app::components::role_name;
 use crate::app::pages::status::set_status;
@@ -12,7 +14,9 @@ use leptos_router::hooks::use_params_map;
 #[component]
 pub fn InvitePage() -> impl IntoView {
     let i18n = use_i18n();
-    let token = use_params_map().with_untracked(|p| p.get("token")).unwrap_or_default();
+    let token = use_params_map()
+        .with_untracked(|p| p.get("token"))
+        .unwrap_or_default();
     let details = {
         let token = token.clone();
         Resource::new(|| (), move |_| invitation(token.clone()))

@@ -8,7 +8,7 @@ GW_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 GW_CACHE="${GW_CACHE:-$HOME/.cache/groundwork}"
 # Builds live outside the clone so a fresh checkout (and CI) reuses earlier work when present.
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$GW_CACHE/target}"
-export PATH="$GW_CACHE/tools/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+export PATH="$GW_CACHE/tools/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 

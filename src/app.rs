@@ -14,6 +14,9 @@ use pages::status::NotFound;
 use pages::{
     account::AccountPage, admin::AdminPage, home::HomePage, invite::InvitePage, login::LoginPage,
 };
+use pages::{
+    assessment::AssessmentPage, evidence::EvidenceLibrary, evidence_item::EvidenceItemPage,
+};
 
 pub fn shell(options: leptos::config::LeptosOptions) -> impl IntoView {
     view! {
@@ -88,6 +91,9 @@ pub fn App() -> impl IntoView {
                         // they work without JavaScript and can answer with the right status.
                         <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async />
                         <Route path=path!("/invite/:token") view=InvitePage ssr=SsrMode::Async />
+                        <Route path=path!("/evidence") view=EvidenceLibrary ssr=SsrMode::Async />
+                        <Route path=path!("/evidence/:key") view=EvidenceItemPage ssr=SsrMode::Async />
+                        <Route path=path!("/assessments/:id") view=AssessmentPage ssr=SsrMode::Async />
                     </Routes>
                 </main>
                 <Footer />

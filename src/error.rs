@@ -21,6 +21,12 @@ pub enum Problem {
     InvitationInvalid,
     CannotChangeOwnAccount,
     WrongPassword,
+    KeyHasSpaces,
+    KeyCharacters,
+    InvalidDate,
+    InvalidNumber,
+    InvalidLanguage,
+    TooMany { max: usize },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]

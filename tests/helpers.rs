@@ -22,6 +22,11 @@ impl TestApp {
     }
 
     pub async fn spawn_on(endpoint: &str) -> TestApp {
+        // Server-side errors are logged, never sent: show them in the failing test's output.
+        let _ = tracing_subscriber::fmt()
+            .with_test_writer()
+            .with_env_filter("groundwork=warn")
+            .try_init();
         let config = Config::for_tests(endpoint);
         let state = groundwork::server::state(config)
             .await

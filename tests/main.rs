@@ -2,5 +2,6 @@
 //! One binary (one link step on two cores).
 mod accounts;
 mod admin;
+mod evidence;
 mod helpers;
 mod safety;

@@ -2,6 +2,7 @@
 //! the error. One file per resource.
 pub mod accounts;
 pub mod admin;
+pub mod evidence;
 
 /// The prefix of every server function URL (`/api/v1` is kept for the public JSON API).
 pub const PREFIX: &str = "/fn";

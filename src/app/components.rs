@@ -1,4 +1,5 @@
 pub mod alerts;
+pub mod evidence_card;
 pub mod layout;
 
 use crate::domain::accounts::{OrgKind, Role};

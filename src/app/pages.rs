@@ -1,5 +1,8 @@
 pub mod account;
 pub mod admin;
+pub mod assessment;
+pub mod evidence;
+pub mod evidence_item;
 pub mod home;
 pub mod invite;
 pub mod login;

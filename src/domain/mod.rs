@@ -3,4 +3,6 @@
 pub mod accounts;
 pub mod countries;
 pub mod dates;
+pub mod evidence;
+pub mod evidence_views;
 pub mod login_throttle;

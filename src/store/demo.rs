@@ -117,5 +117,10 @@ pub async fn load_if_empty(db: &Db) -> Result<bool, AppError> {
         )
         .await?;
     }
+    let network = ids
+        .first()
+        .map(|(_, id)| id.as_str())
+        .ok_or(AppError::Internal)?;
+    super::demo_evidence::load(db, network).await?;
     Ok(true)
 }

@@ -2,7 +2,10 @@
 //!
 //! Authorisation does not live here (the embedded root connection ignores DB permissions):
 //! callers in `api/` check roles first.
+pub mod assessments;
 pub mod demo;
+mod demo_evidence;
+pub mod evidence;
 pub mod invitations;
 pub mod login_failures;
 pub mod members;

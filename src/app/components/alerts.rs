@@ -19,6 +19,12 @@ pub fn problem_text(problem: &Problem) -> AnyView {
         Problem::InvitationInvalid => t!(i18n, problem_invitation_invalid).into_any(),
         Problem::CannotChangeOwnAccount => t!(i18n, problem_own_account).into_any(),
         Problem::WrongPassword => t!(i18n, problem_wrong_password).into_any(),
+        Problem::KeyHasSpaces => t!(i18n, problem_key_spaces).into_any(),
+        Problem::KeyCharacters => t!(i18n, problem_key_characters).into_any(),
+        Problem::InvalidDate => t!(i18n, problem_invalid_date).into_any(),
+        Problem::InvalidNumber => t!(i18n, problem_invalid_number).into_any(),
+        Problem::InvalidLanguage => t!(i18n, problem_invalid_language).into_any(),
+        Problem::TooMany { max } => t!(i18n, problem_too_many, max = move || max).into_any(),
     }
 }
 

@@ -39,6 +39,9 @@ pub fn Header() -> impl IntoView {
                         <li>
                             <A href="/">{t!(i18n, nav_papers)}</A>
                         </li>
+                        <li>
+                            <A href="/evidence">{t!(i18n, nav_evidence)}</A>
+                        </li>
                         {is_admin.then(|| view! {
                             <li>
                                 <A href="/admin">{t!(i18n, nav_admin)}</A>

@@ -1,0 +1,88 @@
+//! The evidence library: search, filter, read. What a caller may see depends on who they are
+//! (public visitors: public items with consent; members: members-only items too; editors:
+//! withdrawn-consent items as well, flagged).
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+pub use crate::domain::evidence_views::*;
+
+#[cfg(feature = "ssr")]
+use {super::door, crate::domain::evidence::Audience, crate::store};
+
+#[cfg(feature = "ssr")]
+fn audience() -> Audience {
+    Audience::of(door::session().member.map(|m| m.role))
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LibraryView {
+    pub results: EvidencePage,
+    pub facets: Facets,
+    pub assessments: Vec<AssessmentSummary>,
+}
+
+#[server(prefix = "/fn", endpoint = "evidence_library", input = leptos::server_fn::codec::GetUrl)]
+pub async fn evidence_library(filter: EvidenceFilter) -> Result<LibraryView, AppError> {
+    let result = async {
+        let filter = filter.bounded()?;
+        let state = door::state()?;
+        let audience = audience();
+        let (results, facets, assessments) = tokio::try_join!(
+            store::evidence::search(&state.db, &filter, audience),
+            store::evidence::facets(&state.db, audience),
+            store::assessments::list(&state.db, audience),
+        )?;
+        Ok(LibraryView {
+            results,
+            facets,
+            assessments,
+        })
+    }
+    .await;
+    door::finish(result, &[])
+}
+
+#[server(prefix = "/fn", endpoint = "evidence_item", input = leptos::server_fn::codec::GetUrl)]
+pub async fn evidence_item(key: String) -> Result<EvidenceItemView, AppError> {
+    let result = async {
+        if key.len() > crate::domain::evidence::KEY_MAX {
+            return Err(AppError::NotFound);
+        }
+        let state = door::state()?;
+        let detail = store::evidence::get(&state.db, &key.to_ascii_lowercase(), audience())
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let text_html = crate::markdown::render(&detail.text);
+        Ok(EvidenceItemView { detail, text_html })
+    }
+    .await;
+    door::finish(result, &[])
+}
+
+#[server(prefix = "/fn", endpoint = "assessment", input = leptos::server_fn::codec::GetUrl)]
+pub async fn assessment(id: String, page: u32) -> Result<AssessmentView, AppError> {
+    let result = async {
+        if id.len() > 64 {
+            return Err(AppError::NotFound);
+        }
+        let state = door::state()?;
+        let detail = store::assessments::get(&state.db, &id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let filter = EvidenceFilter {
+            assessment: id,
+            page,
+            ..Default::default()
+        };
+        let items = store::evidence::search(&state.db, &filter, audience()).await?;
+        let summary_html = crate::markdown::render(&detail.summary);
+        Ok(AssessmentView {
+            detail,
+            summary_html,
+            items,
+        })
+    }
+    .await;
+    door::finish(result, &[])
+}

@@ -1,0 +1,75 @@
+//! An impact assessment: what was studied, how, where, and its findings.
+use crate::api::evidence::assessment;
+use crate::app::components::evidence_card::{EvidenceCard, LoadError, Pager, country_label};
+use crate::i18n::*;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+pub fn method_name(method: &str) -> AnyView {
+    let i18n = use_i18n();
+    match method {
+        "testimonies" => t!(i18n, method_testimonies).into_any(),
+        "survey" => t!(i18n, method_survey).into_any(),
+        "swot" => t!(i18n, method_swot).into_any(),
+        "workcamp_follow_up" => t!(i18n, method_workcamp_follow_up).into_any(),
+        "focus_group" => t!(i18n, method_focus_group).into_any(),
+        _ => t!(i18n, method_other).into_any(),
+    }
+}
+
+#[component]
+pub fn AssessmentPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let query = use_query_map();
+    let data = Resource::new(
+        move || {
+            let id = params.with(|p| p.get("id").unwrap_or_default());
+            let page = query.with(|q| q.get("page").and_then(|p| p.parse().ok()).unwrap_or(1));
+            (id, page)
+        },
+        |(id, page)| assessment(id, page),
+    );
+    view! {
+        <p class="breadcrumb"><a href="/evidence">{t!(i18n, evidence_back)}</a></p>
+        <Suspense fallback=move || view! { <p class="muted">{t!(i18n, loading)}</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Err(error) => view! { <h1>{t!(i18n, assessment_unavailable)}</h1> <LoadError error /> }.into_any(),
+                    Ok(view) => {
+                        let d = view.detail;
+                        let items = view.items;
+                        let total = items.total;
+                        let base = format!("/assessments/{}", d.id);
+                        view! {
+                            <Title text=d.title.clone() />
+                            <p class="eyebrow">{t!(i18n, assessment_eyebrow)}</p>
+                            <h1>{d.title.clone()}</h1>
+                            <dl class="facts card">
+                                {(!d.programme.is_empty()).then(|| view! { <dt>{t!(i18n, field_programme)}</dt> <dd>{d.programme.clone()}</dd> })}
+                                <dt>{t!(i18n, field_method)}</dt>
+                                <dd>{method_name(&d.method)}</dd>
+                                <dt>{t!(i18n, field_period)}</dt>
+                                <dd>{format!("{} – {}", d.period_from, d.period_to)}</dd>
+                                <dt>{t!(i18n, field_organisation)}</dt>
+                                <dd>{d.organisation.clone()}</dd>
+                                <dt>{t!(i18n, field_countries)}</dt>
+                                <dd>{d.countries.iter().map(|c| country_label(c)).collect::<Vec<_>>().join(", ")}</dd>
+                            </dl>
+                            <div class="prose" inner_html=view.summary_html></div>
+                            <h2>{t!(i18n, assessment_findings, count = move || total)}</h2>
+                            <ul class="evidence-list">
+                                {items.items.into_iter().map(|item| view! { <EvidenceCard item /> }).collect_view()}
+                            </ul>
+                            {(items.pages > 1).then(|| view! {
+                                <Pager base query=Box::new(|p| if p > 1 { format!("page={p}") } else { String::new() })
+                                    page=items.page pages=items.pages />
+                            })}
+                        }.into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}

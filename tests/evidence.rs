@@ -1,0 +1,249 @@
+use crate::helpers::*;
+
+impl TestApp {
+    pub async fn fetch(&self, path_and_query: &str, cookie: Option<&str>) -> reqwest::Response {
+        let mut request = TestApp::client()
+            .get(self.url(path_and_query))
+            .header("accept", "application/json");
+        if let Some(cookie) = cookie {
+            request = request.header("cookie", cookie);
+        }
+        request.send().await.unwrap()
+    }
+
+    async fn library(&self, query: &str, cookie: Option<&str>) -> serde_json::Value {
+        let response = self
+            .fetch(&format!("/fn/evidence_library?{query}"), cookie)
+            .await;
+        assert_eq!(response.status(), 200, "{query}");
+        json(response).await
+    }
+}
+
+fn keys(library: &serde_json::Value) -> Vec<String> {
+    library["results"]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["key"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn the_demo_library_spans_twenty_countries_and_four_regions() {
+    let app = TestApp::spawn().await;
+    let editor = app.sign_in(EDITOR, PASSWORD).await;
+    let all = app.library("filter[page]=1", Some(&editor)).await;
+    assert!(all["results"]["total"].as_u64().unwrap() >= 60);
+    assert_eq!(all["facets"]["countries"].as_array().unwrap().len(), 20);
+    assert_eq!(all["facets"]["regions"].as_array().unwrap().len(), 4);
+    assert_eq!(all["assessments"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        all["results"]["items"].as_array().unwrap().len(),
+        25,
+        "paginated"
+    );
+    assert_eq!(all["results"]["pages"], 3);
+}
+
+#[tokio::test]
+async fn each_audience_sees_what_it_may() {
+    let app = TestApp::spawn().await;
+    let member = app.sign_in(MEMBER, PASSWORD).await;
+    let editor = app.sign_in(EDITOR, PASSWORD).await;
+    let count = |v: &serde_json::Value| v["results"]["total"].as_u64().unwrap();
+    let public = app.library("filter[page]=1", None).await;
+    let members = app.library("filter[page]=1", Some(&member)).await;
+    let editors = app.library("filter[page]=1", Some(&editor)).await;
+    assert!(
+        count(&public) < count(&members),
+        "members also see members-only items"
+    );
+    assert!(
+        count(&members) < count(&editors),
+        "editors also see withdrawn items"
+    );
+
+    // The withdrawn testimony: editors only, flagged.
+    let withdrawn = "gr-2019-testimony-01";
+    assert_eq!(
+        app.fetch(&format!("/fn/evidence_item?key={withdrawn}"), None)
+            .await
+            .status(),
+        404
+    );
+    assert_eq!(
+        app.fetch(&format!("/fn/evidence_item?key={withdrawn}"), Some(&member))
+            .await
+            .status(),
+        404
+    );
+    let seen = json(
+        app.fetch(&format!("/fn/evidence_item?key={withdrawn}"), Some(&editor))
+            .await,
+    )
+    .await;
+    assert_eq!(seen["detail"]["consent"], "withdrawn");
+    let page = app
+        .get(&format!("/evidence/{withdrawn}"), Some(&editor))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Consent withdrawn: do not cite"));
+
+    // A members-only item: not for the public, fine for members.
+    let members_only = members["results"]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain(
+            app.library("filter[visibility]=members", Some(&member))
+                .await["results"]["items"]
+                .as_array()
+                .unwrap(),
+        )
+        .find(|i| i["visibility"] == "members")
+        .map(|i| i["key"].as_str().unwrap().to_string())
+        .expect("a members-only item");
+    assert_eq!(
+        app.fetch(&format!("/fn/evidence_item?key={members_only}"), None)
+            .await
+            .status(),
+        404
+    );
+    assert_eq!(
+        app.fetch(
+            &format!("/fn/evidence_item?key={members_only}"),
+            Some(&member)
+        )
+        .await
+        .status(),
+        200
+    );
+    assert_eq!(
+        app.get(&format!("/evidence/{members_only}"), None)
+            .await
+            .status(),
+        404
+    );
+    // Public visitors cannot ask for what they may not see, even by filter.
+    let sneaky = app
+        .library("filter[consent]=withdrawn&filter[visibility]=members", None)
+        .await;
+    assert_eq!(sneaky["results"]["total"], 0);
+}
+
+#[tokio::test]
+async fn search_ranks_the_better_match_first_and_highlights_it() {
+    let app = TestApp::spawn().await;
+    let results = app.library("filter[q]=mentor", None).await;
+    let found = keys(&results);
+    assert!(!found.is_empty());
+    // The Dutch testimony mentions the mentor twice ("My mentor", "her") and the indicator
+    // "Mentored volunteers ... with their mentor" twice: both rank above anything else.
+    assert!(
+        found[..2].contains(&"nl-2019-testimony-01".to_string()),
+        "{found:?}"
+    );
+    let first = &results["results"]["items"][0];
+    assert!(
+        first["snippet"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["matched"] == true),
+        "highlighted"
+    );
+
+    let none = app.library("filter[q]=xylophone", None).await;
+    assert_eq!(none["results"]["total"], 0);
+
+    // Stemming: "volunteering" finds "volunteered"/"volunteers".
+    let stemmed = app.library("filter[q]=volunteering", None).await;
+    assert!(stemmed["results"]["total"].as_u64().unwrap() > 0);
+}
+
+#[tokio::test]
+async fn filters_combine() {
+    let app = TestApp::spawn().await;
+    let hu = app.library("filter[country]=HU", None).await;
+    assert!(
+        keys(&hu).iter().all(|k| k.starts_with("hu-")),
+        "{:?}",
+        keys(&hu)
+    );
+    let swot_threats = app.library("filter[kind]=swot&filter[q]=costs", None).await;
+    assert!(keys(&swot_threats).iter().all(|k| k.contains("swot")));
+    assert!(!keys(&swot_threats).is_empty());
+    let region = app
+        .library(
+            "filter[region]=Southern%20Europe&filter[kind]=indicator",
+            None,
+        )
+        .await;
+    assert_eq!(region["results"]["total"], 4);
+}
+
+#[tokio::test]
+async fn bad_filters_are_refused_clearly() {
+    let app = TestApp::spawn().await;
+    let long = "x".repeat(300);
+    let response = app
+        .fetch(&format!("/fn/evidence_library?filter[q]={long}"), None)
+        .await;
+    assert_eq!(response.status(), 422);
+    // Search syntax characters are just text.
+    for q in ["%22%27%3B%20DROP", "%40%40", "*", "%3Cscript%3E"] {
+        let response = app
+            .fetch(&format!("/fn/evidence_library?filter[q]={q}"), None)
+            .await;
+        assert_eq!(response.status(), 200, "{q}");
+    }
+    assert_eq!(
+        app.get("/evidence?page=99999999999", None).await.status(),
+        200
+    );
+    assert_eq!(app.get("/evidence/no-such-key", None).await.status(), 404);
+    assert_eq!(app.get("/assessments/nope", None).await.status(), 404);
+}
+
+#[tokio::test]
+async fn pages_render_without_javascript() {
+    let app = TestApp::spawn().await;
+    let library = app.get("/evidence?q=mentor", None).await;
+    assert_eq!(library.status(), 200);
+    let html = library.text().await.unwrap();
+    assert!(
+        html.contains("<mark>"),
+        "matches are highlighted in the HTML"
+    );
+    assert!(html.contains("nl-2019-testimony-01"));
+    let item = app
+        .get("/evidence/hu-2019-indicator-01", None)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(item.contains("41 %"));
+    assert!(item.contains("[@hu-2019-indicator-01]"));
+    let assessment_link = item
+        .split("href=\"/assessments/")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let assessment = app
+        .get(&format!("/assessments/{assessment_link}"), None)
+        .await;
+    assert_eq!(assessment.status(), 200);
+    assert!(
+        assessment
+            .text()
+            .await
+            .unwrap()
+            .contains("first field phase")
+    );
+}

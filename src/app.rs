@@ -10,6 +10,7 @@ use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
+use pages::import::{ImportPage, ImportPreviewPage};
 use pages::status::NotFound;
 use pages::{
     account::AccountPage, admin::AdminPage, home::HomePage, invite::InvitePage, login::LoginPage,
@@ -94,6 +95,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/evidence") view=EvidenceLibrary ssr=SsrMode::Async />
                         <Route path=path!("/evidence/:key") view=EvidenceItemPage ssr=SsrMode::Async />
                         <Route path=path!("/assessments/:id") view=AssessmentPage ssr=SsrMode::Async />
+                        <Route path=path!("/assessments/:id/import") view=ImportPage />
+                        <Route path=path!("/assessments/:id/import/:batch") view=ImportPreviewPage ssr=SsrMode::Async />
                     </Routes>
                 </main>
                 <Footer />

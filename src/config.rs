@@ -34,6 +34,7 @@ pub struct Config {
     pub db_password: String,
     pub data_dir: PathBuf,
     pub max_body_bytes: usize,
+    pub max_upload_bytes: usize,
     pub session_days: i64,
     pub invitation_days: i64,
     pub demo: bool,
@@ -94,6 +95,7 @@ struct DatabaseSection {
 #[serde(deny_unknown_fields)]
 struct LimitsSection {
     max_body_bytes: Option<u64>,
+    max_upload_bytes: Option<u64>,
     session_days: Option<i64>,
     invitation_days: Option<i64>,
 }
@@ -337,6 +339,21 @@ impl Config {
                     .filter(|n| (1024..=1 << 30).contains(n))
             },
         )?;
+        let max_upload_bytes = r.take(
+            Setting {
+                name: "limits.max_upload_bytes",
+                env: &["GROUNDWORK_MAX_UPLOAD_BYTES"],
+                default: "20971520",
+                expected: "a number of bytes between 1024 and 1073741824",
+                secret: false,
+            },
+            l.max_upload_bytes.map(|n| n.to_string()),
+            |v| {
+                v.parse::<usize>()
+                    .ok()
+                    .filter(|n| (1024..=1 << 30).contains(n))
+            },
+        )?;
         let session_days = r.take(
             Setting {
                 name: "limits.session_days",
@@ -381,6 +398,7 @@ impl Config {
             db_password,
             data_dir: PathBuf::from(data_dir),
             max_body_bytes,
+            max_upload_bytes,
             session_days,
             invitation_days,
             demo,

@@ -27,11 +27,11 @@ mod tests {
             ("<script>alert(1)</script>", "<!-- raw HTML omitted -->\n"),
             (
                 "[x](javascript:alert(1))",
-                "<p><a rel=\"noopener noreferrer nofollow\">x</a></p>\n",
+                "<p><a href=\"\" rel=\"noopener noreferrer nofollow\">x</a></p>\n",
             ),
             (
                 "<img src=x onerror=alert(1)>",
-                "<p><!-- raw HTML omitted --></p>\n",
+                "<!-- raw HTML omitted -->\n",
             ),
             (
                 "**bold** and ~~gone~~",

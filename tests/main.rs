@@ -4,4 +4,5 @@ mod accounts;
 mod admin;
 mod evidence;
 mod helpers;
+mod imports;
 mod safety;

@@ -4,6 +4,7 @@ pub mod assessment;
 pub mod evidence;
 pub mod evidence_item;
 pub mod home;
+pub mod import;
 pub mod invite;
 pub mod login;
 pub mod status;

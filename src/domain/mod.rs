@@ -4,5 +4,8 @@ pub mod accounts;
 pub mod countries;
 pub mod dates;
 pub mod evidence;
+#[cfg(feature = "ssr")]
+pub mod evidence_csv;
+pub mod evidence_csv_views;
 pub mod evidence_views;
 pub mod login_throttle;

@@ -2,7 +2,7 @@
 //! raised below Leptos (body limit, panics).
 use super::pages::{Lang, static_error_page};
 use axum::body::Body;
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use http::{HeaderValue, Method, StatusCode, header};
@@ -41,6 +41,42 @@ pub async fn reject_cross_site(request: Request, next: Next) -> Response {
         let lang = Lang::from_headers(request.headers());
         return static_error_page(lang, StatusCode::FORBIDDEN, wants_json(request.headers()));
     }
+    next.run(request).await
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct BodyLimits {
+    pub body: usize,
+    pub upload: usize,
+}
+
+/// Request bodies above the limit get 413; file uploads (CSV import) have their own, larger
+/// limit. A body without Content-Length is cut off at the limit as it streams.
+pub async fn limit_body(
+    State(limits): State<BodyLimits>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let is_upload = request.method() == Method::POST && request.uri().path().ends_with("/import");
+    let limit = if is_upload {
+        limits.upload
+    } else {
+        limits.body
+    };
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > limit) {
+        let lang = Lang::from_headers(request.headers());
+        return static_error_page(
+            lang,
+            StatusCode::PAYLOAD_TOO_LARGE,
+            wants_json(request.headers()),
+        );
+    }
+    let request = request.map(|body| Body::new(http_body_util::Limited::new(body, limit)));
     next.run(request).await
 }
 

@@ -1,6 +1,7 @@
 //! Start-up, the router, and request-level safety. `app(state)` is what `main` serves and
 //! what integration tests start on 127.0.0.1:0.
 mod cli;
+mod evidence_files;
 mod guard;
 mod pages;
 
@@ -15,7 +16,6 @@ use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use std::sync::Arc;
 use tower_http::compression::CompressionLayer;
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
 
 pub use cli::main;
@@ -52,6 +52,13 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(pages::health))
         .route("/lang/{code}", get(pages::switch_language))
+        .route("/evidence.csv", get(evidence_files::export))
+        .route("/evidence/sample.csv", get(evidence_files::sample))
+        .route(
+            "/assessments/{id}/import",
+            axum::routing::post(evidence_files::upload)
+                .layer(axum::extract::DefaultBodyLimit::disable()),
+        )
         .leptos_routes_with_context(&state, routes, provide_state.clone(), render_shell)
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,
@@ -63,7 +70,13 @@ pub fn app(state: AppState) -> Router {
         ))
         .layer(axum::middleware::from_fn(guard::reject_cross_site))
         .layer(axum::middleware::from_fn(guard::security_headers))
-        .layer(RequestBodyLimitLayer::new(state.config.max_body_bytes))
+        .layer(axum::middleware::from_fn_with_state(
+            guard::BodyLimits {
+                body: state.config.max_body_bytes,
+                upload: state.config.max_upload_bytes,
+            },
+            guard::limit_body,
+        ))
         .layer(axum::middleware::from_fn(guard::friendly_errors))
         .layer(CompressionLayer::new())
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(

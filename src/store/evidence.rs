@@ -295,3 +295,78 @@ mod tests {
         );
     }
 }
+
+#[derive(Debug, SurrealValue)]
+struct ExportRow {
+    key: String,
+    kind: String,
+    swot_quadrant: Option<String>,
+    text: String,
+    value: Option<f64>,
+    unit: String,
+    sample_size: Option<i64>,
+    baseline: Option<f64>,
+    country: String,
+    region: String,
+    collected_on: String,
+    language: String,
+    tags: Vec<String>,
+    consent: String,
+    visibility: String,
+}
+
+/// Every item the filter and audience allow (no pages), for the CSV export.
+pub async fn export(
+    db: &Db,
+    filter: &EvidenceFilter,
+    audience: Audience,
+) -> Result<Vec<EvidenceFields>, AppError> {
+    let clauses = conditions(filter, audience);
+    let where_clause = if clauses.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", clauses.join(" AND "))
+    };
+    let query = format!(
+        "SELECT key, kind, swot_quadrant, text, value, unit, sample_size, baseline, country, region,
+            collected_on, language, tags, consent, visibility
+         FROM evidence {where_clause} ORDER BY key LIMIT {}",
+        crate::domain::evidence_csv::MAX_ROWS
+    );
+    let mut response = db
+        .query(query)
+        .bind(("q", filter.q.trim().to_string()))
+        .bind(("kind", filter.kind.clone()))
+        .bind(("country", filter.country.clone()))
+        .bind(("region", filter.region.clone()))
+        .bind(("assessment", filter.assessment.clone()))
+        .bind(("tag", filter.tag.clone()))
+        .bind(("consent", filter.consent.clone()))
+        .bind(("visibility", filter.visibility.clone()))
+        .await
+        .map_err(|e| internal("export evidence", e))?;
+    let rows: Vec<ExportRow> = response
+        .take(0)
+        .map_err(|e| internal("export evidence", e))?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(EvidenceFields {
+                kind: r.kind.parse()?,
+                swot_quadrant: r.swot_quadrant.map(|q| q.parse()).transpose()?,
+                consent: r.consent.parse()?,
+                visibility: r.visibility.parse()?,
+                key: r.key,
+                text: r.text,
+                value: r.value,
+                unit: r.unit,
+                sample_size: r.sample_size,
+                baseline: r.baseline,
+                country: r.country,
+                region: r.region,
+                collected_on: r.collected_on,
+                language: r.language,
+                tags: r.tags,
+            })
+        })
+        .collect()
+}

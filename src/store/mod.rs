@@ -6,6 +6,7 @@ pub mod assessments;
 pub mod demo;
 mod demo_evidence;
 pub mod evidence;
+pub mod imports;
 pub mod invitations;
 pub mod login_failures;
 pub mod members;

@@ -23,6 +23,12 @@ pub fn AssessmentPage() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
     let query = use_query_map();
+    let imported = query
+        .with_untracked(|q| q.get("imported"))
+        .and_then(|n| n.parse::<usize>().ok());
+    let is_editor = crate::app::use_session()
+        .member()
+        .is_some_and(|m| m.role.at_least(crate::domain::accounts::Role::Editor));
     let data = Resource::new(
         move || {
             let id = params.with(|p| p.get("id").unwrap_or_default());
@@ -57,7 +63,12 @@ pub fn AssessmentPage() -> impl IntoView {
                                 <dt>{t!(i18n, field_countries)}</dt>
                                 <dd>{d.countries.iter().map(|c| country_label(c)).collect::<Vec<_>>().join(", ")}</dd>
                             </dl>
+                            {imported.map(|n| view! { <div class="alert alert-ok" role="status">{t!(i18n, import_done, count = move || n)}</div> })}
                             <div class="prose" inner_html=view.summary_html></div>
+                            <p class="actions">
+                                {is_editor.then(|| view! { <a class="button" href=format!("{base}/import")>{t!(i18n, import_heading)}</a> })}
+                                <a class="button button-quiet" href=format!("/evidence.csv?assessment={}", d.id)>{t!(i18n, export_csv)}</a>
+                            </p>
                             <h2>{t!(i18n, assessment_findings, count = move || total)}</h2>
                             <ul class="evidence-list">
                                 {items.items.into_iter().map(|item| view! { <EvidenceCard item /> }).collect_view()}

@@ -160,6 +160,9 @@ fn Library(view: LibraryView) -> impl IntoView {
                         </ul>
                     }.into_any()
                 }}
+                <p class="actions">
+                    <a class="button button-quiet" href=format!("/evidence.csv?{}", filter.to_query(1))>{t!(i18n, export_csv)}</a>
+                </p>
                 {(results.pages > 1).then(|| view! {
                     <Pager base="/evidence".to_string() query=Box::new(move |p| pager_filter.to_query(p))
                         page=results.page pages=results.pages />

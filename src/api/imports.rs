@@ -1,0 +1,76 @@
+//! Confirming a CSV import: all rows in one transaction, or none.
+use crate::domain::evidence_csv_views::ImportPreviewView;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+use {super::door, crate::auth, crate::domain::accounts::Role, crate::store};
+
+/// How many rows the preview page lists (all problems are always listed).
+pub const PREVIEW_ROWS: usize = 20;
+
+#[server(prefix = "/fn", endpoint = "import_preview", input = leptos::server_fn::codec::GetUrl)]
+pub async fn import_preview(batch: String) -> Result<ImportPreviewView, AppError> {
+    let result = async {
+        let parts = door::parts()?;
+        let member = auth::require_role(&parts, Role::Editor)?;
+        let state = door::state()?;
+        if batch.len() > 64 {
+            return Err(AppError::NotFound);
+        }
+        let found = store::imports::get(&state.db, &batch)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if found.member_id != member.id {
+            return Err(AppError::NotFound);
+        }
+        let assessment = store::assessments::get(&state.db, &found.assessment_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let preview = found.preview;
+        Ok(ImportPreviewView {
+            assessment_id: found.assessment_id,
+            assessment: assessment.title,
+            file_name: found.file_name,
+            total_rows: preview.total_rows,
+            valid_rows: preview.rows.len(),
+            sample: preview.rows.into_iter().take(PREVIEW_ROWS).collect(),
+            problems: preview.problems.into_iter().take(1000).collect(),
+        })
+    }
+    .await;
+    door::finish(result, &[])
+}
+
+#[server(prefix = "/fn", endpoint = "confirm_import")]
+pub async fn confirm_import(batch: String) -> Result<usize, AppError> {
+    let result = async {
+        let parts = door::parts()?;
+        let member = auth::require_role(&parts, Role::Editor)?;
+        let state = door::state()?;
+        if batch.len() > 64 {
+            return Err(AppError::NotFound);
+        }
+        let found = store::imports::get(&state.db, &batch)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if found.member_id != member.id {
+            return Err(AppError::NotFound);
+        }
+        if !found.preview.problems.is_empty() {
+            return Err(AppError::Conflict {
+                what: "the file has problems".into(),
+            });
+        }
+        store::evidence::upsert_all(&state.db, &found.assessment_id, &found.preview.rows).await?;
+        store::imports::delete(&state.db, &batch).await?;
+        door::redirect_plain_form(&format!(
+            "/assessments/{}?imported={}",
+            found.assessment_id,
+            found.preview.rows.len()
+        ));
+        Ok(found.preview.rows.len())
+    }
+    .await;
+    door::finish(result, &[])
+}

@@ -1,0 +1,232 @@
+//! Importing evidence from CSV: upload (a plain multipart form, so it works without
+//! JavaScript), then a preview with every problem and its line, then confirm.
+use crate::api::imports::{ConfirmImport, import_preview};
+use crate::app::components::alerts::{FormAlert, error_text, form_error};
+use crate::app::components::evidence_card::{LoadError, country_label, kind_name};
+use crate::app::pages::status::{Forbidden, SignInFirst};
+use crate::app::use_session;
+use crate::domain::accounts::Role;
+use crate::domain::evidence_csv_views::FileProblem;
+use crate::i18n::*;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+/// The documented columns, shown on the upload page.
+const COLUMN_HELP: &[(&str, bool)] = &[
+    ("key", true),
+    ("kind", true),
+    ("swot_quadrant", false),
+    ("text", true),
+    ("value", false),
+    ("unit", false),
+    ("sample_size", false),
+    ("baseline", false),
+    ("country", true),
+    ("region", false),
+    ("collected_on", true),
+    ("language", false),
+    ("tags", false),
+    ("consent", true),
+    ("visibility", true),
+];
+
+fn file_problem_text(problem: &FileProblem) -> AnyView {
+    let i18n = use_i18n();
+    match problem.clone() {
+        FileProblem::NotUtf8 => t!(i18n, import_not_utf8).into_any(),
+        FileProblem::Empty => t!(i18n, import_empty).into_any(),
+        FileProblem::MissingColumns(columns) => {
+            let columns = columns.join(", ");
+            t!(
+                i18n,
+                import_missing_columns,
+                columns = move || columns.clone()
+            )
+            .into_any()
+        }
+        FileProblem::TooManyRows => t!(i18n, import_too_many_rows).into_any(),
+        FileProblem::Malformed { line } => {
+            t!(i18n, import_malformed, line = move || line).into_any()
+        }
+        FileProblem::Unreadable => t!(i18n, import_unreadable).into_any(),
+    }
+}
+
+/// Editors only; everyone else is sent to sign in or told no.
+fn editor_gate() -> Option<AnyView> {
+    match use_session().member() {
+        None => Some(view! { <SignInFirst /> }.into_any()),
+        Some(m) if !m.role.at_least(Role::Editor) => Some(view! { <Forbidden /> }.into_any()),
+        Some(_) => None,
+    }
+}
+
+#[component]
+pub fn ImportPage() -> impl IntoView {
+    let i18n = use_i18n();
+    if let Some(gate) = editor_gate() {
+        return gate;
+    }
+    let id = use_params_map().with_untracked(|p| p.get("id").unwrap_or_default());
+    let file_error = use_query_map()
+        .with_untracked(|q| q.get("file_error"))
+        .and_then(|e| serde_json::from_str::<FileProblem>(&e).ok());
+    view! {
+        <Title text=move || t_string!(i18n, import_title).to_string() />
+        <p class="breadcrumb"><a href=format!("/assessments/{id}")>{t!(i18n, import_back)}</a></p>
+        <h1>{t!(i18n, import_heading)}</h1>
+        <p class="lead">{t!(i18n, import_intro)}</p>
+        {file_error.map(|p| view! { <div class="alert alert-error" role="alert">{file_problem_text(&p)}</div> })}
+        <form class="card form" method="post" enctype="multipart/form-data" action=format!("/assessments/{id}/import")>
+            <div class="field">
+                <label for="file">{t!(i18n, import_file_label)}</label>
+                <input id="file" name="file" type="file" accept=".csv,text/csv" required aria-describedby="file-hint" />
+                <p class="hint" id="file-hint">{t!(i18n, import_file_hint)}</p>
+            </div>
+            <div>
+                <button type="submit" class="button">{t!(i18n, import_check)}</button>
+            </div>
+        </form>
+        <section class="card" aria-labelledby="columns-heading">
+            <h2 id="columns-heading">{t!(i18n, import_columns_heading)}</h2>
+            <p>
+                {t!(i18n, import_columns_intro)} " "
+                <a href="/evidence/sample.csv" download="groundwork-evidence-sample.csv">{t!(i18n, import_sample)}</a>
+            </p>
+            <ul class="columns">
+                {COLUMN_HELP.iter().map(|(name, required)| view! {
+                    <li>
+                        <code>{*name}</code>
+                        {required.then(|| view! { " " <span class="badge">{t!(i18n, import_required)}</span> })}
+                    </li>
+                }).collect_view()}
+            </ul>
+            <p class="muted small">{t!(i18n, import_columns_rules)}</p>
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+pub fn ImportPreviewPage() -> impl IntoView {
+    let i18n = use_i18n();
+    if let Some(gate) = editor_gate() {
+        return gate;
+    }
+    let batch = use_params_map().with_untracked(|p| p.get("batch").unwrap_or_default());
+    let preview = {
+        let batch = batch.clone();
+        Resource::new(|| (), move |_| import_preview(batch.clone()))
+    };
+    let confirm = ServerAction::<ConfirmImport>::new();
+    let error = form_error(confirm.value());
+    view! {
+        <Title text=move || t_string!(i18n, import_preview_title).to_string() />
+        <Suspense fallback=move || view! { <p class="muted">{t!(i18n, loading)}</p> }>
+            {move || {
+                let batch = batch.clone();
+                Suspend::new(async move {
+                    match preview.await {
+                        Err(error) => view! { <h1>{t!(i18n, import_preview_title)}</h1> <LoadError error /> }.into_any(),
+                        Ok(p) => {
+                            let assessment_href = format!("/assessments/{}", p.assessment_id);
+                            let import_href = format!("/assessments/{}/import", p.assessment_id);
+                            let problems = p.problems.len();
+                            let valid = p.valid_rows;
+                            let total = p.total_rows;
+                            let file_name = p.file_name.clone();
+                            let done = move || matches!(confirm.value().get(), Some(Ok(_)));
+                            view! {
+                                <p class="breadcrumb"><a href=assessment_href.clone()>{p.assessment.clone()}</a></p>
+                                <h1>{t!(i18n, import_preview_title)}</h1>
+                                <p class="lead">
+                                    {t!(i18n, import_summary, file = move || file_name.clone(), total = move || total, valid = move || valid)}
+                                </p>
+                                <Show when=done>
+                                    <div class="alert alert-ok" role="status">
+                                        {t!(i18n, import_done, count = move || valid)} " "
+                                        <a href=assessment_href.clone()>{t!(i18n, import_see_assessment)}</a>
+                                    </div>
+                                </Show>
+                                {if problems > 0 {
+                                    view! {
+                                        <div class="alert alert-error" role="alert">
+                                            {t!(i18n, import_has_problems, count = move || problems)} " "
+                                            <a href=import_href.clone()>{t!(i18n, import_upload_again)}</a>
+                                        </div>
+                                        <div class="table-wrap">
+                                            <table>
+                                                <caption class="visually-hidden">{t!(i18n, import_problems_caption)}</caption>
+                                                <thead>
+                                                    <tr>
+                                                        <th scope="col" class="num">{t!(i18n, import_line)}</th>
+                                                        <th scope="col">{t!(i18n, import_key)}</th>
+                                                        <th scope="col">{t!(i18n, import_column)}</th>
+                                                        <th scope="col">{t!(i18n, import_problem)}</th>
+                                                    </tr>
+                                                </thead>
+                                                <tbody>
+                                                    {p.problems.iter().map(|row| view! {
+                                                        <tr>
+                                                            <td class="num">{row.line}</td>
+                                                            <td><code>{row.key.clone()}</code></td>
+                                                            <td>{row.column.clone()}</td>
+                                                            <td>{error_text(&row.error)}</td>
+                                                        </tr>
+                                                    }).collect_view()}
+                                                </tbody>
+                                            </table>
+                                        </div>
+                                    }.into_any()
+                                } else {
+                                    let batch = StoredValue::new(batch.clone());
+                                    view! {
+                                        <FormAlert error />
+                                        <Show when=move || !done()>
+                                            <ActionForm action=confirm attr:class="confirm-import">
+                                                <input type="hidden" name="batch" value=batch.get_value() />
+                                                <button type="submit" class="button" disabled=move || confirm.pending().get()>
+                                                    {t!(i18n, import_confirm, count = move || valid)}
+                                                </button>
+                                                <Show when=move || confirm.pending().get()>
+                                                    <span class="muted" role="status">{t!(i18n, import_running)}</span>
+                                                </Show>
+                                            </ActionForm>
+                                        </Show>
+                                    }.into_any()
+                                }}
+                                <h2>{t!(i18n, import_first_rows)}</h2>
+                                <div class="table-wrap">
+                                    <table>
+                                        <thead>
+                                            <tr>
+                                                <th scope="col">{t!(i18n, import_key)}</th>
+                                                <th scope="col">{t!(i18n, field_kind)}</th>
+                                                <th scope="col">{t!(i18n, field_country)}</th>
+                                                <th scope="col">{t!(i18n, field_collected_on)}</th>
+                                                <th scope="col">{t!(i18n, import_text)}</th>
+                                            </tr>
+                                        </thead>
+                                        <tbody>
+                                            {p.sample.iter().map(|row| view! {
+                                                <tr>
+                                                    <td><code>{row.key.clone()}</code></td>
+                                                    <td>{kind_name(row.kind.as_str())}</td>
+                                                    <td>{country_label(&row.country)}</td>
+                                                    <td>{row.collected_on.clone()}</td>
+                                                    <td>{row.text.chars().take(140).collect::<String>()}</td>
+                                                </tr>
+                                            }).collect_view()}
+                                        </tbody>
+                                    </table>
+                                </div>
+                            }.into_any()
+                        }
+                    }
+                })
+            }}
+        </Suspense>
+    }
+    .into_any()
+}

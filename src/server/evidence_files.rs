@@ -1,0 +1,144 @@
+//! Evidence as files: the CSV sample, the filtered export, and the upload that becomes an
+//! import preview. Plain handlers: files and multipart uploads are not what server
+//! functions are for, and these must work without JavaScript.
+use super::pages::{Lang, static_error_page};
+use crate::auth::CurrentSession;
+use crate::domain::accounts::Role;
+use crate::domain::evidence::Audience;
+use crate::domain::evidence_csv;
+use crate::domain::evidence_views::EvidenceFilter;
+use crate::state::AppState;
+use crate::store;
+use axum::Extension;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use http::{HeaderMap, StatusCode, header};
+
+fn csv_response(file_name: &str, body: Vec<u8>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file_name}\""),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+pub async fn sample() -> Response {
+    csv_response(
+        "groundwork-evidence-sample.csv",
+        evidence_csv::SAMPLE.as_bytes().to_vec(),
+    )
+}
+
+/// `/evidence.csv?country=HU&q=…`: every item the current filter shows to this person.
+pub async fn export(
+    State(state): State<AppState>,
+    Extension(session): Extension<CurrentSession>,
+    headers: HeaderMap,
+    Query(filter): Query<EvidenceFilter>,
+) -> Response {
+    let audience = Audience::of(session.member.map(|m| m.role));
+    let Ok(filter) = filter.bounded() else {
+        return static_error_page(Lang::from_headers(&headers), StatusCode::BAD_REQUEST, false);
+    };
+    match store::evidence::export(&state.db, &filter, audience)
+        .await
+        .and_then(|rows| evidence_csv::write(&rows))
+    {
+        Ok(body) => csv_response("groundwork-evidence.csv", body),
+        Err(_) => static_error_page(
+            Lang::from_headers(&headers),
+            StatusCode::INTERNAL_SERVER_ERROR,
+            false,
+        ),
+    }
+}
+
+/// Reads an uploaded CSV into a preview stored in the database, then shows it.
+pub async fn upload(
+    State(state): State<AppState>,
+    Extension(session): Extension<CurrentSession>,
+    Path(assessment_id): Path<String>,
+    headers: HeaderMap,
+    mut multipart: Multipart,
+) -> Response {
+    let lang = Lang::from_headers(&headers);
+    let Some(member) = session.member else {
+        return Redirect::to(&format!(
+            "/login?next=%2Fassessments%2F{assessment_id}%2Fimport"
+        ))
+        .into_response();
+    };
+    if !member.role.at_least(Role::Editor) {
+        return static_error_page(lang, StatusCode::FORBIDDEN, false);
+    }
+    let back = |problem: &str| {
+        Redirect::to(&format!(
+            "/assessments/{assessment_id}/import?file_error={problem}"
+        ))
+        .into_response()
+    };
+    match store::assessments::get(&state.db, &assessment_id).await {
+        Ok(Some(_)) => {}
+        Ok(None) => return static_error_page(lang, StatusCode::NOT_FOUND, false),
+        Err(_) => return static_error_page(lang, StatusCode::INTERNAL_SERVER_ERROR, false),
+    }
+    let mut file = None;
+    loop {
+        match multipart.next_field().await {
+            Ok(Some(field)) if field.name() == Some("file") => {
+                let name: String = field
+                    .file_name()
+                    .unwrap_or("evidence.csv")
+                    .chars()
+                    .take(200)
+                    .collect();
+                match field.bytes().await {
+                    Ok(bytes) => file = Some((name, bytes)),
+                    Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                        return static_error_page(lang, StatusCode::PAYLOAD_TOO_LARGE, false);
+                    }
+                    Err(_) => return back(&encode("\"Unreadable\"")),
+                }
+            }
+            Ok(Some(_)) => continue,
+            Ok(None) => break,
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                return static_error_page(lang, StatusCode::PAYLOAD_TOO_LARGE, false);
+            }
+            Err(_) => return back(&encode("\"Unreadable\"")),
+        }
+    }
+    let Some((file_name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
+        return back(&encode("\"Empty\""));
+    };
+    // Parsing 100,000 rows takes a moment of CPU: keep it off the async workers.
+    let parsed = tokio::task::spawn_blocking(move || evidence_csv::read(&bytes)).await;
+    let preview = match parsed {
+        Ok(Ok(preview)) => preview,
+        Ok(Err(problem)) => {
+            return back(
+                &serde_json::to_string(&problem)
+                    .map(|p| encode(&p))
+                    .unwrap_or_default(),
+            );
+        }
+        Err(_) => return static_error_page(lang, StatusCode::INTERNAL_SERVER_ERROR, false),
+    };
+    match store::imports::create(&state.db, &assessment_id, &member.id, &file_name, &preview).await
+    {
+        Ok(batch) => {
+            Redirect::to(&format!("/assessments/{assessment_id}/import/{batch}")).into_response()
+        }
+        Err(_) => static_error_page(lang, StatusCode::INTERNAL_SERVER_ERROR, false),
+    }
+}
+
+fn encode(s: &str) -> String {
+    form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}

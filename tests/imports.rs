@@ -1,0 +1,301 @@
+use crate::helpers::*;
+
+const BOUNDARY: &str = "groundworkboundary7MA4YWxkTrZu0gW";
+
+impl TestApp {
+    /// Posts a file the way a browser's multipart form does.
+    pub async fn upload(
+        &self,
+        assessment: &str,
+        file: &[u8],
+        cookie: Option<&str>,
+    ) -> reqwest::Response {
+        let mut body = format!(
+            "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"evidence.csv\"\r\nContent-Type: text/csv\r\n\r\n"
+        )
+        .into_bytes();
+        body.extend_from_slice(file);
+        body.extend_from_slice(format!("\r\n--{BOUNDARY}--\r\n").as_bytes());
+        let mut request = TestApp::client()
+            .post(self.url(&format!("/assessments/{assessment}/import")))
+            .header("accept", "text/html")
+            .header(
+                "content-type",
+                format!("multipart/form-data; boundary={BOUNDARY}"),
+            )
+            .body(body);
+        if let Some(cookie) = cookie {
+            request = request.header("cookie", cookie);
+        }
+        request.send().await.unwrap()
+    }
+
+    async fn first_assessment(&self) -> String {
+        let library = json(
+            self.fetch("/fn/evidence_library?filter[page]=1", None)
+                .await,
+        )
+        .await;
+        library["assessments"][0]["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+}
+
+fn location(response: &reqwest::Response) -> String {
+    response.headers()["location"].to_str().unwrap().to_string()
+}
+
+const SAMPLE: &[u8] = groundwork::domain::evidence_csv::SAMPLE.as_bytes();
+
+#[tokio::test]
+async fn an_editor_imports_the_sample_and_reimporting_updates_in_place() {
+    let app = TestApp::spawn().await;
+    let editor = app.sign_in(EDITOR, PASSWORD).await;
+    let assessment = app.first_assessment().await;
+    let before = json(
+        app.fetch("/fn/evidence_library?filter[page]=1", Some(&editor))
+            .await,
+    )
+    .await["results"]["total"]
+        .as_u64()
+        .unwrap();
+
+    for round in 0..2 {
+        let uploaded = app.upload(&assessment, SAMPLE, Some(&editor)).await;
+        assert_eq!(uploaded.status(), 303, "round {round}");
+        let preview_path = location(&uploaded);
+        let batch = preview_path.rsplit('/').next().unwrap().to_string();
+        let preview = json(
+            app.fetch(&format!("/fn/import_preview?batch={batch}"), Some(&editor))
+                .await,
+        )
+        .await;
+        assert_eq!(preview["valid_rows"], 3);
+        assert_eq!(preview["problems"].as_array().unwrap().len(), 0);
+        assert_eq!(app.get(&preview_path, Some(&editor)).await.status(), 200);
+        let confirmed = app
+            .call("confirm_import", &[("batch", &batch)], Some(&editor))
+            .await;
+        assert_eq!(confirmed.status(), 200);
+        assert_eq!(json(confirmed).await, 3);
+        // A batch is used once.
+        assert_eq!(
+            app.call("confirm_import", &[("batch", &batch)], Some(&editor))
+                .await
+                .status(),
+            404
+        );
+    }
+    let after = json(
+        app.fetch("/fn/evidence_library?filter[page]=1", Some(&editor))
+            .await,
+    )
+    .await["results"]["total"]
+        .as_u64()
+        .unwrap();
+    assert_eq!(
+        after,
+        before + 3,
+        "the second import updated the same three items"
+    );
+    let item = json(
+        app.fetch("/fn/evidence_item?key=fr-2021-indicator-01", None)
+            .await,
+    )
+    .await;
+    assert_eq!(item["detail"]["value"], 38.0);
+}
+
+#[tokio::test]
+async fn a_file_with_problems_lists_them_by_line_and_imports_nothing() {
+    let app = TestApp::spawn().await;
+    let editor = app.sign_in(EDITOR, PASSWORD).await;
+    let assessment = app.first_assessment().await;
+    let file = "key,kind,text,country,collected_on,consent,visibility,value
+ok-2021-testimony-01,testimony,Fine.,FR,2021-01-01,given,public,
+has space,testimony,Bad key.,FR,2021-01-01,given,public,
+ok-2021-indicator-01,indicator,Bad number.,ZZ,2021-01-01,given,public,many
+ok-2021-testimony-01,testimony,Duplicate.,FR,2021-01-01,given,public,
+<script>x</script>,testimony,<b>html</b>,FR,2021-13-01,given,public,
+";
+    let uploaded = app
+        .upload(&assessment, file.as_bytes(), Some(&editor))
+        .await;
+    assert_eq!(uploaded.status(), 303);
+    let batch = location(&uploaded).rsplit('/').next().unwrap().to_string();
+    let preview = json(
+        app.fetch(&format!("/fn/import_preview?batch={batch}"), Some(&editor))
+            .await,
+    )
+    .await;
+    let lines: Vec<u64> = preview["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(lines, [3, 4, 4, 5, 6, 6]);
+    let refused = app
+        .call("confirm_import", &[("batch", &batch)], Some(&editor))
+        .await;
+    assert_eq!(refused.status(), 409);
+    assert_eq!(
+        app.fetch("/fn/evidence_item?key=ok-2021-testimony-01", Some(&editor))
+            .await
+            .status(),
+        404,
+        "nothing half-imported"
+    );
+    // The preview page renders the problems, inert.
+    let page = app
+        .get(&location(&uploaded), Some(&editor))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("&lt;script&gt;x&lt;/script&gt;"));
+    assert!(!page.contains("<script>x</script>"));
+}
+
+#[tokio::test]
+async fn whole_file_problems_come_back_to_the_upload_page() {
+    let app = TestApp::spawn().await;
+    let editor = app.sign_in(EDITOR, PASSWORD).await;
+    let assessment = app.first_assessment().await;
+    for (file, expected) in [
+        (&b"\xff\xfe\x00k\x00e\x00y"[..], "NotUtf8"),
+        (&b""[..], "Empty"),
+        (&b"key,text\nabc,def\n"[..], "MissingColumns"),
+    ] {
+        let response = app.upload(&assessment, file, Some(&editor)).await;
+        assert_eq!(response.status(), 303);
+        let to = location(&response);
+        assert!(
+            to.starts_with(&format!("/assessments/{assessment}/import?file_error=")),
+            "{to}"
+        );
+        assert!(to.contains(expected), "{to} should name {expected}");
+        assert_eq!(app.get(&to, Some(&editor)).await.status(), 200);
+    }
+    // An unclosed quote swallows the rest of the file into one field: the row then fails
+    // validation and shows in the preview, nothing imported.
+    let unclosed = b"key,kind,text,country,collected_on,consent,visibility\n\"abc,testimony\n";
+    let response = app.upload(&assessment, unclosed, Some(&editor)).await;
+    let batch = location(&response).rsplit('/').next().unwrap().to_string();
+    let preview = json(
+        app.fetch(&format!("/fn/import_preview?batch={batch}"), Some(&editor))
+            .await,
+    )
+    .await;
+    assert_eq!(preview["valid_rows"], 0);
+    assert!(!preview["problems"].as_array().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn uploads_are_for_editors_and_have_a_size_limit() {
+    let app = TestApp::spawn().await;
+    let assessment = app.first_assessment().await;
+    let member = app.sign_in(MEMBER, PASSWORD).await;
+    assert_eq!(
+        app.upload(&assessment, SAMPLE, Some(&member))
+            .await
+            .status(),
+        403
+    );
+    let anonymous = app.upload(&assessment, SAMPLE, None).await;
+    assert_eq!(anonymous.status(), 303);
+    assert!(location(&anonymous).starts_with("/login"));
+    let editor = app.sign_in(EDITOR, PASSWORD).await;
+    let huge = vec![b'a'; 21 * 1024 * 1024];
+    assert_eq!(
+        app.upload(&assessment, &huge, Some(&editor)).await.status(),
+        413
+    );
+    assert_eq!(
+        app.upload("no-such-assessment", SAMPLE, Some(&editor))
+            .await
+            .status(),
+        404
+    );
+    // Someone else's preview is not theirs to see or confirm.
+    let uploaded = app.upload(&assessment, SAMPLE, Some(&editor)).await;
+    let batch = location(&uploaded).rsplit('/').next().unwrap().to_string();
+    let other_editor = app.sign_in("liisa.virtanen@example.org", PASSWORD).await;
+    assert_eq!(
+        app.call("confirm_import", &[("batch", &batch)], Some(&other_editor))
+            .await
+            .status(),
+        404
+    );
+}
+
+#[tokio::test]
+async fn exports_follow_the_filter_and_the_audience() {
+    let app = TestApp::spawn().await;
+    let public = app.get("/evidence.csv", None).await;
+    assert_eq!(public.status(), 200);
+    assert!(
+        public.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    let text = public.text().await.unwrap();
+    assert!(text.starts_with(
+        "key,kind,swot_quadrant,text,value,unit,sample_size,baseline,country,region,collected_on"
+    ));
+    assert!(
+        !text.contains("gr-2019-testimony-01"),
+        "withdrawn consent never exported to the public"
+    );
+    assert!(
+        !text.contains(",members\n"),
+        "members-only items stay with members"
+    );
+
+    let editor = app.sign_in(EDITOR, PASSWORD).await;
+    let all = app
+        .get("/evidence.csv", Some(&editor))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(all.contains("gr-2019-testimony-01"));
+    let hungary = app
+        .get("/evidence.csv?country=HU", Some(&editor))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(
+        hungary.lines().count(),
+        4,
+        "header + 3 Hungarian findings: {hungary}"
+    );
+
+    // What comes out goes back in unchanged.
+    let assessment = app.first_assessment().await;
+    let uploaded = app.upload(&assessment, all.as_bytes(), Some(&editor)).await;
+    let batch = location(&uploaded).rsplit('/').next().unwrap().to_string();
+    let preview = json(
+        app.fetch(&format!("/fn/import_preview?batch={batch}"), Some(&editor))
+            .await,
+    )
+    .await;
+    assert_eq!(
+        preview["problems"].as_array().unwrap().len(),
+        0,
+        "{preview}"
+    );
+    assert_eq!(
+        app.get("/evidence/sample.csv", None)
+            .await
+            .text()
+            .await
+            .unwrap()
+            .as_bytes(),
+        SAMPLE
+    );
+}

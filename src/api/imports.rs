@@ -9,21 +9,30 @@ use {super::door, crate::auth, crate::domain::accounts::Role, crate::store};
 /// How many rows the preview page lists (all problems are always listed).
 pub const PREVIEW_ROWS: usize = 20;
 
+/// The caller's own pending batch (an editor's upload is theirs alone to see and confirm).
+#[cfg(feature = "ssr")]
+async fn own_batch(
+    batch: &str,
+) -> Result<(crate::state::AppState, store::imports::Batch), AppError> {
+    let parts = door::parts()?;
+    let member = auth::require_role(&parts, Role::Editor)?;
+    let state = door::state()?;
+    if batch.len() > 64 {
+        return Err(AppError::NotFound);
+    }
+    let found = store::imports::get(&state.db, batch)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if found.member_id != member.id {
+        return Err(AppError::NotFound);
+    }
+    Ok((state, found))
+}
+
 #[server(prefix = "/fn", endpoint = "import_preview", input = leptos::server_fn::codec::GetUrl)]
 pub async fn import_preview(batch: String) -> Result<ImportPreviewView, AppError> {
     let result = async {
-        let parts = door::parts()?;
-        let member = auth::require_role(&parts, Role::Editor)?;
-        let state = door::state()?;
-        if batch.len() > 64 {
-            return Err(AppError::NotFound);
-        }
-        let found = store::imports::get(&state.db, &batch)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        if found.member_id != member.id {
-            return Err(AppError::NotFound);
-        }
+        let (state, found) = own_batch(&batch).await?;
         let assessment = store::assessments::get(&state.db, &found.assessment_id)
             .await?
             .ok_or(AppError::NotFound)?;
@@ -45,18 +54,7 @@ pub async fn import_preview(batch: String) -> Result<ImportPreviewView, AppError
 #[server(prefix = "/fn", endpoint = "confirm_import")]
 pub async fn confirm_import(batch: String) -> Result<usize, AppError> {
     let result = async {
-        let parts = door::parts()?;
-        let member = auth::require_role(&parts, Role::Editor)?;
-        let state = door::state()?;
-        if batch.len() > 64 {
-            return Err(AppError::NotFound);
-        }
-        let found = store::imports::get(&state.db, &batch)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        if found.member_id != member.id {
-            return Err(AppError::NotFound);
-        }
+        let (state, found) = own_batch(&batch).await?;
         if !found.preview.problems.is_empty() {
             return Err(AppError::Conflict {
                 what: "the file has problems".into(),

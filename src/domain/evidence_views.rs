@@ -63,12 +63,11 @@ pub struct EvidencePage {
 }
 
 impl EvidenceFilter {
-    /// Refuses filters no form would send (a 10 kB search, page 1e9).
-    pub fn bounded(mut self) -> Result<Self, AppError> {
-        if self.q.chars().count() > QUERY_MAX {
-            return Err(AppError::invalid("q", Problem::TooLong { max: QUERY_MAX }));
-        }
-        for (field, value) in [
+    /// The filter's fields by name (the names of the query string and of the query
+    /// variables).
+    pub fn fields(&self) -> [(&'static str, &String); 8] {
+        [
+            ("q", &self.q),
             ("kind", &self.kind),
             ("country", &self.country),
             ("region", &self.region),
@@ -76,8 +75,16 @@ impl EvidenceFilter {
             ("tag", &self.tag),
             ("consent", &self.consent),
             ("visibility", &self.visibility),
-        ] {
-            if value.chars().count() > FILTER_VALUE_MAX {
+        ]
+    }
+
+    /// Refuses filters no form would send (a 10 kB search, page 1e9).
+    pub fn bounded(mut self) -> Result<Self, AppError> {
+        if self.q.chars().count() > QUERY_MAX {
+            return Err(AppError::invalid("q", Problem::TooLong { max: QUERY_MAX }));
+        }
+        for (field, value) in self.fields() {
+            if field != "q" && value.chars().count() > FILTER_VALUE_MAX {
                 return Err(AppError::invalid(
                     field,
                     Problem::TooLong {
@@ -93,16 +100,7 @@ impl EvidenceFilter {
     /// The filter as a query string for links (pagination keeps the filters).
     pub fn to_query(&self, page: u32) -> String {
         let mut out = form_urlencoded::Serializer::new(String::new());
-        for (k, v) in [
-            ("q", &self.q),
-            ("kind", &self.kind),
-            ("country", &self.country),
-            ("region", &self.region),
-            ("assessment", &self.assessment),
-            ("tag", &self.tag),
-            ("consent", &self.consent),
-            ("visibility", &self.visibility),
-        ] {
+        for (k, v) in self.fields() {
             if !v.is_empty() {
                 out.append_pair(k, v);
             }

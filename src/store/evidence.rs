@@ -60,6 +60,17 @@ fn conditions(filter: &EvidenceFilter, audience: Audience) -> Vec<&'static str> 
     clauses
 }
 
+/// The values `conditions` refers to, as query variables.
+fn filter_variables(filter: &EvidenceFilter) -> std::collections::BTreeMap<String, String> {
+    let mut variables: std::collections::BTreeMap<String, String> = filter
+        .fields()
+        .into_iter()
+        .map(|(name, value)| (name.to_string(), value.clone()))
+        .collect();
+    variables.insert("q".into(), filter.q.trim().to_string());
+    variables
+}
+
 pub async fn search(
     db: &Db,
     filter: &EvidenceFilter,
@@ -96,14 +107,7 @@ pub async fn search(
     let mut response = db
         .query(list)
         .query(count)
-        .bind(("q", filter.q.trim().to_string()))
-        .bind(("kind", filter.kind.clone()))
-        .bind(("country", filter.country.clone()))
-        .bind(("region", filter.region.clone()))
-        .bind(("assessment", filter.assessment.clone()))
-        .bind(("tag", filter.tag.clone()))
-        .bind(("consent", filter.consent.clone()))
-        .bind(("visibility", filter.visibility.clone()))
+        .bind(filter_variables(filter))
         .await
         .map_err(|e| internal("search evidence", e))?;
     let rows: Vec<ListingRow> = response
@@ -335,14 +339,7 @@ pub async fn export(
     );
     let mut response = db
         .query(query)
-        .bind(("q", filter.q.trim().to_string()))
-        .bind(("kind", filter.kind.clone()))
-        .bind(("country", filter.country.clone()))
-        .bind(("region", filter.region.clone()))
-        .bind(("assessment", filter.assessment.clone()))
-        .bind(("tag", filter.tag.clone()))
-        .bind(("consent", filter.consent.clone()))
-        .bind(("visibility", filter.visibility.clone()))
+        .bind(filter_variables(filter))
         .await
         .map_err(|e| internal("export evidence", e))?;
     let rows: Vec<ExportRow> = response

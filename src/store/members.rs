@@ -11,7 +11,7 @@ pub struct LoginRow {
 }
 
 #[derive(Debug, SurrealValue)]
-struct MemberRow {
+pub(super) struct MemberRow {
     id: String,
     name: String,
     email: String,
@@ -53,7 +53,7 @@ pub async fn get(db: &Db, id: &str) -> Result<Option<MemberListing>, AppError> {
     Ok(row.map(into_listing))
 }
 
-fn into_listing(r: MemberRow) -> MemberListing {
+pub(super) fn into_listing(r: MemberRow) -> MemberListing {
     MemberListing {
         role: role(&r.role),
         id: r.id,

@@ -18,22 +18,23 @@ pub async fn create(db: &Db, token_hash: &str, member_id: &str, days: i64) -> Re
     Ok(())
 }
 
-/// The active member behind a session that has not expired.
+/// The active member behind a session that has not expired: one query per request.
 pub async fn member(db: &Db, token_hash: &str) -> Result<Option<SessionMember>, AppError> {
     let mut response = db
         .query(
-            "SELECT VALUE record::id(member) FROM ONLY type::record('session', $key)
+            "SELECT record::id(member) AS id, member.name AS name, member.email AS email,
+                member.role AS role, member.active AS active, member.organisation.name AS organisation,
+                record::id(member.organisation) AS organisation_id
+             FROM ONLY type::record('session', $key)
              WHERE expires_at > time::now()",
         )
         .bind(("key", token_hash.to_string()))
         .await
         .map_err(|e| internal("find session", e))?;
-    let member_id: Option<String> = response.take(0).map_err(|e| internal("find session", e))?;
-    let Some(member_id) = member_id else {
-        return Ok(None);
-    };
-    Ok(members::get(db, &member_id)
-        .await?
+    let row: Option<members::MemberRow> =
+        response.take(0).map_err(|e| internal("find session", e))?;
+    Ok(row
+        .map(members::into_listing)
         .filter(|m| m.active)
         .map(members::to_session_member))
 }

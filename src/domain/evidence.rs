@@ -337,61 +337,28 @@ impl EvidenceInput {
         if !errors.is_empty() {
             return Err(errors);
         }
-        match (
-            key,
-            kind,
-            swot_quadrant,
-            text,
-            value,
-            unit,
-            sample_size,
-            baseline,
-            country,
-            region,
-            collected_on,
-            language,
-            tags,
-            consent,
-            visibility,
-        ) {
-            (
-                Some(key),
-                Some(kind),
-                Some(swot_quadrant),
-                Some(text),
-                Some(value),
-                Some(unit),
-                Some(sample_size),
-                Some(baseline),
-                Some(country),
-                Some(region),
-                Some(collected_on),
-                Some(language),
-                Some(tags),
-                Some(consent),
-                Some(visibility),
-            ) => {
-                let indicator = kind == EvidenceKind::Indicator;
-                Ok(EvidenceFields {
-                    key,
-                    kind,
-                    swot_quadrant,
-                    text,
-                    value: if indicator { value } else { None },
-                    unit: if indicator { unit } else { String::new() },
-                    sample_size,
-                    baseline: if indicator { baseline } else { None },
-                    country: country.to_string(),
-                    region,
-                    collected_on,
-                    language,
-                    tags,
-                    consent,
-                    visibility,
-                })
-            }
-            _ => Err(vec![AppError::Internal]),
-        }
+        // No errors were recorded, so every check above produced a value.
+        let indicator = kind == Some(EvidenceKind::Indicator);
+        let fields = move || {
+            Some(EvidenceFields {
+                key: key?,
+                kind: kind?,
+                swot_quadrant: swot_quadrant?,
+                text: text?,
+                value: if indicator { value? } else { None },
+                unit: if indicator { unit? } else { String::new() },
+                sample_size: sample_size?,
+                baseline: if indicator { baseline? } else { None },
+                country: country?.to_string(),
+                region: region?,
+                collected_on: collected_on?,
+                language: language?,
+                tags: tags?,
+                consent: consent?,
+                visibility: visibility?,
+            })
+        };
+        fields().ok_or_else(|| vec![AppError::Internal])
     }
 }
 

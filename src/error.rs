@@ -11,8 +11,12 @@ use serde::{Deserialize, Serialize};
 #[serde(tag = "code", rename_all = "snake_case")]
 pub enum Problem {
     Required,
-    TooLong { max: usize },
-    TooShort { min: usize },
+    TooLong {
+        max: usize,
+    },
+    TooShort {
+        min: usize,
+    },
     InvalidEmail,
     InvalidCountry,
     InvalidChoice,
@@ -26,7 +30,20 @@ pub enum Problem {
     InvalidDate,
     InvalidNumber,
     InvalidLanguage,
-    TooMany { max: usize },
+    TooMany {
+        max: usize,
+    },
+    InvalidLink,
+    DatesOutOfOrder,
+    /// The citation key is cited in a paper and can no longer change.
+    KeyLocked,
+}
+
+/// One problem with one input, for errors that list several.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldProblem {
+    pub field: String,
+    pub problem: Problem,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
@@ -42,6 +59,9 @@ pub enum AppError {
     Forbidden,
     #[error("invalid {field}: {problem:?}")]
     Validation { field: String, problem: Problem },
+    /// Several inputs are wrong at once: a form shows them all, not one per try.
+    #[error("{} invalid inputs", problems.len())]
+    Invalid { problems: Vec<FieldProblem> },
     #[error("conflict: {what}")]
     Conflict { what: String },
     #[error("too large")]
@@ -69,7 +89,7 @@ impl AppError {
             AppError::NotFound => 404,
             AppError::Unauthorized => 401,
             AppError::Forbidden => 403,
-            AppError::Validation { .. } => 422,
+            AppError::Validation { .. } | AppError::Invalid { .. } => 422,
             AppError::Conflict { .. } => 409,
             AppError::TooLarge => 413,
             AppError::RateLimited { .. } => 429,
@@ -78,11 +98,57 @@ impl AppError {
         }
     }
 
-    /// The field an error belongs to, so a form can show it beside that input.
+    /// Several validation errors as one: a single one stays as it is.
+    pub fn all(mut errors: Vec<AppError>) -> AppError {
+        if errors.len() == 1 {
+            return errors.remove(0);
+        }
+        let problems = errors
+            .into_iter()
+            .flat_map(|e| match e {
+                AppError::Validation { field, problem } => vec![FieldProblem { field, problem }],
+                AppError::Invalid { problems } => problems,
+                _ => Vec::new(),
+            })
+            .collect::<Vec<_>>();
+        if problems.is_empty() {
+            AppError::Internal
+        } else {
+            AppError::Invalid { problems }
+        }
+    }
+
+    /// The field an error belongs to, so a form can show it beside that input (the first,
+    /// when several are wrong).
     pub fn field(&self) -> Option<&str> {
         match self {
             AppError::Validation { field, .. } => Some(field),
+            AppError::Invalid { problems } => problems.first().map(|p| p.field.as_str()),
             _ => None,
+        }
+    }
+
+    /// What is wrong with one input, if anything.
+    pub fn problem_for(&self, wanted: &str) -> Option<&Problem> {
+        match self {
+            AppError::Validation { field, problem } if field == wanted => Some(problem),
+            AppError::Invalid { problems } => problems
+                .iter()
+                .find(|p| p.field == wanted)
+                .map(|p| &p.problem),
+            _ => None,
+        }
+    }
+
+    /// Every (field, problem) pair an error carries.
+    pub fn field_problems(&self) -> Vec<(&str, &Problem)> {
+        match self {
+            AppError::Validation { field, problem } => vec![(field.as_str(), problem)],
+            AppError::Invalid { problems } => problems
+                .iter()
+                .map(|p| (p.field.as_str(), &p.problem))
+                .collect(),
+            _ => Vec::new(),
         }
     }
 
@@ -123,6 +189,10 @@ mod tests {
                 retry_after_secs: 60,
             },
             AppError::Unauthorized,
+            AppError::all(vec![
+                AppError::invalid("key", Problem::KeyHasSpaces),
+                AppError::invalid("text", Problem::Required),
+            ]),
         ];
         for error in errors {
             let encoded = error.to_query_value();
@@ -137,6 +207,22 @@ mod tests {
         assert_eq!(AppError::TooLarge.status(), 413);
         assert_eq!(AppError::Internal.status(), 500);
         assert_eq!(AppError::invalid("x", Problem::Required).status(), 422);
+    }
+
+    #[test]
+    fn several_problems_travel_together() {
+        let one = AppError::invalid("key", Problem::Required);
+        assert_eq!(AppError::all(vec![one.clone()]), one);
+        let many = AppError::all(vec![
+            AppError::invalid("key", Problem::KeyHasSpaces),
+            AppError::invalid("text", Problem::Required),
+        ]);
+        assert_eq!(many.status(), 422);
+        assert_eq!(many.field(), Some("key"));
+        assert_eq!(many.problem_for("text"), Some(&Problem::Required));
+        assert_eq!(many.problem_for("country"), None);
+        assert_eq!(many.field_problems().len(), 2);
+        assert_eq!(AppError::all(Vec::new()), AppError::Internal);
     }
 
     #[test]

@@ -25,6 +25,9 @@ pub fn problem_text(problem: &Problem) -> AnyView {
         Problem::InvalidNumber => t!(i18n, problem_invalid_number).into_any(),
         Problem::InvalidLanguage => t!(i18n, problem_invalid_language).into_any(),
         Problem::TooMany { max } => t!(i18n, problem_too_many, max = move || max).into_any(),
+        Problem::InvalidLink => t!(i18n, problem_invalid_link).into_any(),
+        Problem::DatesOutOfOrder => t!(i18n, problem_dates_out_of_order).into_any(),
+        Problem::KeyLocked => t!(i18n, problem_key_locked).into_any(),
     }
 }
 
@@ -33,6 +36,10 @@ pub fn error_text(error: &AppError) -> AnyView {
     let i18n = use_i18n();
     match error.clone() {
         AppError::Validation { problem, .. } => problem_text(&problem),
+        AppError::Invalid { problems } => {
+            let count = problems.len();
+            t!(i18n, error_several_problems, count = move || count).into_any()
+        }
         AppError::NotFound => t!(i18n, error_not_found).into_any(),
         AppError::Unauthorized => t!(i18n, error_unauthorized).into_any(),
         AppError::Forbidden => t!(i18n, error_forbidden).into_any(),
@@ -67,21 +74,43 @@ pub fn kept(field: &'static str) -> String {
     use_query_map().with_untracked(|q| q.get(field).unwrap_or_default())
 }
 
-/// A banner for errors that belong to no single field.
+/// A banner for errors that belong to no single field. When several fields are wrong it
+/// lists them all, each a link to its input (an error summary), and takes the focus after a
+/// plain form post came back so a screen reader hears it first.
 #[component]
 pub fn FormAlert(
     error: Signal<Option<AppError>>,
     #[prop(optional)] fields: &'static [&'static str],
+    /// The label of each field, for the summary of several problems.
+    #[prop(optional)]
+    label: Option<fn(&str) -> AnyView>,
 ) -> impl IntoView {
     let general = move || {
-        error
-            .get()
-            .filter(|e| e.field().is_none_or(|f| !fields.contains(&f)))
+        error.get().filter(|e| match e {
+            AppError::Invalid { .. } => true,
+            _ => e.field().is_none_or(|f| !fields.contains(&f)),
+        })
     };
     view! {
         <Show when=move || general().is_some()>
-            <div class="alert alert-error" role="alert">
-                {move || general().map(|e| error_text(&e))}
+            <div class="alert alert-error" role="alert" id="form-problems" tabindex="-1">
+                {move || general().map(|e| {
+                    let list = e.field_problems().into_iter().map(|(field, problem)| {
+                        let field = field.to_string();
+                        view! {
+                            <li>
+                                <a href=format!("#{field}")>
+                                    {label.map(|l| view! { <strong>{l(&field)}</strong> ": " })}
+                                    {problem_text(problem)}
+                                </a>
+                            </li>
+                        }
+                    }).collect_view();
+                    view! {
+                        <p>{error_text(&e)}</p>
+                        {matches!(e, AppError::Invalid { .. }).then(|| view! { <ul class="problem-list">{list}</ul> })}
+                    }
+                })}
             </div>
         </Show>
     }
@@ -90,10 +119,10 @@ pub fn FormAlert(
 /// The message under one input, tied to it with `aria-describedby`.
 #[component]
 pub fn FieldError(error: Signal<Option<AppError>>, field: &'static str) -> impl IntoView {
-    let message = move || error.get().filter(|e| e.field() == Some(field));
+    let message = move || error.get().and_then(|e| e.problem_for(field).cloned());
     view! {
         <p class="field-error" id=format!("{field}-error") aria-live="polite">
-            {move || message().map(|e| error_text(&e))}
+            {move || message().map(|p| problem_text(&p))}
         </p>
     }
 }
@@ -105,8 +134,7 @@ pub fn invalid(
     move || {
         error
             .get()
-            .filter(|e| e.field() == Some(field))
-            .map(|_| "true")
+            .and_then(|e| e.problem_for(field).map(|_| "true"))
     }
 }
 

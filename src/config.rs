@@ -343,7 +343,7 @@ impl Config {
             Setting {
                 name: "limits.max_upload_bytes",
                 env: &["GROUNDWORK_MAX_UPLOAD_BYTES"],
-                default: "20971520",
+                default: "33554432",
                 expected: "a number of bytes between 1024 and 1073741824",
                 secret: false,
             },

@@ -79,7 +79,19 @@ async fn an_editor_imports_the_sample_and_reimporting_updates_in_place() {
             .call("confirm_import", &[("batch", &batch)], Some(&editor))
             .await;
         assert_eq!(confirmed.status(), 200);
-        assert_eq!(json(confirmed).await, 3);
+        let counts = json(confirmed).await;
+        if round == 0 {
+            assert_eq!(
+                counts,
+                serde_json::json!({ "created": 3, "updated": 0, "unchanged": 0 })
+            );
+        } else {
+            assert_eq!(
+                counts,
+                serde_json::json!({ "created": 0, "updated": 0, "unchanged": 3 }),
+                "re-importing the same file changes nothing"
+            );
+        }
         // A batch is used once.
         assert_eq!(
             app.call("confirm_import", &[("batch", &batch)], Some(&editor))
@@ -106,6 +118,20 @@ async fn an_editor_imports_the_sample_and_reimporting_updates_in_place() {
     )
     .await;
     assert_eq!(item["detail"]["value"], 38.0);
+    let history = json(
+        app.fetch("/fn/evidence_item?key=fr-2021-indicator-01", Some(&editor))
+            .await,
+    )
+    .await["history"]
+        .clone();
+    assert_eq!(
+        history.as_array().unwrap().len(),
+        1,
+        "the unchanged re-import left no entry: {history}"
+    );
+    assert_eq!(history[0]["action"], "imported");
+    assert_eq!(history[0]["source"], "evidence.csv");
+    assert_eq!(history[0]["who"], "Marco Bellini");
 }
 
 #[tokio::test]
@@ -208,7 +234,7 @@ async fn uploads_are_for_editors_and_have_a_size_limit() {
     assert_eq!(anonymous.status(), 303);
     assert!(location(&anonymous).starts_with("/login"));
     let editor = app.sign_in(EDITOR, PASSWORD).await;
-    let huge = vec![b'a'; 21 * 1024 * 1024];
+    let huge = vec![b'a'; 50 * 1024 * 1024];
     assert_eq!(
         app.upload(&assessment, &huge, Some(&editor)).await.status(),
         413

@@ -68,20 +68,31 @@ pub async fn upload(
     mut multipart: Multipart,
 ) -> Response {
     let lang = Lang::from_headers(&headers);
+    // The page's script uploads with progress and asks for JSON: it then goes where a form
+    // post would have been redirected (without a second render of the preview).
+    let wants_json = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    let go = |to: &str| {
+        if wants_json {
+            axum::Json(serde_json::json!({ "location": to })).into_response()
+        } else {
+            Redirect::to(to).into_response()
+        }
+    };
     let Some(member) = session.member else {
-        return Redirect::to(&format!(
+        return go(&format!(
             "/login?next=%2Fassessments%2F{assessment_id}%2Fimport"
-        ))
-        .into_response();
+        ));
     };
     if !member.role.at_least(Role::Editor) {
         return static_error_page(lang, StatusCode::FORBIDDEN, false);
     }
     let back = |problem: &str| {
-        Redirect::to(&format!(
+        go(&format!(
             "/assessments/{assessment_id}/import?file_error={problem}"
         ))
-        .into_response()
     };
     match store::assessments::get(&state.db, &assessment_id).await {
         Ok(Some(_)) => {}
@@ -132,9 +143,7 @@ pub async fn upload(
     };
     match store::imports::create(&state.db, &assessment_id, &member.id, &file_name, &preview).await
     {
-        Ok(batch) => {
-            Redirect::to(&format!("/assessments/{assessment_id}/import/{batch}")).into_response()
-        }
+        Ok(batch) => go(&format!("/assessments/{assessment_id}/import/{batch}")),
         Err(_) => static_error_page(lang, StatusCode::INTERNAL_SERVER_ERROR, false),
     }
 }

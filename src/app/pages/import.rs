@@ -3,9 +3,7 @@
 use crate::api::imports::{ConfirmImport, import_preview};
 use crate::app::components::alerts::{FormAlert, error_text, form_error};
 use crate::app::components::evidence_card::{LoadError, country_label, kind_name};
-use crate::app::pages::status::{Forbidden, SignInFirst};
-use crate::app::use_session;
-use crate::domain::accounts::Role;
+use crate::app::components::fields::editor_gate;
 use crate::domain::evidence_csv_views::FileProblem;
 use crate::i18n::*;
 use leptos::prelude::*;
@@ -53,14 +51,131 @@ fn file_problem_text(problem: &FileProblem) -> AnyView {
     }
 }
 
-/// Editors only; everyone else is sent to sign in or told no.
-fn editor_gate() -> Option<AnyView> {
-    match use_session().member() {
-        None => Some(view! { <SignInFirst /> }.into_any()),
-        Some(m) if !m.role.at_least(Role::Editor) => Some(view! { <Forbidden /> }.into_any()),
-        Some(_) => None,
+/// Where an upload sent by the page's script stands (without JavaScript the browser shows its
+/// own progress).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Upload {
+    Idle,
+    Sending {
+        loaded: f64,
+        total: f64,
+    },
+    /// Sent; the server reads and checks the rows.
+    Checking,
+    Failed {
+        status: u16,
+    },
+}
+
+#[component]
+fn UploadStatus(upload: ReadSignal<Upload>) -> impl IntoView {
+    let i18n = use_i18n();
+    let megabytes = |bytes: f64| format!("{:.1}", bytes / 1_048_576.0);
+    view! {
+        <div class="upload-progress" aria-live="polite">
+            {move || match upload.get() {
+                Upload::Idle => ().into_any(),
+                Upload::Sending { loaded, total } => {
+                    let percent = if total > 0.0 { (loaded / total * 100.0).round() } else { 0.0 };
+                    let (sent, size) = (megabytes(loaded), megabytes(total));
+                    view! {
+                        <progress max="100" value=percent aria-label=move || t_string!(i18n, import_uploading_label).to_string()></progress>
+                        <p class="hint">{t!(i18n, import_uploading, percent = move || percent, sent = move || sent.clone(), size = move || size.clone())}</p>
+                    }.into_any()
+                }
+                Upload::Checking => view! {
+                    <progress aria-label=move || t_string!(i18n, import_checking).to_string()></progress>
+                    <p class="hint">{t!(i18n, import_checking)}</p>
+                }.into_any(),
+                Upload::Failed { status: 413 } => view! {
+                    <div class="alert alert-error" role="alert">{t!(i18n, error_too_large)}</div>
+                }.into_any(),
+                Upload::Failed { .. } => view! {
+                    <div class="alert alert-error" role="alert">{t!(i18n, import_upload_failed)}</div>
+                }.into_any(),
+            }}
+        </div>
     }
 }
+
+/// Sends the form with `XMLHttpRequest` to show upload progress, then goes where the server
+/// says (the preview, or back with the file's problem). Without WASM the form posts normally.
+#[cfg(feature = "hydrate")]
+fn upload_with_progress(ev: leptos::ev::SubmitEvent, set_upload: WriteSignal<Upload>) {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen::closure::Closure;
+    let Some(form) = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok())
+    else {
+        return;
+    };
+    let (Ok(data), Ok(xhr)) = (
+        web_sys::FormData::new_with_form(&form),
+        web_sys::XmlHttpRequest::new(),
+    ) else {
+        return;
+    };
+    if xhr.open("POST", &form.action()).is_err()
+        || xhr
+            .set_request_header("accept", "application/json")
+            .is_err()
+    {
+        return;
+    }
+    ev.prevent_default();
+    set_upload.set(Upload::Sending {
+        loaded: 0.0,
+        total: 0.0,
+    });
+    if let Ok(upload) = xhr.upload() {
+        let progress =
+            Closure::<dyn FnMut(web_sys::ProgressEvent)>::new(move |e: web_sys::ProgressEvent| {
+                if e.length_computable() {
+                    set_upload.set(Upload::Sending {
+                        loaded: e.loaded(),
+                        total: e.total(),
+                    });
+                }
+            });
+        upload.set_onprogress(Some(progress.as_ref().unchecked_ref()));
+        progress.forget();
+        let sent = Closure::<dyn FnMut()>::new(move || set_upload.set(Upload::Checking));
+        upload.set_onload(Some(sent.as_ref().unchecked_ref()));
+        sent.forget();
+    }
+    let answered = xhr.clone();
+    let done = Closure::<dyn FnMut()>::new(move || {
+        let status = answered.status().unwrap_or(0);
+        let location = answered
+            .response_text()
+            .ok()
+            .flatten()
+            .and_then(|body| serde_json::from_str::<serde_json::Value>(&body).ok())
+            .and_then(|v| v["location"].as_str().map(str::to_string))
+            .filter(|l| l.starts_with('/') && !l.starts_with("//"));
+        match (status, location) {
+            (200, Some(location)) => {
+                if let Some(window) = web_sys::window() {
+                    let _ = window.location().assign(&location);
+                }
+            }
+            (status, _) => set_upload.set(Upload::Failed { status }),
+        }
+    });
+    xhr.set_onload(Some(done.as_ref().unchecked_ref()));
+    done.forget();
+    // A dropped connection (or a server refusing a too-large body mid-upload).
+    let failed = Closure::<dyn FnMut()>::new(move || set_upload.set(Upload::Failed { status: 0 }));
+    xhr.set_onerror(Some(failed.as_ref().unchecked_ref()));
+    failed.forget();
+    if xhr.send_with_opt_form_data(Some(&data)).is_err() {
+        set_upload.set(Upload::Failed { status: 0 });
+    }
+}
+
+#[cfg(not(feature = "hydrate"))]
+fn upload_with_progress(_: leptos::ev::SubmitEvent, _: WriteSignal<Upload>) {}
 
 #[component]
 pub fn ImportPage() -> impl IntoView {
@@ -69,6 +184,7 @@ pub fn ImportPage() -> impl IntoView {
         return gate;
     }
     let id = use_params_map().with_untracked(|p| p.get("id").unwrap_or_default());
+    let (upload, set_upload) = signal(Upload::Idle);
     let file_error = use_query_map()
         .with_untracked(|q| q.get("file_error"))
         .and_then(|e| serde_json::from_str::<FileProblem>(&e).ok());
@@ -78,15 +194,19 @@ pub fn ImportPage() -> impl IntoView {
         <h1>{t!(i18n, import_heading)}</h1>
         <p class="lead">{t!(i18n, import_intro)}</p>
         {file_error.map(|p| view! { <div class="alert alert-error" role="alert">{file_problem_text(&p)}</div> })}
-        <form class="card form" method="post" enctype="multipart/form-data" action=format!("/assessments/{id}/import")>
+        <form class="card form" method="post" enctype="multipart/form-data" action=format!("/assessments/{id}/import")
+            on:submit=move |ev| upload_with_progress(ev, set_upload)>
             <div class="field">
                 <label for="file">{t!(i18n, import_file_label)}</label>
                 <input id="file" name="file" type="file" accept=".csv,text/csv" required aria-describedby="file-hint" />
                 <p class="hint" id="file-hint">{t!(i18n, import_file_hint)}</p>
             </div>
             <div>
-                <button type="submit" class="button">{t!(i18n, import_check)}</button>
+                <button type="submit" class="button" disabled=move || matches!(upload.get(), Upload::Sending { .. } | Upload::Checking)>
+                    {t!(i18n, import_check)}
+                </button>
             </div>
+            <UploadStatus upload />
         </form>
         <section class="card" aria-labelledby="columns-heading">
             <h2 id="columns-heading">{t!(i18n, import_columns_heading)}</h2>
@@ -136,7 +256,8 @@ pub fn ImportPreviewPage() -> impl IntoView {
                             let valid = p.valid_rows;
                             let total = p.total_rows;
                             let file_name = p.file_name.clone();
-                            let done = move || matches!(confirm.value().get(), Some(Ok(_)));
+                            let counts = move || confirm.value().get().and_then(Result::ok);
+                            let done = move || counts().is_some();
                             view! {
                                 <p class="breadcrumb"><a href=assessment_href.clone()>{p.assessment.clone()}</a></p>
                                 <h1>{t!(i18n, import_preview_title)}</h1>
@@ -145,7 +266,7 @@ pub fn ImportPreviewPage() -> impl IntoView {
                                 </p>
                                 <Show when=done>
                                     <div class="alert alert-ok" role="status">
-                                        {t!(i18n, import_done, count = move || valid)} " "
+                                        {move || counts().map(crate::app::pages::assessment::import_done_text)} " "
                                         <a href=assessment_href.clone()>{t!(i18n, import_see_assessment)}</a>
                                     </div>
                                 </Show>

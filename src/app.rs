@@ -16,7 +16,8 @@ use pages::{
     account::AccountPage, admin::AdminPage, home::HomePage, invite::InvitePage, login::LoginPage,
 };
 use pages::{
-    assessment::AssessmentPage, evidence::EvidenceLibrary, evidence_item::EvidenceItemPage,
+    assessment::AssessmentPage, assessment_form::AssessmentFormPage, evidence::EvidenceLibrary,
+    evidence_form::EvidenceFormPage, evidence_item::EvidenceItemPage,
 };
 
 pub fn shell(options: leptos::config::LeptosOptions) -> impl IntoView {
@@ -94,7 +95,11 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/invite/:token") view=InvitePage ssr=SsrMode::Async />
                         <Route path=path!("/evidence") view=EvidenceLibrary ssr=SsrMode::Async />
                         <Route path=path!("/evidence/:key") view=EvidenceItemPage ssr=SsrMode::Async />
+                        <Route path=path!("/evidence/:key/edit") view=EvidenceFormPage ssr=SsrMode::Async />
+                        <Route path=path!("/assessments/new") view=AssessmentFormPage ssr=SsrMode::Async />
                         <Route path=path!("/assessments/:id") view=AssessmentPage ssr=SsrMode::Async />
+                        <Route path=path!("/assessments/:id/edit") view=AssessmentFormPage ssr=SsrMode::Async />
+                        <Route path=path!("/assessments/:id/evidence/new") view=EvidenceFormPage ssr=SsrMode::Async />
                         <Route path=path!("/assessments/:id/import") view=ImportPage />
                         <Route path=path!("/assessments/:id/import/:batch") view=ImportPreviewPage ssr=SsrMode::Async />
                     </Routes>

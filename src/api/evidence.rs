@@ -54,7 +54,19 @@ pub async fn evidence_item(key: String) -> Result<EvidenceItemView, AppError> {
             .await?
             .ok_or(AppError::NotFound)?;
         let text_html = crate::markdown::render(&detail.text);
-        Ok(EvidenceItemView { detail, text_html })
+        let is_editor = door::session()
+            .member
+            .is_some_and(|m| m.role.at_least(crate::domain::accounts::Role::Editor));
+        let history = if is_editor {
+            store::evidence::history(&state.db, &detail.key).await?
+        } else {
+            Vec::new()
+        };
+        Ok(EvidenceItemView {
+            detail,
+            text_html,
+            history,
+        })
     }
     .await;
     door::finish(result, &[])

@@ -1,5 +1,5 @@
 //! Confirming a CSV import: all rows in one transaction, or none.
-use crate::domain::evidence_csv_views::ImportPreviewView;
+use crate::domain::evidence_csv_views::{ImportCounts, ImportPreviewView};
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -52,7 +52,7 @@ pub async fn import_preview(batch: String) -> Result<ImportPreviewView, AppError
 }
 
 #[server(prefix = "/fn", endpoint = "confirm_import")]
-pub async fn confirm_import(batch: String) -> Result<usize, AppError> {
+pub async fn confirm_import(batch: String) -> Result<ImportCounts, AppError> {
     let result = async {
         let (state, found) = own_batch(&batch).await?;
         if !found.preview.problems.is_empty() {
@@ -60,14 +60,20 @@ pub async fn confirm_import(batch: String) -> Result<usize, AppError> {
                 what: "the file has problems".into(),
             });
         }
-        store::evidence::upsert_all(&state.db, &found.assessment_id, &found.preview.rows).await?;
+        let author = store::evidence::Author {
+            member_id: Some(&found.member_id),
+            action: crate::domain::evidence_history::ChangeAction::Imported,
+            source: &found.file_name,
+        };
+        let counts =
+            store::evidence::import(&state.db, &found.assessment_id, &found.preview.rows, author)
+                .await?;
         store::imports::delete(&state.db, &batch).await?;
         door::redirect_plain_form(&format!(
-            "/assessments/{}?imported={}",
-            found.assessment_id,
-            found.preview.rows.len()
+            "/assessments/{}?created={}&updated={}&unchanged={}",
+            found.assessment_id, counts.created, counts.updated, counts.unchanged
         ));
-        Ok(found.preview.rows.len())
+        Ok(counts)
     }
     .await;
     door::finish(result, &[])

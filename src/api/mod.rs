@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod admin;
 pub mod evidence;
+pub mod evidence_edit;
 pub mod imports;
 
 /// The prefix of every server function URL (`/api/v1` is kept for the public JSON API).

@@ -1,5 +1,6 @@
 pub mod alerts;
 pub mod evidence_card;
+pub mod fields;
 pub mod layout;
 
 use crate::domain::accounts::{OrgKind, Role};

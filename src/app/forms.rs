@@ -12,6 +12,9 @@ pub fn same_site_path(url: &str) -> Option<String> {
     (path.starts_with('/') && !path.starts_with("//")).then(|| path.to_string())
 }
 
+/// How much of each field a form posted without JavaScript gets back after an error.
+pub const KEPT_MAX: usize = 4_000;
+
 /// `back` with `error=` and the kept fields in its query string (replacing old ones).
 pub fn with_error(back: &str, error: &AppError, keep: &[(&str, &str)]) -> String {
     let (back, fragment) = back.split_once('#').unwrap_or((back, ""));
@@ -25,8 +28,9 @@ pub fn with_error(back: &str, error: &AppError, keep: &[(&str, &str)]) -> String
     }
     out.append_pair("error", &error.to_query_value());
     for (k, v) in keep {
-        // Long values would make an unwieldy URL; the user keeps what fits.
-        let v: String = v.chars().take(500).collect();
+        // Long values would make a URL some servers refuse; the user keeps what fits (with
+        // JavaScript the form never leaves the page, so nothing is cut).
+        let v: String = v.chars().take(KEPT_MAX).collect();
         if !v.is_empty() {
             out.append_pair(k, &v);
         }

@@ -1,7 +1,9 @@
 pub mod account;
 pub mod admin;
 pub mod assessment;
+pub mod assessment_form;
 pub mod evidence;
+pub mod evidence_form;
 pub mod evidence_item;
 pub mod home;
 pub mod import;

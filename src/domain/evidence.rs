@@ -253,6 +253,7 @@ fn parse_language(input: &str) -> Result<String, AppError> {
 
 /// An evidence item as typed in a form or a CSV row: every field a string.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct EvidenceInput {
     pub key: String,
     pub kind: String,

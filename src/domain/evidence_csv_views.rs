@@ -40,3 +40,11 @@ pub enum FileProblem {
     #[error("the upload could not be read")]
     Unreadable,
 }
+
+/// What an import did: re-importing the same file creates and updates nothing.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportCounts {
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+}

@@ -176,6 +176,8 @@ pub struct EvidenceItemView {
     pub detail: EvidenceDetail,
     /// Sanitised HTML rendered from the item's Markdown.
     pub text_html: String,
+    /// Who changed what and when, newest first (editors only; empty for others).
+    pub history: Vec<crate::domain::evidence_history::ChangeEntry>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -1,5 +1,6 @@
 //! Impact assessments: the studies evidence comes from.
 use super::{Db, internal};
+use crate::domain::assessments::AssessmentFields;
 use crate::domain::evidence::Audience;
 use crate::domain::evidence_views::{AssessmentDetail, AssessmentSummary};
 use crate::error::AppError;
@@ -47,39 +48,62 @@ pub async fn get(db: &Db, id: &str) -> Result<Option<AssessmentDetail>, AppError
     response.take(0).map_err(|e| internal("get assessment", e))
 }
 
-pub struct NewAssessment<'a> {
-    pub title: &'a str,
-    pub programme: &'a str,
-    pub method: &'a str,
-    pub period_from: &'a str,
-    pub period_to: &'a str,
-    pub countries: Vec<String>,
-    pub summary: &'a str,
-    pub link: &'a str,
-    pub organisation_id: &'a str,
+/// Who owns a new assessment: an organisation, or the organisation of the member creating it.
+pub enum Owner<'a> {
+    Organisation(&'a str),
+    MemberOf(&'a str),
 }
 
-pub async fn create(db: &Db, a: NewAssessment<'_>) -> Result<String, AppError> {
+pub async fn create(db: &Db, a: &AssessmentFields, owner: Owner<'_>) -> Result<String, AppError> {
+    let (owner_query, owner_id) = match owner {
+        Owner::Organisation(id) => ("type::record('organisation', $owner)", id),
+        Owner::MemberOf(id) => (
+            "(SELECT VALUE organisation FROM ONLY type::record('member', $owner))",
+            id,
+        ),
+    };
     let mut response = db
-        .query(
-            "CREATE ONLY assessment SET title = $title, programme = $programme, method = $method,
-                period_from = $from, period_to = $to, countries = $countries, summary = $summary,
-                link = $link, organisation = type::record('organisation', $org)
-             RETURN VALUE record::id(id)",
-        )
-        .bind(("title", a.title.to_string()))
-        .bind(("programme", a.programme.to_string()))
-        .bind(("method", a.method.to_string()))
-        .bind(("from", a.period_from.to_string()))
-        .bind(("to", a.period_to.to_string()))
-        .bind(("countries", a.countries))
-        .bind(("summary", a.summary.to_string()))
-        .bind(("link", a.link.to_string()))
-        .bind(("org", a.organisation_id.to_string()))
+        .query(format!(
+            "CREATE ONLY assessment CONTENT object::extend($fields, {{ organisation: {owner_query} }})
+             RETURN VALUE record::id(id)"
+        ))
+        .bind(("fields", fields_object(a)))
+        .bind(("owner", owner_id.to_string()))
         .await
         .map_err(|e| internal("create assessment", e))?;
     let id: Option<String> = response
         .take(0)
         .map_err(|e| internal("create assessment", e))?;
     id.ok_or(AppError::Internal)
+}
+
+/// Saves new values; the owner and creation time stay.
+pub async fn update(db: &Db, id: &str, a: &AssessmentFields) -> Result<(), AppError> {
+    let mut response = db
+        .query("UPDATE type::record('assessment', $id) MERGE $fields RETURN VALUE record::id(id)")
+        .bind(("id", id.to_string()))
+        .bind(("fields", fields_object(a)))
+        .await
+        .map_err(|e| internal("update assessment", e))?;
+    let updated: Vec<String> = response
+        .take(0)
+        .map_err(|e| internal("update assessment", e))?;
+    if updated.is_empty() {
+        Err(AppError::NotFound)
+    } else {
+        Ok(())
+    }
+}
+
+fn fields_object(a: &AssessmentFields) -> serde_json::Value {
+    serde_json::json!({
+        "title": a.title,
+        "programme": a.programme,
+        "method": a.method.as_str(),
+        "period_from": a.period_from,
+        "period_to": a.period_to,
+        "countries": a.countries,
+        "summary": a.summary,
+        "link": a.link,
+    })
 }

@@ -1,7 +1,8 @@
 //! Demo evidence: two impact assessments of an inclusive-workcamp programme and 64 findings
 //! from 20 countries in 4 regions. Invented for the demo, in the shape real ones take.
 use super::{Db, assessments, evidence};
-use crate::domain::evidence::EvidenceInput;
+use crate::domain::assessments::AssessmentFields;
+use crate::domain::evidence::{EvidenceInput, Method};
 use crate::error::AppError;
 
 const NW: &str = "Northern and Western Europe";
@@ -395,32 +396,32 @@ pub async fn load(db: &Db, organisation_id: &str) -> Result<(), AppError> {
     let all_countries: Vec<String> = COUNTRIES.iter().map(|c| c.code.to_string()).collect();
     let first = assessments::create(
         db,
-        assessments::NewAssessment {
-            title: "Inclusive workcamps, field phase 1: testimonies and outcomes",
-            programme: "Workcamps for All (Erasmus+ KA2, 2019–2021)",
-            method: "testimonies",
-            period_from: "2019-03-01",
-            period_to: "2019-12-15",
+        &AssessmentFields {
+            title: "Inclusive workcamps, field phase 1: testimonies and outcomes".into(),
+            programme: "Workcamps for All (Erasmus+ KA2, 2019–2021)".into(),
+            method: Method::Testimonies,
+            period_from: "2019-03-01".into(),
+            period_to: "2019-12-15".into(),
             countries: all_countries.clone(),
-            summary: "Testimonies collected from participants, host communities and camp leaders after the **first field phase**, with outcome indicators gathered six months later.\n\nParticipants gave consent for their words to be quoted; some asked to be anonymised.",
-            link: "",
-            organisation_id,
+            summary: "Testimonies collected from participants, host communities and camp leaders after the **first field phase**, with outcome indicators gathered six months later.\n\nParticipants gave consent for their words to be quoted; some asked to be anonymised.".into(),
+            link: String::new(),
         },
+        assessments::Owner::Organisation(organisation_id),
     )
     .await?;
     let second = assessments::create(
         db,
-        assessments::NewAssessment {
-            title: "Inclusive workcamps, field phase 2: survey and SWOT analysis",
-            programme: "Workcamps for All (Erasmus+ KA2, 2019–2021)",
-            method: "survey",
-            period_from: "2020-03-01",
-            period_to: "2020-11-30",
+        &AssessmentFields {
+            title: "Inclusive workcamps, field phase 2: survey and SWOT analysis".into(),
+            programme: "Workcamps for All (Erasmus+ KA2, 2019–2021)".into(),
+            method: Method::Survey,
+            period_from: "2020-03-01".into(),
+            period_to: "2020-11-30".into(),
             countries: all_countries,
-            summary: "A survey of volunteers, educators and host communities, and a SWOT analysis run with the partner organisations in each country after the **second field phase**.",
-            link: "",
-            organisation_id,
+            summary: "A survey of volunteers, educators and host communities, and a SWOT analysis run with the partner organisations in each country after the **second field phase**.".into(),
+            link: String::new(),
         },
+        assessments::Owner::Organisation(organisation_id),
     )
     .await?;
 
@@ -534,7 +535,12 @@ pub async fn load(db: &Db, organisation_id: &str) -> Result<(), AppError> {
             .iter()
             .map(|input| input.validate().map_err(|_| AppError::Internal))
             .collect::<Result<Vec<_>, _>>()?;
-        evidence::upsert_all(db, assessment, &fields).await?;
+        let author = evidence::Author {
+            member_id: None,
+            action: crate::domain::evidence_history::ChangeAction::Imported,
+            source: "demo data",
+        };
+        evidence::import(db, assessment, &fields, author).await?;
     }
     Ok(())
 }

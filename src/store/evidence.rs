@@ -1,11 +1,14 @@
 //! Evidence items: filtered, full-text searched (BM25 through the FULLTEXT index), paginated.
 use super::{Db, internal, is_duplicate};
 use crate::domain::evidence::{Audience, EvidenceFields};
+use crate::domain::evidence_csv_views::ImportCounts;
+use crate::domain::evidence_history::{ChangeAction, ChangeEntry, FieldChange, diff};
 use crate::domain::evidence_views::{
     EvidenceDetail, EvidenceFilter, EvidenceListing, EvidencePage, Facets, MARK_CLOSE, MARK_OPEN,
     segments,
 };
 use crate::error::{AppError, Problem};
+use std::collections::HashMap;
 use surrealdb::types::SurrealValue;
 
 use crate::domain::evidence_views::PAGE_SIZE;
@@ -191,48 +194,240 @@ pub async fn get(
     Ok(rows.into_iter().next())
 }
 
-/// Creates the item, or updates the one with the same key (re-imports update in place).
-pub async fn upsert(db: &Db, assessment_id: &str, fields: &EvidenceFields) -> Result<(), AppError> {
+/// An item as stored, for editing and for comparing with a new version.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stored {
+    pub fields: EvidenceFields,
+    pub assessment_id: String,
+    /// Cited somewhere: the key may no longer change.
+    pub key_locked: bool,
+    /// When it last changed (RFC 3339): a save based on an older version is refused.
+    pub version: String,
+}
+
+const STORED_FIELDS: &str = "key, kind, swot_quadrant, text, value, unit, sample_size, baseline,
+    country, region, collected_on, language, tags, consent, visibility,
+    record::id(assessment) AS assessment_id, key_locked ?? false AS key_locked,
+    <string> updated_at AS version";
+
+fn stored_from(mut row: ExportRow) -> Result<Stored, AppError> {
+    let assessment_id = row.assessment_id.take().unwrap_or_default();
+    let key_locked = row.key_locked.take().unwrap_or(false);
+    let version = row.version.take().unwrap_or_default();
+    Ok(Stored {
+        fields: row.into_fields()?,
+        assessment_id,
+        key_locked,
+        version,
+    })
+}
+
+/// One item whatever its visibility and consent (editors only: callers check).
+pub async fn stored(db: &Db, key: &str) -> Result<Option<Stored>, AppError> {
+    let mut response = db
+        .query(format!(
+            "SELECT {STORED_FIELDS} FROM evidence WHERE key = $key LIMIT 1"
+        ))
+        .bind(("key", key.to_string()))
+        .await
+        .map_err(|e| internal("read evidence", e))?;
+    let rows: Vec<ExportRow> = response.take(0).map_err(|e| internal("read evidence", e))?;
+    rows.into_iter().next().map(stored_from).transpose()
+}
+
+/// The stored versions of the items with these keys, by key (for an import to compare).
+pub async fn stored_by_keys(
+    db: &Db,
+    keys: Vec<String>,
+) -> Result<HashMap<String, Stored>, AppError> {
+    let mut response = db
+        .query(format!(
+            "SELECT {STORED_FIELDS} FROM evidence WHERE key IN $keys"
+        ))
+        .bind(("keys", keys))
+        .await
+        .map_err(|e| internal("read evidence", e))?;
+    let rows: Vec<ExportRow> = response.take(0).map_err(|e| internal("read evidence", e))?;
+    rows.into_iter()
+        .map(|row| stored_from(row).map(|s| (s.fields.key.clone(), s)))
+        .collect()
+}
+
+/// Who made a change and how, for the item's history.
+pub struct Author<'a> {
+    /// None for demo data loaded at start-up.
+    pub member_id: Option<&'a str>,
+    pub action: ChangeAction,
+    /// The file name, for imports.
+    pub source: &'a str,
+}
+
+/// A new item (a form): refused if the key is taken, never an update in disguise.
+pub async fn create(
+    db: &Db,
+    assessment_id: &str,
+    fields: &EvidenceFields,
+    member_id: &str,
+) -> Result<(), AppError> {
     let result = db
-        .query(UPSERT)
+        .query(
+            "BEGIN TRANSACTION;
+             LET $created = CREATE ONLY evidence CONTENT object::extend($item.fields, {
+                 assessment: type::record('assessment', $assessment)
+             });
+             CREATE evidence_change CONTENT {
+                 evidence: $created.id, member: type::record('member', $member),
+                 action: 'created', source: '', changes: []
+             };
+             COMMIT TRANSACTION;",
+        )
         .bind(("assessment", assessment_id.to_string()))
         .bind(("item", item_object(fields)))
+        .bind(("member", member_id.to_string()))
         .await
         .and_then(|r| r.check());
     match result {
         Ok(_) => Ok(()),
         Err(e) if is_duplicate(&e) => Err(AppError::invalid("key", Problem::AlreadyTaken)),
-        Err(e) => Err(internal("save evidence", e)),
+        Err(e) => Err(internal("create evidence", e)),
     }
 }
 
-/// The same, for many items in one transaction: all or nothing.
-pub async fn upsert_all(
+/// Saves a new version of the item found by `current_key` and records what changed, in one
+/// transaction. The caller has compared versions and checked the key lock.
+pub async fn update(
+    db: &Db,
+    current_key: &str,
+    assessment_id: &str,
+    fields: &EvidenceFields,
+    changes: &[FieldChange],
+    member_id: &str,
+) -> Result<(), AppError> {
+    let result = db
+        .query(
+            "BEGIN TRANSACTION;
+             LET $found = (SELECT id, key_locked ?? false AS key_locked FROM evidence
+                 WHERE key = $current LIMIT 1)[0];
+             IF !$found { THROW 'not found' };
+             UPDATE $found.id CONTENT object::extend($item.fields, {
+                 assessment: type::record('assessment', $assessment),
+                 key_locked: $found.key_locked,
+                 updated_at: time::now()
+             });
+             CREATE evidence_change CONTENT {
+                 evidence: $found.id, member: type::record('member', $member),
+                 action: 'updated', source: '', changes: $changes
+             };
+             COMMIT TRANSACTION;",
+        )
+        .bind(("current", current_key.to_string()))
+        .bind(("assessment", assessment_id.to_string()))
+        .bind(("item", item_object(fields)))
+        .bind((
+            "changes",
+            serde_json::to_value(changes).map_err(|_| AppError::Internal)?,
+        ))
+        .bind(("member", member_id.to_string()))
+        .await
+        .and_then(|r| r.check());
+    match result {
+        Ok(_) => Ok(()),
+        Err(e) if is_duplicate(&e) => Err(AppError::invalid("key", Problem::AlreadyTaken)),
+        Err(e) if e.message().contains("not found") => Err(AppError::NotFound),
+        Err(e) => Err(internal("update evidence", e)),
+    }
+}
+
+/// Many items in one transaction, all or nothing: new keys are created, known keys updated
+/// in place (and moved to this assessment); rows identical to what is stored are left alone,
+/// so re-importing a file changes nothing and leaves no history.
+pub async fn import(
     db: &Db,
     assessment_id: &str,
     items: &[EvidenceFields],
-) -> Result<(), AppError> {
-    let objects: Vec<serde_json::Value> = items.iter().map(item_object).collect();
-    db.query(format!(
+    author: Author<'_>,
+) -> Result<ImportCounts, AppError> {
+    let keys = items.iter().map(|i| i.key.clone()).collect();
+    let existing = stored_by_keys(db, keys).await?;
+    let mut counts = ImportCounts::default();
+    let mut objects = Vec::new();
+    for item in items {
+        let mut object = item_object(item);
+        match existing.get(&item.key) {
+            None => {
+                counts.created += 1;
+                object["changes"] = serde_json::json!([]);
+                object["action"] = author.action.as_str().into();
+            }
+            Some(old) => {
+                let mut changes = diff(&old.fields, item);
+                if old.assessment_id != assessment_id {
+                    changes.push(FieldChange {
+                        field: "assessment".into(),
+                        before: old.assessment_id.clone(),
+                        after: assessment_id.to_string(),
+                    });
+                }
+                if changes.is_empty() {
+                    counts.unchanged += 1;
+                    continue;
+                }
+                counts.updated += 1;
+                object["changes"] = serde_json::to_value(&changes).unwrap_or_default();
+                object["action"] = author.action.as_str().into();
+            }
+        }
+        objects.push(object);
+    }
+    if objects.is_empty() {
+        return Ok(counts);
+    }
+    db.query(
         "BEGIN TRANSACTION;
-         FOR $item IN $items {{ {UPSERT} }};
-         COMMIT TRANSACTION;"
-    ))
+         LET $who = IF $member { type::record('member', $member) } ELSE { NONE };
+         FOR $item IN $items {
+             LET $found = (SELECT id, key_locked ?? false AS key_locked FROM evidence
+                 WHERE key = $item.key LIMIT 1)[0];
+             LET $fields = object::extend($item.fields, {
+                 assessment: type::record('assessment', $assessment),
+                 key_locked: $found.key_locked ?? false,
+                 updated_at: time::now()
+             });
+             LET $id = IF $found { (UPDATE ONLY $found.id CONTENT $fields RETURN VALUE id) }
+                 ELSE { (CREATE ONLY evidence CONTENT $fields RETURN VALUE id) };
+             CREATE evidence_change CONTENT {
+                 evidence: $id, member: $who, action: $item.action, source: $source,
+                 changes: $item.changes
+             };
+         };
+         COMMIT TRANSACTION;",
+    )
     .bind(("assessment", assessment_id.to_string()))
     .bind(("items", objects))
+    .bind(("member", author.member_id.map(str::to_string)))
+    .bind(("source", author.source.to_string()))
     .await
     .and_then(|r| r.check())
     .map_err(|e| internal("import evidence", e))?;
-    Ok(())
+    Ok(counts)
 }
 
-const UPSERT: &str = "
-    LET $fields = object::extend($item.fields, {
-        assessment: type::record('assessment', $assessment),
-        updated_at: time::now()
-    });
-    LET $existing = (SELECT VALUE id FROM evidence WHERE key = $item.key LIMIT 1)[0];
-    IF $existing { UPDATE $existing CONTENT $fields } ELSE { CREATE evidence CONTENT $fields };";
+/// The item's history, newest first (at most 200 entries).
+pub async fn history(db: &Db, key: &str) -> Result<Vec<ChangeEntry>, AppError> {
+    let mut response = db
+        .query(
+            "LET $item = (SELECT VALUE id FROM evidence WHERE key = $key LIMIT 1)[0];
+             SELECT time::format(at, '%Y-%m-%dT%H:%M:%S%.6fZ') AS at, member.name ?? '' AS who,
+                 action, source, changes
+             FROM evidence_change WHERE evidence = $item ORDER BY at DESC LIMIT 200;",
+        )
+        .bind(("key", key.to_string()))
+        .await
+        .map_err(|e| internal("evidence history", e))?;
+    response
+        .take(1)
+        .map_err(|e| internal("evidence history", e))
+}
 
 /// The item as a SurrealDB object. Absent optional values are left out (JSON null would be
 /// stored as NULL, which `option<float>` refuses); CONTENT then clears them on re-import.
@@ -317,6 +512,32 @@ struct ExportRow {
     tags: Vec<String>,
     consent: String,
     visibility: String,
+    /// Only when read for editing or comparing (`STORED_FIELDS`).
+    assessment_id: Option<String>,
+    key_locked: Option<bool>,
+    version: Option<String>,
+}
+
+impl ExportRow {
+    fn into_fields(self) -> Result<EvidenceFields, AppError> {
+        Ok(EvidenceFields {
+            kind: self.kind.parse()?,
+            swot_quadrant: self.swot_quadrant.map(|q| q.parse()).transpose()?,
+            consent: self.consent.parse()?,
+            visibility: self.visibility.parse()?,
+            key: self.key,
+            text: self.text,
+            value: self.value,
+            unit: self.unit,
+            sample_size: self.sample_size,
+            baseline: self.baseline,
+            country: self.country,
+            region: self.region,
+            collected_on: self.collected_on,
+            language: self.language,
+            tags: self.tags,
+        })
+    }
 }
 
 /// Every item the filter and audience allow (no pages), for the CSV export.
@@ -345,25 +566,5 @@ pub async fn export(
     let rows: Vec<ExportRow> = response
         .take(0)
         .map_err(|e| internal("export evidence", e))?;
-    rows.into_iter()
-        .map(|r| {
-            Ok(EvidenceFields {
-                kind: r.kind.parse()?,
-                swot_quadrant: r.swot_quadrant.map(|q| q.parse()).transpose()?,
-                consent: r.consent.parse()?,
-                visibility: r.visibility.parse()?,
-                key: r.key,
-                text: r.text,
-                value: r.value,
-                unit: r.unit,
-                sample_size: r.sample_size,
-                baseline: r.baseline,
-                country: r.country,
-                region: r.region,
-                collected_on: r.collected_on,
-                language: r.language,
-                tags: r.tags,
-            })
-        })
-        .collect()
+    rows.into_iter().map(ExportRow::into_fields).collect()
 }

@@ -1,10 +1,12 @@
 //! An impact assessment: what was studied, how, where, and its findings.
 use crate::api::evidence::assessment;
 use crate::app::components::evidence_card::{EvidenceCard, LoadError, Pager, country_label};
+use crate::domain::evidence_csv_views::ImportCounts;
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
+use std::ops::Not;
 
 pub fn method_name(method: &str) -> AnyView {
     let i18n = use_i18n();
@@ -18,14 +20,38 @@ pub fn method_name(method: &str) -> AnyView {
     }
 }
 
+/// "Import finished: 3 new, 1 updated, 40 unchanged."
+pub fn import_done_text(counts: ImportCounts) -> AnyView {
+    let i18n = use_i18n();
+    let ImportCounts {
+        created,
+        updated,
+        unchanged,
+    } = counts;
+    t!(
+        i18n,
+        import_done,
+        created = move || created,
+        updated = move || updated,
+        unchanged = move || unchanged
+    )
+    .into_any()
+}
+
 #[component]
 pub fn AssessmentPage() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
     let query = use_query_map();
-    let imported = query
-        .with_untracked(|q| q.get("imported"))
-        .and_then(|n| n.parse::<usize>().ok());
+    let imported = query.with_untracked(|q| {
+        let count = |name: &str| q.get(name).and_then(|n| n.parse::<usize>().ok());
+        Some(ImportCounts {
+            created: count("created")?,
+            updated: count("updated")?,
+            unchanged: count("unchanged")?,
+        })
+    });
+    let saved = query.with_untracked(|q| q.get("saved").is_some());
     let is_editor = crate::app::use_session()
         .member()
         .is_some_and(|m| m.role.at_least(crate::domain::accounts::Role::Editor));
@@ -63,10 +89,16 @@ pub fn AssessmentPage() -> impl IntoView {
                                 <dt>{t!(i18n, field_countries)}</dt>
                                 <dd>{d.countries.iter().map(|c| country_label(c)).collect::<Vec<_>>().join(", ")}</dd>
                             </dl>
-                            {imported.map(|n| view! { <div class="alert alert-ok" role="status">{t!(i18n, import_done, count = move || n)}</div> })}
+                            {saved.then(|| view! { <div class="alert alert-ok" role="status">{t!(i18n, form_saved)}</div> })}
+                            {d.link.is_empty().not().then(|| view! { <p><a href=d.link.clone() rel="noopener noreferrer nofollow">{t!(i18n, assessment_open_link)}</a></p> })}
+                            {imported.map(|counts| view! { <div class="alert alert-ok" role="status">{import_done_text(counts)}</div> })}
                             <div class="prose" inner_html=view.summary_html></div>
                             <p class="actions">
-                                {is_editor.then(|| view! { <a class="button" href=format!("{base}/import")>{t!(i18n, import_heading)}</a> })}
+                                {is_editor.then(|| view! {
+                                    <a class="button" href=format!("{base}/evidence/new")>{t!(i18n, evidence_new_heading)}</a>
+                                    <a class="button button-quiet" href=format!("{base}/import")>{t!(i18n, import_heading)}</a>
+                                    <a class="button button-quiet" href=format!("{base}/edit")>{t!(i18n, assessment_edit_heading)}</a>
+                                })}
                                 <a class="button button-quiet" href=format!("/evidence.csv?assessment={}", d.id)>{t!(i18n, export_csv)}</a>
                             </p>
                             <h2>{t!(i18n, assessment_findings, count = move || total)}</h2>

@@ -162,6 +162,10 @@ fn Library(view: LibraryView) -> impl IntoView {
                 }}
                 <p class="actions">
                     <a class="button button-quiet" href=format!("/evidence.csv?{}", filter.to_query(1))>{t!(i18n, export_csv)}</a>
+                    {crate::app::use_session()
+                        .member()
+                        .is_some_and(|m| m.role.at_least(crate::domain::accounts::Role::Editor))
+                        .then(|| view! { <a class="button button-quiet" href="/assessments/new">{t!(i18n, assessment_new_heading)}</a> })}
                 </p>
                 {(results.pages > 1).then(|| view! {
                     <Pager base="/evidence".to_string() query=Box::new(move |p| pager_filter.to_query(p))

@@ -3,15 +3,21 @@ use crate::api::evidence::evidence_item;
 use crate::app::components::evidence_card::{
     LoadError, UsageFlags, consent_name, country_label, format_value, kind_name, quadrant_name,
 };
+use crate::app::components::fields::field_label;
+use crate::domain::evidence_history::ChangeEntry;
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 #[component]
 pub fn EvidenceItemPage() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
+    let saved = use_query_map().with_untracked(|q| q.get("saved").is_some());
+    let is_editor = crate::app::use_session()
+        .member()
+        .is_some_and(|m| m.role.at_least(crate::domain::accounts::Role::Editor));
     let item = Resource::new(
         move || params.with(|p| p.get("key").unwrap_or_default()),
         evidence_item,
@@ -40,6 +46,7 @@ pub fn EvidenceItemPage() -> impl IntoView {
                                     <h1 class="evidence-key-title">{key.clone()}</h1>
                                     <p class="muted">{t!(i18n, evidence_cite_as)} " " <code>{format!("[@{key}]")}</code></p>
                                 </header>
+                                {saved.then(|| view! { <div class="alert alert-ok" role="status">{t!(i18n, form_saved)}</div> })}
                                 {withdrawn.then(|| view! {
                                     <div class="alert alert-error" role="note">{t!(i18n, evidence_withdrawn_warning)}</div>
                                 })}
@@ -51,6 +58,9 @@ pub fn EvidenceItemPage() -> impl IntoView {
                                     </p>
                                 })}
                                 <div class="evidence-text prose" inner_html=view.text_html></div>
+                                {is_editor.then(|| view! {
+                                    <p class="actions"><a class="button button-quiet" href=format!("/evidence/{key}/edit")>{t!(i18n, evidence_edit_heading)}</a></p>
+                                })}
                                 <dl class="facts">
                                     <dt>{t!(i18n, field_country)}</dt>
                                     <dd>{country_label(&d.country)}</dd>
@@ -67,10 +77,86 @@ pub fn EvidenceItemPage() -> impl IntoView {
                                     <dd>{d.organisation.clone()}</dd>
                                 </dl>
                             </article>
+                            {is_editor.then(|| view! { <History entries=view.history /> })}
                         }.into_any()
                     }
                 }
             })}
         </Suspense>
+    }
+}
+
+fn action_name(action: &str) -> AnyView {
+    let i18n = use_i18n();
+    match action {
+        "created" => t!(i18n, history_created).into_any(),
+        "imported" => t!(i18n, history_imported).into_any(),
+        _ => t!(i18n, history_updated).into_any(),
+    }
+}
+
+/// Who changed what and when: each entry names the fields, and opens to show before and after.
+#[component]
+fn History(entries: Vec<ChangeEntry>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <section class="history" aria-labelledby="history-heading">
+            <h2 id="history-heading">{t!(i18n, history_heading)}</h2>
+            {entries.is_empty().then(|| view! { <p class="muted">{t!(i18n, history_empty)}</p> })}
+            <ol class="history-list">
+                {entries.into_iter().map(|entry| {
+                    let who = if entry.who.is_empty() { None } else { Some(entry.who.clone()) };
+                    let count = entry.changes.len();
+                    view! {
+                        <li>
+                            <p>
+                                <time datetime=entry.at.clone()>{display_time(&entry.at)}</time> " · "
+                                <strong>{who.map(|w| w.into_any()).unwrap_or_else(|| t!(i18n, history_demo).into_any())}</strong> " · "
+                                {action_name(&entry.action)}
+                                {(!entry.source.is_empty()).then(|| view! { " " <span class="muted">"(" {entry.source.clone()} ")"</span> })}
+                            </p>
+                            {(count > 0).then(|| view! {
+                                <details>
+                                    <summary>
+                                        {t!(i18n, history_fields_changed, count = move || count)} ": "
+                                        {entry.changes.iter().enumerate().map(|(n, c)| view! {
+                                            {(n > 0).then_some(", ")}{field_label(&c.field)}
+                                        }).collect_view()}
+                                    </summary>
+                                    <div class="table-wrap">
+                                        <table>
+                                            <thead>
+                                                <tr>
+                                                    <th scope="col">{t!(i18n, history_field)}</th>
+                                                    <th scope="col">{t!(i18n, history_before)}</th>
+                                                    <th scope="col">{t!(i18n, history_after)}</th>
+                                                </tr>
+                                            </thead>
+                                            <tbody>
+                                                {entry.changes.into_iter().map(|c| view! {
+                                                    <tr>
+                                                        <th scope="row">{field_label(&c.field)}</th>
+                                                        <td class="history-value">{c.before}</td>
+                                                        <td class="history-value">{c.after}</td>
+                                                    </tr>
+                                                }).collect_view()}
+                                            </tbody>
+                                        </table>
+                                    </div>
+                                </details>
+                            })}
+                        </li>
+                    }
+                }).collect_view()}
+            </ol>
+        </section>
+    }
+}
+
+/// `2026-11-24T10:31:05.123456Z` as `2026-11-24 10:31 UTC`.
+fn display_time(at: &str) -> String {
+    match at.get(..16) {
+        Some(minutes) => format!("{} UTC", minutes.replacen('T', " ", 1)),
+        None => at.to_string(),
     }
 }

@@ -1,0 +1,89 @@
+//! Form fields: a label, the input, a hint and the error, tied together for screen readers;
+//! and the names of the fields the evidence forms use, for error summaries.
+use crate::app::components::alerts::FieldError;
+use crate::app::pages::status::{Forbidden, SignInFirst};
+use crate::app::use_session;
+use crate::domain::accounts::Role;
+use crate::error::AppError;
+use crate::i18n::*;
+use leptos::prelude::*;
+
+#[component]
+pub fn Field(
+    /// The input's id, and the field its errors name.
+    field: &'static str,
+    label: AnyView,
+    error: Signal<Option<AppError>>,
+    #[prop(optional)] hint: Option<AnyView>,
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for=field>{label}</label>
+            {hint.map(|h| view! { <p class="hint" id=format!("{field}-hint")>{h}</p> })}
+            {children()}
+            <FieldError error field />
+        </div>
+    }
+}
+
+/// `aria-describedby` for an input with a hint and an error line.
+pub fn described(field: &str) -> String {
+    format!("{field}-hint {field}-error")
+}
+
+/// The label of a field named in an error, for the summary at the top of a form.
+pub fn field_label(field: &str) -> AnyView {
+    let i18n = use_i18n();
+    match field {
+        "key" => t!(i18n, field_key).into_any(),
+        "kind" => t!(i18n, field_kind).into_any(),
+        "swot_quadrant" => t!(i18n, field_swot_quadrant).into_any(),
+        "text" => t!(i18n, field_text).into_any(),
+        "value" => t!(i18n, field_value).into_any(),
+        "unit" => t!(i18n, field_unit).into_any(),
+        "sample_size" => t!(i18n, field_sample_size).into_any(),
+        "baseline" => t!(i18n, field_baseline).into_any(),
+        "country" => t!(i18n, field_country).into_any(),
+        "region" => t!(i18n, field_region).into_any(),
+        "collected_on" => t!(i18n, field_collected_on).into_any(),
+        "language" => t!(i18n, field_language).into_any(),
+        "tags" => t!(i18n, field_tags).into_any(),
+        "consent" => t!(i18n, field_consent).into_any(),
+        "visibility" => t!(i18n, field_visibility).into_any(),
+        "assessment" => t!(i18n, field_assessment).into_any(),
+        "title" => t!(i18n, field_title).into_any(),
+        "programme" => t!(i18n, field_programme).into_any(),
+        "method" => t!(i18n, field_method).into_any(),
+        "period_from" => t!(i18n, field_period_from).into_any(),
+        "period_to" => t!(i18n, field_period_to).into_any(),
+        "countries" => t!(i18n, field_countries).into_any(),
+        "summary" => t!(i18n, field_summary).into_any(),
+        "link" => t!(i18n, field_link).into_any(),
+        other => other.to_string().into_any(),
+    }
+}
+
+/// Editors only; everyone else is sent to sign in or told no.
+pub fn editor_gate() -> Option<AnyView> {
+    match use_session().member() {
+        None => Some(view! { <SignInFirst /> }.into_any()),
+        Some(m) if !m.role.at_least(Role::Editor) => Some(view! { <Forbidden /> }.into_any()),
+        Some(_) => None,
+    }
+}
+
+/// Was this page reached by a form posted without JavaScript that came back with an error?
+/// Then its inputs show what was typed (from the query string), not what is stored.
+pub fn came_back_with_error() -> bool {
+    leptos_router::hooks::use_query_map().with_untracked(|q| q.get("error").is_some())
+}
+
+/// What was typed in `name` before the error, or the stored value.
+pub fn initial(name: &'static str, stored: &str, came_back: bool) -> String {
+    if came_back {
+        crate::app::components::alerts::kept(name)
+    } else {
+        stored.to_string()
+    }
+}

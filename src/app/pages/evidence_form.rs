@@ -1,0 +1,278 @@
+//! Creating and editing an evidence item (editors): every problem shown at once, beside its
+//! input and in a summary; a key suggested from country, year and kind.
+use crate::api::evidence_edit::{
+    EvidenceFormView, SaveEvidence, evidence_form, suggest_evidence_key,
+};
+use crate::app::components::alerts::{FieldError, FormAlert, form_error, invalid, problem_text};
+use crate::app::components::evidence_card::{LoadError, consent_name, kind_name, quadrant_name};
+use crate::app::components::fields::{
+    Field, came_back_with_error, described, editor_gate, field_label, initial,
+};
+use crate::domain::countries::all_countries;
+use crate::domain::evidence::{
+    Consent, EvidenceKind, KEY_MAX, REGION_MAX, SwotQuadrant, TEXT_MAX, UNIT_MAX, Visibility,
+};
+use crate::i18n::*;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_navigate, use_params_map};
+
+/// `/assessments/:id/evidence/new` and `/evidence/:key/edit`.
+#[component]
+pub fn EvidenceFormPage() -> impl IntoView {
+    let i18n = use_i18n();
+    if let Some(gate) = editor_gate() {
+        return gate;
+    }
+    let params = use_params_map();
+    let (key, assessment) = params.with_untracked(|p| {
+        (
+            p.get("key").unwrap_or_default(),
+            p.get("id").unwrap_or_default(),
+        )
+    });
+    let form = Resource::new(
+        move || (key.clone(), assessment.clone()),
+        |(key, assessment)| evidence_form(key, assessment),
+    );
+    view! {
+        <Suspense fallback=move || view! { <p class="muted">{t!(i18n, loading)}</p> }>
+            {move || Suspend::new(async move {
+                match form.await {
+                    Err(error) => view! { <h1>{t!(i18n, evidence_unavailable)}</h1> <LoadError error /> }.into_any(),
+                    Ok(view) => view! { <EvidenceForm view /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+    .into_any()
+}
+
+fn visibility_name(visibility: &str) -> AnyView {
+    let i18n = use_i18n();
+    match visibility {
+        "public" => t!(i18n, visibility_public).into_any(),
+        _ => t!(i18n, visibility_members).into_any(),
+    }
+}
+
+#[component]
+fn EvidenceForm(view: EvidenceFormView) -> impl IntoView {
+    let i18n = use_i18n();
+    let save = ServerAction::<SaveEvidence>::new();
+    let error = form_error(save.value());
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(key)) = save.value().get() {
+            navigate(&format!("/evidence/{key}?saved=1"), Default::default());
+        }
+    });
+    let came_back = came_back_with_error();
+    let i = view.input;
+    let value = move |name: &'static str, stored: &str| initial(name, stored, came_back);
+    let is_new = view.current_key.is_empty();
+    let assessment = value("assessment", &view.assessment_id);
+
+    // What the key suggestion and the kind-specific fields follow.
+    let (kind, set_kind) = signal(value("item[kind]", &i.kind));
+    let (country, set_country) = signal(value("item[country]", &i.country));
+    let (collected_on, set_collected_on) = signal(value("item[collected_on]", &i.collected_on));
+    // Kind-specific fields are all shown without JavaScript; with it, only those that apply.
+    let (hydrated, set_hydrated) = signal(false);
+    Effect::new(move |_| set_hydrated.set(true));
+    let applies = move |wanted: &str| !hydrated.get() || kind.get() == wanted;
+    // The suggestion follows country, date and kind; only in the browser (effects do not
+    // run on the server, where an empty key is filled in on save instead).
+    let suggestion = RwSignal::new(String::new());
+    Effect::new(move |_| {
+        let (country, date, kind) = (country.get(), collected_on.get(), kind.get());
+        if !is_new || country.is_empty() {
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            if let Ok(key) = suggest_evidence_key(country, date, kind).await {
+                suggestion.set(key);
+            }
+        });
+    });
+    let suggested = move || suggestion.get();
+
+    let heading = move || {
+        if is_new {
+            t_string!(i18n, evidence_new_heading).to_string()
+        } else {
+            t_string!(i18n, evidence_edit_heading).to_string()
+        }
+    };
+    let current = StoredValue::new(view.current_key.clone());
+    let back = if is_new {
+        format!("/assessments/{}", view.assessment_id)
+    } else {
+        format!("/evidence/{}", view.current_key)
+    };
+    let chosen_kind = kind.get_untracked();
+    let chosen_quadrant = value("item[swot_quadrant]", &i.swot_quadrant);
+    let chosen_country = country.get_untracked();
+    let chosen_consent = value("item[consent]", &i.consent);
+    let chosen_visibility = value("item[visibility]", &i.visibility);
+    let key_locked = view.key_locked;
+
+    view! {
+        <Title text=heading />
+        <p class="breadcrumb"><a href=back>{t!(i18n, form_cancel)}</a></p>
+        <h1>{heading}</h1>
+        {(!is_new).then(|| view! { <p class="lead"><code>{current.get_value()}</code></p> })}
+        <FormAlert error label=field_label fields=&[] />
+        <ActionForm action=save attr:class="form card" attr:novalidate=true>
+            <input type="hidden" name="current_key" value=view.current_key.clone() />
+            <input type="hidden" name="version" value=view.version.clone() />
+            <Field field="assessment" label=t!(i18n, field_assessment).into_any() error>
+                <select id="assessment" name="assessment" aria-invalid=invalid(error, "assessment") aria-describedby="assessment-error">
+                    {view.assessments.iter().map(|a| view! {
+                        <option value=a.id.clone() selected=a.id == assessment>{a.title.clone()}</option>
+                    }).collect_view()}
+                </select>
+            </Field>
+            <fieldset class="choices" aria-describedby="kind-error">
+                <legend>{t!(i18n, field_kind)}</legend>
+                {EvidenceKind::ALL.iter().map(|k| {
+                    let code = k.as_str();
+                    view! {
+                        <label class="choice">
+                            <input type="radio" name="item[kind]" value=code id=format!("kind-{code}")
+                                checked=chosen_kind == code
+                                on:change=move |_| set_kind.set(code.to_string()) />
+                            {kind_name(code)}
+                        </label>
+                    }
+                }).collect_view()}
+                <p class="field-error" id="kind-error">{move || error.get().and_then(|e| e.problem_for("kind").cloned()).map(|p| problem_text(&p))}</p>
+            </fieldset>
+            <div class="field" hidden=move || !applies("swot")>
+                <label for="swot_quadrant">{t!(i18n, field_swot_quadrant)}</label>
+                <p class="hint" id="swot_quadrant-hint">{t!(i18n, evidence_swot_only)}</p>
+                <select id="swot_quadrant" name="item[swot_quadrant]"
+                    aria-invalid=invalid(error, "swot_quadrant") aria-describedby=described("swot_quadrant")>
+                    <option value="">"—"</option>
+                    {SwotQuadrant::ALL.iter().map(|q| {
+                        let code = q.as_str();
+                        view! { <option value=code selected=chosen_quadrant == code>{quadrant_name(code)}</option> }
+                    }).collect_view()}
+                </select>
+                <FieldError error field="swot_quadrant" />
+            </div>
+            <Field field="text" label=t!(i18n, field_text).into_any() error hint=t!(i18n, evidence_text_hint).into_any()>
+                <textarea id="text" name="item[text]" rows="7" required maxlength=TEXT_MAX.to_string()
+                    aria-invalid=invalid(error, "text") aria-describedby=described("text")>
+                    {value("item[text]", &i.text)}
+                </textarea>
+            </Field>
+            <fieldset class="subfields" hidden=move || !applies("indicator")>
+                <legend>{t!(i18n, evidence_figures)}</legend>
+                <p class="hint">{t!(i18n, evidence_indicator_only)}</p>
+                <div class="field-row">
+                    <Field field="value" label=t!(i18n, field_value).into_any() error>
+                        <input id="value" name="item[value]" type="text" inputmode="decimal" maxlength="30"
+                            value=value("item[value]", &i.value)
+                            aria-invalid=invalid(error, "value") aria-describedby="value-error" />
+                    </Field>
+                    <Field field="unit" label=t!(i18n, field_unit).into_any() error>
+                        <input id="unit" name="item[unit]" type="text" maxlength=UNIT_MAX.to_string() placeholder="%"
+                            value=value("item[unit]", &i.unit)
+                            aria-invalid=invalid(error, "unit") aria-describedby="unit-error" />
+                    </Field>
+                    <Field field="baseline" label=t!(i18n, field_baseline).into_any() error>
+                        <input id="baseline" name="item[baseline]" type="text" inputmode="decimal" maxlength="30"
+                            value=value("item[baseline]", &i.baseline)
+                            aria-invalid=invalid(error, "baseline") aria-describedby="baseline-error" />
+                    </Field>
+                </div>
+            </fieldset>
+            <Field field="sample_size" label=t!(i18n, field_sample_size).into_any() error hint=t!(i18n, evidence_sample_hint).into_any()>
+                <input id="sample_size" name="item[sample_size]" type="text" inputmode="numeric" maxlength="12"
+                    value=value("item[sample_size]", &i.sample_size)
+                    aria-invalid=invalid(error, "sample_size") aria-describedby=described("sample_size") />
+            </Field>
+            <div class="field-row">
+                <Field field="country" label=t!(i18n, field_country).into_any() error>
+                    <select id="country" name="item[country]" required
+                        on:change=move |ev| set_country.set(event_target_value(&ev))
+                        aria-invalid=invalid(error, "country") aria-describedby="country-error">
+                        <option value="">{t!(i18n, evidence_choose_country)}</option>
+                        {all_countries().iter().map(|(code, name)| view! {
+                            <option value=*code selected=chosen_country.eq_ignore_ascii_case(code)>{format!("{name} ({code})")}</option>
+                        }).collect_view()}
+                    </select>
+                </Field>
+                <Field field="region" label=t!(i18n, field_region).into_any() error>
+                    <input id="region" name="item[region]" type="text" maxlength=REGION_MAX.to_string()
+                        value=value("item[region]", &i.region)
+                        aria-invalid=invalid(error, "region") aria-describedby="region-error" />
+                </Field>
+            </div>
+            <div class="field-row">
+                <Field field="collected_on" label=t!(i18n, field_collected_on).into_any() error>
+                    <input id="collected_on" name="item[collected_on]" type="date" required
+                        min="1900-01-01" max="2100-12-31"
+                        value=collected_on.get_untracked()
+                        on:change=move |ev| set_collected_on.set(event_target_value(&ev))
+                        aria-invalid=invalid(error, "collected_on") aria-describedby="collected_on-error" />
+                </Field>
+                <Field field="language" label=t!(i18n, field_language).into_any() error hint=t!(i18n, evidence_language_hint).into_any()>
+                    <input id="language" name="item[language]" type="text" maxlength="2" size="3"
+                        autocapitalize="none" spellcheck="false"
+                        value=value("item[language]", &i.language)
+                        aria-invalid=invalid(error, "language") aria-describedby=described("language") />
+                </Field>
+            </div>
+            <Field field="tags" label=t!(i18n, field_tags).into_any() error hint=t!(i18n, evidence_tags_hint).into_any()>
+                <input id="tags" name="item[tags]" type="text" maxlength="900"
+                    value=value("item[tags]", &i.tags)
+                    aria-invalid=invalid(error, "tags") aria-describedby=described("tags") />
+            </Field>
+            <fieldset class="choices" aria-describedby="consent-hint consent-error">
+                <legend>{t!(i18n, field_consent)}</legend>
+                <p class="hint" id="consent-hint">{t!(i18n, evidence_consent_hint)}</p>
+                {Consent::ALL.iter().map(|c| {
+                    let code = c.as_str();
+                    view! {
+                        <label class="choice">
+                            <input type="radio" name="item[consent]" value=code checked=chosen_consent == code />
+                            {consent_name(code)}
+                        </label>
+                    }
+                }).collect_view()}
+                <p class="field-error" id="consent-error">{move || error.get().and_then(|e| e.problem_for("consent").cloned()).map(|p| problem_text(&p))}</p>
+            </fieldset>
+            <fieldset class="choices" aria-describedby="visibility-hint">
+                <legend>{t!(i18n, field_visibility)}</legend>
+                <p class="hint" id="visibility-hint">{t!(i18n, evidence_visibility_hint)}</p>
+                {Visibility::ALL.iter().map(|v| {
+                    let code = v.as_str();
+                    view! {
+                        <label class="choice">
+                            <input type="radio" name="item[visibility]" value=code checked=chosen_visibility == code />
+                            {visibility_name(code)}
+                        </label>
+                    }
+                }).collect_view()}
+            </fieldset>
+            <Field field="key" label=t!(i18n, field_key).into_any() error
+                hint={if key_locked { t!(i18n, evidence_key_locked_hint).into_any() } else if is_new { t!(i18n, evidence_key_new_hint).into_any() } else { t!(i18n, evidence_key_hint).into_any() }}>
+                <input id="key" name="item[key]" type="text" maxlength=KEY_MAX.to_string()
+                    autocapitalize="none" spellcheck="false" readonly=key_locked
+                    value=value("item[key]", &i.key)
+                    placeholder=suggested
+                    aria-invalid=invalid(error, "key") aria-describedby=described("key") />
+            </Field>
+            <Show when=move || is_new && !suggested().is_empty()>
+                <p class="hint" role="status">{t!(i18n, evidence_key_suggested)} " " <code>{suggested}</code></p>
+            </Show>
+            <p class="actions">
+                <button type="submit" class="button" disabled=move || save.pending().get()>
+                    {move || if is_new { t!(i18n, evidence_create).into_any() } else { t!(i18n, form_save).into_any() }}
+                </button>
+            </p>
+        </ActionForm>
+    }
+}

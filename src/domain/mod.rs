@@ -2,7 +2,9 @@
 //! either.
 pub mod accounts;
 pub mod assessments;
+pub mod citations;
 pub mod countries;
+pub mod coverage;
 pub mod dates;
 pub mod evidence;
 #[cfg(feature = "ssr")]
@@ -12,3 +14,6 @@ pub mod evidence_history;
 pub mod evidence_views;
 pub mod login_throttle;
 pub mod order;
+#[cfg(feature = "ssr")]
+pub mod paper_markdown;
+pub mod papers;

@@ -1,0 +1,297 @@
+//! Papers and their blocks: the rules for titles, slugs and block texts, and the shapes the
+//! draft workspace shows.
+use crate::domain::accounts::clean_text;
+use crate::domain::coverage::{BlockKind, Stance, Warning};
+use crate::domain::evidence::{SUMMARY_MAX, TITLE_MAX};
+use crate::error::{AppError, Problem};
+use serde::{Deserialize, Serialize};
+#[cfg(feature = "ssr")]
+use surrealdb::types::SurrealValue;
+
+pub const SLUG_MIN: usize = 3;
+pub const SLUG_MAX: usize = 80;
+/// A block is a paragraph or a few, not a book: 50,000 characters is far beyond any real one.
+pub const BLOCK_TEXT_MAX: usize = 50_000;
+/// Far beyond a real paper (30–200 blocks); keeps every page and export bounded.
+pub const BLOCKS_MAX: usize = 2_000;
+pub const NOTE_MAX: usize = 500;
+
+/// `Youth work & inclusion (2024)` → `youth-work-inclusion-2024`.
+pub fn slugify(title: &str) -> String {
+    let mut slug = String::new();
+    for c in title.chars().flat_map(char::to_lowercase) {
+        let c = fold_accent(c);
+        if c.is_ascii_alphanumeric() {
+            slug.push(c);
+        } else if !slug.ends_with('-') && !slug.is_empty() {
+            slug.push('-');
+        }
+    }
+    let slug: String = slug.trim_end_matches('-').chars().take(SLUG_MAX).collect();
+    slug.trim_end_matches('-').to_string()
+}
+
+fn fold_accent(c: char) -> char {
+    match c {
+        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ą' => 'a',
+        'ç' | 'ć' | 'č' => 'c',
+        'è' | 'é' | 'ê' | 'ë' | 'ę' | 'ě' => 'e',
+        'ì' | 'í' | 'î' | 'ï' => 'i',
+        'ñ' | 'ń' | 'ň' => 'n',
+        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ő' => 'o',
+        'ù' | 'ú' | 'û' | 'ü' | 'ű' | 'ů' => 'u',
+        'ý' | 'ÿ' => 'y',
+        'ś' | 'š' | 'ß' => 's',
+        'ź' | 'ż' | 'ž' => 'z',
+        'ł' => 'l',
+        'ř' => 'r',
+        'ť' => 't',
+        'ď' => 'd',
+        other => other,
+    }
+}
+
+pub fn normalise_slug(input: &str) -> Result<String, AppError> {
+    let slug = input.trim().to_ascii_lowercase();
+    let problem = |p| Err(AppError::invalid("slug", p));
+    if slug.is_empty() {
+        return problem(Problem::Required);
+    }
+    if slug.len() < SLUG_MIN {
+        return problem(Problem::TooShort { min: SLUG_MIN });
+    }
+    if slug.len() > SLUG_MAX {
+        return problem(Problem::TooLong { max: SLUG_MAX });
+    }
+    let ok = slug
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !slug.starts_with('-')
+        && !slug.ends_with('-');
+    if ok {
+        Ok(slug)
+    } else {
+        problem(Problem::KeyCharacters)
+    }
+}
+
+/// A new paper as typed in the form.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PaperInput {
+    pub title: String,
+    /// Empty: made from the title.
+    pub slug: String,
+    pub summary: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaperFields {
+    pub title: String,
+    pub slug: String,
+    pub summary: String,
+}
+
+impl PaperInput {
+    pub fn validate(&self) -> Result<PaperFields, AppError> {
+        let mut errors = Vec::new();
+        let title = clean_text("title", &self.title, TITLE_MAX)
+            .map_err(|e| errors.push(e))
+            .ok();
+        let wanted = if self.slug.trim().is_empty() {
+            slugify(&self.title)
+        } else {
+            self.slug.clone()
+        };
+        let slug = normalise_slug(&wanted).map_err(|e| errors.push(e)).ok();
+        let summary = if self.summary.trim().is_empty() {
+            Some(String::new())
+        } else {
+            crate::domain::evidence::clean_multiline("summary", &self.summary, SUMMARY_MAX)
+                .map_err(|e| errors.push(e))
+                .ok()
+        };
+        match (title, slug, summary) {
+            (Some(title), Some(slug), Some(summary)) if errors.is_empty() => Ok(PaperFields {
+                title,
+                slug,
+                summary,
+            }),
+            _ => Err(AppError::all(errors)),
+        }
+    }
+}
+
+/// A block's text as saved: line endings normalised, control characters dropped, bounded.
+/// May be empty (a new block starts empty).
+pub fn clean_block_text(input: &str) -> Result<String, AppError> {
+    let text: String = input
+        .replace("\r\n", "\n")
+        .chars()
+        .filter(|c| *c == '\n' || *c == '\t' || !c.is_control())
+        .collect();
+    let text = text.trim_end().to_string();
+    if text.chars().count() > BLOCK_TEXT_MAX {
+        return Err(AppError::invalid(
+            "text",
+            Problem::TooLong {
+                max: BLOCK_TEXT_MAX,
+            },
+        ));
+    }
+    Ok(text)
+}
+
+/// One evidence item cited by a block, as its card shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CitedCard {
+    pub key: String,
+    pub kind: String,
+    pub country: String,
+    pub collected_on: String,
+    pub assessment: String,
+    /// The start of the finding's text (plain, shortened).
+    pub excerpt: String,
+    pub consent: String,
+    pub visibility: String,
+    pub stance: Stance,
+    pub locator: String,
+}
+
+/// A block as the workspace shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BlockView {
+    pub id: String,
+    pub kind: BlockKind,
+    pub text: String,
+    /// Rendered and sanitised, citations turned into links.
+    pub html: String,
+    pub rev: i64,
+    /// R1, R2, … for recommendations.
+    pub number: Option<u32>,
+    pub author: String,
+    pub updated_at: String,
+    pub cited: Vec<CitedCard>,
+    pub warnings: Vec<Warning>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(SurrealValue))]
+pub struct PresenceView {
+    pub member_id: String,
+    pub name: String,
+    /// The block being edited, if any.
+    pub block: String,
+}
+
+/// The draft workspace of a paper.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Workspace {
+    pub id: String,
+    pub slug: String,
+    pub title: String,
+    pub summary_html: String,
+    pub status: String,
+    pub blocks: Vec<BlockView>,
+    pub supported: usize,
+    pub needing_support: usize,
+    /// May the viewer edit (an editor of the network)?
+    pub can_edit: bool,
+    pub presence: Vec<PresenceView>,
+}
+
+/// A paper in the index.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PaperSummary {
+    pub slug: String,
+    pub title: String,
+    pub status: String,
+    pub blocks: usize,
+    pub supported: usize,
+    pub needing_support: usize,
+    pub updated_at: String,
+}
+
+/// A saved version of a block's text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(SurrealValue))]
+pub struct RevisionView {
+    pub rev: i64,
+    pub kind: String,
+    pub text: String,
+    pub author: String,
+    pub at: String,
+}
+
+/// A change to a draft, as sent live to everyone viewing it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaperEvent {
+    pub id: String,
+    pub paper: String,
+    /// `saved`, `added`, `moved`, `deleted`, `restored`, `presence`.
+    pub kind: String,
+    pub block: String,
+    pub rev: i64,
+    pub member: String,
+    pub member_name: String,
+}
+
+/// A word diff between two texts: unchanged, removed and inserted runs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DiffPart {
+    Same(String),
+    Removed(String),
+    Added(String),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs() {
+        let table = [
+            ("Youth work & inclusion (2024)", "youth-work-inclusion-2024"),
+            ("  Égalité des chances ", "egalite-des-chances"),
+            ("Łódź – Kraków", "lodz-krakow"),
+            ("!!!", ""),
+        ];
+        for (title, slug) in table {
+            assert_eq!(slugify(title), slug, "{title}");
+        }
+        assert_eq!(slugify(&"word ".repeat(40)).len(), 79);
+        assert!(normalise_slug("ok-slug").is_ok());
+        assert!(normalise_slug("-bad").is_err());
+        assert!(normalise_slug("has space").is_err());
+        assert!(normalise_slug("ab").is_err());
+    }
+
+    #[test]
+    fn paper_input() {
+        let fields = PaperInput {
+            title: " Inclusive  volunteering ".into(),
+            ..Default::default()
+        }
+        .validate()
+        .unwrap();
+        assert_eq!(fields.title, "Inclusive volunteering");
+        assert_eq!(fields.slug, "inclusive-volunteering");
+        let error = PaperInput {
+            title: String::new(),
+            slug: "x".into(),
+            summary: String::new(),
+        }
+        .validate()
+        .unwrap_err();
+        let fields: Vec<&str> = error.field_problems().iter().map(|(f, _)| *f).collect();
+        assert_eq!(fields, ["title", "slug"]);
+    }
+
+    #[test]
+    fn block_texts() {
+        assert_eq!(clean_block_text("a\r\nb \u{0} \n\n").unwrap(), "a\nb");
+        assert_eq!(clean_block_text("").unwrap(), "");
+        assert!(clean_block_text(&"x".repeat(BLOCK_TEXT_MAX + 1)).is_err());
+        assert!(clean_block_text(&"é".repeat(BLOCK_TEXT_MAX)).is_ok());
+    }
+}

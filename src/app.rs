@@ -19,6 +19,11 @@ use pages::{
     assessment::AssessmentPage, assessment_form::AssessmentFormPage, evidence::EvidenceLibrary,
     evidence_form::EvidenceFormPage, evidence_item::EvidenceItemPage,
 };
+use pages::{
+    block_editor::BlockEditorPage,
+    draft::{DraftImportPage, DraftPage},
+    papers::{NewPaperPage, PapersPage},
+};
 
 pub fn shell(options: leptos::config::LeptosOptions) -> impl IntoView {
     view! {
@@ -96,6 +101,11 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/evidence") view=EvidenceLibrary ssr=SsrMode::Async />
                         <Route path=path!("/evidence/:key") view=EvidenceItemPage ssr=SsrMode::Async />
                         <Route path=path!("/evidence/:key/edit") view=EvidenceFormPage ssr=SsrMode::Async />
+                        <Route path=path!("/papers") view=PapersPage ssr=SsrMode::Async />
+                        <Route path=path!("/papers/new") view=NewPaperPage />
+                        <Route path=path!("/papers/:slug/draft") view=DraftPage ssr=SsrMode::Async />
+                        <Route path=path!("/papers/:slug/draft/import") view=DraftImportPage />
+                        <Route path=path!("/papers/:slug/draft/blocks/:block") view=BlockEditorPage ssr=SsrMode::Async />
                         <Route path=path!("/assessments/new") view=AssessmentFormPage ssr=SsrMode::Async />
                         <Route path=path!("/assessments/:id") view=AssessmentPage ssr=SsrMode::Async />
                         <Route path=path!("/assessments/:id/edit") view=AssessmentFormPage ssr=SsrMode::Async />

@@ -16,9 +16,91 @@ pub fn render(markdown: &str) -> String {
         .to_string()
 }
 
+/// A block's Markdown with its citations as links to the evidence (`[@key, p. 4]` becomes
+/// `[key, p. 4]` linking to `/evidence/key`); keys the library does not know stay visible,
+/// marked with a question mark, and `[@?]` reads "evidence needed".
+pub fn render_with_citations(
+    text: &str,
+    parsed: &crate::domain::citations::Parsed,
+    known: impl Fn(&str) -> bool,
+    needed_label: &str,
+) -> String {
+    let linked = crate::domain::citations::replace_groups(text, parsed, |group| {
+        let mut parts: Vec<String> = group
+            .items
+            .iter()
+            .map(|item| {
+                let mut label = escape(&item.prefix);
+                if !label.is_empty() {
+                    label.push(' ');
+                }
+                label.push_str(&item.key);
+                if !item.locator.is_empty() {
+                    label.push_str(", ");
+                    label.push_str(&escape(&item.locator));
+                }
+                if known(&item.key) {
+                    format!("[{label}](/evidence/{})", item.key)
+                } else {
+                    format!("**{label}?**")
+                }
+            })
+            .collect();
+        if group.needed {
+            parts.push(format!("*{}*", escape(needed_label)));
+        }
+        format!("\\[{}\\]", parts.join("; "))
+    });
+    render(&linked).replace(
+        "<a href=\"/evidence/",
+        "<a class=\"cite\" href=\"/evidence/",
+    )
+}
+
+/// Backslash-escapes Markdown's punctuation in text placed inside generated Markdown.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_ascii_punctuation() {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::render;
+
+    #[test]
+    fn citations_become_links_and_unknown_keys_stay_visible() {
+        let text = "Work rose [@hu-2019-indicator-01, p. 4; @nowhere] and [@?] *more*.";
+        let parsed = crate::domain::citations::parse(text);
+        let html = super::render_with_citations(
+            text,
+            &parsed,
+            |k| k == "hu-2019-indicator-01",
+            "evidence needed",
+        );
+        assert!(
+            html.contains(
+                "<a class=\"cite\" href=\"/evidence/hu-2019-indicator-01\" rel=\"noopener noreferrer nofollow\">hu-2019-indicator-01, p. 4</a>"
+            ),
+            "{html}"
+        );
+        assert!(html.contains("<strong>nowhere?</strong>"), "{html}");
+        assert!(html.contains("<em>evidence needed</em>"), "{html}");
+        let sneaky = "[@key, <script>alert(1)</script>](javascript:x)";
+        let html = super::render_with_citations(
+            sneaky,
+            &crate::domain::citations::parse(sneaky),
+            |_| true,
+            "x",
+        );
+        assert!(!html.contains("<script"), "{html}");
+        assert!(!html.contains("javascript:"), "{html}");
+    }
 
     #[test]
     fn snapshots() {

@@ -10,6 +10,8 @@ pub struct AppState {
     pub db: Db,
     pub config: Arc<Config>,
     pub leptos_options: LeptosOptions,
+    /// Live changes to drafts, from this and every other instance on the same database.
+    pub events: crate::events::Events,
 }
 
 impl FromRef<AppState> for LeptosOptions {

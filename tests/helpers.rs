@@ -34,6 +34,16 @@ impl TestApp {
         groundwork::store::demo::load_if_empty(&state.db)
             .await
             .expect("demo loads");
+        TestApp::serve(state).await
+    }
+
+    /// Another app instance on an already open database (as behind a load balancer).
+    pub async fn spawn_with_db(db: groundwork::store::Db) -> TestApp {
+        let state = groundwork::server::state_on(db, Config::for_tests("mem://"));
+        TestApp::serve(state).await
+    }
+
+    async fn serve(state: AppState) -> TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let app = groundwork::server::app(state.clone());

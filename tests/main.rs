@@ -6,4 +6,5 @@ mod editing;
 mod evidence;
 mod helpers;
 mod imports;
+mod papers;
 mod safety;

@@ -18,16 +18,7 @@ export const test = base.extend<Fixtures>({
   pageProblems: [
     async ({ page }, use) => {
       const problems: string[] = [];
-      page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-      page.on('console', (message) => {
-        if (message.type() !== 'error') return;
-        // Chromium logs every 4xx answer as a console error. 401/403/404/422/429 are answers
-        // the app gives on purpose (wrong password, not allowed, unknown page, invalid input,
-        // too many attempts) and the tests check what the page says about them; anything
-        // else, 5xx included, fails the test.
-        if (/Failed to load resource: the server responded with a status of (401|403|404|422|429)\b/.test(message.text())) return;
-        problems.push(`console error: ${message.text()}`);
-      });
+      watchProblems(page, problems);
       await use(problems);
       expect(problems, 'no page or console errors').toEqual([]);
     },
@@ -36,6 +27,20 @@ export const test = base.extend<Fixtures>({
 });
 
 export { expect };
+
+/** Collects page errors and console errors of `page` into `problems`. */
+export function watchProblems(page: Page, problems: string[]) {
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() !== 'error') return;
+    // Chromium logs every 4xx answer as a console error. 401/403/404/409/422/429 are answers
+    // the app gives on purpose (wrong password, not allowed, unknown page, someone saved
+    // first, invalid input, too many attempts) and the tests check what the page says about
+    // them; anything else, 5xx included, fails the test.
+    if (/Failed to load resource: the server responded with a status of (401|403|404|409|422|429)\b/.test(message.text())) return;
+    problems.push(`console error: ${message.text()}`);
+  });
+}
 
 /** Waits until the WASM has taken over the page (hydrated runs only). */
 export async function ready(page: Page, hydrated: boolean) {

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod evidence;
 pub mod evidence_edit;
 pub mod imports;
+pub mod papers;
 
 /// The prefix of every server function URL (`/api/v1` is kept for the public JSON API).
 pub const PREFIX: &str = "/fn";

@@ -4,6 +4,7 @@ mod cli;
 mod evidence_files;
 mod guard;
 mod pages;
+mod papers_live;
 
 use crate::app::{App, shell};
 use crate::config::Config;
@@ -32,11 +33,17 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
 /// Opens the database, applies the schema, and assembles the shared state.
 pub async fn state(config: Config) -> Result<AppState, store::StoreError> {
     let db = store::connect(&config).await?;
-    Ok(AppState {
+    Ok(state_on(db, config))
+}
+
+/// An app instance on an open database (tests start a second one on the same database).
+pub fn state_on(db: store::Db, config: Config) -> AppState {
+    AppState {
+        events: crate::events::Events::start(db.clone()),
         db,
         leptos_options: leptos_options(&config),
         config: Arc::new(config),
-    })
+    }
 }
 
 pub fn app(state: AppState) -> Router {
@@ -54,6 +61,8 @@ pub fn app(state: AppState) -> Router {
         .route("/lang/{code}", get(pages::switch_language))
         .route("/evidence.csv", get(evidence_files::export))
         .route("/evidence/sample.csv", get(evidence_files::sample))
+        .route("/papers/{slug}/events", get(papers_live::events))
+        .route("/papers/{slug}/draft.md", get(papers_live::markdown))
         .route(
             "/assessments/{id}/import",
             axum::routing::post(evidence_files::upload)

@@ -122,5 +122,6 @@ pub async fn load_if_empty(db: &Db) -> Result<bool, AppError> {
         .map(|(_, id)| id.as_str())
         .ok_or(AppError::Internal)?;
     super::demo_evidence::load(db, network).await?;
+    super::demo_paper::load(db).await?;
     Ok(true)
 }

@@ -568,3 +568,25 @@ pub async fn export(
         .map_err(|e| internal("export evidence", e))?;
     rows.into_iter().map(ExportRow::into_fields).collect()
 }
+
+/// Which of these keys name items the audience may see (for the live preview of a block).
+pub async fn visible_keys(
+    db: &Db,
+    keys: Vec<String>,
+    audience: Audience,
+) -> Result<Vec<String>, AppError> {
+    if keys.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut clauses = conditions(&EvidenceFilter::default(), audience);
+    clauses.push("key IN $keys");
+    let mut response = db
+        .query(format!(
+            "SELECT VALUE key FROM evidence WHERE {}",
+            clauses.join(" AND ")
+        ))
+        .bind(("keys", keys))
+        .await
+        .map_err(|e| internal("visible keys", e))?;
+    response.take(0).map_err(|e| internal("visible keys", e))
+}

@@ -5,12 +5,15 @@
 pub mod assessments;
 pub mod demo;
 mod demo_evidence;
+mod demo_paper;
+pub mod events;
 pub mod evidence;
 pub mod imports;
 pub mod invitations;
 pub mod login_failures;
 pub mod members;
 pub mod organisations;
+pub mod papers;
 pub mod sessions;
 
 use crate::config::Config;
@@ -117,4 +120,22 @@ pub(crate) fn is_duplicate(error: &surrealdb::Error) -> bool {
 pub async fn ping(db: &Surreal<Any>) -> Result<(), surrealdb::Error> {
     db.query("RETURN 1").await?.check()?;
     Ok(())
+}
+
+/// Like `Response::check`, but when a transaction failed, the error that made it fail (a
+/// `THROW`, a unique index) rather than "not executed due to a failed transaction", which
+/// every later statement reports.
+pub(crate) fn check_cause(
+    mut response: surrealdb::IndexedResults,
+) -> Result<surrealdb::IndexedResults, surrealdb::Error> {
+    let mut errors: Vec<(usize, surrealdb::Error)> = response.take_errors().into_iter().collect();
+    if errors.is_empty() {
+        return Ok(response);
+    }
+    errors.sort_by_key(|(index, _)| *index);
+    let cause = errors
+        .iter()
+        .position(|(_, e)| !e.message().contains("failed transaction"))
+        .unwrap_or(0);
+    Err(errors.swap_remove(cause).1)
 }

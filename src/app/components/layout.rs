@@ -37,7 +37,7 @@ pub fn Header() -> impl IntoView {
                 <nav class="site-nav" aria-label=move || t_string!(i18n, nav_label)>
                     <ul>
                         <li>
-                            <A href="/">{t!(i18n, nav_papers)}</A>
+                            <A href="/papers">{t!(i18n, nav_papers)}</A>
                         </li>
                         <li>
                             <A href="/evidence">{t!(i18n, nav_evidence)}</A>

@@ -1,0 +1,103 @@
+import { test, expect, ready, expectAccessible, screenshot, watchProblems, SignInPage, DEMO_PASSWORD, MEMBER } from './fixtures';
+import type { Browser, Page } from '@playwright/test';
+
+const DRAFT = '/papers/inclusive-volunteering/draft';
+
+async function signedIn(browser: Browser, hydrated: boolean, email: string, problems: string[]): Promise<Page> {
+  const context = await browser.newContext({ javaScriptEnabled: hydrated, baseURL: test.info().project.use.baseURL });
+  const page = await context.newPage();
+  watchProblems(page, problems);
+  const signIn = new SignInPage(page, hydrated);
+  await signIn.open(DRAFT);
+  await signIn.signIn(email, DEMO_PASSWORD);
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('Inclusive volunteering');
+  await ready(page, hydrated);
+  return page;
+}
+
+/** The block whose text contains `words`. */
+function block(page: Page, words: string) {
+  return page.locator('li.block').filter({ hasText: words });
+}
+
+test('the draft shows coverage, warnings and evidence, and is accessible', async ({ page, hydrated }) => {
+  const signIn = new SignInPage(page, hydrated);
+  await signIn.open(DRAFT);
+  await signIn.signIn(MEMBER, DEMO_PASSWORD);
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('Inclusive volunteering');
+  await ready(page, hydrated);
+  await expect(page.getByText(/claims and recommendations supported/)).toBeVisible();
+  const unsupported = block(page, 'gains of a two-week camp fade');
+  await expect(unsupported.getByText('Unsupported: no evidence backs this yet.')).toBeVisible();
+  await expect(block(page, 'first place where they are judged').getByRole('link', { name: 'hu-2019-testimony-01' }).first()).toBeVisible();
+  await expect(page.getByText('R1', { exact: true })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Edit' })).toHaveCount(0);
+  await expectAccessible(page, hydrated);
+  await screenshot(page, 'draft', hydrated);
+});
+
+test('an editor writes a claim with a citation and another editor sees it live, with presence', async ({ browser, hydrated, pageProblems }) => {
+  const words = hydrated ? 'Preparation training is not yet sufficient' : 'Families who were sceptical';
+  const added = hydrated ? 'live from the hydrated run' : 'saved from the plain run';
+  const writer = await signedIn(browser, hydrated, 'marco.bellini@example.org', pageProblems);
+  const reader = await signedIn(browser, hydrated, 'liisa.virtanen@example.org', pageProblems);
+
+  await block(writer, words).getByRole('link', { name: 'Edit' }).click();
+  await expect(writer.getByRole('heading', { level: 1 })).toHaveText('Edit block');
+  await ready(writer, hydrated);
+  await expectAccessible(writer, hydrated);
+  if (hydrated) {
+    // The reader sees who is editing which block, without reloading.
+    await expect(block(reader, words).getByText('Marco Bellini editing')).toBeVisible({ timeout: 5000 });
+    await expect(reader.locator('.presence')).toContainText('Marco Bellini');
+  }
+  const text = writer.getByLabel('Text', { exact: true });
+  await text.fill(`${words} everywhere, ${added} [@th-2019-indicator-01; @pl-2019-testimony-01].`);
+  if (hydrated) {
+    // The preview (WASM and a server call) shows the citation as a link before saving.
+    await expect(writer.locator('.preview').getByRole('link', { name: 'pl-2019-testimony-01' })).toBeVisible();
+    await screenshot(writer, 'block-editor', hydrated);
+  }
+  await writer.getByRole('button', { name: 'Save block' }).click();
+  await expect(writer).toHaveURL(/\/draft/);
+  await expect(block(writer, added)).toBeVisible();
+
+  if (!hydrated) {
+    await reader.reload();
+  }
+  // Live for the hydrated reader: no reload.
+  await expect(block(reader, added)).toBeVisible({ timeout: 5000 });
+  await expect(block(reader, added).getByRole('link', { name: 'pl-2019-testimony-01' })).toBeVisible();
+  await writer.context().close();
+  await reader.context().close();
+});
+
+test('a conflicting save keeps both texts', async ({ browser, hydrated, pageProblems }) => {
+  const words = hydrated ? 'Host communities value the work done' : 'Educators change their practice';
+  const first = await signedIn(browser, hydrated, 'marco.bellini@example.org', pageProblems);
+  const second = await signedIn(browser, hydrated, 'jonas.weber@example.org', pageProblems);
+  for (const page of [first, second]) {
+    await block(page, words).getByRole('link', { name: 'Edit' }).click();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Edit block');
+    await ready(page, hydrated);
+  }
+  await first.getByLabel('Text', { exact: true }).fill(`${words}: Marco's version.`);
+  await first.getByRole('button', { name: 'Save block' }).click();
+  await expect(first).toHaveURL(/\/draft/);
+
+  await second.getByLabel('Text', { exact: true }).fill(`${words}: Jonas's version.`);
+  await second.getByRole('button', { name: 'Save block' }).click();
+  await expect(second.getByRole('heading', { name: 'Someone saved this block while you were editing' })).toBeVisible();
+  await expect(second.locator('.conflict-text')).toContainText("Marco's version.");
+  await expect(second.getByLabel('Text', { exact: true })).toHaveValue(`${words}: Jonas's version.`);
+  await ready(second, hydrated);
+  await expectAccessible(second, hydrated);
+  await screenshot(second, 'conflict', hydrated);
+  // Saving again, now on top of Marco's revision, works.
+  await second.getByLabel('Text', { exact: true }).fill(`${words}: merged by Jonas.`);
+  await second.getByRole('button', { name: 'Save block' }).click();
+  await expect(second).toHaveURL(/\/draft/);
+  await expect(block(second, `${words}: merged by Jonas`)).toBeVisible();
+  await first.context().close();
+  await second.context().close();
+});

@@ -1,0 +1,640 @@
+//! Papers and the draft workspace: blocks, citations, coverage, revisions, presence.
+//! Members read drafts; the paper's editors (and admins) change them.
+use crate::domain::papers::{DiffPart, PaperInput, PaperSummary, RevisionView, Workspace};
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "ssr")]
+use {
+    super::door,
+    crate::auth,
+    crate::domain::accounts::{Role, SessionMember},
+    crate::domain::citations,
+    crate::domain::coverage::{self, BlockKind, CitedEvidence},
+    crate::domain::papers::{self as rules, BlockView, CitedCard},
+    crate::state::AppState,
+    crate::store::{self, papers::CiteSpec, papers::PaperRow},
+};
+
+/// The start of a finding's text shown on a citation card.
+#[cfg(feature = "ssr")]
+const EXCERPT_CHARS: usize = 220;
+
+#[cfg(feature = "ssr")]
+fn require_member() -> Result<(AppState, SessionMember), AppError> {
+    let parts = door::parts()?;
+    let member = auth::require_role(&parts, Role::Member)?;
+    Ok((door::state()?, member))
+}
+
+#[cfg(feature = "ssr")]
+async fn paper(state: &AppState, slug: &str) -> Result<PaperRow, AppError> {
+    if slug.len() > rules::SLUG_MAX {
+        return Err(AppError::NotFound);
+    }
+    store::papers::by_slug(&state.db, slug)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// May this member change this paper? Its listed editors (with the editor role) and admins.
+#[cfg(feature = "ssr")]
+async fn can_edit(state: &AppState, paper: &PaperRow, member: &SessionMember) -> bool {
+    match member.role {
+        Role::Admin => true,
+        Role::Editor => store::papers::is_listed_editor(&state.db, &paper.id, &member.id)
+            .await
+            .unwrap_or(false),
+        Role::Member => false,
+    }
+}
+
+/// The paper, for one of its editors (Forbidden for anyone else).
+#[cfg(feature = "ssr")]
+async fn editable(slug: &str) -> Result<(AppState, SessionMember, PaperRow), AppError> {
+    let (state, member) = require_member()?;
+    let paper = paper(&state, slug).await?;
+    if !can_edit(&state, &paper, &member).await {
+        return Err(AppError::Forbidden);
+    }
+    Ok((state, member, paper))
+}
+
+/// A block id from a request, checked to belong to the paper.
+#[cfg(feature = "ssr")]
+async fn block_of(state: &AppState, paper: &PaperRow, block: &str) -> Result<String, AppError> {
+    if block.is_empty() || block.len() > 64 {
+        return Err(AppError::NotFound);
+    }
+    match store::papers::paper_of(&state.db, block).await? {
+        Some(id) if id == paper.id => Ok(block.to_string()),
+        _ => Err(AppError::NotFound),
+    }
+}
+
+#[server(prefix = "/fn", endpoint = "papers_index", input = leptos::server_fn::codec::GetUrl)]
+pub async fn papers_index() -> Result<Vec<PaperSummary>, AppError> {
+    let result = async {
+        let state = door::state()?;
+        let signed_in = door::session().member.is_some();
+        let papers = store::papers::list(&state.db).await?;
+        // Drafts are the network's own business; visitors see published papers only.
+        Ok(papers
+            .into_iter()
+            .filter(|p| signed_in || p.status == "published")
+            .collect())
+    }
+    .await;
+    door::finish(result, &[])
+}
+
+#[server(prefix = "/fn", endpoint = "create_paper")]
+pub async fn create_paper(paper: PaperInput) -> Result<String, AppError> {
+    let result = async {
+        let parts = door::parts()?;
+        let member = auth::require_role(&parts, Role::Editor)?;
+        let state = door::state()?;
+        let fields = paper.validate()?;
+        store::papers::create(&state.db, &fields, Some(&member.id)).await?;
+        door::redirect_plain_form(&format!("/papers/{}/draft", fields.slug));
+        Ok(fields.slug)
+    }
+    .await;
+    door::finish(
+        result,
+        &[
+            ("paper[title]", &paper.title),
+            ("paper[slug]", &paper.slug),
+            ("paper[summary]", &paper.summary),
+        ],
+    )
+}
+
+/// Builds the workspace from the stored blocks: citations parsed, linked and checked,
+/// warnings and coverage computed, recommendations numbered.
+#[cfg(feature = "ssr")]
+pub fn assemble(
+    paper: &PaperRow,
+    rows: Vec<store::papers::BlockRow>,
+    needed_label: &str,
+) -> (Vec<BlockView>, usize, usize) {
+    let kinds: Vec<BlockKind> = rows
+        .iter()
+        .map(|r| r.kind.parse().unwrap_or(BlockKind::Text))
+        .collect();
+    let numbers = coverage::recommendation_numbers(&kinds);
+    let mut supported = 0;
+    let mut needing = 0;
+    let blocks = rows
+        .into_iter()
+        .zip(kinds)
+        .zip(numbers)
+        .map(|((row, kind), number)| {
+            let parsed = citations::parse(&row.text);
+            let known = |key: &str| row.cites.iter().any(|c| c.key == key);
+            let unknown: Vec<String> = {
+                let mut keys: Vec<String> = parsed
+                    .unknown(known)
+                    .into_iter()
+                    .map(|(k, _)| k.to_string())
+                    .collect();
+                keys.dedup();
+                keys
+            };
+            let html = crate::markdown::render_with_citations(
+                &row.text,
+                &parsed,
+                |key| row.cites.iter().any(|c| c.key == key),
+                needed_label,
+            );
+            let cited: Vec<CitedEvidence> = row
+                .cites
+                .iter()
+                .filter_map(|c| {
+                    Some(CitedEvidence {
+                        key: c.key.clone(),
+                        kind: c.kind.parse().ok()?,
+                        country: c.country.clone(),
+                        consent: c.consent.parse().ok()?,
+                        visibility: c.visibility.parse().ok()?,
+                        stance: c.stance.parse().unwrap_or_default(),
+                    })
+                })
+                .collect();
+            if coverage::needs_support(kind) {
+                needing += 1;
+                if coverage::is_supported(&cited) {
+                    supported += 1;
+                }
+            }
+            let warnings =
+                coverage::block_warnings(kind, parsed.needs_evidence(), &cited, &unknown);
+            BlockView {
+                id: row.id,
+                kind,
+                html,
+                rev: row.rev,
+                number,
+                author: row.author,
+                updated_at: row.updated_at,
+                cited: row
+                    .cites
+                    .into_iter()
+                    .map(|c| CitedCard {
+                        excerpt: excerpt(&c.text),
+                        stance: c.stance.parse().unwrap_or_default(),
+                        key: c.key,
+                        kind: c.kind,
+                        country: c.country,
+                        collected_on: c.collected_on,
+                        assessment: c.assessment,
+                        consent: c.consent,
+                        visibility: c.visibility,
+                        locator: c.locator,
+                    })
+                    .collect(),
+                warnings,
+                text: row.text,
+            }
+        })
+        .collect();
+    let _ = paper;
+    (blocks, supported, needing)
+}
+
+/// Plain text of a finding's start, cut at a word.
+#[cfg(feature = "ssr")]
+fn excerpt(text: &str) -> String {
+    let plain: String = text
+        .chars()
+        .filter(|c| !matches!(c, '*' | '_' | '#' | '>' | '`'))
+        .collect();
+    if plain.chars().count() <= EXCERPT_CHARS {
+        return plain;
+    }
+    let cut: String = plain.chars().take(EXCERPT_CHARS).collect();
+    match cut.rfind(' ') {
+        Some(i) => format!("{}…", &cut[..i]),
+        None => format!("{cut}…"),
+    }
+}
+
+/// The label `[@?]` renders as, in the reader's language.
+#[cfg(feature = "ssr")]
+fn needed_label() -> String {
+    let lang = door::parts()
+        .map(|p| crate::lang::Lang::from_headers(&p.headers))
+        .unwrap_or(crate::lang::Lang::En);
+    lang.text("citation_needed")
+}
+
+#[server(prefix = "/fn", endpoint = "draft_workspace", input = leptos::server_fn::codec::GetUrl)]
+pub async fn draft_workspace(slug: String) -> Result<Workspace, AppError> {
+    let result = async {
+        let (state, member) = require_member()?;
+        let paper = paper(&state, &slug).await?;
+        let (rows, presence, can_edit) = tokio::join!(
+            store::papers::blocks(&state.db, &paper.id),
+            store::events::presence(&state.db, &paper.id),
+            can_edit(&state, &paper, &member),
+        );
+        let (blocks, supported, needing_support) = assemble(&paper, rows?, &needed_label());
+        Ok(Workspace {
+            summary_html: crate::markdown::render(&paper.summary),
+            id: paper.id,
+            slug: paper.slug,
+            title: paper.title,
+            status: paper.status,
+            blocks,
+            supported,
+            needing_support,
+            can_edit,
+            presence: presence.unwrap_or_default(),
+        })
+    }
+    .await;
+    door::finish(result, &[])
+}
+
+#[server(prefix = "/fn", endpoint = "add_block")]
+pub async fn add_block(slug: String, after: String, kind: String) -> Result<String, AppError> {
+    let result = async {
+        let (state, member, paper) = editable(&slug).await?;
+        let kind: BlockKind = kind.parse()?;
+        let after = if after.is_empty() {
+            None
+        } else {
+            Some(block_of(&state, &paper, &after).await?)
+        };
+        if store::papers::block_count(&state.db, &paper.id).await? >= rules::BLOCKS_MAX {
+            return Err(AppError::invalid(
+                "blocks",
+                crate::error::Problem::TooMany {
+                    max: rules::BLOCKS_MAX,
+                },
+            ));
+        }
+        let id = store::papers::add_block(
+            &state.db,
+            &paper.id,
+            after.as_deref(),
+            kind,
+            "",
+            &[],
+            Some(&member.id),
+        )
+        .await?;
+        door::redirect_plain_form(&format!("/papers/{slug}/draft/blocks/{id}"));
+        Ok(id)
+    }
+    .await;
+    door::finish(result, &[])
+}
+
+/// What a save answers: the block's new rev.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Saved {
+    pub rev: i64,
+}
+
+/// Saves a block's text, based on `rev`. If someone saved since, nothing is written and the
+/// answer is Conflict: the editor keeps the typed text and fetches the other version.
+#[server(prefix = "/fn", endpoint = "save_block")]
+pub async fn save_block(
+    slug: String,
+    block: String,
+    rev: i64,
+    kind: String,
+    text: String,
+    #[server(default)] stances: String,
+) -> Result<Saved, AppError> {
+    let result = async {
+        let (state, member, paper) = editable(&slug).await?;
+        let block = block_of(&state, &paper, &block).await?;
+        let kind: BlockKind = kind.parse()?;
+        let text = rules::clean_block_text(&text)?;
+        let specs = CiteSpec::from_text(&text, &stances);
+        match store::papers::save_block(
+            &state.db,
+            &block,
+            rev,
+            kind,
+            &text,
+            &specs,
+            Some(&member.id),
+        )
+        .await
+        {
+            Ok(rev) => {
+                door::redirect_plain_form(&format!("/papers/{slug}/draft#block-{block}"));
+                Ok(Saved { rev })
+            }
+            Err(store::papers::SaveRefused::Stale) => Err(AppError::Conflict {
+                what: "block".into(),
+            }),
+            Err(store::papers::SaveRefused::Error(e)) => Err(e),
+        }
+    }
+    .await;
+    // Without JavaScript the text comes back in the address (the first 4,000 characters);
+    // with it the editor never loses it.
+    door::finish(result, &[("text", &text), ("kind", &kind)])
+}
+
+/// A block as stored now: to show beside the typed text after a conflict.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BlockVersion {
+    pub id: String,
+    pub kind: String,
+    pub text: String,
+    pub rev: i64,
+    pub author: String,
+    pub updated_at: String,
+}
+
+#[server(prefix = "/fn", endpoint = "current_block", input = leptos::server_fn::codec::GetUrl)]
+pub async fn current_block(slug: String, block: String) -> Result<BlockVersion, AppError> {
+    let result = async {
+        let (state, _) = require_member()?;
+        let paper = paper(&state, &slug).await?;
+        let block = block_of(&state, &paper, &block).await?;
+        let row = store::papers::block(&state.db, &block)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        Ok(BlockVersion {
+            id: row.id,
+            kind: row.kind,
+            text: row.text,
+            rev: row.rev,
+            author: row.author,
+            updated_at: row.updated_at,
+        })
+    }
+    .await;
+    door::finish(result, &[])
+}
+
+/// Moves a block one place up or down (keyboard and no-JavaScript reordering), or after a
+/// given block (drag and drop; empty `after` means to the top).
+#[server(prefix = "/fn", endpoint = "move_block")]
+pub async fn move_block(
+    slug: String,
+    block: String,
+    #[server(default)] direction: String,
+    #[server(default)] after: String,
+) -> Result<(), AppError> {
+    let result = async {
+        let (state, member, paper) = editable(&slug).await?;
+        let block = block_of(&state, &paper, &block).await?;
+        let after = match direction.as_str() {
+            "up" | "down" => {
+                let order: Vec<String> = store::papers::blocks(&state.db, &paper.id)
+                    .await?
+                    .into_iter()
+                    .map(|b| b.id)
+                    .collect();
+                let Some(at) = order.iter().position(|b| *b == block) else {
+                    return Err(AppError::NotFound);
+                };
+                match direction.as_str() {
+                    "up" if at == 0 => return Ok(()),
+                    "up" if at == 1 => None,
+                    "up" => Some(order[at - 2].clone()),
+                    _ if at + 1 >= order.len() => return Ok(()),
+                    _ => Some(order[at + 1].clone()),
+                }
+            }
+            "" if after.is_empty() => None,
+            "" => Some(block_of(&state, &paper, &after).await?),
+            _ => {
+                return Err(AppError::invalid(
+                    "direction",
+                    crate::error::Problem::InvalidChoice,
+                ));
+            }
+        };
+        store::papers::move_block(
+            &state.db,
+            &paper.id,
+            &block,
+            after.as_deref(),
+            Some(&member.id),
+        )
+        .await?;
+        door::redirect_plain_form(&format!("/papers/{slug}/draft#block-{block}"));
+        Ok(())
+    }
+    .await;
+    door::finish(result, &[])
+}
+
+/// Deletes a block (`restore` false) or brings it back (undo).
+#[server(prefix = "/fn", endpoint = "delete_block")]
+pub async fn delete_block(
+    slug: String,
+    block: String,
+    #[server(default)] restore: bool,
+) -> Result<String, AppError> {
+    let result = async {
+        let (state, member, paper) = editable(&slug).await?;
+        if block.is_empty() || block.len() > 64 {
+            return Err(AppError::NotFound);
+        }
+        // A deleted block still belongs to its paper (`paper_of` reads deleted ones too).
+        let block = block_of(&state, &paper, &block).await?;
+        store::papers::set_deleted(&state.db, &paper.id, &block, !restore, Some(&member.id))
+            .await?;
+        if restore {
+            door::redirect_plain_form(&format!("/papers/{slug}/draft#block-{block}"));
+        } else {
+            door::redirect_plain_form(&format!("/papers/{slug}/draft?deleted={block}"));
+        }
+        // Answers the block so the page can offer to undo.
+        Ok(if restore { String::new() } else { block })
+    }
+    .await;
+    door::finish(result, &[])
+}
+
+/// A saved text of a block, with what it changed from the one before.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RevisionChange {
+    pub revision: RevisionView,
+    pub diff: Vec<DiffPart>,
+}
+
+/// Every saved text of a block, newest first, each compared with the one before it.
+#[server(prefix = "/fn", endpoint = "block_revisions", input = leptos::server_fn::codec::GetUrl)]
+pub async fn block_revisions(slug: String, block: String) -> Result<Vec<RevisionChange>, AppError> {
+    let result = async {
+        let (state, _) = require_member()?;
+        let paper = paper(&state, &slug).await?;
+        let block = block_of(&state, &paper, &block).await?;
+        let revisions = store::papers::revisions(&state.db, &block).await?;
+        let earlier: Vec<String> = revisions
+            .iter()
+            .skip(1)
+            .map(|r| r.text.clone())
+            .chain([String::new()])
+            .collect();
+        Ok(revisions
+            .into_iter()
+            .zip(earlier)
+            .map(|(revision, before)| RevisionChange {
+                diff: word_diff(&before, &revision.text),
+                revision,
+            })
+            .collect())
+    }
+    .await;
+    door::finish(result, &[])
+}
+
+/// A word diff between two texts (two revisions, or the typed text and the stored one).
+#[server(prefix = "/fn", endpoint = "compare_texts")]
+pub async fn compare_texts(before: String, after: String) -> Result<Vec<DiffPart>, AppError> {
+    let result = async {
+        let _ = require_member()?;
+        let before = rules::clean_block_text(&before)?;
+        let after = rules::clean_block_text(&after)?;
+        Ok(word_diff(&before, &after))
+    }
+    .await;
+    door::finish(result, &[])
+}
+
+#[cfg(feature = "ssr")]
+pub fn word_diff(before: &str, after: &str) -> Vec<DiffPart> {
+    use similar::{ChangeTag, TextDiff};
+    let diff = TextDiff::configure()
+        .timeout(std::time::Duration::from_millis(200))
+        .diff_words(before, after);
+    let mut parts: Vec<DiffPart> = Vec::new();
+    for change in diff.iter_all_changes() {
+        let value = change.value().to_string();
+        let part = match change.tag() {
+            ChangeTag::Equal => DiffPart::Same(value),
+            ChangeTag::Delete => DiffPart::Removed(value),
+            ChangeTag::Insert => DiffPart::Added(value),
+        };
+        // Runs of the same kind read better as one.
+        match (parts.last_mut(), part) {
+            (Some(DiffPart::Same(run)), DiffPart::Same(v))
+            | (Some(DiffPart::Removed(run)), DiffPart::Removed(v))
+            | (Some(DiffPart::Added(run)), DiffPart::Added(v)) => run.push_str(&v),
+            (_, part) => parts.push(part),
+        }
+    }
+    parts
+}
+
+/// What a block's text would look like, and what is wrong with its citations: the live
+/// preview while typing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Preview {
+    pub html: String,
+    /// Keys the library does not know (or the reader may not see), in order.
+    pub unknown: Vec<String>,
+    /// Citations that could not be read, as `line:column text`.
+    pub malformed: Vec<String>,
+}
+
+#[server(prefix = "/fn", endpoint = "preview_block")]
+pub async fn preview_block(text: String) -> Result<Preview, AppError> {
+    let result = async {
+        let (state, member) = require_member()?;
+        let text = rules::clean_block_text(&text)?;
+        let parsed = citations::parse(&text);
+        let keys = parsed.keys();
+        let audience = crate::domain::evidence::Audience::of(Some(member.role));
+        let known = store::evidence::visible_keys(&state.db, keys, audience).await?;
+        let is_known = |key: &str| known.iter().any(|k| k == key);
+        let mut unknown: Vec<String> = parsed
+            .unknown(is_known)
+            .into_iter()
+            .map(|(k, _)| k.to_string())
+            .collect();
+        unknown.dedup();
+        let malformed = parsed
+            .problems
+            .iter()
+            .map(|p| {
+                let span = p.span();
+                let (line, column) = citations::line_col(&text, span.start);
+                let snippet: String = text
+                    .get(span.clone())
+                    .unwrap_or_default()
+                    .chars()
+                    .take(60)
+                    .collect();
+                format!("{line}:{column} {snippet}")
+            })
+            .collect();
+        Ok(Preview {
+            html: crate::markdown::render_with_citations(&text, &parsed, is_known, &needed_label()),
+            unknown,
+            malformed,
+        })
+    }
+    .await;
+    door::finish(result, &[])
+}
+
+/// Tells the others which block this member is editing (empty: none).
+#[server(prefix = "/fn", endpoint = "set_editing")]
+pub async fn set_editing(slug: String, block: String) -> Result<(), AppError> {
+    let result = async {
+        let (state, member) = require_member()?;
+        let paper = paper(&state, &slug).await?;
+        if !block.is_empty() {
+            block_of(&state, &paper, &block).await?;
+        }
+        store::events::set_presence(&state.db, &paper.id, &member.id, &block).await?;
+        store::events::append(
+            &state.db,
+            &crate::domain::papers::PaperEvent {
+                id: String::new(),
+                paper: paper.id,
+                kind: "presence".into(),
+                block,
+                rev: 0,
+                member: member.id,
+                member_name: member.name,
+            },
+        )
+        .await
+    }
+    .await;
+    door::finish(result, &[])
+}
+
+/// Replaces nothing: appends the blocks of a Markdown file (pasted) after the existing ones.
+#[server(prefix = "/fn", endpoint = "import_markdown")]
+pub async fn import_markdown(slug: String, markdown: String) -> Result<usize, AppError> {
+    let result = async {
+        let (state, member, paper) = editable(&slug).await?;
+        let drafts = crate::domain::paper_markdown::import(&markdown)?;
+        let existing = store::papers::block_count(&state.db, &paper.id).await?;
+        if existing + drafts.len() > rules::BLOCKS_MAX {
+            return Err(AppError::invalid(
+                "markdown",
+                crate::error::Problem::TooMany {
+                    max: rules::BLOCKS_MAX,
+                },
+            ));
+        }
+        let mut blocks = Vec::with_capacity(drafts.len());
+        for draft in drafts {
+            let text = rules::clean_block_text(&draft.text)?;
+            let specs = CiteSpec::from_text(&text, "");
+            blocks.push((draft.kind, text, specs));
+        }
+        let count =
+            store::papers::append_blocks(&state.db, &paper.id, &blocks, Some(&member.id)).await?;
+        door::redirect_plain_form(&format!("/papers/{slug}/draft?imported={count}"));
+        Ok(count)
+    }
+    .await;
+    door::finish(result, &[])
+}

@@ -1,0 +1,397 @@
+//! The draft workspace: the paper's blocks with their evidence, coverage and warnings; who is
+//! here and what each is editing; changes by others appear live (server-sent events).
+//! Every action is a form, so the page works without JavaScript (with plain reloads).
+use crate::api::papers::{AddBlock, DeleteBlock, MoveBlock, draft_workspace};
+use crate::app::components::evidence_card::{LoadError, country_label, kind_name};
+use crate::app::pages::papers::{CoverageMeter, status_name};
+use crate::domain::coverage::{BlockKind, Warning};
+use crate::domain::papers::{BlockView, PresenceView, Workspace};
+use crate::i18n::*;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+pub fn block_kind_name(kind: BlockKind) -> AnyView {
+    let i18n = use_i18n();
+    match kind {
+        BlockKind::Heading => t!(i18n, block_heading).into_any(),
+        BlockKind::Text => t!(i18n, block_text).into_any(),
+        BlockKind::Claim => t!(i18n, block_claim).into_any(),
+        BlockKind::Recommendation => t!(i18n, block_recommendation).into_any(),
+    }
+}
+
+pub fn warning_text(warning: &Warning) -> AnyView {
+    let i18n = use_i18n();
+    match warning.clone() {
+        Warning::Unsupported => t!(i18n, warning_unsupported).into_any(),
+        Warning::EvidenceNeeded => t!(i18n, warning_evidence_needed).into_any(),
+        Warning::SingleItem => t!(i18n, warning_single_item).into_any(),
+        Warning::SingleCountry => t!(i18n, warning_single_country).into_any(),
+        Warning::OnlyTestimonies => t!(i18n, warning_only_testimonies).into_any(),
+        Warning::OnlyContradicts => t!(i18n, warning_only_contradicts).into_any(),
+        Warning::ConsentWithdrawn { keys } => {
+            let keys = keys.join(", ");
+            t!(i18n, warning_consent_withdrawn, keys = move || keys.clone()).into_any()
+        }
+        Warning::MembersOnly { keys } => {
+            let keys = keys.join(", ");
+            t!(i18n, warning_members_only, keys = move || keys.clone()).into_any()
+        }
+        Warning::UnknownKeys { keys } => {
+            let keys = keys.join(", ");
+            t!(i18n, warning_unknown_keys, keys = move || keys.clone()).into_any()
+        }
+    }
+}
+
+/// Serious warnings (the claim is not backed, or cites what it must not) read as errors.
+fn is_serious(warning: &Warning) -> bool {
+    matches!(
+        warning,
+        Warning::Unsupported
+            | Warning::ConsentWithdrawn { .. }
+            | Warning::UnknownKeys { .. }
+            | Warning::OnlyContradicts
+    )
+}
+
+#[component]
+pub fn DraftPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let slug = use_params_map().with_untracked(|p| p.get("slug").unwrap_or_default());
+    let workspace = {
+        let slug = slug.clone();
+        Resource::new(|| (), move |_| draft_workspace(slug.clone()))
+    };
+    let adder = ServerAction::<AddBlock>::new();
+    let mover = ServerAction::<MoveBlock>::new();
+    let deleter = ServerAction::<DeleteBlock>::new();
+    // Any change made here refreshes the page's data (others' changes arrive as events).
+    Effect::new(move |_| {
+        let (a, m, d) = (
+            adder.version().get(),
+            mover.version().get(),
+            deleter.version().get(),
+        );
+        if a + m + d > 0 {
+            workspace.refetch();
+        }
+    });
+    live_updates(slug.clone(), workspace);
+    view! {
+        <Transition fallback=move || view! { <p class="muted">{t!(i18n, loading)}</p> }>
+            {move || Suspend::new(async move {
+                match workspace.await {
+                    Err(error) => view! { <h1>{t!(i18n, paper_unavailable)}</h1> <LoadError error /> }.into_any(),
+                    Ok(w) => view! { <WorkspaceView w adder mover deleter /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+/// Listens to the draft's event stream and reloads the data when someone changes it
+/// (changes in quick succession cause one reload).
+#[allow(unused_variables)]
+fn live_updates(slug: String, workspace: Resource<Result<Workspace, crate::error::AppError>>) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        use wasm_bindgen::closure::Closure;
+        let Ok(source) = web_sys::EventSource::new(&format!("/papers/{slug}/events")) else {
+            return;
+        };
+        let scheduled = RwSignal::new(false);
+        let on_change = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |_| {
+            if scheduled.get_untracked() {
+                return;
+            }
+            scheduled.set(true);
+            set_timeout(
+                move || {
+                    scheduled.set(false);
+                    workspace.refetch();
+                },
+                std::time::Duration::from_millis(120),
+            );
+        });
+        let _ =
+            source.add_event_listener_with_callback("change", on_change.as_ref().unchecked_ref());
+        let _ =
+            source.add_event_listener_with_callback("reload", on_change.as_ref().unchecked_ref());
+        on_change.forget();
+        // Closed when the page goes (the browser would otherwise keep it open).
+        let source = StoredValue::new_local(source);
+        on_cleanup(move || source.with_value(|s| s.close()));
+    }
+}
+
+#[component]
+fn WorkspaceView(
+    w: Workspace,
+    adder: ServerAction<AddBlock>,
+    mover: ServerAction<MoveBlock>,
+    deleter: ServerAction<DeleteBlock>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let deleted_here = move || {
+        deleter
+            .value()
+            .get()
+            .and_then(Result::ok)
+            .filter(|b| !b.is_empty())
+    };
+    let deleted_by_form = query.with_untracked(|q| q.get("deleted"));
+    let imported = query.with_untracked(|q| q.get("imported"));
+    let slug = StoredValue::new(w.slug.clone());
+    let can_edit = w.can_edit;
+    let order: Vec<String> = w.blocks.iter().map(|b| b.id.clone()).collect();
+    let order = StoredValue::new(order);
+    let dragged = RwSignal::new(None::<String>);
+    let presence = StoredValue::new(w.presence.clone());
+    let undo = move |block: String| {
+        view! {
+            <div class="alert alert-ok toast" role="status">
+                {t!(i18n, block_deleted)} " "
+                <ActionForm action=deleter attr:class="inline-form">
+                    <input type="hidden" name="slug" value=slug.get_value() />
+                    <input type="hidden" name="block" value=block />
+                    <input type="hidden" name="restore" value="true" />
+                    <button type="submit" class="button button-small">{t!(i18n, block_undo)}</button>
+                </ActionForm>
+            </div>
+        }
+    };
+    view! {
+        <Title text=w.title.clone() />
+        <p class="breadcrumb"><a href="/papers">{t!(i18n, papers_back)}</a></p>
+        <header class="draft-head">
+            <p class="eyebrow"><span class=format!("badge status-{}", w.status)>{status_name(&w.status)}</span></p>
+            <h1>{w.title.clone()}</h1>
+            <div class="prose" inner_html=w.summary_html.clone()></div>
+            <div class="draft-meta">
+                <CoverageMeter supported=w.supported total=w.needing_support />
+                <Presence people=w.presence.clone() />
+            </div>
+            <p class="actions">
+                <a class="button button-quiet" href=format!("/papers/{}/draft.md", w.slug) download>{t!(i18n, draft_export)}</a>
+                {can_edit.then(|| view! {
+                    <a class="button button-quiet" href=format!("/papers/{}/draft/import", w.slug)>{t!(i18n, draft_import)}</a>
+                })}
+            </p>
+        </header>
+        {imported.map(|n| view! { <div class="alert alert-ok" role="status">{t!(i18n, draft_imported, count = move || n.clone())}</div> })}
+        {move || deleted_here().or_else(|| deleted_by_form.clone()).filter(|_| can_edit).map(undo)}
+        {can_edit.then(|| view! { <AddBlockForm slug=w.slug.clone() after=String::new() adder /> })}
+        <ol class="blocks">
+            {w.blocks.into_iter().enumerate().map(|(index, block)| {
+                let id = block.id.clone();
+                let editing: Vec<String> = presence.with_value(|p| p.iter().filter(|x| x.block == id).map(|x| x.name.clone()).collect());
+                let drop_target = id.clone();
+                let on_drop = move |ev: leptos::ev::DragEvent| {
+                    ev.prevent_default();
+                    if let Some(moving) = dragged.get_untracked() {
+                        dragged.set(None);
+                        if moving == drop_target {
+                            return;
+                        }
+                        // Dropped on a block: goes just before it.
+                        let after = order.with_value(|o| {
+                            let at = o.iter().position(|b| *b == drop_target).unwrap_or(0);
+                            o.iter().take(at).rfind(|b| **b != moving).cloned().unwrap_or_default()
+                        });
+                        mover.dispatch(MoveBlock { slug: slug.get_value(), block: moving, direction: String::new(), after });
+                    }
+                };
+                let drag_id = id.clone();
+                let kind_class = format!("block block-{}", block.kind.as_str());
+                view! {
+                    <li id=format!("block-{id}") class=kind_class
+                        draggable=if can_edit { "true" } else { "false" }
+                        on:dragstart=move |_| dragged.set(Some(drag_id.clone()))
+                        on:dragover=move |ev: leptos::ev::DragEvent| ev.prevent_default()
+                        on:drop=on_drop>
+                        <BlockItem block editing can_edit slug=slug.get_value() first=index == 0 mover deleter adder />
+                    </li>
+                }
+            }).collect_view()}
+        </ol>
+    }
+}
+
+#[component]
+fn Presence(people: Vec<PresenceView>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <p class="presence" aria-live="polite">
+            {if people.is_empty() {
+                ().into_any()
+            } else {
+                view! {
+                    <span class="muted">{t!(i18n, presence_here)}</span> " "
+                    {people.into_iter().map(|p| view! { <span class="person">{p.name}</span> }).collect_view()}
+                }.into_any()
+            }}
+        </p>
+    }
+}
+
+#[component]
+fn AddBlockForm(slug: String, after: String, adder: ServerAction<AddBlock>) -> impl IntoView {
+    let i18n = use_i18n();
+    let select_id = format!("add-kind-{after}");
+    view! {
+        <ActionForm action=adder attr:class="add-block">
+            <input type="hidden" name="slug" value=slug />
+            <input type="hidden" name="after" value=after />
+            <label for=select_id.clone() class="visually-hidden">{t!(i18n, block_add_kind)}</label>
+            <select id=select_id name="kind">
+                {BlockKind::ALL.iter().map(|k| view! {
+                    <option value=k.as_str() selected=*k == BlockKind::Text>{block_kind_name(*k)}</option>
+                }).collect_view()}
+            </select>
+            <button type="submit" class="button button-small button-quiet">{t!(i18n, block_add)}</button>
+        </ActionForm>
+    }
+}
+
+#[component]
+fn BlockItem(
+    block: BlockView,
+    editing: Vec<String>,
+    can_edit: bool,
+    slug: String,
+    first: bool,
+    mover: ServerAction<MoveBlock>,
+    deleter: ServerAction<DeleteBlock>,
+    adder: ServerAction<AddBlock>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let label = match block.number {
+        Some(n) => format!("R{n}"),
+        None => String::new(),
+    };
+    let edit_href = format!("/papers/{slug}/draft/blocks/{}", block.id);
+    let slug = StoredValue::new(slug);
+    let cited_count = block.cited.len();
+    let empty = block.text.trim().is_empty();
+    let id = block.id.clone();
+    let block_id = StoredValue::new(block.id.clone());
+    let move_form = move |direction: &'static str, disabled: bool| {
+        let (slug, id) = (slug.get_value(), id.clone());
+        view! {
+            <ActionForm action=mover attr:class="inline-form">
+                <input type="hidden" name="slug" value=slug />
+                <input type="hidden" name="block" value=id />
+                <input type="hidden" name="direction" value=direction />
+                <button type="submit" class="button button-small button-quiet" disabled=disabled>
+                    {if direction == "up" { t!(i18n, block_move_up).into_any() } else { t!(i18n, block_move_down).into_any() }}
+                </button>
+            </ActionForm>
+        }
+    };
+    view! {
+        <div class="block-head">
+            <span class=format!("kind kind-{}", block.kind.as_str())>{block_kind_name(block.kind)}</span>
+            {(!label.is_empty()).then(|| view! { <strong class="rec-number">{label.clone()}</strong> })}
+            {(!editing.is_empty()).then(|| view! {
+                <span class="badge editing">{t!(i18n, presence_editing, names = move || editing.join(", "))}</span>
+            })}
+            <span class="muted small block-by">{format!("{} · {}", block.author, display_time(&block.updated_at))}</span>
+        </div>
+        {if empty {
+            view! { <p class="muted">{t!(i18n, block_empty)}</p> }.into_any()
+        } else {
+            view! { <div class="block-body prose" inner_html=block.html.clone()></div> }.into_any()
+        }}
+        {(!block.warnings.is_empty()).then(|| view! {
+            <ul class="warnings">
+                {block.warnings.iter().map(|w| view! {
+                    <li class=if is_serious(w) { "warning warning-serious" } else { "warning" }>{warning_text(w)}</li>
+                }).collect_view()}
+            </ul>
+        })}
+        {(cited_count > 0).then(|| view! {
+            <details class="cited">
+                <summary>{t!(i18n, block_cited, count = move || cited_count)}</summary>
+                <ul>
+                    {block.cited.into_iter().map(|c| view! {
+                        <li class="cited-card">
+                            <a href=format!("/evidence/{}", c.key)><code>{c.key.clone()}</code></a>
+                            " · " {kind_name(&c.kind)} " · " {country_label(&c.country)} " · " {c.collected_on.clone()}
+                            " · " <span class="muted">{c.assessment.clone()}</span>
+                            {(c.consent == "withdrawn").then(|| view! { " " <span class="badge badge-danger">{t!(i18n, consent_withdrawn)}</span> })}
+                            {(c.visibility == "members").then(|| view! { " " <span class="badge">{t!(i18n, visibility_members)}</span> })}
+                            <p class="excerpt">{c.excerpt.clone()}</p>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            </details>
+        })}
+        {can_edit.then(|| view! {
+            <div class="block-actions">
+                <a class="button button-small" href=edit_href.clone()>{t!(i18n, block_edit)}</a>
+                {move_form("up", first)}
+                {move_form("down", false)}
+                <ActionForm action=deleter attr:class="inline-form">
+                    <input type="hidden" name="slug" value=slug.get_value() />
+                    <input type="hidden" name="block" value=block_id.get_value() />
+                    <button type="submit" class="button button-small button-quiet">{t!(i18n, block_delete)}</button>
+                </ActionForm>
+                <AddBlockForm slug=slug.get_value() after=block_id.get_value() adder />
+            </div>
+        })}
+    }
+}
+
+/// `2026-11-24T10:31:05.123456Z` as `2026-11-24 10:31 UTC`.
+pub fn display_time(at: &str) -> String {
+    match at.get(..16) {
+        Some(minutes) => format!("{} UTC", minutes.replacen('T', " ", 1)),
+        None => at.to_string(),
+    }
+}
+
+/// Appends the blocks of a Markdown document (pasted) to the draft.
+#[component]
+pub fn DraftImportPage() -> impl IntoView {
+    let i18n = use_i18n();
+    if let Some(gate) = crate::app::components::fields::editor_gate() {
+        return gate;
+    }
+    let slug = use_params_map().with_untracked(|p| p.get("slug").unwrap_or_default());
+    let import = ServerAction::<crate::api::papers::ImportMarkdown>::new();
+    let error = crate::app::components::alerts::form_error(import.value());
+    let navigate = leptos_router::hooks::use_navigate();
+    let back = format!("/papers/{slug}/draft");
+    {
+        let back = back.clone();
+        Effect::new(move |_| {
+            if let Some(Ok(n)) = import.value().get() {
+                navigate(&format!("{back}?imported={n}"), Default::default());
+            }
+        });
+    }
+    let kept = crate::app::components::alerts::kept("markdown");
+    view! {
+        <Title text=move || t_string!(i18n, draft_import).to_string() />
+        <p class="breadcrumb"><a href=back>{t!(i18n, block_back)}</a></p>
+        <h1>{t!(i18n, draft_import)}</h1>
+        <p class="lead">{t!(i18n, draft_import_intro)}</p>
+        <crate::app::components::alerts::FormAlert error />
+        <ActionForm action=import attr:class="form card">
+            <input type="hidden" name="slug" value=slug />
+            <div class="field">
+                <label for="markdown">{t!(i18n, draft_import_label)}</label>
+                <p class="hint" id="markdown-hint">{t!(i18n, draft_import_hint)}</p>
+                <textarea id="markdown" name="markdown" rows="18" aria-describedby="markdown-hint">{kept}</textarea>
+            </div>
+            <p class="actions">
+                <button type="submit" class="button" disabled=move || import.pending().get()>{t!(i18n, draft_import_submit)}</button>
+            </p>
+        </ActionForm>
+    }
+    .into_any()
+}

@@ -1,0 +1,150 @@
+//! The papers index (status and evidence coverage at a glance) and the form for a new paper.
+use crate::api::papers::{CreatePaper, papers_index};
+use crate::app::components::alerts::{FieldError, FormAlert, form_error, invalid};
+use crate::app::components::evidence_card::LoadError;
+use crate::app::components::fields::{came_back_with_error, editor_gate, field_label, initial};
+use crate::app::use_session;
+use crate::domain::accounts::Role;
+use crate::domain::papers::PaperSummary;
+use crate::i18n::*;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_navigate;
+
+pub fn status_name(status: &str) -> AnyView {
+    let i18n = use_i18n();
+    match status {
+        "consultation" => t!(i18n, status_consultation).into_any(),
+        "published" => t!(i18n, status_published).into_any(),
+        "archived" => t!(i18n, status_archived).into_any(),
+        _ => t!(i18n, status_draft).into_any(),
+    }
+}
+
+/// "12 of 15 supported": a meter with its numbers in words beside it.
+#[component]
+pub fn CoverageMeter(supported: usize, total: usize) -> impl IntoView {
+    let i18n = use_i18n();
+    let percent = (supported * 100).checked_div(total).unwrap_or(0);
+    let level = match percent {
+        _ if total == 0 => "none",
+        0..=49 => "low",
+        50..=89 => "mid",
+        _ => "high",
+    };
+    view! {
+        <span class=format!("coverage coverage-{level}")>
+            <meter min="0" max=total.max(1).to_string() value=supported.to_string()
+                aria-label=move || t_string!(i18n, coverage_label).to_string()></meter>
+            <span>
+                {if total == 0 {
+                    t!(i18n, coverage_none).into_any()
+                } else {
+                    t!(i18n, coverage_text, supported = move || supported, total = move || total, percent = move || percent).into_any()
+                }}
+            </span>
+        </span>
+    }
+}
+
+#[component]
+pub fn PapersPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let papers = Resource::new(|| (), |_| papers_index());
+    let is_editor = use_session()
+        .member()
+        .is_some_and(|m| m.role.at_least(Role::Editor));
+    view! {
+        <Title text=move || t_string!(i18n, papers_title).to_string() />
+        <h1>{t!(i18n, papers_heading)}</h1>
+        <p class="lead">{t!(i18n, papers_lead)}</p>
+        {is_editor.then(|| view! { <p class="actions"><a class="button" href="/papers/new">{t!(i18n, paper_new_heading)}</a></p> })}
+        <Suspense fallback=move || view! { <p class="muted">{t!(i18n, loading)}</p> }>
+            {move || Suspend::new(async move {
+                match papers.await {
+                    Err(error) => view! { <LoadError error /> }.into_any(),
+                    Ok(list) if list.is_empty() => view! { <p class="empty-state">{t!(i18n, papers_none)}</p> }.into_any(),
+                    Ok(list) => view! {
+                        <ul class="paper-list">
+                            {list.into_iter().map(|p| view! { <PaperRow paper=p /> }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn PaperRow(paper: PaperSummary) -> impl IntoView {
+    let i18n = use_i18n();
+    let href = if paper.status == "draft" {
+        format!("/papers/{}/draft", paper.slug)
+    } else {
+        format!("/papers/{}", paper.slug)
+    };
+    let blocks = paper.blocks;
+    view! {
+        <li class="card paper-row">
+            <h2><a href=href>{paper.title.clone()}</a></h2>
+            <p class="eyebrow">
+                <span class=format!("badge status-{}", paper.status)>{status_name(&paper.status)}</span>
+                " " {t!(i18n, papers_blocks, count = move || blocks)}
+            </p>
+            <CoverageMeter supported=paper.supported total=paper.needing_support />
+        </li>
+    }
+}
+
+#[component]
+pub fn NewPaperPage() -> impl IntoView {
+    let i18n = use_i18n();
+    if let Some(gate) = editor_gate() {
+        return gate;
+    }
+    let create = ServerAction::<CreatePaper>::new();
+    let error = form_error(create.value());
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(slug)) = create.value().get() {
+            navigate(&format!("/papers/{slug}/draft"), Default::default());
+        }
+    });
+    let came_back = came_back_with_error();
+    view! {
+        <Title text=move || t_string!(i18n, paper_new_heading).to_string() />
+        <p class="breadcrumb"><a href="/papers">{t!(i18n, papers_back)}</a></p>
+        <h1>{t!(i18n, paper_new_heading)}</h1>
+        <FormAlert error label=field_label fields=&[] />
+        <ActionForm action=create attr:class="form card" attr:novalidate=true>
+            <div class="field">
+                <label for="title">{t!(i18n, field_title)}</label>
+                <input id="title" name="paper[title]" type="text" required maxlength="200"
+                    value=initial("paper[title]", "", came_back)
+                    aria-invalid=invalid(error, "title") aria-describedby="title-error" />
+                <FieldError error field="title" />
+            </div>
+            <div class="field">
+                <label for="slug">{t!(i18n, field_slug)}</label>
+                <p class="hint" id="slug-hint">{t!(i18n, paper_slug_hint)}</p>
+                <input id="slug" name="paper[slug]" type="text" maxlength="80" spellcheck="false"
+                    value=initial("paper[slug]", "", came_back)
+                    aria-invalid=invalid(error, "slug") aria-describedby="slug-hint slug-error" />
+                <FieldError error field="slug" />
+            </div>
+            <div class="field">
+                <label for="summary">{t!(i18n, field_summary)}</label>
+                <p class="hint" id="summary-hint">{t!(i18n, markdown_hint)}</p>
+                <textarea id="summary" name="paper[summary]" rows="5" maxlength="20000"
+                    aria-invalid=invalid(error, "summary") aria-describedby="summary-hint summary-error">
+                    {initial("paper[summary]", "", came_back)}
+                </textarea>
+                <FieldError error field="summary" />
+            </div>
+            <p class="actions">
+                <button type="submit" class="button" disabled=move || create.pending().get()>{t!(i18n, paper_create)}</button>
+            </p>
+        </ActionForm>
+    }
+    .into_any()
+}

@@ -1,0 +1,104 @@
+//! Live updates: one poller per app instance reads new rows of the events table and fans them
+//! out in-process to every open draft page (server-sent events). Several instances sharing
+//! one SurrealDB server each poll, so every viewer sees every change, whichever instance
+//! made it.
+use crate::domain::papers::PaperEvent;
+use crate::store::{self, Db};
+use std::collections::HashMap;
+use std::time::Duration;
+use tokio::sync::broadcast;
+
+/// How often the events table is read: a change reaches other viewers within about this.
+pub const POLL_EVERY: Duration = Duration::from_millis(200);
+/// Transactions commit in any order, so each poll looks this far back and skips events it
+/// has already sent (by id).
+const OVERLAP_MS: i64 = 3_000;
+
+#[derive(Clone)]
+pub struct Events {
+    sender: broadcast::Sender<PaperEvent>,
+}
+
+impl Events {
+    /// Starts polling `db` (inside a tokio runtime).
+    pub fn start(db: Db) -> Events {
+        let (sender, _) = broadcast::channel(1024);
+        let events = Events { sender };
+        let publisher = events.sender.clone();
+        tokio::spawn(async move { poll(db, publisher).await });
+        events
+    }
+
+    pub fn subscribe(&self) -> broadcast::Receiver<PaperEvent> {
+        self.sender.subscribe()
+    }
+}
+
+async fn poll(db: Db, sender: broadcast::Sender<PaperEvent>) {
+    let mut cursor = loop {
+        match store::events::now(&db).await {
+            Ok(now) => break now,
+            Err(_) => tokio::time::sleep(Duration::from_secs(1)).await,
+        }
+    };
+    // Events already sent, with their time, forgotten once older than the overlap.
+    let mut sent: HashMap<String, String> = HashMap::new();
+    let mut tick = tokio::time::interval(POLL_EVERY);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut pruned = std::time::Instant::now();
+    loop {
+        tick.tick().await;
+        if sender.receiver_count() == 0 && sent.is_empty() {
+            // Nobody is watching: keep the cursor fresh and skip the read.
+            if let Ok(now) = store::events::now(&db).await {
+                cursor = now;
+            }
+            continue;
+        }
+        let Ok(rows) = store::events::since(&db, &looked_back(&cursor)).await else {
+            continue;
+        };
+        for (event, at) in rows {
+            if at > cursor {
+                cursor = at.clone();
+            }
+            if sent.contains_key(&event.id) {
+                continue;
+            }
+            sent.insert(event.id.clone(), at);
+            let _ = sender.send(event);
+        }
+        let oldest = looked_back(&cursor);
+        sent.retain(|_, at| *at > oldest);
+        if pruned.elapsed() > Duration::from_secs(300) {
+            pruned = std::time::Instant::now();
+            let _ = store::events::prune(&db).await;
+        }
+    }
+}
+
+/// The cursor moved back by the overlap (RFC 3339 in, RFC 3339 out).
+fn looked_back(cursor: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(cursor)
+        .map(|t| {
+            (t - chrono::Duration::milliseconds(OVERLAP_MS))
+                .to_utc()
+                .format("%Y-%m-%dT%H:%M:%S%.6fZ")
+                .to_string()
+        })
+        .unwrap_or_else(|_| cursor.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn looking_back_keeps_the_format() {
+        assert_eq!(
+            looked_back("2026-11-24T10:00:01.500000Z"),
+            "2026-11-24T09:59:58.500000Z"
+        );
+        assert_eq!(looked_back("garbage"), "garbage");
+    }
+}

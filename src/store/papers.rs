@@ -1,0 +1,626 @@
+//! Papers, their blocks, block revisions and the `cites` edges from blocks to evidence. Every
+//! change writes its revision, syncs its edges and appends its event in one transaction.
+use super::{Db, internal, is_duplicate};
+use crate::domain::coverage::{BlockKind, Stance};
+use crate::domain::papers::{PaperFields, PaperSummary, RevisionView};
+use crate::error::{AppError, Problem};
+use surrealdb::types::SurrealValue;
+
+#[derive(Debug, Clone, SurrealValue)]
+pub struct PaperRow {
+    pub id: String,
+    pub slug: String,
+    pub title: String,
+    pub summary: String,
+    pub status: String,
+}
+
+#[derive(Debug, Clone, SurrealValue)]
+pub struct CiteRow {
+    pub key: String,
+    pub stance: String,
+    pub locator: String,
+    pub kind: String,
+    pub country: String,
+    pub collected_on: String,
+    pub consent: String,
+    pub visibility: String,
+    pub text: String,
+    pub assessment: String,
+}
+
+#[derive(Debug, Clone, SurrealValue)]
+pub struct BlockRow {
+    pub id: String,
+    pub kind: String,
+    pub text: String,
+    pub position: String,
+    pub rev: i64,
+    pub author: String,
+    pub updated_at: String,
+    pub cites: Vec<CiteRow>,
+}
+
+/// A citation found in a block's text, to sync as an edge.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CiteSpec {
+    pub key: String,
+    pub locator: String,
+    /// For a new edge (from the evidence picker); existing edges keep theirs.
+    pub stance: Option<Stance>,
+}
+
+impl CiteSpec {
+    /// The citations typed in a block, once per key, as edges to sync. `stances` is
+    /// `key=stance,key=stance` from the evidence picker (for new citations).
+    pub fn from_text(text: &str, stances: &str) -> Vec<CiteSpec> {
+        let chosen: Vec<(String, Stance)> = stances
+            .split(',')
+            .filter_map(|pair| {
+                let (key, stance) = pair.split_once('=')?;
+                Some((key.trim().to_ascii_lowercase(), stance.parse().ok()?))
+            })
+            .take(200)
+            .collect();
+        let parsed = crate::domain::citations::parse(text);
+        let mut specs: Vec<CiteSpec> = Vec::new();
+        for item in parsed.groups.iter().flat_map(|g| g.items.iter()) {
+            if specs.iter().any(|s| s.key == item.key) {
+                continue;
+            }
+            specs.push(CiteSpec {
+                key: item.key.clone(),
+                locator: item.locator.chars().take(80).collect(),
+                stance: chosen.iter().find(|(k, _)| *k == item.key).map(|(_, s)| *s),
+            });
+        }
+        specs
+    }
+}
+
+const TIME: &str = "'%Y-%m-%dT%H:%M:%S%.6fZ'";
+
+/// The event written with every change (DESIGN.md §6).
+const EVENT: &str = "CREATE event CONTENT {
+        paper: $paper_record, kind: $event_kind, block: $event_block, rev: $event_rev,
+        member: $member ?? '',
+        member_name: IF $member { (SELECT VALUE name FROM ONLY type::record('member', $member)) } ELSE { '' }
+    };";
+
+pub async fn create(
+    db: &Db,
+    fields: &PaperFields,
+    member_id: Option<&str>,
+) -> Result<String, AppError> {
+    let result = db
+        .query(
+            "CREATE ONLY paper CONTENT {
+                title: $title, slug: $slug, summary: $summary, status: 'draft',
+                editors: IF $member { [type::record('member', $member)] } ELSE { [] },
+                created_by: IF $member { type::record('member', $member) } ELSE { NONE }
+            } RETURN VALUE record::id(id)",
+        )
+        .bind(("title", fields.title.clone()))
+        .bind(("slug", fields.slug.clone()))
+        .bind(("summary", fields.summary.clone()))
+        .bind(("member", member_id.map(str::to_string)))
+        .await
+        .and_then(super::check_cause);
+    match result {
+        Ok(mut response) => {
+            let id: Option<String> = response.take(0).map_err(|e| internal("create paper", e))?;
+            id.ok_or(AppError::Internal)
+        }
+        Err(e) if is_duplicate(&e) => Err(AppError::invalid("slug", Problem::AlreadyTaken)),
+        Err(e) => Err(internal("create paper", e)),
+    }
+}
+
+/// Blocks that need support, and those that have it: a usable citation (consent not
+/// withdrawn, stance not contradicts). The same rule as `coverage::is_supported`.
+const COUNTS: &str = "
+    count(SELECT id FROM block WHERE paper = $parent.id AND deleted = false) AS blocks,
+    count(SELECT id FROM block WHERE paper = $parent.id AND deleted = false
+        AND kind IN ['claim', 'recommendation']) AS needing_support,
+    count(SELECT id FROM block WHERE paper = $parent.id AND deleted = false
+        AND kind IN ['claim', 'recommendation']
+        AND count(->cites[WHERE stance != 'contradicts' AND out.consent != 'withdrawn']) > 0) AS supported";
+
+#[derive(Debug, SurrealValue)]
+struct SummaryRow {
+    slug: String,
+    title: String,
+    status: String,
+    blocks: i64,
+    needing_support: i64,
+    supported: i64,
+    updated_at: String,
+}
+
+pub async fn list(db: &Db) -> Result<Vec<PaperSummary>, AppError> {
+    let mut response = db
+        .query(format!(
+            "SELECT slug, title, status, time::format(updated_at, {TIME}) AS updated_at, {COUNTS}
+             FROM paper ORDER BY updated_at DESC LIMIT 500"
+        ))
+        .await
+        .map_err(|e| internal("list papers", e))?;
+    let rows: Vec<SummaryRow> = response.take(0).map_err(|e| internal("list papers", e))?;
+    Ok(rows
+        .into_iter()
+        .map(|r| PaperSummary {
+            slug: r.slug,
+            title: r.title,
+            status: r.status,
+            blocks: r.blocks.max(0) as usize,
+            supported: r.supported.max(0) as usize,
+            needing_support: r.needing_support.max(0) as usize,
+            updated_at: r.updated_at,
+        })
+        .collect())
+}
+
+pub async fn by_slug(db: &Db, slug: &str) -> Result<Option<PaperRow>, AppError> {
+    let mut response = db
+        .query(
+            "SELECT record::id(id) AS id, slug, title, summary, status FROM paper
+             WHERE slug = $slug LIMIT 1",
+        )
+        .bind(("slug", slug.to_string()))
+        .await
+        .map_err(|e| internal("get paper", e))?;
+    let rows: Vec<PaperRow> = response.take(0).map_err(|e| internal("get paper", e))?;
+    Ok(rows.into_iter().next())
+}
+
+/// Every live block of a paper in order, each with the evidence it cites: one query.
+pub async fn blocks(db: &Db, paper_id: &str) -> Result<Vec<BlockRow>, AppError> {
+    let mut response = db
+        .query(format!(
+            "SELECT record::id(id) AS id, kind, text, position, rev, author.name ?? '' AS author,
+                time::format(updated_at, {TIME}) AS updated_at,
+                (SELECT out.key AS key, stance, locator, out.kind AS kind, out.country AS country,
+                    out.collected_on AS collected_on, out.consent AS consent,
+                    out.visibility AS visibility, string::slice(out.text, 0, 240) AS text,
+                    out.assessment.title AS assessment
+                 FROM ->cites ORDER BY key) AS cites
+             FROM block WHERE paper = type::record('paper', $paper) AND deleted = false
+             ORDER BY position, id"
+        ))
+        .bind(("paper", paper_id.to_string()))
+        .await
+        .map_err(|e| internal("paper blocks", e))?;
+    response.take(0).map_err(|e| internal("paper blocks", e))
+}
+
+#[derive(Debug, SurrealValue)]
+struct Neighbour {
+    position: String,
+}
+
+/// The positions around the place a block goes: after `after` (None: at the start).
+async fn gap(
+    db: &Db,
+    paper_id: &str,
+    after: Option<&str>,
+    moving: Option<&str>,
+) -> Result<(Option<String>, Option<String>), AppError> {
+    let mut response = db
+        .query(
+            "LET $paper_record = type::record('paper', $paper);
+             LET $before = IF $after {
+                 (SELECT VALUE position FROM ONLY type::record('block', $after))
+             } ELSE { NONE };
+             SELECT position FROM block
+                 WHERE paper = $paper_record AND deleted = false
+                     AND ($before = NONE OR position > $before)
+                     AND ($moving = NONE OR id != type::record('block', $moving))
+                 ORDER BY position LIMIT 1;
+             RETURN $before;",
+        )
+        .bind(("paper", paper_id.to_string()))
+        .bind(("after", after.map(str::to_string)))
+        .bind(("moving", moving.map(str::to_string)))
+        .await
+        .map_err(|e| internal("block gap", e))?;
+    let next: Vec<Neighbour> = response.take(2).map_err(|e| internal("block gap", e))?;
+    let before: Option<String> = response.take(3).map_err(|e| internal("block gap", e))?;
+    if after.is_some() && before.is_none() {
+        return Err(AppError::NotFound);
+    }
+    Ok((before, next.into_iter().next().map(|n| n.position)))
+}
+
+/// A new block after `after` (None: first). Answers its id.
+pub async fn add_block(
+    db: &Db,
+    paper_id: &str,
+    after: Option<&str>,
+    kind: BlockKind,
+    text: &str,
+    citations: &[CiteSpec],
+    member_id: Option<&str>,
+) -> Result<String, AppError> {
+    let (before, next) = gap(db, paper_id, after, None).await?;
+    let position = crate::domain::order::between(before.as_deref(), next.as_deref());
+    let new_id = new_block_id();
+    let query = format!(
+            "BEGIN TRANSACTION;
+             LET $paper_record = type::record('paper', $paper);
+             LET $block = CREATE ONLY type::record('block', $new_id) CONTENT {{
+                 paper: $paper_record, kind: $kind, text: $text, position: $position, rev: 1,
+                 author: IF $member {{ type::record('member', $member) }} ELSE {{ NONE }}
+             }};
+             CREATE block_revision CONTENT {{
+                 block: $block.id, rev: 1, kind: $kind, text: $text, author: $block.author
+             }};
+             {SYNC}
+             LET $event_kind = 'added'; LET $event_block = record::id($block.id); LET $event_rev = 1;
+             {EVENT}
+             COMMIT TRANSACTION;"
+    );
+    retrying(|| {
+        db.query(query.as_str())
+            .bind(("new_id", new_id.clone()))
+            .bind(("paper", paper_id.to_string()))
+            .bind(("kind", kind.as_str()))
+            .bind(("text", text.to_string()))
+            .bind(("position", position.clone()))
+            .bind(("cites", cite_objects(citations)))
+            .bind(("member", member_id.map(str::to_string)))
+    })
+    .await
+    .map_err(|e| internal("add block", e))?;
+    Ok(new_id)
+}
+
+/// A random block id (20 lower-case letters and digits, like SurrealDB's own).
+fn new_block_id() -> String {
+    use rand::Rng;
+    const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
+    let mut rng = rand::thread_rng();
+    (0..20)
+        .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
+        .collect()
+}
+
+/// Replaces the block's `cites` edges with those in `$cites` (kept edges keep their stance),
+/// and locks the keys now cited. Expects `$block` (the record) and `$cites`.
+const SYNC: &str = "
+    DELETE cites WHERE in = $block.id AND out.key NOT IN $cites.key;
+    FOR $cite IN $cites {
+        LET $evidence = (SELECT VALUE id FROM evidence WHERE key = $cite.key LIMIT 1)[0];
+        IF $evidence {
+            LET $edge = (SELECT VALUE id FROM cites WHERE in = $block.id AND out = $evidence LIMIT 1)[0];
+            IF $edge {
+                UPDATE $edge SET locator = $cite.locator,
+                    stance = IF $cite.stance { $cite.stance } ELSE { stance };
+            } ELSE {
+                RELATE ($block.id)->cites->($evidence) CONTENT {
+                    stance: $cite.stance ?? 'supports', note: '', locator: $cite.locator
+                };
+            };
+            IF !$evidence.key_locked { UPDATE $evidence SET key_locked = true };
+        };
+    };";
+
+fn cite_objects(citations: &[CiteSpec]) -> serde_json::Value {
+    serde_json::Value::Array(
+        citations
+            .iter()
+            .map(|c| {
+                let mut object = serde_json::json!({ "key": c.key, "locator": c.locator });
+                if let Some(stance) = c.stance {
+                    object["stance"] = stance.as_str().into();
+                }
+                object
+            })
+            .collect(),
+    )
+}
+
+/// Why a save did not happen.
+#[derive(Debug)]
+pub enum SaveRefused {
+    /// Someone saved since `rev`: nothing was written.
+    Stale,
+    Error(AppError),
+}
+
+/// Saves a block's new text if it is still at `base_rev`: the new revision, its edges and its
+/// event in one transaction. Answers the new rev.
+pub async fn save_block(
+    db: &Db,
+    block_id: &str,
+    base_rev: i64,
+    kind: BlockKind,
+    text: &str,
+    citations: &[CiteSpec],
+    member_id: Option<&str>,
+) -> Result<i64, SaveRefused> {
+    let query = format!(
+        "BEGIN TRANSACTION;
+         LET $block = (SELECT * FROM ONLY type::record('block', $id));
+         IF !$block OR $block.deleted {{ THROW 'block not found' }};
+         IF $block.rev != $base_rev {{ THROW 'stale revision' }};
+         LET $paper_record = $block.paper;
+         LET $rev = $base_rev + 1;
+         LET $author = IF $member {{ type::record('member', $member) }} ELSE {{ NONE }};
+         UPDATE $block.id SET kind = $kind, text = $text, rev = $rev, author = $author,
+             updated_at = time::now();
+         CREATE block_revision CONTENT {{
+             block: $block.id, rev: $rev, kind: $kind, text: $text, author: $author
+         }};
+         {SYNC}
+         LET $event_kind = 'saved'; LET $event_block = $id; LET $event_rev = $rev;
+         {EVENT}
+         COMMIT TRANSACTION;"
+    );
+    let result = retrying(|| {
+        db.query(query.as_str())
+            .bind(("id", block_id.to_string()))
+            .bind(("base_rev", base_rev))
+            .bind(("kind", kind.as_str()))
+            .bind(("text", text.to_string()))
+            .bind(("cites", cite_objects(citations)))
+            .bind(("member", member_id.map(str::to_string)))
+    })
+    .await;
+    match result {
+        Ok(()) => {
+            touch_paper_of_block(db, block_id).await;
+            Ok(base_rev + 1)
+        }
+        Err(e) if e.message().contains("stale revision") => Err(SaveRefused::Stale),
+        Err(e) if e.message().contains("block not found") => {
+            Err(SaveRefused::Error(AppError::NotFound))
+        }
+        // Two saves of the same block in the same instant: the loser fails on the revision
+        // index; to the editor it is the same as a stale save.
+        Err(e) if is_duplicate(&e) || is_write_conflict(&e) => Err(SaveRefused::Stale),
+        Err(e) => Err(SaveRefused::Error(internal("save block", e))),
+    }
+}
+
+/// Runs a transaction again (up to three times) when it lost a write conflict to another
+/// transaction: a retry re-reads, so a save of the same block then finds it stale, and a
+/// save of another block simply succeeds.
+async fn retrying<'a, F>(mut query: F) -> Result<(), surrealdb::Error>
+where
+    F: FnMut() -> surrealdb::method::Query<'a, surrealdb::engine::any::Any>,
+{
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        match query().await.and_then(super::check_cause) {
+            Ok(_) => return Ok(()),
+            Err(e) if is_write_conflict(&e) && attempt < 3 => {
+                tokio::time::sleep(std::time::Duration::from_millis(5 * attempt)).await;
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+fn is_write_conflict(error: &surrealdb::Error) -> bool {
+    let message = error.message();
+    message.contains("Transaction conflict") || message.contains("can be retried")
+}
+
+/// The paper's "last changed", outside the change's transaction: many editors saving at once
+/// would otherwise all write this one record and conflict. Best effort.
+async fn touch_paper_of_block(db: &Db, block_id: &str) {
+    let _ = db
+        .query("UPDATE (SELECT VALUE paper FROM ONLY type::record('block', $id)) SET updated_at = time::now()")
+        .bind(("id", block_id.to_string()))
+        .await;
+}
+
+/// Moves a block to just after `after` (None: to the start).
+pub async fn move_block(
+    db: &Db,
+    paper_id: &str,
+    block_id: &str,
+    after: Option<&str>,
+    member_id: Option<&str>,
+) -> Result<(), AppError> {
+    if after == Some(block_id) {
+        return Ok(());
+    }
+    let (before, next) = gap(db, paper_id, after, Some(block_id)).await?;
+    let position = crate::domain::order::between(before.as_deref(), next.as_deref());
+    block_event_change(
+        db,
+        paper_id,
+        block_id,
+        "UPDATE $block.id SET position = $value;",
+        "moved",
+        serde_json::Value::String(position),
+        member_id,
+    )
+    .await
+}
+
+/// Deletes (`true`) or restores (`false`) a block; its revisions stay.
+pub async fn set_deleted(
+    db: &Db,
+    paper_id: &str,
+    block_id: &str,
+    deleted: bool,
+    member_id: Option<&str>,
+) -> Result<(), AppError> {
+    block_event_change(
+        db,
+        paper_id,
+        block_id,
+        "UPDATE $block.id SET deleted = $value;",
+        if deleted { "deleted" } else { "restored" },
+        serde_json::Value::Bool(deleted),
+        member_id,
+    )
+    .await
+}
+
+async fn block_event_change(
+    db: &Db,
+    paper_id: &str,
+    block_id: &str,
+    change: &str,
+    event_kind: &str,
+    value: serde_json::Value,
+    member_id: Option<&str>,
+) -> Result<(), AppError> {
+    let query = format!(
+        "BEGIN TRANSACTION;
+             LET $paper_record = type::record('paper', $paper);
+             LET $block = (SELECT * FROM ONLY type::record('block', $id));
+             IF !$block OR $block.paper != $paper_record {{ THROW 'block not found' }};
+             {change}
+             LET $event_kind = $kind; LET $event_block = $id; LET $event_rev = $block.rev;
+             {EVENT}
+             COMMIT TRANSACTION;"
+    );
+    let result = retrying(|| {
+        db.query(query.as_str())
+            .bind(("paper", paper_id.to_string()))
+            .bind(("id", block_id.to_string()))
+            .bind(("kind", event_kind.to_string()))
+            .bind(("value", value.clone()))
+            .bind(("member", member_id.map(str::to_string)))
+    })
+    .await;
+    match result {
+        Ok(()) => {
+            touch_paper_of_block(db, block_id).await;
+            Ok(())
+        }
+        Err(e) if e.message().contains("block not found") => Err(AppError::NotFound),
+        Err(e) => Err(internal("change block", e)),
+    }
+}
+
+/// The block as stored now (for a conflicting save to show the other version).
+pub async fn block(db: &Db, block_id: &str) -> Result<Option<BlockRow>, AppError> {
+    let mut response = db
+        .query(format!(
+            "SELECT record::id(id) AS id, kind, text, position, rev, author.name ?? '' AS author,
+                time::format(updated_at, {TIME}) AS updated_at, [] AS cites
+             FROM ONLY type::record('block', $id) WHERE deleted = false"
+        ))
+        .bind(("id", block_id.to_string()))
+        .await
+        .map_err(|e| internal("get block", e))?;
+    response.take(0).map_err(|e| internal("get block", e))
+}
+
+/// The paper a block belongs to (its id), to check a request names the right paper.
+pub async fn paper_of(db: &Db, block_id: &str) -> Result<Option<String>, AppError> {
+    let mut response = db
+        .query("SELECT VALUE record::id(paper) FROM ONLY type::record('block', $id)")
+        .bind(("id", block_id.to_string()))
+        .await
+        .map_err(|e| internal("block paper", e))?;
+    response.take(0).map_err(|e| internal("block paper", e))
+}
+
+/// Every saved text of a block, newest first.
+pub async fn revisions(db: &Db, block_id: &str) -> Result<Vec<RevisionView>, AppError> {
+    let mut response = db
+        .query(format!(
+            "SELECT rev, kind, text, author.name ?? '' AS author, time::format(at, {TIME}) AS at
+             FROM block_revision WHERE block = type::record('block', $id) ORDER BY rev DESC"
+        ))
+        .bind(("id", block_id.to_string()))
+        .await
+        .map_err(|e| internal("block revisions", e))?;
+    response.take(0).map_err(|e| internal("block revisions", e))
+}
+
+/// A whole paper's blocks at once (Markdown import, demo data), after the existing ones.
+pub async fn append_blocks(
+    db: &Db,
+    paper_id: &str,
+    blocks: &[(BlockKind, String, Vec<CiteSpec>)],
+    member_id: Option<&str>,
+) -> Result<usize, AppError> {
+    let (last, _) = last_position(db, paper_id).await?;
+    let mut positions = Vec::with_capacity(blocks.len());
+    let mut previous = last;
+    for _ in blocks {
+        let position = crate::domain::order::between(previous.as_deref(), None);
+        previous = Some(position.clone());
+        positions.push(position);
+    }
+    let items: Vec<serde_json::Value> = blocks
+        .iter()
+        .zip(positions)
+        .map(|((kind, text, cites), position)| {
+            serde_json::json!({
+                "kind": kind.as_str(), "text": text, "position": position,
+                "cites": cite_objects(cites),
+            })
+        })
+        .collect();
+    db.query(format!(
+        "BEGIN TRANSACTION;
+         LET $paper_record = type::record('paper', $paper);
+         LET $author = IF $member {{ type::record('member', $member) }} ELSE {{ NONE }};
+         FOR $item IN $items {{
+             LET $block = CREATE ONLY block CONTENT {{
+                 paper: $paper_record, kind: $item.kind, text: $item.text,
+                 position: $item.position, rev: 1, author: $author
+             }};
+             CREATE block_revision CONTENT {{
+                 block: $block.id, rev: 1, kind: $item.kind, text: $item.text, author: $author
+             }};
+             LET $cites = $item.cites;
+             {SYNC}
+         }};
+         LET $event_kind = 'added'; LET $event_block = ''; LET $event_rev = 0;
+         {EVENT}
+         COMMIT TRANSACTION;"
+    ))
+    .bind(("paper", paper_id.to_string()))
+    .bind(("items", items))
+    .bind(("member", member_id.map(str::to_string)))
+    .await
+    .and_then(|r| r.check())
+    .map_err(|e| internal("append blocks", e))?;
+    Ok(blocks.len())
+}
+
+async fn last_position(db: &Db, paper_id: &str) -> Result<(Option<String>, usize), AppError> {
+    let mut response = db
+        .query(
+            "LET $paper_record = type::record('paper', $paper);
+             SELECT VALUE position FROM block WHERE paper = $paper_record
+                 ORDER BY position DESC LIMIT 1;
+             count(SELECT id FROM block WHERE paper = $paper_record AND deleted = false);",
+        )
+        .bind(("paper", paper_id.to_string()))
+        .await
+        .map_err(|e| internal("last block", e))?;
+    let last: Vec<String> = response.take(1).map_err(|e| internal("last block", e))?;
+    let count: Option<i64> = response.take(2).map_err(|e| internal("last block", e))?;
+    Ok((last.into_iter().next(), count.unwrap_or(0).max(0) as usize))
+}
+
+/// How many live blocks a paper has (to refuse growing past the limit).
+pub async fn block_count(db: &Db, paper_id: &str) -> Result<usize, AppError> {
+    Ok(last_position(db, paper_id).await?.1)
+}
+
+/// Who may edit: the paper's editors, and the network's editors and admins.
+pub async fn is_listed_editor(db: &Db, paper_id: &str, member_id: &str) -> Result<bool, AppError> {
+    let mut response = db
+        .query(
+            "RETURN type::record('member', $member) IN
+                 (SELECT VALUE editors FROM ONLY type::record('paper', $paper))",
+        )
+        .bind(("paper", paper_id.to_string()))
+        .bind(("member", member_id.to_string()))
+        .await
+        .map_err(|e| internal("paper editors", e))?;
+    let listed: Option<bool> = response.take(0).map_err(|e| internal("paper editors", e))?;
+    Ok(listed.unwrap_or(false))
+}

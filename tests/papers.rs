@@ -1,0 +1,402 @@
+//! Drafting: blocks saved against a rev (stale saves refused, nothing lost), revisions kept,
+//! citation edges synced with the text, coverage, Markdown both ways, and live events that
+//! reach a second viewer and a second app instance on the same database.
+use crate::helpers::*;
+use futures_util::StreamExt;
+use std::time::Duration;
+
+const SLUG: &str = "inclusive-volunteering";
+
+impl TestApp {
+    async fn workspace(&self, cookie: &str) -> serde_json::Value {
+        let response = self
+            .fetch(&format!("/fn/draft_workspace?slug={SLUG}"), Some(cookie))
+            .await;
+        assert_eq!(response.status(), 200);
+        json(response).await
+    }
+
+    async fn save_block(
+        &self,
+        cookie: &str,
+        block: &str,
+        rev: i64,
+        kind: &str,
+        text: &str,
+    ) -> reqwest::Response {
+        let rev = rev.to_string();
+        self.call(
+            "save_block",
+            &[
+                ("slug", SLUG),
+                ("block", block),
+                ("rev", &rev),
+                ("kind", kind),
+                ("text", text),
+            ],
+            Some(cookie),
+        )
+        .await
+    }
+
+    /// A second instance of the app on the same database (as behind a load balancer).
+    async fn second_instance(&self) -> TestApp {
+        TestApp::spawn_with_db(self.state.db.clone()).await
+    }
+}
+
+fn block_at(workspace: &serde_json::Value, index: usize) -> (String, i64, String) {
+    let block = &workspace["blocks"][index];
+    (
+        block["id"].as_str().unwrap().to_string(),
+        block["rev"].as_i64().unwrap(),
+        block["kind"].as_str().unwrap().to_string(),
+    )
+}
+
+async fn edges(app: &TestApp, block: &str) -> Vec<String> {
+    let mut response = app
+        .state
+        .db
+        .query("SELECT VALUE out.key FROM cites WHERE in = type::record('block', $id) ORDER BY out.key")
+        .bind(("id", block.to_string()))
+        .await
+        .unwrap();
+    let mut keys: Vec<String> = response.take(0).unwrap();
+    keys.sort();
+    keys
+}
+
+#[tokio::test]
+async fn the_demo_draft_has_coverage_warnings_and_numbered_recommendations() {
+    let app = TestApp::spawn().await;
+    let member = app.sign_in(MEMBER, PASSWORD).await;
+    let w = app.workspace(&member).await;
+    let blocks = w["blocks"].as_array().unwrap();
+    assert!(blocks.len() >= 30, "{}", blocks.len());
+    assert_eq!(w["can_edit"], false, "members read, editors edit");
+    let needing = w["needing_support"].as_u64().unwrap();
+    let supported = w["supported"].as_u64().unwrap();
+    assert!(
+        supported < needing,
+        "some claims are left unsupported on purpose"
+    );
+    let numbers: Vec<u64> = blocks.iter().filter_map(|b| b["number"].as_u64()).collect();
+    assert_eq!(numbers, (1..=numbers.len() as u64).collect::<Vec<_>>());
+    let codes: Vec<&str> = blocks
+        .iter()
+        .flat_map(|b| b["warnings"].as_array().unwrap())
+        .map(|w| w["code"].as_str().unwrap())
+        .collect();
+    for expected in [
+        "unsupported",
+        "evidence_needed",
+        "single_item",
+        "consent_withdrawn",
+    ] {
+        assert!(codes.contains(&expected), "{expected} in {codes:?}");
+    }
+    let html = blocks[2]["html"].as_str().unwrap();
+    assert!(
+        html.contains("<a class=\"cite\" href=\"/evidence/hu-2019-testimony-01\""),
+        "{html}"
+    );
+    // Visitors cannot read drafts.
+    assert_eq!(
+        app.fetch(&format!("/fn/draft_workspace?slug={SLUG}"), None)
+            .await
+            .status(),
+        401
+    );
+}
+
+#[tokio::test]
+async fn a_stale_save_is_refused_and_both_texts_survive() {
+    let app = TestApp::spawn().await;
+    let marco = app.sign_in(EDITOR, PASSWORD).await;
+    let liisa = app.sign_in("liisa.virtanen@example.org", PASSWORD).await;
+    let w = app.workspace(&marco).await;
+    let (block, rev, kind) = block_at(&w, 2);
+
+    let first = app
+        .save_block(
+            &marco,
+            &block,
+            rev,
+            &kind,
+            "Marco's wording [@hu-2019-testimony-01].",
+        )
+        .await;
+    assert_eq!(first.status(), 200);
+    assert_eq!(json(first).await["rev"], rev + 1);
+    // Liisa typed on the version before Marco's save.
+    let stale = app
+        .save_block(&liisa, &block, rev, &kind, "Liisa's wording.")
+        .await;
+    assert_eq!(stale.status(), 409);
+    let current = json(
+        app.fetch(
+            &format!("/fn/current_block?slug={SLUG}&block={block}"),
+            Some(&liisa),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(current["text"], "Marco's wording [@hu-2019-testimony-01].");
+    assert_eq!(current["author"], "Marco Bellini");
+    // She merges and saves on top of Marco's revision.
+    let merged = app
+        .save_block(
+            &liisa,
+            &block,
+            rev + 1,
+            &kind,
+            "Merged wording [@hu-2019-testimony-01; @be-2019-testimony-01].",
+        )
+        .await;
+    assert_eq!(merged.status(), 200);
+
+    // Every revision is kept, newest first, each compared with the one before.
+    let revisions = json(
+        app.fetch(
+            &format!("/fn/block_revisions?slug={SLUG}&block={block}"),
+            Some(&marco),
+        )
+        .await,
+    )
+    .await;
+    let revisions = revisions.as_array().unwrap();
+    assert_eq!(revisions.len() as i64, rev + 2);
+    assert_eq!(revisions[0]["revision"]["author"], "Liisa Virtanen");
+    assert_eq!(
+        revisions[1]["revision"]["text"],
+        "Marco's wording [@hu-2019-testimony-01]."
+    );
+    assert!(
+        revisions[0]["diff"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|part| part.get("Added").is_some()),
+        "{}",
+        revisions[0]["diff"]
+    );
+
+    // Two saves on the same rev at the same moment: exactly one wins.
+    let (a, b) = tokio::join!(
+        app.save_block(&marco, &block, rev + 2, &kind, "A"),
+        app.save_block(&liisa, &block, rev + 2, &kind, "B"),
+    );
+    let mut statuses = [a.status().as_u16(), b.status().as_u16()];
+    statuses.sort();
+    assert_eq!(statuses, [200, 409]);
+}
+
+#[tokio::test]
+async fn saving_syncs_citation_edges_and_locks_cited_keys() {
+    let app = TestApp::spawn().await;
+    let editor = app.sign_in(EDITOR, PASSWORD).await;
+    let w = app.workspace(&editor).await;
+    let (block, rev, _) = block_at(&w, 2);
+    let saved = app
+        .save_block(
+            &editor,
+            &block,
+            rev,
+            "claim",
+            "Two sources [@fr-2019-indicator-01, p. 4; @pt-2019-indicator-01] and [@nowhere-1].",
+        )
+        .await;
+    assert_eq!(saved.status(), 200);
+    assert_eq!(
+        edges(&app, &block).await,
+        ["fr-2019-indicator-01", "pt-2019-indicator-01"]
+    );
+    let w = app.workspace(&editor).await;
+    let saved_block = w["blocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["id"] == block.as_str())
+        .unwrap();
+    let warnings = saved_block["warnings"].to_string();
+    assert!(
+        warnings.contains("nowhere-1"),
+        "unknown keys are shown: {warnings}"
+    );
+    // The edit removes a citation: its edge goes.
+    let saved = app
+        .save_block(
+            &editor,
+            &block,
+            rev + 1,
+            "claim",
+            "One source [@fr-2019-indicator-01].",
+        )
+        .await;
+    assert_eq!(saved.status(), 200);
+    assert_eq!(edges(&app, &block).await, ["fr-2019-indicator-01"]);
+    // Cited keys are locked: the evidence form refuses to rename them.
+    let form = json(
+        app.fetch(
+            "/fn/evidence_form?key=pt-2019-indicator-01&assessment=",
+            Some(&editor),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(form["key_locked"], true);
+}
+
+#[tokio::test]
+async fn bad_input_gets_clear_answers() {
+    let app = TestApp::spawn().await;
+    let editor = app.sign_in(EDITOR, PASSWORD).await;
+    let member = app.sign_in(MEMBER, PASSWORD).await;
+    let w = app.workspace(&editor).await;
+    let (block, rev, kind) = block_at(&w, 3);
+    let huge = "word ".repeat(200_000);
+    let too_long = app.save_block(&editor, &block, rev, &kind, &huge).await;
+    assert_eq!(too_long.status(), 422);
+    assert_eq!(json(too_long).await["problem"]["code"], "too_long");
+    let not_editor = app
+        .save_block(&member, &block, rev, &kind, "Mine now")
+        .await;
+    assert_eq!(not_editor.status(), 403);
+    let bad_kind = app.save_block(&editor, &block, rev, "poem", "x").await;
+    assert_eq!(bad_kind.status(), 422);
+    let elsewhere = app
+        .save_block(&editor, "not-a-block", rev, &kind, "x")
+        .await;
+    assert_eq!(elsewhere.status(), 404);
+
+    // Script in Markdown is rendered inert; citation problems are reported with positions.
+    let preview = json(
+        app.call(
+            "preview_block",
+            &[(
+                "text",
+                "<script>alert(1)</script> [@fr-2019-indicator-01] [@nope-1] [@bad key]",
+            )],
+            Some(&editor),
+        )
+        .await,
+    )
+    .await;
+    let html = preview["html"].as_str().unwrap();
+    assert!(!html.contains("<script"), "{html}");
+    assert_eq!(preview["unknown"], serde_json::json!(["nope-1"]));
+    assert_eq!(preview["malformed"].as_array().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn markdown_export_imports_back_to_the_same_blocks() {
+    let app = TestApp::spawn().await;
+    let editor = app.sign_in(EDITOR, PASSWORD).await;
+    let markdown = TestApp::client()
+        .get(app.url(&format!("/papers/{SLUG}/draft.md")))
+        .header("cookie", &editor)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(markdown.status(), 200);
+    let markdown = markdown.text().await.unwrap();
+    assert!(markdown.contains("::: recommendation"), "{markdown}");
+
+    let created = app
+        .call(
+            "create_paper",
+            &[("paper[title]", "A copy"), ("paper[summary]", "")],
+            Some(&editor),
+        )
+        .await;
+    assert_eq!(created.status(), 200);
+    assert_eq!(json(created).await, "a-copy");
+    let imported = app
+        .call(
+            "import_markdown",
+            &[("slug", "a-copy"), ("markdown", &markdown)],
+            Some(&editor),
+        )
+        .await;
+    assert_eq!(imported.status(), 200);
+    let original = app.workspace(&editor).await;
+    let copy = json(
+        app.fetch("/fn/draft_workspace?slug=a-copy", Some(&editor))
+            .await,
+    )
+    .await;
+    let shape = |w: &serde_json::Value| -> Vec<(String, String)> {
+        w["blocks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|b| {
+                (
+                    b["kind"].as_str().unwrap().to_string(),
+                    b["text"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(shape(&original), shape(&copy));
+    assert_eq!(
+        original["supported"], copy["supported"],
+        "edges were synced too"
+    );
+}
+
+#[tokio::test]
+async fn events_reach_a_second_viewer_and_a_second_instance() {
+    let app = TestApp::spawn().await;
+    let other = app.second_instance().await;
+    let editor = app.sign_in(EDITOR, PASSWORD).await;
+    let viewer = other.sign_in(MEMBER, PASSWORD).await;
+    let w = app.workspace(&editor).await;
+    let (block, rev, kind) = block_at(&w, 4);
+
+    // A viewer on the other instance, through its server-sent event stream.
+    let stream = TestApp::client()
+        .get(other.url(&format!("/papers/{SLUG}/events")))
+        .header("cookie", &viewer)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stream.status(), 200);
+    let mut body = stream.bytes_stream();
+    // And a second subscriber in-process on the first instance.
+    let mut local = app.state.events.subscribe();
+    tokio::time::sleep(Duration::from_millis(400)).await;
+
+    let saved = app
+        .save_block(&editor, &block, rev, &kind, "Seen live everywhere.")
+        .await;
+    assert_eq!(saved.status(), 200);
+
+    let event = tokio::time::timeout(Duration::from_secs(5), async {
+        loop {
+            let event = local.recv().await.unwrap();
+            if event.kind == "saved" {
+                return event;
+            }
+        }
+    })
+    .await
+    .expect("the in-process subscriber hears the save");
+    assert_eq!(event.block, block);
+    assert_eq!(event.member_name, "Marco Bellini");
+
+    let mut received = String::new();
+    tokio::time::timeout(Duration::from_secs(5), async {
+        while let Some(chunk) = body.next().await {
+            received.push_str(&String::from_utf8_lossy(&chunk.unwrap()));
+            if received.contains("\"kind\":\"saved\"") {
+                break;
+            }
+        }
+    })
+    .await
+    .expect("the other instance's viewer hears the save");
+    assert!(received.contains("event: change"), "{received}");
+    assert!(received.contains(&block), "{received}");
+}

@@ -37,6 +37,8 @@ pub enum Problem {
     DatesOutOfOrder,
     /// The citation key is cited in a paper and can no longer change.
     KeyLocked,
+    /// A Markdown file opens a `:::` block it never closes, or closes one it never opened.
+    UnbalancedFence,
 }
 
 /// One problem with one input, for errors that list several.

@@ -4,6 +4,7 @@
 //! made it.
 use crate::domain::papers::PaperEvent;
 use crate::store::{self, Db};
+
 use std::collections::HashMap;
 use std::time::Duration;
 use tokio::sync::broadcast;
@@ -25,6 +26,9 @@ impl Events {
         let (sender, _) = broadcast::channel(1024);
         let events = Events { sender };
         let publisher = events.sender.clone();
+        // The poller holds the database weakly: when the app lets go of it (shutdown, a test
+        // reopening an on-disk store), polling stops and the database closes.
+        let db = std::sync::Arc::downgrade(&db);
         tokio::spawn(async move { poll(db, publisher).await });
         events
     }
@@ -34,9 +38,13 @@ impl Events {
     }
 }
 
-async fn poll(db: Db, sender: broadcast::Sender<PaperEvent>) {
+async fn poll(
+    db: std::sync::Weak<surrealdb::Surreal<surrealdb::engine::any::Any>>,
+    sender: broadcast::Sender<PaperEvent>,
+) {
     let mut cursor = loop {
-        match store::events::now(&db).await {
+        let Some(live) = db.upgrade() else { return };
+        match store::events::now(&live).await {
             Ok(now) => break now,
             Err(_) => tokio::time::sleep(Duration::from_secs(1)).await,
         }
@@ -48,6 +56,7 @@ async fn poll(db: Db, sender: broadcast::Sender<PaperEvent>) {
     let mut pruned = std::time::Instant::now();
     loop {
         tick.tick().await;
+        let Some(db) = db.upgrade() else { return };
         if sender.receiver_count() == 0 && sent.is_empty() {
             // Nobody is watching: keep the cursor fresh and skip the read.
             if let Ok(now) = store::events::now(&db).await {

@@ -400,3 +400,99 @@ async fn events_reach_a_second_viewer_and_a_second_instance() {
     assert!(received.contains("event: change"), "{received}");
     assert!(received.contains(&block), "{received}");
 }
+
+#[tokio::test]
+async fn blocks_move_delete_and_come_back_and_evidence_shows_where_it_is_cited() {
+    let app = TestApp::spawn().await;
+    let editor = app.sign_in(EDITOR, PASSWORD).await;
+    let member = app.sign_in(MEMBER, PASSWORD).await;
+    let ids = |w: &serde_json::Value| -> Vec<String> {
+        w["blocks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|b| b["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let before = ids(&app.workspace(&editor).await);
+    let moved = app
+        .call(
+            "move_block",
+            &[("slug", SLUG), ("block", &before[2]), ("direction", "up")],
+            Some(&editor),
+        )
+        .await;
+    assert_eq!(moved.status(), 200);
+    let after = ids(&app.workspace(&editor).await);
+    assert_eq!(after[1], before[2]);
+    assert_eq!(after[2], before[1]);
+    // Dragged to the very top.
+    let dragged = app
+        .call(
+            "move_block",
+            &[("slug", SLUG), ("block", &before[5]), ("after", "")],
+            Some(&editor),
+        )
+        .await;
+    assert_eq!(dragged.status(), 200);
+    assert_eq!(ids(&app.workspace(&editor).await)[0], before[5]);
+
+    let deleted = app
+        .call(
+            "delete_block",
+            &[("slug", SLUG), ("block", &before[3])],
+            Some(&editor),
+        )
+        .await;
+    assert_eq!(deleted.status(), 200);
+    assert_eq!(json(deleted).await, before[3].as_str(), "for the undo");
+    assert!(!ids(&app.workspace(&editor).await).contains(&before[3]));
+    let restored = app
+        .call(
+            "delete_block",
+            &[("slug", SLUG), ("block", &before[3]), ("restore", "true")],
+            Some(&editor),
+        )
+        .await;
+    assert_eq!(restored.status(), 200);
+    assert!(ids(&app.workspace(&editor).await).contains(&before[3]));
+    assert_eq!(
+        app.call(
+            "move_block",
+            &[
+                ("slug", SLUG),
+                ("block", &before[3]),
+                ("direction", "sideways")
+            ],
+            Some(&editor),
+        )
+        .await
+        .status(),
+        422
+    );
+
+    // The evidence page lists the draft blocks citing it, for members only.
+    let item = |cookie: Option<String>| {
+        let app = &app;
+        async move {
+            json(
+                app.fetch(
+                    "/fn/evidence_item?key=hu-2019-testimony-01",
+                    cookie.as_deref(),
+                )
+                .await,
+            )
+            .await
+        }
+    };
+    let seen = item(Some(member.clone())).await;
+    let cited_in = seen["cited_in"].as_array().unwrap();
+    assert!(!cited_in.is_empty());
+    assert_eq!(cited_in[0]["slug"], SLUG);
+    assert_eq!(cited_in[0]["status"], "draft");
+    assert_eq!(
+        item(None).await["cited_in"],
+        serde_json::json!([]),
+        "drafts are not public"
+    );
+}

@@ -57,6 +57,8 @@ pub async fn evidence_item(key: String) -> Result<EvidenceItemView, AppError> {
         let is_editor = door::session()
             .member
             .is_some_and(|m| m.role.at_least(crate::domain::accounts::Role::Editor));
+        let signed_in = door::session().member.is_some();
+        let cited_in = store::papers::citing(&state.db, &detail.key, signed_in).await?;
         let history = if is_editor {
             store::evidence::history(&state.db, &detail.key).await?
         } else {
@@ -66,6 +68,7 @@ pub async fn evidence_item(key: String) -> Result<EvidenceItemView, AppError> {
             detail,
             text_html,
             history,
+            cited_in,
         })
     }
     .await;

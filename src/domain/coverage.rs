@@ -13,35 +13,6 @@ use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use std::str::FromStr;
 
-/// The same shape as `evidence.rs`'s enums (`ALL`, `as_str`, `FromStr` with a field-named
-/// error). Its macro is private to that module, hence this copy.
-macro_rules! named_enum {
-    ($(#[$meta:meta])* $name:ident, $field:literal { $($variant:ident => $text:literal),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($variant),+ }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $text),+ }
-            }
-        }
-
-        impl FromStr for $name {
-            type Err = AppError;
-            fn from_str(s: &str) -> Result<Self, AppError> {
-                match s.trim().to_ascii_lowercase().as_str() {
-                    $($text => Ok($name::$variant),)+
-                    _ => Err(AppError::invalid($field, Problem::InvalidChoice)),
-                }
-            }
-        }
-    };
-}
-
 named_enum!(
     /// What a block of a paper is. Claims and recommendations must be backed by evidence;
     /// headings and text may cite it too, but are not counted.

@@ -17,33 +17,6 @@ pub const TAG_MAX: usize = 40;
 pub const TAGS_MAX: usize = 20;
 pub const URL_MAX: usize = 500;
 
-macro_rules! named_enum {
-    ($(#[$meta:meta])* $name:ident, $field:literal { $($variant:ident => $text:literal),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($variant),+ }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $text),+ }
-            }
-        }
-
-        impl FromStr for $name {
-            type Err = AppError;
-            fn from_str(s: &str) -> Result<Self, AppError> {
-                match s.trim().to_ascii_lowercase().as_str() {
-                    $($text => Ok($name::$variant),)+
-                    _ => Err(AppError::invalid($field, Problem::InvalidChoice)),
-                }
-            }
-        }
-    };
-}
-
 named_enum!(
     /// What kind of finding an item is.
     EvidenceKind, "kind" {

@@ -178,6 +178,20 @@ pub struct EvidenceItemView {
     pub text_html: String,
     /// Who changed what and when, newest first (editors only; empty for others).
     pub history: Vec<crate::domain::evidence_history::ChangeEntry>,
+    /// The papers and blocks citing it (drafts only for members; published papers for all).
+    pub cited_in: Vec<CitedIn>,
+}
+
+/// A block that cites an evidence item: its paper and where in it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(SurrealValue))]
+pub struct CitedIn {
+    pub slug: String,
+    pub title: String,
+    pub status: String,
+    pub block: String,
+    pub kind: String,
+    pub stance: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -1,5 +1,35 @@
 //! Pure rules and shapes, compiled for the server and the browser alike, and tested without
 //! either.
+/// An enum of fixed choices stored and typed as snake_case words: `ALL`, `as_str`, and
+/// `FromStr` that names the form field when the word is unknown. Used at the call site's
+/// imports (`AppError`, `Problem`, `FromStr`, serde).
+macro_rules! named_enum {
+    ($(#[$meta:meta])* $name:ident, $field:literal { $($variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = AppError;
+            fn from_str(s: &str) -> Result<Self, AppError> {
+                match s.trim().to_ascii_lowercase().as_str() {
+                    $($text => Ok($name::$variant),)+
+                    _ => Err(AppError::invalid($field, Problem::InvalidChoice)),
+                }
+            }
+        }
+    };
+}
+
 pub mod accounts;
 pub mod assessments;
 pub mod citations;

@@ -269,9 +269,8 @@ enum Segment {
 
 /// Splits the file at its fences.
 fn segments(lines: &Lines, in_code: &[bool]) -> Result<Vec<Segment>, AppError> {
-    // No Problem names fences. `Required` is the nearest: the matching fence is what is
-    // missing, whether a div is never closed or a closing fence has nothing to close.
-    let unbalanced = || AppError::invalid("file", Problem::Required);
+    // A div never closed, or a closing fence with nothing to close.
+    let unbalanced = || AppError::invalid("file", Problem::UnbalancedFence);
     let mut segments = Vec::new();
     let mut open: Option<(BlockKind, usize, usize)> = None;
     let mut outside_from = 0;
@@ -815,17 +814,20 @@ Recognise workcamp experience in national qualification frameworks.
     #[test]
     fn fences_must_balance_and_name_a_kind() {
         let file = |problem| Err(AppError::invalid("file", problem));
-        assert_eq!(import("::: claim\nnever closed"), file(Problem::Required));
+        assert_eq!(
+            import("::: claim\nnever closed"),
+            file(Problem::UnbalancedFence)
+        );
         assert_eq!(
             import(":::: claim\ntoo short a fence\n:::"),
-            file(Problem::Required)
+            file(Problem::UnbalancedFence)
         );
-        assert_eq!(import("text\n:::\n"), file(Problem::Required));
+        assert_eq!(import("text\n:::\n"), file(Problem::UnbalancedFence));
         assert_eq!(import("::: note\nx\n:::"), file(Problem::InvalidChoice));
         assert_eq!(import("::: heading\nx\n:::"), file(Problem::InvalidChoice));
         assert_eq!(
             import("::: claim\n```\n:::\n```\n"),
-            file(Problem::Required),
+            file(Problem::UnbalancedFence),
             "a fence inside code does not close"
         );
         assert_eq!(

@@ -624,3 +624,27 @@ pub async fn is_listed_editor(db: &Db, paper_id: &str, member_id: &str) -> Resul
     let listed: Option<bool> = response.take(0).map_err(|e| internal("paper editors", e))?;
     Ok(listed.unwrap_or(false))
 }
+
+/// The blocks citing an evidence item, with their papers (drafts only for members).
+pub async fn citing(
+    db: &Db,
+    key: &str,
+    include_drafts: bool,
+) -> Result<Vec<crate::domain::evidence_views::CitedIn>, AppError> {
+    let mut response = db
+        .query(
+            "LET $evidence = (SELECT VALUE id FROM evidence WHERE key = $key LIMIT 1)[0];
+             SELECT in.paper.slug AS slug, in.paper.title AS title, in.paper.status AS status,
+                 record::id(in) AS block, in.kind AS kind, stance
+             FROM cites WHERE out = $evidence AND in.deleted = false
+                 AND ($drafts OR in.paper.status = 'published')
+             ORDER BY title, block LIMIT 200;",
+        )
+        .bind(("key", key.to_string()))
+        .bind(("drafts", include_drafts))
+        .await
+        .map_err(|e| internal("evidence cited in", e))?;
+    response
+        .take(1)
+        .map_err(|e| internal("evidence cited in", e))
+}

@@ -28,6 +28,7 @@ pub fn problem_text(problem: &Problem) -> AnyView {
         Problem::InvalidLink => t!(i18n, problem_invalid_link).into_any(),
         Problem::DatesOutOfOrder => t!(i18n, problem_dates_out_of_order).into_any(),
         Problem::KeyLocked => t!(i18n, problem_key_locked).into_any(),
+        Problem::UnbalancedFence => t!(i18n, problem_unbalanced_fence).into_any(),
     }
 }
 

@@ -77,6 +77,7 @@ pub fn EvidenceItemPage() -> impl IntoView {
                                     <dd>{d.organisation.clone()}</dd>
                                 </dl>
                             </article>
+                            {(!view.cited_in.is_empty()).then(|| view! { <CitedInList cited=view.cited_in /> })}
                             {is_editor.then(|| view! { <History entries=view.history /> })}
                         }.into_any()
                     }
@@ -158,5 +159,36 @@ fn display_time(at: &str) -> String {
     match at.get(..16) {
         Some(minutes) => format!("{} UTC", minutes.replacen('T', " ", 1)),
         None => at.to_string(),
+    }
+}
+
+/// "Cited in": the papers and blocks that use this finding.
+#[component]
+fn CitedInList(cited: Vec<crate::domain::evidence_views::CitedIn>) -> impl IntoView {
+    let i18n = use_i18n();
+    let count = cited.len();
+    view! {
+        <section class="cited-in" aria-labelledby="cited-in-heading">
+            <h2 id="cited-in-heading">{t!(i18n, evidence_cited_in, count = move || count)}</h2>
+            <ul>
+                {cited.into_iter().map(|c| {
+                    let href = if c.status == "draft" {
+                        format!("/papers/{}/draft#block-{}", c.slug, c.block)
+                    } else {
+                        format!("/papers/{}#block-{}", c.slug, c.block)
+                    };
+                    let kind = c.kind.parse().unwrap_or(crate::domain::coverage::BlockKind::Text);
+                    let stance = c.stance.parse().unwrap_or_default();
+                    view! {
+                        <li>
+                            <a href=href>{c.title.clone()}</a> " · "
+                            {crate::app::pages::draft::block_kind_name(kind)} " · "
+                            {crate::app::pages::block_editor::stance_name(stance)} " · "
+                            {crate::app::pages::papers::status_name(&c.status)}
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </section>
     }
 }

@@ -18,29 +18,93 @@ const OVERLAP_MS: i64 = 3_000;
 #[derive(Clone)]
 pub struct Events {
     sender: broadcast::Sender<PaperEvent>,
+    drafts: DraftCache,
+}
+
+/// A draft's blocks as rendered (with supported and needing-support counts), by paper and
+/// language. Rendering 500 blocks costs tens of milliseconds and most requests are views of
+/// an unchanged draft: a change made here drops the entry at once, and a change made by
+/// another instance drops it when its event arrives, before the event is passed on.
+pub type Rendered = std::sync::Arc<(Vec<crate::domain::papers::BlockView>, usize, usize)>;
+
+type Entries = HashMap<(String, String), (std::time::Instant, Rendered)>;
+
+#[derive(Clone, Default)]
+pub struct DraftCache(std::sync::Arc<std::sync::Mutex<Entries>>);
+
+/// Evidence edited elsewhere (its consent, its key) changes warnings without a draft event:
+/// an entry is trusted this long at most.
+const DRAFT_TTL: Duration = Duration::from_secs(20);
+
+impl DraftCache {
+    pub fn get(&self, paper: &str, lang: &str) -> Option<Rendered> {
+        let map = self.0.lock().ok()?;
+        map.get(&(paper.to_string(), lang.to_string()))
+            .filter(|(at, _)| at.elapsed() < DRAFT_TTL)
+            .map(|(_, rendered)| rendered.clone())
+    }
+
+    pub fn put(&self, paper: &str, lang: &str, rendered: Rendered) {
+        if let Ok(mut map) = self.0.lock() {
+            // Bounded: a busy network has a few drafts open, not hundreds.
+            if map.len() > 64 {
+                map.clear();
+            }
+            map.insert(
+                (paper.to_string(), lang.to_string()),
+                (std::time::Instant::now(), rendered),
+            );
+        }
+    }
+
+    /// Evidence changed here: every rendered draft may show it.
+    pub fn forget_all(&self) {
+        if let Ok(mut map) = self.0.lock() {
+            map.clear();
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.0.lock().map(|m| m.is_empty()).unwrap_or(true)
+    }
+
+    pub fn forget(&self, paper: &str) {
+        if let Ok(mut map) = self.0.lock() {
+            map.retain(|(p, _), _| p != paper);
+        }
+    }
 }
 
 impl Events {
     /// Starts polling `db` (inside a tokio runtime).
     pub fn start(db: Db) -> Events {
         let (sender, _) = broadcast::channel(1024);
-        let events = Events { sender };
+        let events = Events {
+            sender,
+            drafts: DraftCache::default(),
+        };
         let publisher = events.sender.clone();
+        let drafts = events.drafts.clone();
         // The poller holds the database weakly: when the app lets go of it (shutdown, a test
         // reopening an on-disk store), polling stops and the database closes.
         let db = std::sync::Arc::downgrade(&db);
-        tokio::spawn(async move { poll(db, publisher).await });
+        tokio::spawn(async move { poll(db, publisher, drafts).await });
         events
     }
 
     pub fn subscribe(&self) -> broadcast::Receiver<PaperEvent> {
         self.sender.subscribe()
     }
+
+    pub fn drafts(&self) -> &DraftCache {
+        &self.drafts
+    }
 }
 
 async fn poll(
     db: std::sync::Weak<surrealdb::Surreal<surrealdb::engine::any::Any>>,
     sender: broadcast::Sender<PaperEvent>,
+    drafts: DraftCache,
 ) {
     let mut cursor = loop {
         let Some(live) = db.upgrade() else { return };
@@ -57,7 +121,7 @@ async fn poll(
     loop {
         tick.tick().await;
         let Some(db) = db.upgrade() else { return };
-        if sender.receiver_count() == 0 && sent.is_empty() {
+        if sender.receiver_count() == 0 && sent.is_empty() && drafts.is_empty() {
             // Nobody is watching: keep the cursor fresh and skip the read.
             if let Ok(now) = store::events::now(&db).await {
                 cursor = now;
@@ -75,6 +139,9 @@ async fn poll(
                 continue;
             }
             sent.insert(event.id.clone(), at);
+            if event.kind != "presence" {
+                drafts.forget(&event.paper);
+            }
             let _ = sender.send(event);
         }
         let oldest = looked_back(&cursor);

@@ -334,12 +334,25 @@ async fn markdown_export_imports_back_to_the_same_blocks() {
             .map(|b| {
                 (
                     b["kind"].as_str().unwrap().to_string(),
-                    b["text"].as_str().unwrap().to_string(),
+                    b["html"].as_str().unwrap().to_string(),
                 )
             })
             .collect()
     };
     assert_eq!(shape(&original), shape(&copy));
+    let copy_markdown = TestApp::client()
+        .get(app.url("/papers/a-copy/draft.md"))
+        .header("cookie", &editor)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(
+        copy_markdown, markdown,
+        "export, import, export: the same file"
+    );
     assert_eq!(
         original["supported"], copy["supported"],
         "edges were synced too"

@@ -17,10 +17,6 @@ use {
     crate::store::{self, papers::CiteSpec, papers::PaperRow},
 };
 
-/// The start of a finding's text shown on a citation card.
-#[cfg(feature = "ssr")]
-const EXCERPT_CHARS: usize = 220;
-
 #[cfg(feature = "ssr")]
 fn require_member() -> Result<(AppState, SessionMember), AppError> {
     let parts = door::parts()?;
@@ -59,6 +55,13 @@ async fn editable(slug: &str) -> Result<(AppState, SessionMember, PaperRow), App
         return Err(AppError::Forbidden);
     }
     Ok((state, member, paper))
+}
+
+/// After a change here, this instance's rendered copy of the draft is stale at once (other
+/// instances learn it from the event).
+#[cfg(feature = "ssr")]
+fn changed(state: &AppState, paper: &PaperRow) {
+    state.events.drafts().forget(&paper.id);
 }
 
 /// A block id from a request, checked to belong to the paper.
@@ -182,42 +185,23 @@ pub fn assemble(
                     .cites
                     .into_iter()
                     .map(|c| CitedCard {
-                        excerpt: excerpt(&c.text),
                         stance: c.stance.parse().unwrap_or_default(),
                         key: c.key,
                         kind: c.kind,
                         country: c.country,
                         collected_on: c.collected_on,
-                        assessment: c.assessment,
                         consent: c.consent,
                         visibility: c.visibility,
                         locator: c.locator,
                     })
                     .collect(),
                 warnings,
-                text: row.text,
+                empty: row.text.trim().is_empty(),
             }
         })
         .collect();
     let _ = paper;
     (blocks, supported, needing)
-}
-
-/// Plain text of a finding's start, cut at a word.
-#[cfg(feature = "ssr")]
-fn excerpt(text: &str) -> String {
-    let plain: String = text
-        .chars()
-        .filter(|c| !matches!(c, '*' | '_' | '#' | '>' | '`'))
-        .collect();
-    if plain.chars().count() <= EXCERPT_CHARS {
-        return plain;
-    }
-    let cut: String = plain.chars().take(EXCERPT_CHARS).collect();
-    match cut.rfind(' ') {
-        Some(i) => format!("{}…", &cut[..i]),
-        None => format!("{cut}…"),
-    }
 }
 
 /// The label `[@?]` renders as, in the reader's language.
@@ -234,12 +218,25 @@ pub async fn draft_workspace(slug: String) -> Result<Workspace, AppError> {
     let result = async {
         let (state, member) = require_member()?;
         let paper = paper(&state, &slug).await?;
-        let (rows, presence, can_edit) = tokio::join!(
-            store::papers::blocks(&state.db, &paper.id),
+        let label = needed_label();
+        let cached = state.events.drafts().get(&paper.id, &label);
+        let (rendered, presence, can_edit) = tokio::join!(
+            async {
+                if let Some(hit) = cached {
+                    return Ok(hit);
+                }
+                let rows = store::papers::blocks(&state.db, &paper.id).await?;
+                let rendered = std::sync::Arc::new(assemble(&paper, rows, &label));
+                state
+                    .events
+                    .drafts()
+                    .put(&paper.id, &label, rendered.clone());
+                Ok::<_, AppError>(rendered)
+            },
             store::events::presence(&state.db, &paper.id),
             can_edit(&state, &paper, &member),
         );
-        let (blocks, supported, needing_support) = assemble(&paper, rows?, &needed_label());
+        let (blocks, supported, needing_support) = (*rendered?).clone();
         Ok(Workspace {
             summary_html: crate::markdown::render(&paper.summary),
             id: paper.id,
@@ -285,6 +282,7 @@ pub async fn add_block(slug: String, after: String, kind: String) -> Result<Stri
             Some(&member.id),
         )
         .await?;
+        changed(&state, &paper);
         door::redirect_plain_form(&format!("/papers/{slug}/draft/blocks/{id}"));
         Ok(id)
     }
@@ -327,6 +325,7 @@ pub async fn save_block(
         .await
         {
             Ok(rev) => {
+                changed(&state, &paper);
                 door::redirect_plain_form(&format!("/papers/{slug}/draft#block-{block}"));
                 Ok(Saved { rev })
             }
@@ -422,6 +421,7 @@ pub async fn move_block(
             Some(&member.id),
         )
         .await?;
+        changed(&state, &paper);
         door::redirect_plain_form(&format!("/papers/{slug}/draft#block-{block}"));
         Ok(())
     }
@@ -445,6 +445,7 @@ pub async fn delete_block(
         let block = block_of(&state, &paper, &block).await?;
         store::papers::set_deleted(&state.db, &paper.id, &block, !restore, Some(&member.id))
             .await?;
+        changed(&state, &paper);
         if restore {
             door::redirect_plain_form(&format!("/papers/{slug}/draft#block-{block}"));
         } else {
@@ -632,6 +633,7 @@ pub async fn import_markdown(slug: String, markdown: String) -> Result<usize, Ap
         }
         let count =
             store::papers::append_blocks(&state.db, &paper.id, &blocks, Some(&member.id)).await?;
+        changed(&state, &paper);
         door::redirect_plain_form(&format!("/papers/{slug}/draft?imported={count}"));
         Ok(count)
     }

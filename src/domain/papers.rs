@@ -149,9 +149,6 @@ pub struct CitedCard {
     pub kind: String,
     pub country: String,
     pub collected_on: String,
-    pub assessment: String,
-    /// The start of the finding's text (plain, shortened).
-    pub excerpt: String,
     pub consent: String,
     pub visibility: String,
     pub stance: Stance,
@@ -163,7 +160,8 @@ pub struct CitedCard {
 pub struct BlockView {
     pub id: String,
     pub kind: BlockKind,
-    pub text: String,
+    /// Nothing written yet (the Markdown itself is not sent: the editor page loads it).
+    pub empty: bool,
     /// Rendered and sanitised, citations turned into links.
     pub html: String,
     pub rev: i64,

@@ -25,8 +25,6 @@ pub struct CiteRow {
     pub collected_on: String,
     pub consent: String,
     pub visibility: String,
-    pub text: String,
-    pub assessment: String,
 }
 
 #[derive(Debug, Clone, SurrealValue)]
@@ -173,24 +171,98 @@ pub async fn by_slug(db: &Db, slug: &str) -> Result<Option<PaperRow>, AppError> 
     Ok(rows.into_iter().next())
 }
 
-/// Every live block of a paper in order, each with the evidence it cites: one query.
+#[derive(Debug, SurrealValue)]
+struct BlockOnly {
+    id: String,
+    kind: String,
+    text: String,
+    position: String,
+    rev: i64,
+    author: String,
+    updated_at: String,
+}
+
+#[derive(Debug, SurrealValue)]
+struct EdgeRow {
+    block: String,
+    key: String,
+    stance: String,
+    locator: String,
+}
+
+#[derive(Debug, Clone, SurrealValue)]
+struct CitedRow {
+    id: String,
+    key: String,
+    kind: String,
+    country: String,
+    collected_on: String,
+    consent: String,
+    visibility: String,
+}
+
+/// Every live block of a paper in order, each with the evidence it cites: three flat reads
+/// in one round trip (blocks, the paper's edges, the cited items once each), joined here.
 pub async fn blocks(db: &Db, paper_id: &str) -> Result<Vec<BlockRow>, AppError> {
     let mut response = db
         .query(format!(
-            "SELECT record::id(id) AS id, kind, text, position, rev, author.name ?? '' AS author,
-                time::format(updated_at, {TIME}) AS updated_at,
-                (SELECT out.key AS key, stance, locator, out.kind AS kind, out.country AS country,
-                    out.collected_on AS collected_on, out.consent AS consent,
-                    out.visibility AS visibility, string::slice(out.text, 0, 240) AS text,
-                    out.assessment.title AS assessment
-                 FROM ->cites ORDER BY key) AS cites
-             FROM block WHERE paper = type::record('paper', $paper) AND deleted = false
-             ORDER BY position, id"
+            "LET $paper_record = type::record('paper', $paper);
+             LET $blocks = SELECT record::id(id) AS id, kind, text, position, rev, author,
+                 time::format(updated_at, {TIME}) AS updated_at
+             FROM block WHERE paper = $paper_record AND deleted = false ORDER BY position, id;
+             LET $edges = SELECT record::id(in) AS block, out, stance, locator
+                 FROM cites WHERE paper = $paper_record;
+             RETURN $edges.map(|$e| {{ block: $e.block, key: record::id($e.out), stance: $e.stance, locator: $e.locator }});
+             SELECT record::id(id) AS id, key, kind, country, collected_on, consent, visibility
+             FROM array::distinct($edges.out);
+             LET $authors = SELECT id, name FROM array::distinct($blocks.author) WHERE id != NONE;
+             RETURN $blocks.map(|$b| object::extend($b, {{
+                 author: ($authors.find(|$a| $a.id = $b.author).name) ?? ''
+             }}));"
         ))
         .bind(("paper", paper_id.to_string()))
         .await
         .map_err(|e| internal("paper blocks", e))?;
-    response.take(0).map_err(|e| internal("paper blocks", e))
+    let edges: Vec<EdgeRow> = response.take(3).map_err(|e| internal("paper blocks", e))?;
+    let cited: Vec<CitedRow> = response.take(4).map_err(|e| internal("paper blocks", e))?;
+    let blocks: Vec<BlockOnly> = response.take(6).map_err(|e| internal("paper blocks", e))?;
+    // Edges name evidence by record id; cards and keys go by key.
+    let cited: std::collections::HashMap<String, CitedRow> =
+        cited.into_iter().map(|c| (c.id.clone(), c)).collect();
+    let mut by_block: std::collections::HashMap<String, Vec<CiteRow>> =
+        std::collections::HashMap::new();
+    for edge in edges {
+        let Some(item) = cited.get(&edge.key) else {
+            continue;
+        };
+        by_block.entry(edge.block).or_default().push(CiteRow {
+            key: item.key.clone(),
+            stance: edge.stance,
+            locator: edge.locator,
+            kind: item.kind.clone(),
+            country: item.country.clone(),
+            collected_on: item.collected_on.clone(),
+            consent: item.consent.clone(),
+            visibility: item.visibility.clone(),
+        });
+    }
+    Ok(blocks
+        .into_iter()
+        .map(|b| {
+            let mut cites = by_block.remove(&b.id).unwrap_or_default();
+            cites.sort_by(|a, b| a.key.cmp(&b.key));
+            BlockRow {
+                id: b.id,
+                kind: b.kind,
+                text: b.text,
+                position: b.position,
+                rev: b.rev,
+                author: b.author,
+                updated_at: b.updated_at,
+                cites,
+            }
+        })
+        .collect())
 }
 
 #[derive(Debug, SurrealValue)]
@@ -297,7 +369,8 @@ const SYNC: &str = "
                     stance = IF $cite.stance { $cite.stance } ELSE { stance };
             } ELSE {
                 RELATE ($block.id)->cites->($evidence) CONTENT {
-                    stance: $cite.stance ?? 'supports', note: '', locator: $cite.locator
+                    stance: $cite.stance ?? 'supports', note: '', locator: $cite.locator,
+                    paper: $block.paper
                 };
             };
             IF !$evidence.key_locked { UPDATE $evidence SET key_locked = true };

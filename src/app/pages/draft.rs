@@ -184,7 +184,7 @@ fn WorkspaceView(
         </header>
         {imported.map(|n| view! { <div class="alert alert-ok" role="status">{t!(i18n, draft_imported, count = move || n.clone())}</div> })}
         {move || deleted_here().or_else(|| deleted_by_form.clone()).filter(|_| can_edit).map(undo)}
-        {can_edit.then(|| view! { <AddBlockForm slug=w.slug.clone() after=String::new() adder /> })}
+        {can_edit.then(|| view! { <AddBlockForm slug=w.slug.clone() after=String::new() adder choose_kind=true /> })}
         <ol class="blocks">
             {w.blocks.into_iter().enumerate().map(|(index, block)| {
                 let id = block.id.clone();
@@ -238,21 +238,37 @@ fn Presence(people: Vec<PresenceView>) -> impl IntoView {
     }
 }
 
+/// Adds a block after `after` (empty: at the top). At the top the kind is chosen here; after
+/// a block it is a text block (the editor that opens can change its kind), which keeps the
+/// page light for long papers.
 #[component]
-fn AddBlockForm(slug: String, after: String, adder: ServerAction<AddBlock>) -> impl IntoView {
+fn AddBlockForm(
+    slug: String,
+    after: String,
+    adder: ServerAction<AddBlock>,
+    #[prop(optional)] choose_kind: bool,
+) -> impl IntoView {
     let i18n = use_i18n();
-    let select_id = format!("add-kind-{after}");
     view! {
         <ActionForm action=adder attr:class="add-block">
             <input type="hidden" name="slug" value=slug />
             <input type="hidden" name="after" value=after />
-            <label for=select_id.clone() class="visually-hidden">{t!(i18n, block_add_kind)}</label>
-            <select id=select_id name="kind">
-                {BlockKind::ALL.iter().map(|k| view! {
-                    <option value=k.as_str() selected=*k == BlockKind::Text>{block_kind_name(*k)}</option>
-                }).collect_view()}
-            </select>
-            <button type="submit" class="button button-small button-quiet">{t!(i18n, block_add)}</button>
+            {if choose_kind {
+                view! {
+                    <label for="add-kind" class="visually-hidden">{t!(i18n, block_add_kind)}</label>
+                    <select id="add-kind" name="kind">
+                        {BlockKind::ALL.iter().map(|k| view! {
+                            <option value=k.as_str() selected=*k == BlockKind::Text>{block_kind_name(*k)}</option>
+                        }).collect_view()}
+                    </select>
+                    <button type="submit" class="button button-small button-quiet">{t!(i18n, block_add)}</button>
+                }.into_any()
+            } else {
+                view! {
+                    <input type="hidden" name="kind" value="text" />
+                    <button type="submit" class="button button-small button-quiet">{t!(i18n, block_add_below)}</button>
+                }.into_any()
+            }}
         </ActionForm>
     }
 }
@@ -276,7 +292,7 @@ fn BlockItem(
     let edit_href = format!("/papers/{slug}/draft/blocks/{}", block.id);
     let slug = StoredValue::new(slug);
     let cited_count = block.cited.len();
-    let empty = block.text.trim().is_empty();
+    let empty = block.empty;
     let id = block.id.clone();
     let block_id = StoredValue::new(block.id.clone());
     let move_form = move |direction: &'static str, disabled: bool| {
@@ -321,10 +337,9 @@ fn BlockItem(
                         <li class="cited-card">
                             <a href=format!("/evidence/{}", c.key)><code>{c.key.clone()}</code></a>
                             " · " {kind_name(&c.kind)} " · " {country_label(&c.country)} " · " {c.collected_on.clone()}
-                            " · " <span class="muted">{c.assessment.clone()}</span>
+                            " · " {crate::app::pages::block_editor::stance_name(c.stance)}
                             {(c.consent == "withdrawn").then(|| view! { " " <span class="badge badge-danger">{t!(i18n, consent_withdrawn)}</span> })}
                             {(c.visibility == "members").then(|| view! { " " <span class="badge">{t!(i18n, visibility_members)}</span> })}
-                            <p class="excerpt">{c.excerpt.clone()}</p>
                         </li>
                     }).collect_view()}
                 </ul>

@@ -1,0 +1,376 @@
+//! Drafting benchmark (issue 4): the workspace of a generated 500-block paper with 1,500
+//! citations rendered on the server, block saves by 20 editors at once, and the time from a
+//! save to another viewer's event stream.
+//!
+//! `./scripts/bench.sh drafting` (release build). `GW_BENCH_BLOCKS` changes the paper size.
+use futures_util::StreamExt;
+use groundwork::config::Config;
+use groundwork::domain::coverage::BlockKind;
+use groundwork::domain::papers::PaperInput;
+use groundwork::store::papers::{self, CiteSpec};
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+const EDITOR: &str = "marco.bellini@example.org";
+const SLUG: &str = "bench-paper";
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
+    sorted[rank.clamp(1, sorted.len()) - 1]
+}
+
+fn report(name: &str, mut samples: Vec<Duration>) {
+    samples.sort();
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    println!(
+        "{name:<44} n={:<5} p50={:>8.2} ms  p95={:>8.2} ms  p99={:>8.2} ms  max={:>8.2} ms",
+        samples.len(),
+        ms(percentile(&samples, 50.0)),
+        ms(percentile(&samples, 95.0)),
+        ms(percentile(&samples, 99.0)),
+        ms(*samples.last().unwrap_or(&Duration::ZERO)),
+    );
+}
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .pool_max_idle_per_host(64)
+        .build()
+        .expect("client")
+}
+
+async fn sign_in(base: &str, email: &str) -> String {
+    let response = client()
+        .post(format!("{base}/fn/login"))
+        .header("accept", "application/json")
+        .form(&[
+            ("email", email),
+            ("password", groundwork::store::demo::DEMO_PASSWORD),
+        ])
+        .send()
+        .await
+        .expect("login");
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("gw_session=") && !v.starts_with("gw_session=;"))
+        .and_then(|v| v.split(';').next())
+        .expect("session cookie")
+        .to_string()
+}
+
+#[tokio::main]
+async fn main() {
+    let blocks: usize = std::env::var("GW_BENCH_BLOCKS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(500);
+    let state = groundwork::server::state(Config::for_tests("mem://"))
+        .await
+        .expect("database");
+    groundwork::store::demo::load_if_empty(&state.db)
+        .await
+        .expect("demo data");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let app = groundwork::server::app(state.clone());
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .unwrap();
+    });
+    let base = format!("http://{addr}");
+
+    // A paper of `blocks` blocks, three citations each, from the demo library.
+    let mut response = state
+        .db
+        .query("SELECT VALUE key FROM evidence ORDER BY key")
+        .await
+        .unwrap();
+    let keys: Vec<String> = response.take(0).unwrap();
+    let fields = PaperInput {
+        title: "Benchmark paper".into(),
+        slug: SLUG.into(),
+        summary: "Generated.".into(),
+    }
+    .validate()
+    .unwrap();
+    let paper_id = papers::create(&state.db, &fields, None).await.unwrap();
+    state
+        .db
+        .query("UPDATE type::record('paper', $p) SET editors = (SELECT VALUE id FROM member WHERE role = 'editor')")
+        .bind(("p", paper_id.clone()))
+        .await
+        .unwrap();
+    let generated: Vec<(BlockKind, String, Vec<CiteSpec>)> = (0..blocks)
+        .map(|i| {
+            let kind = match i % 10 {
+                0 => BlockKind::Heading,
+                1..=3 => BlockKind::Text,
+                9 => BlockKind::Recommendation,
+                _ => BlockKind::Claim,
+            };
+            let cite = |n: usize| keys[(i * 3 + n) % keys.len()].clone();
+            let text = format!(
+                "Block {i}: participants with *fewer opportunities* reported lasting change after the camp, \
+                 as the follow-up showed in several countries [@{}; @{}, p. {}] and [@{}].",
+                cite(0),
+                cite(1),
+                i % 40 + 1,
+                cite(2)
+            );
+            let specs = CiteSpec::from_text(&text, "");
+            (kind, text, specs)
+        })
+        .collect();
+    let started = Instant::now();
+    papers::append_blocks(&state.db, &paper_id, &generated, None)
+        .await
+        .unwrap();
+    let mut response = state
+        .db
+        .query("count(SELECT id FROM cites WHERE in.paper = type::record('paper', $p))")
+        .bind(("p", paper_id.clone()))
+        .await
+        .unwrap();
+    let edges: Option<i64> = response.take(0).unwrap();
+    println!(
+        "generated a paper of {blocks} blocks and {} citations in {:.1} s",
+        edges.unwrap_or(0),
+        started.elapsed().as_secs_f64()
+    );
+
+    let editor = sign_in(&base, EDITOR).await;
+    let http = client();
+    let page_url = format!("{base}/papers/{SLUG}/draft");
+    let first = http
+        .get(&page_url)
+        .header("cookie", &editor)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(first.status(), 200);
+    let page = first.bytes().await.unwrap();
+    println!("workspace page: {} KB of HTML", page.len() / 1024);
+    if let Ok(path) = std::env::var("GW_BENCH_SAVE_PAGE") {
+        let _ = std::fs::write(path, &page);
+    }
+
+    // Where the time goes: the query, then parsing and rendering the blocks.
+    let paper = papers::by_slug(&state.db, SLUG).await.unwrap().unwrap();
+    let mut query = Vec::new();
+    let mut assemble = Vec::new();
+    for _ in 0..30 {
+        let t = Instant::now();
+        let rows = papers::blocks(&state.db, &paper.id).await.unwrap();
+        query.push(t.elapsed());
+        let t = Instant::now();
+        let _ = groundwork::api::papers::assemble(&paper, rows, "evidence needed");
+        assemble.push(t.elapsed());
+    }
+    report("  of which: blocks query", query);
+    report("  of which: parse, render, check", assemble);
+
+    // 1. The workspace rendered on the server (full HTML page, signed in).
+    let mut ssr = Vec::new();
+    for _ in 0..100 {
+        let t = Instant::now();
+        let r = http
+            .get(&page_url)
+            .header("cookie", &editor)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        let _ = r.bytes().await.unwrap();
+        ssr.push(t.elapsed());
+    }
+    report("draft workspace SSR (HTML page)", ssr);
+    let mut data = Vec::new();
+    for _ in 0..100 {
+        let t = Instant::now();
+        let r = http
+            .get(format!("{base}/fn/draft_workspace?slug={SLUG}"))
+            .header("cookie", &editor)
+            .header("accept", "application/json")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        let _ = r.bytes().await.unwrap();
+        data.push(t.elapsed());
+    }
+    report("draft workspace data (server function)", data);
+
+    // 2. Twenty editors saving their own blocks at once, 20 saves each.
+    let workspace: serde_json::Value = http
+        .get(format!("{base}/fn/draft_workspace?slug={SLUG}"))
+        .header("cookie", &editor)
+        .header("accept", "application/json")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .map(|body| serde_json::from_str(&body).expect("JSON"))
+        .unwrap();
+    let targets: Vec<(String, i64)> = workspace["blocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .skip(1)
+        .step_by(blocks.max(40) / 20)
+        .take(20)
+        .map(|b| {
+            (
+                b["id"].as_str().unwrap().to_string(),
+                b["rev"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    let editors = [
+        "marco.bellini@example.org",
+        "liisa.virtanen@example.org",
+        "jonas.weber@example.org",
+    ];
+    let mut cookies = Vec::new();
+    for email in editors {
+        cookies.push(sign_in(&base, email).await);
+    }
+    let wall = Instant::now();
+    let tasks: Vec<_> = targets
+        .into_iter()
+        .enumerate()
+        .map(|(n, (block, mut rev))| {
+            let (base, cookie) = (base.clone(), cookies[n % cookies.len()].clone());
+            tokio::spawn(async move {
+                let http = client();
+                let mut times = Vec::new();
+                let mut refused = 0;
+                for round in 0..20 {
+                    let text = format!("Editor {n}, round {round}: evidence [@fr-2019-indicator-01; @hu-2019-testimony-01].");
+                    let t = Instant::now();
+                    let r = http
+                        .post(format!("{base}/fn/save_block"))
+                        .header("cookie", &cookie)
+                        .header("accept", "application/json")
+                        .form(&[
+                            ("slug", SLUG),
+                            ("block", block.as_str()),
+                            ("rev", rev.to_string().as_str()),
+                            ("kind", "claim"),
+                            ("text", text.as_str()),
+                        ])
+                        .send()
+                        .await
+                        .unwrap();
+                    let status = r.status();
+                    let _ = r.bytes().await;
+                    times.push(t.elapsed());
+                    if status == 200 {
+                        rev += 1;
+                    } else {
+                        refused += 1;
+                    }
+                }
+                (times, refused)
+            })
+        })
+        .collect();
+    let mut saves = Vec::new();
+    let mut refused = 0;
+    for task in tasks {
+        let (times, r) = task.await.unwrap();
+        saves.extend(times);
+        refused += r;
+    }
+    let total = saves.len();
+    report("block save, 20 editors at once", saves);
+    println!(
+        "  {total} saves in {:.1} s ({:.0} saves/s), {refused} refused",
+        wall.elapsed().as_secs_f64(),
+        total as f64 / wall.elapsed().as_secs_f64()
+    );
+
+    // 3. From a save to another viewer's event stream (server-sent events over HTTP).
+    let viewer = sign_in(&base, "zsofia.kovacs@example.org").await;
+    let stream = http
+        .get(format!("{base}/papers/{SLUG}/events"))
+        .header("cookie", &viewer)
+        .send()
+        .await
+        .unwrap();
+    let mut stream = stream.bytes_stream();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let workspace: serde_json::Value = http
+        .get(format!("{base}/fn/draft_workspace?slug={SLUG}"))
+        .header("cookie", &editor)
+        .header("accept", "application/json")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .map(|body| serde_json::from_str(&body).expect("JSON"))
+        .unwrap();
+    let block = workspace["blocks"][2]["id"].as_str().unwrap().to_string();
+    let mut rev = workspace["blocks"][2]["rev"].as_i64().unwrap();
+    let mut latencies = Vec::new();
+    let mut buffer = String::new();
+    for round in 0..40 {
+        let t = Instant::now();
+        let r = http
+            .post(format!("{base}/fn/save_block"))
+            .header("cookie", &editor)
+            .header("accept", "application/json")
+            .form(&[
+                ("slug", SLUG),
+                ("block", block.as_str()),
+                ("rev", rev.to_string().as_str()),
+                ("kind", "claim"),
+                ("text", format!("Live round {round}.").as_str()),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        rev += 1;
+        let wanted = format!("\"rev\":{rev}");
+        let seen = tokio::time::timeout(Duration::from_secs(5), async {
+            loop {
+                if buffer.contains(&wanted) {
+                    return true;
+                }
+                match stream.next().await {
+                    Some(Ok(chunk)) => buffer.push_str(&String::from_utf8_lossy(&chunk)),
+                    _ => return false,
+                }
+            }
+        })
+        .await
+        .unwrap_or(false);
+        if seen {
+            latencies.push(t.elapsed());
+        }
+        buffer.clear();
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    report("save to another viewer's event (SSE)", latencies);
+
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    for line in status
+        .lines()
+        .filter(|l| l.starts_with("VmRSS") || l.starts_with("VmHWM"))
+    {
+        println!("{line} (server and benchmark client in one process)");
+    }
+}

@@ -19,6 +19,7 @@ const OVERLAP_MS: i64 = 3_000;
 pub struct Events {
     sender: broadcast::Sender<PaperEvent>,
     drafts: DraftCache,
+    library: LibraryCache,
 }
 
 /// A draft's blocks as rendered (with supported and needing-support counts), by paper and
@@ -27,53 +28,76 @@ pub struct Events {
 /// another instance drops it when its event arrives, before the event is passed on.
 pub type Rendered = std::sync::Arc<(Vec<crate::domain::papers::BlockView>, usize, usize)>;
 
-type Entries = HashMap<(String, String), (std::time::Instant, Rendered)>;
+/// A small map whose entries are trusted for `ttl` at most, shared by the request handlers.
+pub struct TtlCache<K, V> {
+    entries: std::sync::Arc<std::sync::Mutex<HashMap<K, (std::time::Instant, V)>>>,
+    ttl: Duration,
+}
 
-#[derive(Clone, Default)]
-pub struct DraftCache(std::sync::Arc<std::sync::Mutex<Entries>>);
+impl<K, V> Clone for TtlCache<K, V> {
+    fn clone(&self) -> Self {
+        TtlCache {
+            entries: self.entries.clone(),
+            ttl: self.ttl,
+        }
+    }
+}
+
+impl<K: std::hash::Hash + Eq, V: Clone> TtlCache<K, V> {
+    pub fn new(ttl: Duration) -> Self {
+        TtlCache {
+            entries: Default::default(),
+            ttl,
+        }
+    }
+
+    pub fn get(&self, key: &K) -> Option<V> {
+        let map = self.entries.lock().ok()?;
+        map.get(key)
+            .filter(|(at, _)| at.elapsed() < self.ttl)
+            .map(|(_, value)| value.clone())
+    }
+
+    pub fn put(&self, key: K, value: V) {
+        if let Ok(mut map) = self.entries.lock() {
+            // Bounded: a few drafts are open at a time, a few audiences exist.
+            if map.len() > 64 {
+                map.clear();
+            }
+            map.insert(key, (std::time::Instant::now(), value));
+        }
+    }
+
+    pub fn forget_where(&self, matches: impl Fn(&K) -> bool) {
+        if let Ok(mut map) = self.entries.lock() {
+            map.retain(|key, _| !matches(key));
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.entries.lock().map(|m| m.is_empty()).unwrap_or(true)
+    }
+}
+
+/// Rendered drafts by (paper, language).
+pub type DraftCache = TtlCache<(String, String), Rendered>;
 
 /// Evidence edited elsewhere (its consent, its key) changes warnings without a draft event:
 /// an entry is trusted this long at most.
 const DRAFT_TTL: Duration = Duration::from_secs(20);
 
-impl DraftCache {
-    pub fn get(&self, paper: &str, lang: &str) -> Option<Rendered> {
-        let map = self.0.lock().ok()?;
-        map.get(&(paper.to_string(), lang.to_string()))
-            .filter(|(at, _)| at.elapsed() < DRAFT_TTL)
-            .map(|(_, rendered)| rendered.clone())
-    }
+/// The library's filter values and assessment counts by audience: reading them scans every
+/// finding, and they change only when findings do.
+pub type LibraryCache = TtlCache<
+    (bool, bool),
+    (
+        crate::domain::evidence_views::Facets,
+        Vec<crate::domain::evidence_views::AssessmentSummary>,
+    ),
+>;
 
-    pub fn put(&self, paper: &str, lang: &str, rendered: Rendered) {
-        if let Ok(mut map) = self.0.lock() {
-            // Bounded: a busy network has a few drafts open, not hundreds.
-            if map.len() > 64 {
-                map.clear();
-            }
-            map.insert(
-                (paper.to_string(), lang.to_string()),
-                (std::time::Instant::now(), rendered),
-            );
-        }
-    }
-
-    /// Evidence changed here: every rendered draft may show it.
-    pub fn forget_all(&self) {
-        if let Ok(mut map) = self.0.lock() {
-            map.clear();
-        }
-    }
-
-    fn is_empty(&self) -> bool {
-        self.0.lock().map(|m| m.is_empty()).unwrap_or(true)
-    }
-
-    pub fn forget(&self, paper: &str) {
-        if let Ok(mut map) = self.0.lock() {
-            map.retain(|(p, _), _| p != paper);
-        }
-    }
-}
+/// Changes on other instances reach this one's library view within this.
+const LIBRARY_TTL: Duration = Duration::from_secs(60);
 
 impl Events {
     /// Starts polling `db` (inside a tokio runtime).
@@ -81,7 +105,8 @@ impl Events {
         let (sender, _) = broadcast::channel(1024);
         let events = Events {
             sender,
-            drafts: DraftCache::default(),
+            drafts: DraftCache::new(DRAFT_TTL),
+            library: LibraryCache::new(LIBRARY_TTL),
         };
         let publisher = events.sender.clone();
         let drafts = events.drafts.clone();
@@ -98,6 +123,16 @@ impl Events {
 
     pub fn drafts(&self) -> &DraftCache {
         &self.drafts
+    }
+
+    pub fn library(&self) -> &LibraryCache {
+        &self.library
+    }
+
+    /// Findings changed here: every cached view that shows them is stale.
+    pub fn evidence_changed(&self) {
+        self.drafts.forget_where(|_| true);
+        self.library.forget_where(|_| true);
     }
 }
 
@@ -140,7 +175,7 @@ async fn poll(
             }
             sent.insert(event.id.clone(), at);
             if event.kind != "presence" {
-                drafts.forget(&event.paper);
+                drafts.forget_where(|(paper, _)| *paper == event.paper);
             }
             let _ = sender.send(event);
         }

@@ -509,3 +509,40 @@ async fn blocks_move_delete_and_come_back_and_evidence_shows_where_it_is_cited()
         "drafts are not public"
     );
 }
+
+#[tokio::test]
+async fn an_import_past_the_limits_is_refused_whole() {
+    let app = TestApp::spawn().await;
+    let editor = app.sign_in(EDITOR, PASSWORD).await;
+    let before = app.workspace(&editor).await["blocks"]
+        .as_array()
+        .unwrap()
+        .len();
+    let five_thousand = (0..5_000)
+        .map(|i| format!("Paragraph {i}."))
+        .collect::<Vec<_>>()
+        .join("\n\n");
+    let refused = app
+        .call(
+            "import_markdown",
+            &[("slug", SLUG), ("markdown", &five_thousand)],
+            Some(&editor),
+        )
+        .await;
+    assert_eq!(refused.status(), 422);
+    assert_eq!(json(refused).await["problem"]["code"], "too_many");
+    let unclosed = app
+        .call(
+            "import_markdown",
+            &[("slug", SLUG), ("markdown", "::: claim\nNever closed.")],
+            Some(&editor),
+        )
+        .await;
+    assert_eq!(unclosed.status(), 422);
+    assert_eq!(json(unclosed).await["problem"]["code"], "unbalanced_fence");
+    let after = app.workspace(&editor).await["blocks"]
+        .as_array()
+        .unwrap()
+        .len();
+    assert_eq!(before, after, "nothing half-imported");
+}

@@ -28,10 +28,21 @@ pub async fn evidence_library(filter: EvidenceFilter) -> Result<LibraryView, App
         let filter = filter.bounded()?;
         let state = door::state()?;
         let audience = audience();
-        let (results, facets, assessments) = tokio::try_join!(
+        let key = (audience.include_members_only, audience.include_withdrawn);
+        let cached = state.events.library().get(&key);
+        let (results, (facets, assessments)) = tokio::try_join!(
             store::evidence::search(&state.db, &filter, audience),
-            store::evidence::facets(&state.db, audience),
-            store::assessments::list(&state.db, audience),
+            async {
+                if let Some(hit) = cached {
+                    return Ok(hit);
+                }
+                let both = tokio::try_join!(
+                    store::evidence::facets(&state.db, audience),
+                    store::assessments::list(&state.db, audience),
+                )?;
+                state.events.library().put(key, both.clone());
+                Ok::<_, AppError>(both)
+            },
         )?;
         Ok(LibraryView {
             results,

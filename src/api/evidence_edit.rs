@@ -272,7 +272,7 @@ pub async fn save_evidence(
                 .await?;
             }
         }
-        state.events.drafts().forget_all();
+        state.events.evidence_changed();
         door::redirect_plain_form(&format!("/evidence/{}?saved=1", fields.key));
         Ok(fields.key)
     }

@@ -61,7 +61,10 @@ async fn editable(slug: &str) -> Result<(AppState, SessionMember, PaperRow), App
 /// instances learn it from the event).
 #[cfg(feature = "ssr")]
 fn changed(state: &AppState, paper: &PaperRow) {
-    state.events.drafts().forget(&paper.id);
+    state
+        .events
+        .drafts()
+        .forget_where(|(id, _)| *id == paper.id);
 }
 
 /// A block id from a request, checked to belong to the paper.
@@ -219,7 +222,10 @@ pub async fn draft_workspace(slug: String) -> Result<Workspace, AppError> {
         let (state, member) = require_member()?;
         let paper = paper(&state, &slug).await?;
         let label = needed_label();
-        let cached = state.events.drafts().get(&paper.id, &label);
+        let cached = state
+            .events
+            .drafts()
+            .get(&(paper.id.clone(), label.clone()));
         let (rendered, presence, can_edit) = tokio::join!(
             async {
                 if let Some(hit) = cached {
@@ -230,7 +236,7 @@ pub async fn draft_workspace(slug: String) -> Result<Workspace, AppError> {
                 state
                     .events
                     .drafts()
-                    .put(&paper.id, &label, rendered.clone());
+                    .put((paper.id.clone(), label.clone()), rendered.clone());
                 Ok::<_, AppError>(rendered)
             },
             store::events::presence(&state.db, &paper.id),

@@ -54,8 +54,12 @@ pub struct EvidenceListing {
     pub assessment: String,
 }
 
+/// Results are counted up to this many (beyond, "more than 1,000").
+pub const COUNT_CAP: u64 = 1_000;
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EvidencePage {
+    /// Matches counted up to `COUNT_CAP + 1`: above the cap the UI says "more than".
     pub items: Vec<EvidenceListing>,
     pub total: u64,
     pub page: u32,

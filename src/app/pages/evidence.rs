@@ -144,12 +144,20 @@ fn Library(view: LibraryView) -> impl IntoView {
             </form>
             <section class="results" aria-labelledby="results-heading">
                 <h2 id="results-heading" class="results-count" aria-live="polite">
-                    {if searching {
-                        let q = filter.q.clone();
-                        t!(i18n, evidence_found_for, count = move || total, q = move || q.clone()).into_any()
-                    } else {
-                        t!(i18n, evidence_count, count = move || total).into_any()
-                    }}
+                    {
+                        // Counted up to the cap: "1000+" beyond it.
+                        let shown = if total > crate::domain::evidence_views::COUNT_CAP {
+                            format!("{}+", crate::domain::evidence_views::COUNT_CAP)
+                        } else {
+                            total.to_string()
+                        };
+                        if searching {
+                            let q = filter.q.clone();
+                            t!(i18n, evidence_found_for, count = move || shown.clone(), q = move || q.clone()).into_any()
+                        } else {
+                            t!(i18n, evidence_count, count = move || shown.clone()).into_any()
+                        }
+                    }
                 </h2>
                 {if results.items.is_empty() {
                     view! { <p class="empty-state">{t!(i18n, evidence_none)}</p> }.into_any()

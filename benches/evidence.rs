@@ -1,0 +1,421 @@
+//! Evidence library benchmark (issue 3): a generator makes 100,000 findings as a CSV file,
+//! which is imported the way an editor does it (upload, preview, confirm); then full-text
+//! search latency, the filtered library page rendered on the server, and the process's memory.
+//!
+//! `./scripts/bench.sh evidence` (release build). `GW_BENCH_ROWS` changes the size;
+//! `GW_BENCH_DB=surrealkv:///tmp/dir` runs on disk instead of in memory.
+use groundwork::config::Config;
+use groundwork::domain::evidence::Audience;
+use groundwork::domain::evidence_views::EvidenceFilter;
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+const BOUNDARY: &str = "groundworkbenchboundary0xK3";
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
+    sorted[rank.clamp(1, sorted.len()) - 1]
+}
+
+fn report(name: &str, mut samples: Vec<Duration>) {
+    samples.sort();
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    println!(
+        "{name:<44} n={:<5} p50={:>8.2} ms  p95={:>8.2} ms  p99={:>8.2} ms  max={:>8.2} ms",
+        samples.len(),
+        ms(percentile(&samples, 50.0)),
+        ms(percentile(&samples, 95.0)),
+        ms(percentile(&samples, 99.0)),
+        ms(*samples.last().unwrap_or(&Duration::ZERO)),
+    );
+}
+
+/// A small deterministic generator (xorshift), so every run measures the same file.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[(self.next() % items.len() as u64) as usize]
+    }
+}
+
+const WORDS: &[&str] = &[
+    "volunteers",
+    "camp",
+    "community",
+    "training",
+    "mentor",
+    "skills",
+    "confidence",
+    "language",
+    "employment",
+    "school",
+    "family",
+    "refugee",
+    "inclusion",
+    "disability",
+    "rural",
+    "youth",
+    "leader",
+    "project",
+    "partner",
+    "organisation",
+    "workshop",
+    "follow-up",
+    "friendship",
+    "respect",
+    "teamwork",
+    "learning",
+    "certificate",
+    "travel",
+    "funding",
+    "host",
+    "village",
+    "city",
+    "course",
+    "job",
+    "apprenticeship",
+    "support",
+    "barrier",
+    "opportunity",
+    "network",
+    "evaluation",
+    "survey",
+    "interview",
+    "testimony",
+    "change",
+    "future",
+    "local",
+    "european",
+    "exchange",
+    "culture",
+    "music",
+    "food",
+    "garden",
+    "playground",
+    "repair",
+    "forest",
+    "island",
+    "children",
+    "parents",
+    "educators",
+    "social",
+    "worker",
+    "benefit",
+    "cost",
+    "time",
+    "months",
+    "weeks",
+    "first",
+    "again",
+    "together",
+    "alone",
+    "afraid",
+    "proud",
+    "responsible",
+    "budget",
+];
+const RARE: &[&str] = &[
+    "blacksmith",
+    "lighthouse",
+    "beekeeping",
+    "origami",
+    "tandem",
+];
+const COUNTRIES: &[&str] = &[
+    "FR", "BE", "NL", "DE", "AT", "DK", "SE", "FI", "IT", "ES", "GR", "PT", "HU", "PL", "CZ", "RO",
+    "SK", "SI", "HR", "BG", "LT", "LV", "EE", "IE", "LU", "MT", "CY", "NO", "IS", "CH", "RS", "AL",
+    "MK", "TR", "UA", "MD", "GE", "AM", "SN", "VN",
+];
+const REGIONS: &[&str] = &["North", "South", "East", "West"];
+const TAGS: &[&str] = &[
+    "inclusion",
+    "employment",
+    "mentoring",
+    "skills",
+    "families",
+    "rural",
+];
+
+fn generate(rows: usize) -> Vec<u8> {
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let mut out = String::from(
+        "key,kind,swot_quadrant,text,value,unit,sample_size,country,region,collected_on,tags,consent,visibility\n",
+    );
+    for i in 0..rows {
+        let country = rng.pick(COUNTRIES);
+        let year = 2015 + rng.next() % 10;
+        let (kind, quadrant) = match i % 10 {
+            0..=4 => ("testimony", ""),
+            5..=6 => ("indicator", ""),
+            7..=8 => ("observation", ""),
+            _ => (
+                "swot",
+                rng.pick(&["strength", "weakness", "opportunity", "threat"]),
+            ),
+        };
+        let length = 10 + (rng.next() % 14) as usize;
+        let mut text: Vec<&str> = (0..length).map(|_| rng.pick(WORDS)).collect();
+        if i % 500 == 0 {
+            text.push(rng.pick(RARE));
+        }
+        let value = if kind == "indicator" {
+            format!("{}", rng.next() % 100)
+        } else {
+            String::new()
+        };
+        out.push_str(&format!(
+            "{}-{year}-{kind}-{i},{kind},{quadrant},{},{value},{},{},{country},{},{year}-{:02}-{:02},{},{},{}\n",
+            country.to_ascii_lowercase(),
+            text.join(" "),
+            if value.is_empty() { "" } else { "%" },
+            if value.is_empty() { String::new() } else { format!("{}", 10 + rng.next() % 500) },
+            rng.pick(REGIONS),
+            1 + rng.next() % 12,
+            1 + rng.next() % 28,
+            rng.pick(TAGS),
+            if i % 20 == 0 { "anonymised" } else { "given" },
+            if i % 7 == 0 { "members" } else { "public" },
+        ));
+    }
+    out.into_bytes()
+}
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+}
+
+fn memory() -> String {
+    std::fs::read_to_string("/proc/self/status")
+        .unwrap_or_default()
+        .lines()
+        .filter(|l| l.starts_with("VmRSS") || l.starts_with("VmHWM"))
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[tokio::main]
+async fn main() {
+    let rows: usize = std::env::var("GW_BENCH_ROWS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100_000);
+    let endpoint = std::env::var("GW_BENCH_DB").unwrap_or_else(|_| "mem://".into());
+    let state = groundwork::server::state(Config::for_tests(&endpoint))
+        .await
+        .expect("database");
+    groundwork::store::demo::load_if_empty(&state.db)
+        .await
+        .expect("demo data");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let app = groundwork::server::app(state.clone());
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .unwrap();
+    });
+    let base = format!("http://{addr}");
+    println!("database: {endpoint}; {}", memory());
+
+    let t = Instant::now();
+    let file = generate(rows);
+    println!(
+        "generated {rows} rows, {:.1} MB, in {:.2} s",
+        file.len() as f64 / 1_048_576.0,
+        t.elapsed().as_secs_f64()
+    );
+
+    // Sign in as an editor and import, as the import page does.
+    let http = client();
+    let login = http
+        .post(format!("{base}/fn/login"))
+        .header("accept", "application/json")
+        .form(&[
+            ("email", "marco.bellini@example.org"),
+            ("password", groundwork::store::demo::DEMO_PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let cookie = login
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("gw_session=") && !v.starts_with("gw_session=;"))
+        .and_then(|v| v.split(';').next())
+        .unwrap()
+        .to_string();
+    let mut response = state
+        .db
+        .query("SELECT VALUE record::id(id) FROM assessment ORDER BY title LIMIT 1")
+        .await
+        .unwrap();
+    let assessment: Vec<String> = response.take(0).unwrap();
+    let mut body = format!(
+        "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"bench.csv\"\r\nContent-Type: text/csv\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(&file);
+    body.extend_from_slice(format!("\r\n--{BOUNDARY}--\r\n").as_bytes());
+    let t = Instant::now();
+    let uploaded = http
+        .post(format!("{base}/assessments/{}/import", assessment[0]))
+        .header("cookie", &cookie)
+        .header("accept", "text/html")
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={BOUNDARY}"),
+        )
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(uploaded.status(), 303, "upload accepted");
+    let preview = uploaded.headers()["location"].to_str().unwrap().to_string();
+    let upload_time = t.elapsed();
+    let batch = preview.rsplit('/').next().unwrap().to_string();
+    let t = Instant::now();
+    let confirmed = http
+        .post(format!("{base}/fn/confirm_import"))
+        .header("cookie", &cookie)
+        .header("accept", "application/json")
+        .form(&[("batch", batch.as_str())])
+        .send()
+        .await
+        .unwrap();
+    let status = confirmed.status();
+    let counts = confirmed.text().await.unwrap();
+    let import_time = t.elapsed();
+    assert_eq!(status, 200, "{counts}");
+    println!(
+        "upload, check and preview: {:.1} s ({:.0} rows/s)",
+        upload_time.as_secs_f64(),
+        rows as f64 / upload_time.as_secs_f64()
+    );
+    println!(
+        "import in one transaction: {:.1} s ({:.0} rows/s) -> {counts}",
+        import_time.as_secs_f64(),
+        rows as f64 / import_time.as_secs_f64()
+    );
+    println!("after loading: {}", memory());
+
+    // Full-text search through the FULLTEXT index (BM25, highlighted), public and editor.
+    let queries = [
+        "volunteers",
+        "mentor",
+        "confidence language",
+        "refugee camp",
+        "employment training",
+        "lighthouse",
+        "beekeeping",
+        "rural youth",
+        "family support",
+        "apprenticeship",
+        "disability inclusion",
+        "garden village",
+        "proud responsible",
+        "certificate course",
+        "children playground",
+        "forest island",
+        "music culture",
+        "social worker",
+        "budget",
+        "teamwork friendship",
+        "origami",
+        "tandem",
+        "barrier cost",
+        "host community",
+        "educators parents",
+        "survey evaluation",
+        "travel funding",
+        "future job",
+        "repair",
+        "blacksmith",
+    ];
+    for audience in [
+        ("public visitor", Audience::of(None)),
+        (
+            "editor",
+            Audience::of(Some(groundwork::domain::accounts::Role::Editor)),
+        ),
+    ] {
+        let mut times = Vec::new();
+        for round in 0..12 {
+            for q in queries {
+                let filter = EvidenceFilter {
+                    q: q.into(),
+                    page: 1 + (round % 3),
+                    ..Default::default()
+                };
+                let t = Instant::now();
+                let page = groundwork::store::evidence::search(&state.db, &filter, audience.1)
+                    .await
+                    .unwrap();
+                times.push(t.elapsed());
+                std::hint::black_box(page);
+            }
+        }
+        report(&format!("full-text search ({})", audience.0), times);
+    }
+
+    // The library page rendered on the server, filtered and searched.
+    let pages = [
+        "/evidence?country=HU&kind=testimony",
+        "/evidence?country=FR&region=North",
+        "/evidence?tag=mentoring&kind=indicator",
+        "/evidence?q=mentor+confidence",
+        "/evidence?q=lighthouse",
+        "/evidence?country=DE&page=3",
+        "/evidence",
+    ];
+    let mut times = Vec::new();
+    let mut failed = Vec::new();
+    for round in 0..30 {
+        for path in pages {
+            let t = Instant::now();
+            let r = http
+                .get(format!("{base}{path}"))
+                .header("accept", "text/html")
+                .header("cookie", if round % 2 == 0 { cookie.as_str() } else { "" })
+                .send()
+                .await
+                .unwrap();
+            if r.status() != 200 {
+                failed.push(format!("{} {path}", r.status()));
+            }
+            let _ = r.bytes().await.unwrap();
+            times.push(t.elapsed());
+        }
+    }
+    report("library page SSR (filters, search)", times);
+    if !failed.is_empty() {
+        println!(
+            "  {} requests failed: {:?}",
+            failed.len(),
+            &failed[..failed.len().min(5)]
+        );
+    }
+    println!(
+        "at the end: {} (server and benchmark client in one process)",
+        memory()
+    );
+}

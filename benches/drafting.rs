@@ -11,29 +11,11 @@ use groundwork::store::papers::{self, CiteSpec};
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
+mod common;
+use common::report;
+
 const EDITOR: &str = "marco.bellini@example.org";
 const SLUG: &str = "bench-paper";
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
-    sorted[rank.clamp(1, sorted.len()) - 1]
-}
-
-fn report(name: &str, mut samples: Vec<Duration>) {
-    samples.sort();
-    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-    println!(
-        "{name:<44} n={:<5} p50={:>8.2} ms  p95={:>8.2} ms  p99={:>8.2} ms  max={:>8.2} ms",
-        samples.len(),
-        ms(percentile(&samples, 50.0)),
-        ms(percentile(&samples, 95.0)),
-        ms(percentile(&samples, 99.0)),
-        ms(*samples.last().unwrap_or(&Duration::ZERO)),
-    );
-}
 
 fn client() -> reqwest::Client {
     reqwest::Client::builder()

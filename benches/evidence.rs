@@ -10,28 +10,10 @@ use groundwork::domain::evidence_views::EvidenceFilter;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
+mod common;
+use common::report;
+
 const BOUNDARY: &str = "groundworkbenchboundary0xK3";
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
-    sorted[rank.clamp(1, sorted.len()) - 1]
-}
-
-fn report(name: &str, mut samples: Vec<Duration>) {
-    samples.sort();
-    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-    println!(
-        "{name:<44} n={:<5} p50={:>8.2} ms  p95={:>8.2} ms  p99={:>8.2} ms  max={:>8.2} ms",
-        samples.len(),
-        ms(percentile(&samples, 50.0)),
-        ms(percentile(&samples, 95.0)),
-        ms(percentile(&samples, 99.0)),
-        ms(*samples.last().unwrap_or(&Duration::ZERO)),
-    );
-}
 
 /// A small deterministic generator (xorshift), so every run measures the same file.
 struct Rng(u64);

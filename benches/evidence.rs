@@ -8,7 +8,7 @@ use groundwork::config::Config;
 use groundwork::domain::evidence::Audience;
 use groundwork::domain::evidence_views::EvidenceFilter;
 use std::net::SocketAddr;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 mod common;
 use common::report;

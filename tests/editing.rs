@@ -300,6 +300,31 @@ async fn edits_are_recorded_stale_saves_refused_and_cited_keys_locked() {
     assert_eq!(form["key_locked"], true, "an edit does not unlock the key");
 }
 
+/// Posts the new-finding form as a browser does without JavaScript (asking for HTML).
+async fn post_plain(
+    app: &TestApp,
+    cookie: &str,
+    form_page: &str,
+    assessment: &str,
+    item: &[(String, String)],
+) -> reqwest::Response {
+    let mut form: Vec<(&str, &str)> = vec![
+        ("current_key", ""),
+        ("version", ""),
+        ("assessment", assessment),
+    ];
+    form.extend(item.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    TestApp::client()
+        .post(app.url("/fn/save_evidence"))
+        .header("accept", "text/html")
+        .header("referer", app.url(form_page))
+        .header("cookie", cookie)
+        .form(&form)
+        .send()
+        .await
+        .unwrap()
+}
+
 #[tokio::test]
 async fn a_form_posted_without_javascript_comes_back_with_the_problems_and_the_text() {
     let app = TestApp::spawn().await;
@@ -314,21 +339,7 @@ async fn a_form_posted_without_javascript_comes_back_with_the_problems_and_the_t
     let long_text = "Quoted words, kept. ".repeat(100);
     let mut item = testimony("has space", &long_text, "XX");
     item.retain(|(k, _)| k != "item[kind]");
-    let mut form: Vec<(&str, &str)> = vec![
-        ("current_key", ""),
-        ("version", ""),
-        ("assessment", &assessment),
-    ];
-    form.extend(item.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-    let response = TestApp::client()
-        .post(app.url("/fn/save_evidence"))
-        .header("accept", "text/html")
-        .header("referer", app.url(&form_page))
-        .header("cookie", &editor)
-        .form(&form)
-        .send()
-        .await
-        .unwrap();
+    let response = post_plain(&app, &editor, &form_page, &assessment, &item).await;
     assert_eq!(response.status(), 302);
     let back = response.headers()["location"].to_str().unwrap().to_string();
     assert!(back.starts_with(&form_page), "{back}");
@@ -345,21 +356,7 @@ async fn a_form_posted_without_javascript_comes_back_with_the_problems_and_the_t
 
     // Valid this time: sent to the new item.
     let item = testimony("", "Plain form post works.", "HU");
-    let mut form: Vec<(&str, &str)> = vec![
-        ("current_key", ""),
-        ("version", ""),
-        ("assessment", &assessment),
-    ];
-    form.extend(item.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-    let response = TestApp::client()
-        .post(app.url("/fn/save_evidence"))
-        .header("accept", "text/html")
-        .header("referer", app.url(&form_page))
-        .header("cookie", &editor)
-        .form(&form)
-        .send()
-        .await
-        .unwrap();
+    let response = post_plain(&app, &editor, &form_page, &assessment, &item).await;
     assert_eq!(response.status(), 302);
     assert_eq!(
         response.headers()["location"],

@@ -51,6 +51,34 @@ fn presence_event(paper: String, member: String, member_name: String) -> PaperEv
     }
 }
 
+/// A draft is for signed-in members: the member and the paper, or the error page to send.
+async fn draft_for_member(
+    state: &AppState,
+    session: CurrentSession,
+    slug: &str,
+    headers: &HeaderMap,
+) -> Result<
+    (
+        crate::domain::accounts::SessionMember,
+        store::papers::PaperRow,
+    ),
+    Response,
+> {
+    let lang = Lang::from_headers(headers);
+    let Some(member) = session.member else {
+        return Err(static_error_page(lang, StatusCode::UNAUTHORIZED, false));
+    };
+    match store::papers::by_slug(&state.db, slug).await {
+        Ok(Some(paper)) => Ok((member, paper)),
+        Ok(None) => Err(static_error_page(lang, StatusCode::NOT_FOUND, false)),
+        Err(_) => Err(static_error_page(
+            lang,
+            StatusCode::INTERNAL_SERVER_ERROR,
+            false,
+        )),
+    }
+}
+
 /// `/papers/{slug}/events`: every change to the draft, from any app instance, as it happens.
 pub async fn events(
     State(state): State<AppState>,
@@ -58,14 +86,9 @@ pub async fn events(
     Path(slug): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    let lang = Lang::from_headers(&headers);
-    let Some(member) = session.member else {
-        return static_error_page(lang, StatusCode::UNAUTHORIZED, false);
-    };
-    let paper = match store::papers::by_slug(&state.db, &slug).await {
-        Ok(Some(paper)) => paper,
-        Ok(None) => return static_error_page(lang, StatusCode::NOT_FOUND, false),
-        Err(_) => return static_error_page(lang, StatusCode::INTERNAL_SERVER_ERROR, false),
+    let (member, paper) = match draft_for_member(&state, session, &slug, &headers).await {
+        Ok(found) => found,
+        Err(page) => return page,
     };
     let receiver = state.events.subscribe();
     let _ = store::events::touch_presence(&state.db, &paper.id, &member.id).await;
@@ -124,13 +147,9 @@ pub async fn markdown(
     headers: HeaderMap,
 ) -> Response {
     let lang = Lang::from_headers(&headers);
-    if session.member.is_none() {
-        return static_error_page(lang, StatusCode::UNAUTHORIZED, false);
-    }
-    let paper = match store::papers::by_slug(&state.db, &slug).await {
-        Ok(Some(paper)) => paper,
-        Ok(None) => return static_error_page(lang, StatusCode::NOT_FOUND, false),
-        Err(_) => return static_error_page(lang, StatusCode::INTERNAL_SERVER_ERROR, false),
+    let paper = match draft_for_member(&state, session, &slug, &headers).await {
+        Ok((_, paper)) => paper,
+        Err(page) => return page,
     };
     let Ok(rows) = store::papers::blocks(&state.db, &paper.id).await else {
         return static_error_page(lang, StatusCode::INTERNAL_SERVER_ERROR, false);

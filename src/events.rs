@@ -20,6 +20,7 @@ pub struct Events {
     sender: broadcast::Sender<PaperEvent>,
     drafts: DraftCache,
     library: LibraryCache,
+    rankings: crate::store::evidence::RankCache,
 }
 
 /// A draft's blocks as rendered (with supported and needing-support counts), by paper and
@@ -32,6 +33,7 @@ pub type Rendered = std::sync::Arc<(Vec<crate::domain::papers::BlockView>, usize
 pub struct TtlCache<K, V> {
     entries: std::sync::Arc<std::sync::Mutex<HashMap<K, (std::time::Instant, V)>>>,
     ttl: Duration,
+    capacity: usize,
 }
 
 impl<K, V> Clone for TtlCache<K, V> {
@@ -39,15 +41,22 @@ impl<K, V> Clone for TtlCache<K, V> {
         TtlCache {
             entries: self.entries.clone(),
             ttl: self.ttl,
+            capacity: self.capacity,
         }
     }
 }
 
 impl<K: std::hash::Hash + Eq, V: Clone> TtlCache<K, V> {
+    /// At most 64 entries (a few drafts are open at a time, a few audiences exist).
     pub fn new(ttl: Duration) -> Self {
+        Self::with_capacity(ttl, 64)
+    }
+
+    pub fn with_capacity(ttl: Duration, capacity: usize) -> Self {
         TtlCache {
             entries: Default::default(),
             ttl,
+            capacity,
         }
     }
 
@@ -60,9 +69,13 @@ impl<K: std::hash::Hash + Eq, V: Clone> TtlCache<K, V> {
 
     pub fn put(&self, key: K, value: V) {
         if let Ok(mut map) = self.entries.lock() {
-            // Bounded: a few drafts are open at a time, a few audiences exist.
-            if map.len() > 64 {
-                map.clear();
+            // Bounded: expired entries go first, and if all are fresh, all go.
+            if map.len() >= self.capacity {
+                let ttl = self.ttl;
+                map.retain(|_, (at, _)| at.elapsed() < ttl);
+                if map.len() >= self.capacity {
+                    map.clear();
+                }
             }
             map.insert(key, (std::time::Instant::now(), value));
         }
@@ -99,6 +112,11 @@ pub type LibraryCache = TtlCache<
 /// Changes on other instances reach this one's library view within this.
 const LIBRARY_TTL: Duration = Duration::from_secs(60);
 
+/// Search rankings are kept this long (a ranking of 1,001 ids is about 40 KB): long enough to
+/// page through results, short enough that findings added on another instance show up soon.
+const RANKING_TTL: Duration = Duration::from_secs(30);
+const RANKINGS_MAX: usize = 512;
+
 impl Events {
     /// Starts polling `db` (inside a tokio runtime).
     pub fn start(db: Db) -> Events {
@@ -107,6 +125,7 @@ impl Events {
             sender,
             drafts: DraftCache::new(DRAFT_TTL),
             library: LibraryCache::new(LIBRARY_TTL),
+            rankings: crate::store::evidence::RankCache::with_capacity(RANKING_TTL, RANKINGS_MAX),
         };
         let publisher = events.sender.clone();
         let drafts = events.drafts.clone();
@@ -129,10 +148,15 @@ impl Events {
         &self.library
     }
 
+    pub fn rankings(&self) -> &crate::store::evidence::RankCache {
+        &self.rankings
+    }
+
     /// Findings changed here: every cached view that shows them is stale.
     pub fn evidence_changed(&self) {
         self.drafts.forget_where(|_| true);
         self.library.forget_where(|_| true);
+        self.rankings.forget_where(|_| true);
     }
 }
 

@@ -440,3 +440,93 @@ async fn an_editor_creates_and_edits_an_assessment() {
         404
     );
 }
+
+/// The keys a library search answers, for a visitor or a member.
+async fn searched(app: &TestApp, query: &str, cookie: Option<&str>) -> (Vec<String>, u64) {
+    let response = app
+        .fetch(&format!("/fn/evidence_library?{query}"), cookie)
+        .await;
+    assert_eq!(response.status(), 200, "{query}");
+    let body = json(response).await;
+    let keys = body["results"]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["key"].as_str().unwrap().to_string())
+        .collect();
+    (keys, body["results"]["total"].as_u64().unwrap())
+}
+
+#[tokio::test]
+async fn a_kept_search_ranking_never_outlives_a_change() {
+    let app = TestApp::spawn().await;
+    let editor = app.sign_in(EDITOR, PASSWORD).await;
+    let assessment = app.an_assessment().await;
+    // Searched once: the ranking (none) is kept for the next visitor.
+    assert_eq!(searched(&app, "filter[q]=xylophone", None).await.1, 0);
+    let created = save(
+        &app,
+        &editor,
+        "",
+        "",
+        &assessment,
+        testimony(
+            "hu-2021-testimony-60",
+            "A xylophone workshop opened the camp.",
+            "HU",
+        ),
+    )
+    .await;
+    assert_eq!(created.status(), 200);
+    let (found, total) = searched(&app, "filter[q]=xylophone", None).await;
+    assert_eq!(
+        (found.clone(), total),
+        (vec!["hu-2021-testimony-60".to_string()], 1)
+    );
+
+    // Made members-only: gone for visitors at once, still there for members.
+    let version = app.edit_form("hu-2021-testimony-60", &editor).await["version"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let mut members_only = testimony(
+        "hu-2021-testimony-60",
+        "A xylophone workshop opened the camp.",
+        "HU",
+    );
+    for (name, value) in &mut members_only {
+        if name == "item[visibility]" {
+            *value = "members".into();
+        }
+    }
+    let changed = save(
+        &app,
+        &editor,
+        "hu-2021-testimony-60",
+        &version,
+        &assessment,
+        members_only,
+    )
+    .await;
+    assert_eq!(changed.status(), 200);
+    assert_eq!(searched(&app, "filter[q]=xylophone", None).await.1, 0);
+    assert_eq!(
+        searched(&app, "filter[q]=xylophone", Some(&editor)).await.0,
+        ["hu-2021-testimony-60"]
+    );
+
+    // Paging through a kept ordering never repeats or skips a finding.
+    let (first, total) = searched(&app, "filter[page]=1", None).await;
+    let (second, again) = searched(&app, "filter[page]=2", None).await;
+    assert_eq!(total, again);
+    let page_size = first.len();
+    assert!(
+        total as usize > page_size,
+        "the demo library has two pages: {total}"
+    );
+    assert!(
+        first.iter().all(|k| !second.contains(k)),
+        "{first:?} {second:?}"
+    );
+    assert_eq!(second.len(), (total as usize - page_size).min(page_size));
+}

@@ -31,7 +31,7 @@ pub async fn evidence_library(filter: EvidenceFilter) -> Result<LibraryView, App
         let key = (audience.include_members_only, audience.include_withdrawn);
         let cached = state.events.library().get(&key);
         let (results, (facets, assessments)) = tokio::try_join!(
-            store::evidence::search(&state.db, &filter, audience),
+            store::evidence::search_with(&state.db, state.events.rankings(), &filter, audience),
             async {
                 if let Some(hit) = cached {
                     return Ok(hit);
@@ -101,7 +101,13 @@ pub async fn assessment(id: String, page: u32) -> Result<AssessmentView, AppErro
             page,
             ..Default::default()
         };
-        let items = store::evidence::search(&state.db, &filter, audience()).await?;
+        let items = store::evidence::search_with(
+            &state.db,
+            state.events.rankings(),
+            &filter,
+            audience(),
+        )
+        .await?;
         let summary_html = crate::markdown::render(&detail.summary);
         Ok(AssessmentView {
             detail,

@@ -47,3 +47,5 @@ pub mod order;
 #[cfg(feature = "ssr")]
 pub mod paper_markdown;
 pub mod papers;
+#[cfg(feature = "ssr")]
+pub mod search_terms;

@@ -4,8 +4,7 @@ use crate::domain::evidence::{Audience, EvidenceFields};
 use crate::domain::evidence_csv_views::ImportCounts;
 use crate::domain::evidence_history::{ChangeAction, ChangeEntry, FieldChange, diff};
 use crate::domain::evidence_views::{
-    EvidenceDetail, EvidenceFilter, EvidenceListing, EvidencePage, Facets, MARK_CLOSE, MARK_OPEN,
-    segments,
+    EvidenceDetail, EvidenceFilter, EvidenceListing, EvidencePage, Facets, segments,
 };
 use crate::error::{AppError, Problem};
 use std::collections::HashMap;
@@ -15,6 +14,7 @@ use crate::domain::evidence_views::{COUNT_CAP, PAGE_SIZE};
 
 #[derive(Debug, SurrealValue)]
 struct ListingRow {
+    id: surrealdb::types::RecordId,
     key: String,
     kind: String,
     swot_quadrant: Option<String>,
@@ -74,62 +74,142 @@ fn filter_variables(filter: &EvidenceFilter) -> std::collections::BTreeMap<Strin
     variables
 }
 
-pub async fn search(
+/// A filtered list's order: at most `COUNT_CAP + 1` findings (50 pages; "more than 1,000"
+/// beyond), best match or newest first. Finding and ordering the matches is the costly part
+/// of a search, so it is done once per filter and audience and kept (see `RankCache`); each
+/// page then reads only its own findings.
+#[derive(Debug, Clone, Default)]
+pub struct Ranked {
+    ids: Vec<surrealdb::types::RecordId>,
+}
+
+impl Ranked {
+    pub fn total(&self) -> u64 {
+        self.ids.len() as u64
+    }
+}
+
+/// Ranked lists by filter (without its page) and audience: searches repeat (paging through
+/// results, going back, the same words typed by many), findings change rarely. Dropped at
+/// once when findings change here; trusted for a short time when another instance changes
+/// them, and every page re-checks what its audience may see.
+pub type RankCache = crate::events::TtlCache<String, std::sync::Arc<Ranked>>;
+
+pub fn rank_key(filter: &EvidenceFilter, audience: Audience) -> String {
+    let mut key = format!(
+        "{}{}|{}",
+        u8::from(audience.include_members_only),
+        u8::from(audience.include_withdrawn),
+        filter.q.trim().to_lowercase()
+    );
+    for (_, value) in filter.fields() {
+        key.push('\u{1f}');
+        key.push_str(value);
+    }
+    key
+}
+
+#[derive(Debug, SurrealValue)]
+struct RankRow {
+    id: surrealdb::types::RecordId,
+}
+
+/// The ranking: only ids, scores and sort keys are read here (BM25 through the FULLTEXT index
+/// when there are search words).
+pub async fn rank(
     db: &Db,
     filter: &EvidenceFilter,
     audience: Audience,
-) -> Result<EvidencePage, AppError> {
+) -> Result<Ranked, AppError> {
     let clauses = conditions(filter, audience);
     let where_clause = if clauses.is_empty() {
         String::new()
     } else {
         format!("WHERE {}", clauses.join(" AND "))
     };
-    let searching = !filter.q.trim().is_empty();
-    let (snippet, order) = if searching {
-        (
-            format!(
-                "search::highlight('{MARK_OPEN}', '{MARK_CLOSE}', 1) AS snippet, search::score(1) AS score"
-            ),
-            "ORDER BY score DESC, key",
+    let query = if filter.q.trim().is_empty() {
+        format!(
+            "SELECT id, collected_on, key FROM evidence {where_clause}
+             ORDER BY collected_on DESC, key LIMIT {}",
+            COUNT_CAP + 1
         )
     } else {
-        (
-            "text AS snippet".to_string(),
-            "ORDER BY collected_on DESC, key",
+        format!(
+            "SELECT id, key, search::score(1) AS score FROM evidence {where_clause}
+             ORDER BY score DESC, key LIMIT {}",
+            COUNT_CAP + 1
         )
     };
-    let page = filter.page.max(1);
-    let start = (page - 1) * PAGE_SIZE;
-    let list = format!(
-        "SELECT key, kind, swot_quadrant, {snippet}, value, unit, country, region, collected_on, consent,
-            visibility, tags, record::id(assessment) AS assessment_id, assessment.title AS assessment
-         FROM evidence {where_clause} {order} LIMIT {PAGE_SIZE} START {start}"
-    );
-    // Counting every match of a common word costs more than the page itself: count up to
-    // COUNT_CAP and say "more than" beyond it (50 pages of results are enough to browse).
-    let count = format!(
-        "SELECT count() AS n FROM (SELECT id FROM evidence {where_clause} LIMIT {}) GROUP ALL",
-        COUNT_CAP + 1
-    );
     let mut response = db
-        .query(list)
-        .query(count)
+        .query(query)
         .bind(filter_variables(filter))
         .await
         .map_err(|e| internal("search evidence", e))?;
-    let rows: Vec<ListingRow> = response
+    let rows: Vec<RankRow> = response
         .take(0)
         .map_err(|e| internal("search evidence", e))?;
-    let total: Option<i64> = response
-        .take((1, "n"))
-        .map_err(|e| internal("count evidence", e))?;
-    let total = total.unwrap_or(0).max(0) as u64;
+    Ok(Ranked {
+        ids: rows.into_iter().map(|r| r.id).collect(),
+    })
+}
+
+/// One page of a ranked list, with matches marked the way the index matched them.
+pub async fn page_of(
+    db: &Db,
+    ranked: &Ranked,
+    filter: &EvidenceFilter,
+    audience: Audience,
+) -> Result<EvidencePage, AppError> {
+    let page = filter.page.max(1);
+    let start = ((page - 1) * PAGE_SIZE) as usize;
+    let ids: Vec<_> = ranked
+        .ids
+        .iter()
+        .skip(start)
+        .take(PAGE_SIZE as usize)
+        .cloned()
+        .collect();
+    let mut rows: Vec<ListingRow> = Vec::new();
+    if !ids.is_empty() {
+        // The audience is checked again: a kept ranking may predate a change of consent.
+        let audience_only = conditions(&EvidenceFilter::default(), audience);
+        let where_clause = if audience_only.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE {}", audience_only.join(" AND "))
+        };
+        let mut response = db
+            .query(format!(
+                "SELECT id, key, kind, swot_quadrant, text AS snippet, value, unit, country, region,
+                    collected_on, consent, visibility, tags, record::id(assessment) AS assessment_id,
+                    assessment.title AS assessment
+                 FROM $ids {where_clause}"
+            ))
+            .bind(("ids", ids.clone()))
+            .await
+            .map_err(|e| internal("search evidence", e))?;
+        let mut found: Vec<ListingRow> = response
+            .take(0)
+            .map_err(|e| internal("search evidence", e))?;
+        // In the ranking's order (a page is 25 findings: a scan is cheapest).
+        rows = ids
+            .iter()
+            .filter_map(|id| {
+                let at = found.iter().position(|r| r.id == *id)?;
+                Some(found.swap_remove(at))
+            })
+            .collect();
+    }
+    let terms = crate::domain::search_terms::terms(&filter.q);
+    let total = ranked.total();
     Ok(EvidencePage {
         items: rows
             .into_iter()
             .map(|r| EvidenceListing {
-                snippet: segments(&r.snippet, 320),
+                snippet: segments(
+                    &crate::domain::search_terms::highlight(&r.snippet, &terms),
+                    320,
+                ),
                 key: r.key,
                 kind: r.kind,
                 swot_quadrant: r.swot_quadrant,
@@ -149,6 +229,35 @@ pub async fn search(
         page,
         pages: total.div_ceil(u64::from(PAGE_SIZE)).max(1) as u32,
     })
+}
+
+/// A page of the library: ranked (or ordered) and read, without keeping the ranking.
+pub async fn search(
+    db: &Db,
+    filter: &EvidenceFilter,
+    audience: Audience,
+) -> Result<EvidencePage, AppError> {
+    let ranked = rank(db, filter, audience).await?;
+    page_of(db, &ranked, filter, audience).await
+}
+
+/// A page of the library, reusing a kept ranking of the same filter and audience.
+pub async fn search_with(
+    db: &Db,
+    cache: &RankCache,
+    filter: &EvidenceFilter,
+    audience: Audience,
+) -> Result<EvidencePage, AppError> {
+    let key = rank_key(filter, audience);
+    let ranked = match cache.get(&key) {
+        Some(hit) => hit,
+        None => {
+            let ranked = std::sync::Arc::new(rank(db, filter, audience).await?);
+            cache.put(key, ranked.clone());
+            ranked
+        }
+    };
+    page_of(db, &ranked, filter, audience).await
 }
 
 pub async fn facets(db: &Db, audience: Audience) -> Result<Facets, AppError> {

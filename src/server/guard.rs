@@ -132,8 +132,13 @@ async fn with_error_status(response: Response) -> Response {
     Response::from_parts(parts, Body::from(bytes))
 }
 
-pub fn panic_page(_: Box<dyn std::any::Any + Send + 'static>) -> Response<Body> {
-    tracing::error!("a request handler panicked");
+pub fn panic_page(payload: Box<dyn std::any::Any + Send + 'static>) -> Response<Body> {
+    let message = payload
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| payload.downcast_ref::<&str>().copied())
+        .unwrap_or("(no message)");
+    tracing::error!(message, "a request handler panicked");
     static_error_page(Lang::En, StatusCode::INTERNAL_SERVER_ERROR, false).into_response()
 }
 

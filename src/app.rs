@@ -11,6 +11,7 @@ use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 use pages::import::{ImportPage, ImportPreviewPage};
+use pages::paper_editors::PaperEditorsPage;
 use pages::status::NotFound;
 use pages::{
     account::AccountPage, admin::AdminPage, home::HomePage, invite::InvitePage, login::LoginPage,
@@ -106,6 +107,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/papers/:slug/draft") view=DraftPage ssr=SsrMode::Async />
                         <Route path=path!("/papers/:slug/draft/import") view=DraftImportPage />
                         <Route path=path!("/papers/:slug/draft/blocks/:block") view=BlockEditorPage ssr=SsrMode::Async />
+                        <Route path=path!("/papers/:slug/editors") view=PaperEditorsPage ssr=SsrMode::Async />
                         <Route path=path!("/assessments/new") view=AssessmentFormPage ssr=SsrMode::Async />
                         <Route path=path!("/assessments/:id") view=AssessmentPage ssr=SsrMode::Async />
                         <Route path=path!("/assessments/:id/edit") view=AssessmentFormPage ssr=SsrMode::Async />
@@ -114,6 +116,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/assessments/:id/import/:batch") view=ImportPreviewPage ssr=SsrMode::Async />
                     </Routes>
                 </main>
+                <crate::app::components::citation_popover::CitationPopover />
                 <Footer />
             </Router>
         </I18nContextProvider>

@@ -6,5 +6,6 @@ mod editing;
 mod evidence;
 mod helpers;
 mod imports;
+mod paper_editors;
 mod papers;
 mod safety;

@@ -484,6 +484,46 @@ async fn blocks_move_delete_and_come_back_and_evidence_shows_where_it_is_cited()
         422
     );
 
+    // The page's one form per block: the pressed button names the action.
+    let action = |block: String, op: &'static str| {
+        let (app, editor) = (&app, &editor);
+        async move {
+            app.call(
+                "block_action",
+                &[("slug", SLUG), ("block", &block), ("op", op)],
+                Some(editor),
+            )
+            .await
+        }
+    };
+    let now = ids(&app.workspace(&editor).await);
+    let down = action(now[0].clone(), "down").await;
+    assert_eq!(down.status(), 200);
+    assert_eq!(ids(&app.workspace(&editor).await)[1], now[0]);
+    let gone = json(action(now[4].clone(), "delete").await).await;
+    assert_eq!(gone["op"], "delete");
+    assert_eq!(gone["block"], now[4].as_str(), "for the undo");
+    assert!(!ids(&app.workspace(&editor).await).contains(&now[4]));
+    assert_eq!(action(now[4].clone(), "restore").await.status(), 200);
+    assert!(ids(&app.workspace(&editor).await).contains(&now[4]));
+    let added = json(action(now[4].clone(), "add").await).await;
+    let new_block = added["block"].as_str().unwrap().to_string();
+    let with_new = ids(&app.workspace(&editor).await);
+    let at = with_new.iter().position(|b| *b == now[4]).unwrap();
+    assert_eq!(with_new[at + 1], new_block, "added just below");
+    assert_eq!(action(now[4].clone(), "explode").await.status(), 422);
+    assert_eq!(
+        app.call(
+            "block_action",
+            &[("slug", SLUG), ("block", &now[4]), ("op", "delete")],
+            Some(&member),
+        )
+        .await
+        .status(),
+        403,
+        "members read, editors change"
+    );
+
     // The evidence page lists the draft blocks citing it, for members only.
     let item = |cookie: Option<String>| {
         let app = &app;

@@ -101,3 +101,53 @@ test('a conflicting save keeps both texts', async ({ browser, hydrated, pageProb
   await first.context().close();
   await second.context().close();
 });
+
+/** Where the block containing `words` stands in the draft (0 = first). */
+async function position(page: Page, words: string): Promise<number> {
+  try {
+    const texts = await page.locator('li.block').allInnerTexts();
+    return texts.findIndex((t) => t.includes(words));
+  } catch {
+    return -2; // the page is being replaced (a form posted without JavaScript): ask again
+  }
+}
+
+test('an editor reorders blocks, deletes one and brings it back', async ({ browser, hydrated, pageProblems }) => {
+  // Each run moves its own blocks: both projects share one server.
+  const [moving, deleting] = hydrated
+    ? ['Adopt a common impact assessment framework', 'Involve families in preparation']
+    : ['Recognise leadership roles', 'Create a travel-cost top-up'];
+  const page = await signedIn(browser, hydrated, 'marco.bellini@example.org', pageProblems);
+
+  // With the keyboard or a click: "Move up" swaps the block with the one above it.
+  const before = await position(page, moving);
+  await block(page, moving).getByRole('button', { name: 'Move up' }).click();
+  await expect.poll(() => position(page, moving)).toBe(before - 1);
+  await expect(page.locator('li.block').nth(before)).not.toContainText(moving);
+  await block(page, moving).getByRole('button', { name: 'Move down' }).focus();
+  await page.keyboard.press('Enter');
+  await expect.poll(() => position(page, moving)).toBe(before);
+
+  // Deleting shows an undo; undoing puts the block back where it was.
+  const at = await position(page, deleting);
+  await block(page, deleting).getByRole('button', { name: 'Delete' }).click();
+  await expect(page.getByText('Block deleted.')).toBeVisible();
+  await expect(block(page, deleting)).toHaveCount(0);
+  await expectAccessible(page, hydrated);
+  await page.getByRole('button', { name: 'Undo' }).click();
+  await expect(block(page, deleting)).toBeVisible();
+  await expect.poll(() => position(page, deleting)).toBe(at);
+
+  if (hydrated) {
+    // Drag and drop (WASM handles the drop): dropped on the upper half of a block, the block
+    // lands just before it; on the lower half, just after it.
+    const target = 'Fund structured follow-up';
+    await block(page, moving).dragTo(block(page, target), { targetPosition: { x: 60, y: 6 } });
+    await expect.poll(async () => (await position(page, target)) - (await position(page, moving))).toBe(1);
+    const box = await block(page, target).boundingBox();
+    await block(page, moving).dragTo(block(page, target), { targetPosition: { x: 60, y: box!.height - 6 } });
+    await expect.poll(async () => (await position(page, moving)) - (await position(page, target))).toBe(1);
+    await screenshot(page, 'draft-reordered', hydrated);
+  }
+  await page.context().close();
+});

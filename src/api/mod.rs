@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod admin;
 pub mod evidence;
+pub mod evidence_card;
 pub mod evidence_edit;
 pub mod imports;
 pub mod papers;

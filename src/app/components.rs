@@ -1,4 +1,5 @@
 pub mod alerts;
+pub mod citation_popover;
 pub mod evidence_card;
 pub mod fields;
 pub mod layout;

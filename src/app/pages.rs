@@ -11,5 +11,6 @@ pub mod home;
 pub mod import;
 pub mod invite;
 pub mod login;
+pub mod paper_editors;
 pub mod papers;
 pub mod status;

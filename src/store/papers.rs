@@ -721,3 +721,109 @@ pub async fn citing(
         .take(1)
         .map_err(|e| internal("evidence cited in", e))
 }
+
+/// A member as the editors page lists them: a listed editor, or one who could be added.
+#[derive(Debug, Clone, SurrealValue)]
+pub struct EditorRow {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+    pub role: String,
+    pub active: bool,
+    pub organisation: String,
+}
+
+/// The paper's listed editors, and the members who could be added (the editor or admin role,
+/// active, not listed yet), both by name.
+pub async fn editors(
+    db: &Db,
+    paper_id: &str,
+) -> Result<(Vec<EditorRow>, Vec<EditorRow>), AppError> {
+    const FIELDS: &str = "record::id(id) AS id, name, email, role, active,
+        organisation.name ?? '' AS organisation";
+    let mut response = db
+        .query(format!(
+            "LET $listed = (SELECT VALUE editors FROM ONLY type::record('paper', $paper)) ?? [];
+             SELECT {FIELDS} FROM $listed ORDER BY name COLLATE ASC;
+             SELECT {FIELDS} FROM member
+                 WHERE role IN ['editor', 'admin'] AND active = true AND id NOT IN $listed
+                 ORDER BY name COLLATE ASC LIMIT 500;"
+        ))
+        .bind(("paper", paper_id.to_string()))
+        .await
+        .map_err(|e| internal("paper editors", e))?;
+    let listed: Vec<EditorRow> = response.take(1).map_err(|e| internal("paper editors", e))?;
+    let candidates: Vec<EditorRow> = response.take(2).map_err(|e| internal("paper editors", e))?;
+    Ok((listed, candidates))
+}
+
+/// Lists a member as an editor of the paper (nothing changes if they already are), with its
+/// event. The caller has checked the member's role.
+pub async fn add_editor(
+    db: &Db,
+    paper_id: &str,
+    member_id: &str,
+    by: Option<&str>,
+) -> Result<(), AppError> {
+    let query = format!(
+        "BEGIN TRANSACTION;
+         LET $paper_record = type::record('paper', $paper);
+         UPDATE $paper_record SET editors = array::union(editors, [type::record('member', $editor)]);
+         LET $event_kind = 'editors'; LET $event_block = ''; LET $event_rev = 0;
+         {EVENT}
+         COMMIT TRANSACTION;"
+    );
+    retrying(|| {
+        db.query(query.as_str())
+            .bind(("paper", paper_id.to_string()))
+            .bind(("editor", member_id.to_string()))
+            .bind(("member", by.map(str::to_string)))
+    })
+    .await
+    .map_err(|e| internal("add paper editor", e))
+}
+
+/// Why an editor was not removed.
+#[derive(Debug)]
+pub enum RemoveRefused {
+    /// They are the only editor left: a paper always has one.
+    LastEditor,
+    /// They were not listed (any more): nothing to do.
+    NotListed,
+    Error(AppError),
+}
+
+/// Takes a member off the paper's editors, with its event; refused (in the same transaction,
+/// so two removals at once cannot both pass) when they are the last one.
+pub async fn remove_editor(
+    db: &Db,
+    paper_id: &str,
+    member_id: &str,
+    by: Option<&str>,
+) -> Result<(), RemoveRefused> {
+    let query = format!(
+        "BEGIN TRANSACTION;
+         LET $paper_record = type::record('paper', $paper);
+         LET $gone = type::record('member', $editor);
+         LET $listed = (SELECT VALUE editors FROM ONLY $paper_record) ?? [];
+         IF $gone NOT IN $listed {{ THROW 'editor not listed' }};
+         IF array::len($listed) <= 1 {{ THROW 'last editor' }};
+         UPDATE $paper_record SET editors = array::complement(editors, [$gone]);
+         LET $event_kind = 'editors'; LET $event_block = ''; LET $event_rev = 0;
+         {EVENT}
+         COMMIT TRANSACTION;"
+    );
+    let result = retrying(|| {
+        db.query(query.as_str())
+            .bind(("paper", paper_id.to_string()))
+            .bind(("editor", member_id.to_string()))
+            .bind(("member", by.map(str::to_string)))
+    })
+    .await;
+    match result {
+        Ok(()) => Ok(()),
+        Err(e) if e.message().contains("last editor") => Err(RemoveRefused::LastEditor),
+        Err(e) if e.message().contains("editor not listed") => Err(RemoveRefused::NotListed),
+        Err(e) => Err(RemoveRefused::Error(internal("remove paper editor", e))),
+    }
+}

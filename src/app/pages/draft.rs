@@ -1,7 +1,7 @@
 //! The draft workspace: the paper's blocks with their evidence, coverage and warnings; who is
 //! here and what each is editing; changes by others appear live (server-sent events).
 //! Every action is a form, so the page works without JavaScript (with plain reloads).
-use crate::api::papers::{AddBlock, DeleteBlock, MoveBlock, draft_workspace};
+use crate::api::papers::{AddBlock, BlockAction, MoveBlock, draft_workspace};
 use crate::app::components::evidence_card::{LoadError, country_label, kind_name};
 use crate::app::pages::papers::{CoverageMeter, status_name};
 use crate::domain::coverage::{BlockKind, Warning};
@@ -66,15 +66,15 @@ pub fn DraftPage() -> impl IntoView {
     };
     let adder = ServerAction::<AddBlock>::new();
     let mover = ServerAction::<MoveBlock>::new();
-    let deleter = ServerAction::<DeleteBlock>::new();
+    let actor = ServerAction::<BlockAction>::new();
     // Any change made here refreshes the page's data (others' changes arrive as events).
     Effect::new(move |_| {
-        let (a, m, d) = (
+        let (a, m, b) = (
             adder.version().get(),
             mover.version().get(),
-            deleter.version().get(),
+            actor.version().get(),
         );
-        if a + m + d > 0 {
+        if a + m + b > 0 {
             workspace.refetch();
         }
     });
@@ -84,7 +84,7 @@ pub fn DraftPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match workspace.await {
                     Err(error) => view! { <h1>{t!(i18n, paper_unavailable)}</h1> <LoadError error /> }.into_any(),
-                    Ok(w) => view! { <WorkspaceView w adder mover deleter /> }.into_any(),
+                    Ok(w) => view! { <WorkspaceView w adder mover actor /> }.into_any(),
                 }
             })}
         </Transition>
@@ -132,16 +132,18 @@ fn WorkspaceView(
     w: Workspace,
     adder: ServerAction<AddBlock>,
     mover: ServerAction<MoveBlock>,
-    deleter: ServerAction<DeleteBlock>,
+    actor: ServerAction<BlockAction>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
+    // The last deletion made here can be undone (until the next action).
     let deleted_here = move || {
-        deleter
+        actor
             .value()
             .get()
             .and_then(Result::ok)
-            .filter(|b| !b.is_empty())
+            .filter(|done| done.op == "delete")
+            .map(|done| done.block)
     };
     let deleted_by_form = query.with_untracked(|q| q.get("deleted"));
     let imported = query.with_untracked(|q| q.get("imported"));
@@ -155,11 +157,10 @@ fn WorkspaceView(
         view! {
             <div class="alert alert-ok toast" role="status">
                 {t!(i18n, block_deleted)} " "
-                <ActionForm action=deleter attr:class="inline-form">
+                <ActionForm action=actor attr:class="inline-form">
                     <input type="hidden" name="slug" value=slug.get_value() />
                     <input type="hidden" name="block" value=block />
-                    <input type="hidden" name="restore" value="true" />
-                    <button type="submit" class="button button-small">{t!(i18n, block_undo)}</button>
+                    <button type="submit" name="op" value="restore" class="button button-small">{t!(i18n, block_undo)}</button>
                 </ActionForm>
             </div>
         }
@@ -180,6 +181,7 @@ fn WorkspaceView(
                 {can_edit.then(|| view! {
                     <a class="button button-quiet" href=format!("/papers/{}/draft/import", w.slug)>{t!(i18n, draft_import)}</a>
                 })}
+                {can_edit.then(|| view! { <a class="button button-quiet" href=format!("/papers/{}/editors", w.slug)>{t!(i18n, draft_editors)}</a> })}
             </p>
         </header>
         {imported.map(|n| view! { <div class="alert alert-ok" role="status">{t!(i18n, draft_imported, count = move || n.clone())}</div> })}
@@ -197,9 +199,13 @@ fn WorkspaceView(
                         if moving == drop_target {
                             return;
                         }
-                        // Dropped on a block: goes just before it.
+                        // Dropped on a block's upper half: goes just before it; lower half: after.
+                        let below = lower_half(&ev);
                         let after = order.with_value(|o| {
                             let at = o.iter().position(|b| *b == drop_target).unwrap_or(0);
+                            if below {
+                                return drop_target.clone();
+                            }
                             o.iter().take(at).rfind(|b| **b != moving).cloned().unwrap_or_default()
                         });
                         mover.dispatch(MoveBlock { slug: slug.get_value(), block: moving, direction: String::new(), after });
@@ -213,12 +219,29 @@ fn WorkspaceView(
                         on:dragstart=move |_| dragged.set(Some(drag_id.clone()))
                         on:dragover=move |ev: leptos::ev::DragEvent| ev.prevent_default()
                         on:drop=on_drop>
-                        <BlockItem block editing can_edit slug=slug.get_value() first=index == 0 mover deleter adder />
+                        <BlockItem block editing can_edit slug=slug.get_value() first=index == 0 actor />
                     </li>
                 }
             }).collect_view()}
         </ol>
     }
+}
+
+/// Was the drop in the lower half of the element it landed on?
+#[allow(unused_variables)]
+fn lower_half(ev: &leptos::ev::DragEvent) -> bool {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        if let Some(element) = ev
+            .current_target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        {
+            let rect = element.get_bounding_client_rect();
+            return f64::from(ev.client_y()) > rect.top() + rect.height() / 2.0;
+        }
+    }
+    false
 }
 
 #[component]
@@ -280,9 +303,7 @@ fn BlockItem(
     can_edit: bool,
     slug: String,
     first: bool,
-    mover: ServerAction<MoveBlock>,
-    deleter: ServerAction<DeleteBlock>,
-    adder: ServerAction<AddBlock>,
+    actor: ServerAction<BlockAction>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let label = match block.number {
@@ -290,24 +311,9 @@ fn BlockItem(
         None => String::new(),
     };
     let edit_href = format!("/papers/{slug}/draft/blocks/{}", block.id);
-    let slug = StoredValue::new(slug);
     let cited_count = block.cited.len();
     let empty = block.empty;
     let id = block.id.clone();
-    let block_id = StoredValue::new(block.id.clone());
-    let move_form = move |direction: &'static str, disabled: bool| {
-        let (slug, id) = (slug.get_value(), id.clone());
-        view! {
-            <ActionForm action=mover attr:class="inline-form">
-                <input type="hidden" name="slug" value=slug />
-                <input type="hidden" name="block" value=id />
-                <input type="hidden" name="direction" value=direction />
-                <button type="submit" class="button button-small button-quiet" disabled=disabled>
-                    {if direction == "up" { t!(i18n, block_move_up).into_any() } else { t!(i18n, block_move_down).into_any() }}
-                </button>
-            </ActionForm>
-        }
-    };
     view! {
         <div class="block-head">
             <span class=format!("kind kind-{}", block.kind.as_str())>{block_kind_name(block.kind)}</span>
@@ -345,17 +351,18 @@ fn BlockItem(
                 </ul>
             </details>
         })}
+        // One form for the block's actions: the pressed button's value says which.
         {can_edit.then(|| view! {
             <div class="block-actions">
                 <a class="button button-small" href=edit_href.clone()>{t!(i18n, block_edit)}</a>
-                {move_form("up", first)}
-                {move_form("down", false)}
-                <ActionForm action=deleter attr:class="inline-form">
-                    <input type="hidden" name="slug" value=slug.get_value() />
-                    <input type="hidden" name="block" value=block_id.get_value() />
-                    <button type="submit" class="button button-small button-quiet">{t!(i18n, block_delete)}</button>
+                <ActionForm action=actor attr:class="inline-form">
+                    <input type="hidden" name="slug" value=slug.clone() />
+                    <input type="hidden" name="block" value=id.clone() />
+                    <button type="submit" name="op" value="up" class="button button-small button-quiet" disabled=first>{t!(i18n, block_move_up)}</button>
+                    <button type="submit" name="op" value="down" class="button button-small button-quiet">{t!(i18n, block_move_down)}</button>
+                    <button type="submit" name="op" value="delete" class="button button-small button-quiet">{t!(i18n, block_delete)}</button>
+                    <button type="submit" name="op" value="add" class="button button-small button-quiet">{t!(i18n, block_add_below)}</button>
                 </ActionForm>
-                <AddBlockForm slug=slug.get_value() after=block_id.get_value() adder />
             </div>
         })}
     }

@@ -1,0 +1,281 @@
+//! A paper's editors: who may change its blocks. Its listed editors and admins add members
+//! with the editor or admin role and take editors off; the list never becomes empty. Both
+//! forms work without JavaScript (the page reloads with the outcome in its address).
+use crate::api::papers::{
+    AddPaperEditor, EditorEntry, PaperEditorList, RemovePaperEditor, paper_editors,
+};
+use crate::app::components::alerts::{FormAlert, Notice, invalid, kept, problem_text};
+use crate::app::components::evidence_card::LoadError;
+use crate::app::components::role_name;
+use crate::app::pages::status::{Forbidden, NotFound, SignInFirst};
+use crate::app::use_session;
+use crate::domain::accounts::Role;
+use crate::error::{AppError, Problem};
+use crate::i18n::*;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+
+/// What the last change on this page did: its outcome (`added`, `unchanged`, `removed`) or
+/// its error. With JavaScript it comes from the actions; without, from the address.
+type Outcome = Option<Result<&'static str, AppError>>;
+
+#[derive(Clone, Copy)]
+struct Actions {
+    add: ServerAction<AddPaperEditor>,
+    remove: ServerAction<RemovePaperEditor>,
+    latest: RwSignal<Outcome>,
+}
+
+#[component]
+pub fn PaperEditorsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let Some(me) = use_session().member() else {
+        return view! { <SignInFirst /> }.into_any();
+    };
+    if !me.role.at_least(Role::Editor) {
+        return view! { <Forbidden /> }.into_any();
+    }
+    let slug = use_params_map().with_untracked(|p| p.get("slug").unwrap_or_default());
+    let actions = Actions {
+        add: ServerAction::new(),
+        remove: ServerAction::new(),
+        latest: RwSignal::new(None),
+    };
+    Effect::new(move |_| match actions.add.value().get() {
+        Some(Ok(added)) => actions
+            .latest
+            .set(Some(Ok(if added { "added" } else { "unchanged" }))),
+        Some(Err(error)) => actions.latest.set(Some(Err(error))),
+        None => {}
+    });
+    Effect::new(move |_| match actions.remove.value().get() {
+        Some(Ok(removed)) => {
+            actions
+                .latest
+                .set(Some(Ok(if removed { "removed" } else { "unchanged" })))
+        }
+        Some(Err(error)) => actions.latest.set(Some(Err(error))),
+        None => {}
+    });
+    let editors = {
+        let slug = slug.clone();
+        Resource::new(
+            move || (actions.add.version().get(), actions.remove.version().get()),
+            move |_| paper_editors(slug.clone()),
+        )
+    };
+    let draft_href = format!("/papers/{slug}/draft");
+    // An editor who took themselves off may no longer see this page: back to the draft (the
+    // server sends a browser without JavaScript there itself).
+    {
+        let navigate = use_navigate();
+        let draft_href = draft_href.clone();
+        Effect::new(move |_| {
+            if actions.remove.version().get() > 0
+                && matches!(editors.get(), Some(Err(AppError::Forbidden)))
+            {
+                navigate(&draft_href, Default::default());
+            }
+        });
+    }
+    let my_id = StoredValue::new(me.id.clone());
+
+    view! {
+        <Title text=move || t_string!(i18n, editors_title).to_string() />
+        <p class="breadcrumb"><a href=draft_href>{t!(i18n, block_back)}</a></p>
+        <Transition fallback=move || view! { <p class="muted">{t!(i18n, loading)}</p> }>
+            {move || Suspend::new(async move {
+                match editors.await {
+                    Ok(data) => view! { <EditorsView data actions my_id /> }.into_any(),
+                    Err(AppError::Forbidden) => view! { <Forbidden /> }.into_any(),
+                    Err(AppError::NotFound) => view! { <NotFound /> }.into_any(),
+                    Err(AppError::Unauthorized) => view! { <SignInFirst /> }.into_any(),
+                    Err(error) => view! { <h1>{t!(i18n, editors_heading)}</h1> <LoadError error /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+    .into_any()
+}
+
+/// The sentence for a problem on this page: the two rules of the editors list have their own.
+fn editors_problem(field: &str, problem: &Problem) -> AnyView {
+    let i18n = use_i18n();
+    match (field, problem) {
+        ("editors", Problem::TooShort { .. }) => t!(i18n, editors_last).into_any(),
+        ("member", Problem::InvalidChoice) => t!(i18n, editors_not_eligible).into_any(),
+        _ => problem_text(problem),
+    }
+}
+
+/// The message under one input (or the list), tied to it with `aria-describedby`.
+#[component]
+fn EditorsFieldError(error: Signal<Option<AppError>>, field: &'static str) -> impl IntoView {
+    let message = move || error.get().and_then(|e| e.problem_for(field).cloned());
+    view! {
+        <p class="field-error" id=format!("{field}-error") aria-live="polite">
+            {move || message().map(|p| editors_problem(field, &p))}
+        </p>
+    }
+}
+
+#[component]
+fn EditorsView(
+    data: PaperEditorList,
+    actions: Actions,
+    my_id: StoredValue<String>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let error = Signal::derive(move || match actions.latest.get() {
+        Some(Err(error)) => Some(error),
+        Some(Ok(_)) => None,
+        None => query.with(|q| q.get("error").and_then(|e| AppError::from_query_value(&e))),
+    });
+    let done = move || match actions.latest.get() {
+        Some(Ok(done)) => Some(done.to_string()),
+        Some(Err(_)) => None,
+        // After a plain form post: the outcome, unless the same address also carries an error.
+        None => query.with(|q| q.get("error").is_none().then(|| q.get("done")).flatten()),
+    };
+    let PaperEditorList {
+        slug,
+        title,
+        editors,
+        candidates,
+    } = data;
+    let slug = StoredValue::new(slug);
+    let kept_member = kept("member");
+    // After an addition the choice goes back to "Choose a member": the options are rebuilt in
+    // place when the list reloads, which would otherwise leave the next name selected.
+    let member_select = NodeRef::<leptos::html::Select>::new();
+    Effect::new(move |_| {
+        let added = matches!(actions.latest.get(), Some(Ok("added")));
+        #[cfg(feature = "hydrate")]
+        if added && let Some(select) = member_select.get_untracked() {
+            select.set_value("");
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = added;
+    });
+    view! {
+        <h1>{t!(i18n, editors_heading)}</h1>
+        <p class="lead">{t!(i18n, editors_lead, title = move || title.clone())}</p>
+        {move || done().map(|done| view! {
+            <Notice>
+                {match done.as_str() {
+                    "added" => t!(i18n, editors_added).into_any(),
+                    "removed" => t!(i18n, editors_removed).into_any(),
+                    _ => t!(i18n, editors_unchanged).into_any(),
+                }}
+            </Notice>
+        })}
+        <FormAlert error fields=&["member", "editors"] />
+        <section class="card" aria-labelledby="listed-heading">
+            <h2 id="listed-heading">{t!(i18n, editors_listed)}</h2>
+            <div class="table-wrap">
+                <table>
+                    <thead>
+                        <tr>
+                            <th scope="col">{t!(i18n, field_name)}</th>
+                            <th scope="col">{t!(i18n, field_organisation)}</th>
+                            <th scope="col">{t!(i18n, field_role)}</th>
+                            <th scope="col">{t!(i18n, editors_action)}</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {editors
+                            .into_iter()
+                            .map(|editor| view! { <EditorRow editor actions slug=slug.get_value() my_id /> })
+                            .collect_view()}
+                    </tbody>
+                </table>
+            </div>
+            <EditorsFieldError error field="editors" />
+        </section>
+        <section class="card" aria-labelledby="add-heading">
+            <h2 id="add-heading">{t!(i18n, editors_add_heading)}</h2>
+            {if candidates.is_empty() {
+                view! { <p class="empty-state">{t!(i18n, editors_none_to_add)}</p> }.into_any()
+            } else {
+                view! {
+                    <ActionForm action=actions.add attr:class="form form-inline">
+                        <input type="hidden" name="slug" value=slug.get_value() />
+                        <div class="field">
+                            <label for="member">{t!(i18n, editors_add_label)}</label>
+                            <p class="hint" id="member-hint">{t!(i18n, editors_add_hint)}</p>
+                            <select id="member" name="member" required node_ref=member_select
+                                aria-invalid=invalid(error, "member") aria-describedby="member-hint member-error">
+                                <option value="">{t!(i18n, editors_choose)}</option>
+                                {candidates
+                                    .into_iter()
+                                    .map(|c| {
+                                        let selected = c.id == kept_member;
+                                        let EditorEntry { id, name, organisation, role, .. } = c;
+                                        // One text node per option: the role's name follows the language.
+                                        let label = move || format!("{name} · {organisation} · {}", role_label(role));
+                                        view! { <option value=id selected=selected>{label}</option> }
+                                    })
+                                    .collect_view()}
+                            </select>
+                            <EditorsFieldError error field="member" />
+                        </div>
+                        <button type="submit" class="button" disabled=move || actions.add.pending().get()>
+                            {t!(i18n, editors_add_submit)}
+                        </button>
+                    </ActionForm>
+                }
+                    .into_any()
+            }}
+        </section>
+    }
+}
+
+fn role_label(role: Role) -> &'static str {
+    let i18n = use_i18n();
+    match role {
+        Role::Admin => t_string!(i18n, role_admin),
+        Role::Editor => t_string!(i18n, role_editor),
+        Role::Member => t_string!(i18n, role_member),
+    }
+}
+
+#[component]
+fn EditorRow(
+    editor: EditorEntry,
+    actions: Actions,
+    slug: String,
+    my_id: StoredValue<String>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let is_me = my_id.with_value(|id| *id == editor.id);
+    // Listed, but their role or account does not let them edit any more.
+    let can_edit = editor.active && editor.role.at_least(Role::Editor);
+    let row_class = if editor.active { "" } else { "inactive" };
+    let name = editor.name.clone();
+    view! {
+        <tr class=row_class>
+            <td>
+                <span class="strong">{editor.name.clone()}</span>
+                {is_me.then(|| view! { " " <span class="muted small">{t!(i18n, admin_you)}</span> })}
+                {editor.email.clone().map(|email| view! { <br /> <span class="muted small">{email}</span> })}
+            </td>
+            <td>{editor.organisation.clone()}</td>
+            <td>
+                {role_name(editor.role)}
+                {(!can_edit).then(|| view! { " " <span class="badge">{t!(i18n, editors_cannot_edit)}</span> })}
+            </td>
+            <td>
+                <ActionForm action=actions.remove attr:class="row-form">
+                    <input type="hidden" name="slug" value=slug />
+                    <input type="hidden" name="editor" value=editor.id.clone() />
+                    <button type="submit" class="button button-small button-quiet" aria-describedby="editors-error"
+                        disabled=move || actions.remove.pending().get()>
+                        {t!(i18n, editors_remove)} <span class="visually-hidden">{format!(" {name}")}</span>
+                    </button>
+                </ActionForm>
+            </td>
+        </tr>
+    }
+}

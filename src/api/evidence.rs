@@ -101,13 +101,9 @@ pub async fn assessment(id: String, page: u32) -> Result<AssessmentView, AppErro
             page,
             ..Default::default()
         };
-        let items = store::evidence::search_with(
-            &state.db,
-            state.events.rankings(),
-            &filter,
-            audience(),
-        )
-        .await?;
+        let items =
+            store::evidence::search_with(&state.db, state.events.rankings(), &filter, audience())
+                .await?;
         let summary_html = crate::markdown::render(&detail.summary);
         Ok(AssessmentView {
             detail,

@@ -140,12 +140,24 @@ test('an editor reorders blocks, deletes one and brings it back', async ({ brows
 
   if (hydrated) {
     // Drag and drop (WASM handles the drop): dropped on the upper half of a block, the block
-    // lands just before it; on the lower half, just after it.
+    // lands just before it; on the lower half, just after it. The drag is dispatched as the
+    // browser does it (dragstart, dragover, drop with the pointer's position).
     const target = 'Fund structured follow-up';
-    await block(page, moving).dragTo(block(page, target), { targetPosition: { x: 60, y: 6 } });
+    const drag = async (fraction: number) => {
+      const from = block(page, moving);
+      const to = block(page, target);
+      await to.scrollIntoViewIfNeeded();
+      const box = (await to.boundingBox())!;
+      const data = await page.evaluateHandle(() => new DataTransfer());
+      await from.dispatchEvent('dragstart', { dataTransfer: data });
+      const at = { clientX: box.x + 40, clientY: box.y + box.height * fraction, dataTransfer: data };
+      await to.dispatchEvent('dragover', at);
+      await to.dispatchEvent('drop', at);
+      await from.dispatchEvent('dragend', { dataTransfer: data });
+    };
+    await drag(0.1);
     await expect.poll(async () => (await position(page, target)) - (await position(page, moving))).toBe(1);
-    const box = await block(page, target).boundingBox();
-    await block(page, moving).dragTo(block(page, target), { targetPosition: { x: 60, y: box!.height - 6 } });
+    await drag(0.9);
     await expect.poll(async () => (await position(page, moving)) - (await position(page, target))).toBe(1);
     await screenshot(page, 'draft-reordered', hydrated);
   }

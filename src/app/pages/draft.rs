@@ -233,9 +233,11 @@ fn lower_half(ev: &leptos::ev::DragEvent) -> bool {
     #[cfg(feature = "hydrate")]
     {
         use wasm_bindgen::JsCast;
+        // Leptos delegates events to the document: the block is found from the drop's target.
         if let Some(element) = ev
-            .current_target()
+            .target()
             .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|e| e.closest("li.block").ok().flatten())
         {
             let rect = element.get_bounding_client_rect();
             return f64::from(ev.client_y()) > rect.top() + rect.height() / 2.0;

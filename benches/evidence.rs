@@ -173,6 +173,15 @@ fn generate(rows: usize) -> Vec<u8> {
     out.into_bytes()
 }
 
+/// A search for `q`, on page 1, 2 or 3 by round (paging through results, as people do).
+fn searching(q: &str, round: u32) -> EvidenceFilter {
+    EvidenceFilter {
+        q: q.into(),
+        page: 1 + (round % 3),
+        ..Default::default()
+    }
+}
+
 fn client() -> reqwest::Client {
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -425,11 +434,7 @@ async fn main() {
         let mut times = Vec::new();
         for round in 0..4 {
             for q in queries {
-                let filter = EvidenceFilter {
-                    q: q.into(),
-                    page: 1 + (round % 3),
-                    ..Default::default()
-                };
+                let filter = searching(q, round);
                 let t = Instant::now();
                 let page = groundwork::store::evidence::search(&state.db, &filter, audience.1)
                     .await
@@ -451,11 +456,7 @@ async fn main() {
         let (mut first, mut again) = (Vec::new(), Vec::new());
         for round in 0..12 {
             for q in queries {
-                let filter = EvidenceFilter {
-                    q: q.into(),
-                    page: 1 + (round % 3),
-                    ..Default::default()
-                };
+                let filter = searching(q, round);
                 let t = Instant::now();
                 let page = groundwork::store::evidence::search_with(
                     &state.db, &cache, &filter, audience.1,

@@ -15,6 +15,20 @@ fn audience() -> Audience {
     Audience::of(door::session().member.map(|m| m.role))
 }
 
+/// A finding by key, if the caller may see it (NotFound otherwise, as for no such key).
+#[cfg(feature = "ssr")]
+pub(crate) async fn visible_detail(
+    state: &crate::state::AppState,
+    key: &str,
+) -> Result<EvidenceDetail, AppError> {
+    if key.is_empty() || key.len() > crate::domain::evidence::KEY_MAX {
+        return Err(AppError::NotFound);
+    }
+    store::evidence::get(&state.db, &key.to_ascii_lowercase(), audience())
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LibraryView {
     pub results: EvidencePage,
@@ -57,13 +71,8 @@ pub async fn evidence_library(filter: EvidenceFilter) -> Result<LibraryView, App
 #[server(prefix = "/fn", endpoint = "evidence_item", input = leptos::server_fn::codec::GetUrl)]
 pub async fn evidence_item(key: String) -> Result<EvidenceItemView, AppError> {
     let result = async {
-        if key.len() > crate::domain::evidence::KEY_MAX {
-            return Err(AppError::NotFound);
-        }
         let state = door::state()?;
-        let detail = store::evidence::get(&state.db, &key.to_ascii_lowercase(), audience())
-            .await?
-            .ok_or(AppError::NotFound)?;
+        let detail = visible_detail(&state, &key).await?;
         let text_html = crate::markdown::render(&detail.text);
         let is_editor = door::session()
             .member

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
-use {super::door, crate::domain::evidence::Audience, crate::store};
+use super::door;
 
 /// About how much of a finding's text a card shows.
 pub const CARD_TEXT_MAX: usize = 300;
@@ -57,14 +57,8 @@ pub fn shorten(text: &str, max: usize) -> String {
 #[server(prefix = "/fn", endpoint = "evidence_card", input = leptos::server_fn::codec::GetUrl)]
 pub async fn evidence_card(key: String) -> Result<EvidenceCardView, AppError> {
     let result = async {
-        if key.is_empty() || key.len() > crate::domain::evidence::KEY_MAX {
-            return Err(AppError::NotFound);
-        }
         let state = door::state()?;
-        let audience = Audience::of(door::session().member.map(|m| m.role));
-        let detail = store::evidence::get(&state.db, &key.to_ascii_lowercase(), audience)
-            .await?
-            .ok_or(AppError::NotFound)?;
+        let detail = super::evidence::visible_detail(&state, &key).await?;
         Ok(EvidenceCardView {
             text: shorten(&detail.text, CARD_TEXT_MAX),
             key: detail.key,

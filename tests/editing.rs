@@ -448,13 +448,10 @@ async fn searched(app: &TestApp, query: &str, cookie: Option<&str>) -> (Vec<Stri
         .await;
     assert_eq!(response.status(), 200, "{query}");
     let body = json(response).await;
-    let keys = body["results"]["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["key"].as_str().unwrap().to_string())
-        .collect();
-    (keys, body["results"]["total"].as_u64().unwrap())
+    (
+        strings(&body["results"]["items"], "key"),
+        body["results"]["total"].as_u64().unwrap(),
+    )
 }
 
 #[tokio::test]

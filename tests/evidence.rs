@@ -21,12 +21,7 @@ impl TestApp {
 }
 
 fn keys(library: &serde_json::Value) -> Vec<String> {
-    library["results"]["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["key"].as_str().unwrap().to_string())
-        .collect()
+    strings(&library["results"]["items"], "key")
 }
 
 #[tokio::test]

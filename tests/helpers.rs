@@ -133,3 +133,12 @@ pub async fn json(response: reqwest::Response) -> serde_json::Value {
     let text = response.text().await.unwrap();
     serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON: {text}"))
 }
+
+/// The `field` of every object in a JSON array, as strings.
+pub fn strings(list: &serde_json::Value, field: &str) -> Vec<String> {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|item| item[field].as_str().unwrap().to_string())
+        .collect()
+}

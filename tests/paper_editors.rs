@@ -58,11 +58,7 @@ impl TestApp {
 }
 
 fn names(list: &serde_json::Value) -> Vec<String> {
-    list.as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["name"].as_str().unwrap().to_string())
-        .collect()
+    strings(list, "name")
 }
 
 #[tokio::test]

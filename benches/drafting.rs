@@ -162,21 +162,29 @@ async fn main() {
     report("  of which: blocks query", query);
     report("  of which: parse, render, check", assemble);
 
-    // 1. The workspace rendered on the server (full HTML page, signed in).
-    let mut ssr = Vec::new();
-    for _ in 0..100 {
-        let t = Instant::now();
-        let r = http
-            .get(&page_url)
-            .header("cookie", &editor)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), 200);
-        let _ = r.bytes().await.unwrap();
-        ssr.push(t.elapsed());
+    // 1. The workspace rendered on the server (full HTML page, signed in): the first part, as
+    // the paper opens, then a later part as a link to a block deep in the paper opens it.
+    let later_url = format!("{page_url}?from={}", blocks.saturating_sub(1) / 2);
+    for (name, url) in [("first part", &page_url), ("a later part", &later_url)] {
+        let mut ssr = Vec::new();
+        let mut size = 0;
+        for _ in 0..200 {
+            let t = Instant::now();
+            let r = http
+                .get(url)
+                .header("cookie", &editor)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), 200);
+            size = r.bytes().await.unwrap().len();
+            ssr.push(t.elapsed());
+        }
+        report(
+            &format!("draft workspace SSR, {name} ({} KB)", size / 1024),
+            ssr,
+        );
     }
-    report("draft workspace SSR (HTML page)", ssr);
     let mut data = Vec::new();
     for _ in 0..100 {
         let t = Instant::now();

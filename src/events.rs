@@ -27,7 +27,7 @@ pub struct Events {
 /// language. Rendering 500 blocks costs tens of milliseconds and most requests are views of
 /// an unchanged draft: a change made here drops the entry at once, and a change made by
 /// another instance drops it when its event arrives, before the event is passed on.
-pub type Rendered = std::sync::Arc<(Vec<crate::domain::papers::BlockView>, usize, usize)>;
+pub type Rendered = std::sync::Arc<crate::api::papers::Assembled>;
 
 /// A small map whose entries are trusted for `ttl` at most, shared by the request handlers.
 pub struct TtlCache<K, V> {

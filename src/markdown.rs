@@ -57,6 +57,20 @@ pub fn render_with_citations(
     )
 }
 
+/// A heading block's rendered text as a heading of the paper (`<h2>`), so readers of assistive
+/// technology can move through the paper by its headings. One paragraph becomes the heading;
+/// anything else (a heading typed with `#`, a list, several paragraphs) stays as rendered.
+pub fn as_heading(html: String) -> String {
+    let inner = html
+        .trim_end()
+        .strip_prefix("<p>")
+        .and_then(|rest| rest.strip_suffix("</p>"));
+    match inner {
+        Some(inner) if !inner.contains("<p>") => format!("<h2>{inner}</h2>"),
+        _ => html,
+    }
+}
+
 /// Backslash-escapes Markdown's punctuation in text placed inside generated Markdown.
 fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -132,5 +146,18 @@ mod tests {
                 "{input}"
             );
         }
+    }
+
+    #[test]
+    fn heading_blocks_are_headings() {
+        use super::as_heading;
+        assert_eq!(
+            as_heading(render("What we *found*")),
+            "<h2>What we <em>found</em></h2>"
+        );
+        assert_eq!(as_heading(render("## Typed")), render("## Typed"));
+        let two = render("One\n\nTwo");
+        assert_eq!(as_heading(two.clone()), two);
+        assert_eq!(as_heading(String::new()), "");
     }
 }

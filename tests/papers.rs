@@ -586,3 +586,138 @@ async fn an_import_past_the_limits_is_refused_whole() {
         .len();
     assert_eq!(before, after, "nothing half-imported");
 }
+
+#[tokio::test]
+async fn a_long_paper_is_shown_a_part_at_a_time() {
+    let app = TestApp::spawn().await;
+    let editor = app.sign_in(EDITOR, PASSWORD).await;
+    let created = app
+        .call(
+            "create_paper",
+            &[("paper[title]", "A long paper"), ("paper[summary]", "")],
+            Some(&editor),
+        )
+        .await;
+    assert_eq!(json(created).await, "a-long-paper");
+    let markdown = (0..250)
+        .map(|i| match i {
+            0 => "# Opening".to_string(),
+            230 => "## Closing *asks*".to_string(),
+            50 | 150 | 240 => format!("::: recommendation\nAsk {i}.\n:::"),
+            _ => format!("Paragraph {i}."),
+        })
+        .collect::<Vec<_>>()
+        .join("\n\n");
+    let imported = app
+        .call(
+            "import_markdown",
+            &[("slug", "a-long-paper"), ("markdown", &markdown)],
+            Some(&editor),
+        )
+        .await;
+    assert_eq!(imported.status(), 200);
+    let part = |query: String| {
+        let app = &app;
+        let editor = editor.clone();
+        async move {
+            let response = app
+                .fetch(
+                    &format!("/fn/draft_workspace?slug=a-long-paper{query}"),
+                    Some(&editor),
+                )
+                .await;
+            assert_eq!(response.status(), 200, "{query}");
+            json(response).await
+        }
+    };
+
+    let opening = part(String::new()).await;
+    assert_eq!(opening["total"], 250);
+    assert_eq!(opening["first"], 0);
+    assert_eq!(opening["before"], "");
+    assert_eq!(opening["blocks"].as_array().unwrap().len(), 100);
+    let parts: Vec<(u64, u64, String)> = opening["parts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["from"].as_u64().unwrap(),
+                p["to"].as_u64().unwrap(),
+                p["heading"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        parts,
+        [
+            (0, 100, "Opening".to_string()),
+            (100, 200, String::new()),
+            (200, 250, "Closing asks".to_string())
+        ]
+    );
+    // Coverage counts the whole paper, whichever part is shown.
+    let middle = part("&from=150".into()).await;
+    assert_eq!(middle["first"], 100);
+    assert_eq!(middle["before"], opening["blocks"][99]["id"]);
+    assert_eq!(middle["needing_support"], opening["needing_support"]);
+    // Recommendations are numbered across the paper.
+    assert_eq!(middle["blocks"][50]["number"], 2);
+    let end = part("&from=999".into()).await;
+    assert_eq!(end["first"], 200);
+    assert_eq!(end["blocks"].as_array().unwrap().len(), 50);
+    assert_eq!(end["blocks"][40]["number"], 3);
+    // A heading block is a heading of the page, for moving through the paper by headings.
+    assert_eq!(end["blocks"][30]["html"], "<h2>Closing <em>asks</em></h2>");
+    // A link to one block opens the part holding it; an unknown block falls back to `from`.
+    let deep = end["blocks"][45]["id"].as_str().unwrap().to_string();
+    assert_eq!(part(format!("&at={deep}")).await["first"], 200);
+    assert_eq!(part("&at=nope&from=120".into()).await["first"], 100);
+    let bad = app
+        .fetch(
+            "/fn/draft_workspace?slug=a-long-paper&from=many",
+            Some(&editor),
+        )
+        .await;
+    assert!(bad.status().is_client_error(), "{}", bad.status());
+
+    // Without JavaScript: the page says where the reader is and links the other parts, and a
+    // block moved in a later part comes back to that part.
+    let page = app
+        .get("/papers/a-long-paper/draft?from=100", Some(&editor))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let page = page.replace("<!>", "");
+    assert!(
+        page.contains("Blocks 101–200 of 250"),
+        "where the reader is"
+    );
+    assert!(page.contains(r#"<a href="/papers/a-long-paper/draft?from=200" class="button">Next part: blocks 201–250</a>"#));
+    assert!(page.contains(r#"<ol start="101" class="blocks">"#));
+    let first_of_part = middle["blocks"][0]["id"].as_str().unwrap();
+    let moved = TestApp::client()
+        .post(app.url("/fn/block_action"))
+        .header("cookie", &editor)
+        .header("accept", "text/html")
+        .header("referer", app.url("/papers/a-long-paper/draft?from=100"))
+        .form(&[
+            ("slug", "a-long-paper"),
+            ("block", first_of_part),
+            ("op", "up"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert!(moved.status().is_redirection(), "{}", moved.status());
+    assert_eq!(
+        moved.headers()["location"],
+        format!("/papers/a-long-paper/draft?at={first_of_part}#block-{first_of_part}")
+    );
+    let opening = part(String::new()).await;
+    assert_eq!(
+        opening["blocks"][99]["id"], first_of_part,
+        "moved up across the part's edge"
+    );
+}

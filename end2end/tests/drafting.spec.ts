@@ -163,3 +163,44 @@ test('an editor reorders blocks, deletes one and brings it back', async ({ brows
   }
   await page.context().close();
 });
+
+test('a long paper opens in parts, and each part links the others', async ({ page, hydrated }) => {
+  // Both projects share one server: each works on a paper of its own.
+  const title = `Long paper ${hydrated ? 'hydrated' : 'plain'} ${Date.now().toString(36)}`;
+  const signIn = new SignInPage(page, hydrated);
+  await signIn.open('/papers/new');
+  await signIn.signIn('marco.bellini@example.org', DEMO_PASSWORD);
+  await ready(page, hydrated);
+  await page.getByLabel('Title').fill(title);
+  await page.getByRole('button', { name: 'Create paper' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(title);
+  await ready(page, hydrated);
+
+  await page.getByRole('link', { name: 'Import from Markdown' }).click();
+  await ready(page, hydrated);
+  const paragraphs = Array.from({ length: 130 }, (_, i) => (i === 110 ? '## The last asks' : `Paragraph number ${i + 1}.`));
+  await page.getByLabel('Markdown', { exact: true }).fill(paragraphs.join('\n\n'));
+  await page.getByRole('button', { name: 'Import blocks' }).click();
+  await expect(page.getByText('130 blocks imported.')).toBeVisible();
+  await ready(page, hydrated);
+
+  const parts = page.getByRole('navigation', { name: /Blocks 1–100 of 130/ }).first();
+  await expect(parts.getByRole('link', { name: 'Blocks 101–130' })).toBeVisible();
+  await expect(parts.getByText('The last asks')).toBeVisible();
+  await expect(page.locator('li.block')).toHaveCount(100);
+  await expect(block(page, 'Paragraph number 100.')).toBeVisible();
+  await expectAccessible(page, hydrated);
+  await screenshot(page, 'draft-parts', hydrated);
+
+  // With JavaScript the router fetches the next part without reloading the page.
+  if (hydrated) await page.evaluate(() => ((window as unknown as { kept: number }).kept = 7));
+  await page.getByRole('link', { name: 'Next part: blocks 101–130' }).click();
+  await expect(page.locator('li.block')).toHaveCount(30);
+  await expect(block(page, 'Paragraph number 130.')).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'The last asks' })).toBeVisible();
+  await expect(page).toHaveURL(/\?from=100$/);
+  if (hydrated) expect(await page.evaluate(() => (window as unknown as { kept?: number }).kept)).toBe(7);
+  await page.getByRole('link', { name: 'Previous part: blocks 1–100' }).click();
+  await expect(block(page, 'Paragraph number 1.').first()).toBeVisible();
+  await expect(page.locator('li.block')).toHaveCount(100);
+});

@@ -124,7 +124,7 @@ pub fn assemble(
     paper: &PaperRow,
     rows: Vec<store::papers::BlockRow>,
     needed_label: &str,
-) -> (Vec<BlockView>, usize, usize) {
+) -> Assembled {
     let kinds: Vec<BlockKind> = rows
         .iter()
         .map(|r| r.kind.parse().unwrap_or(BlockKind::Text))
@@ -132,6 +132,13 @@ pub fn assemble(
     let numbers = coverage::recommendation_numbers(&kinds);
     let mut supported = 0;
     let mut needing = 0;
+    let headings: Vec<(usize, String)> = rows
+        .iter()
+        .zip(&kinds)
+        .enumerate()
+        .filter(|(_, (_, kind))| **kind == BlockKind::Heading)
+        .map(|(i, (row, _))| (i, crate::domain::papers::heading_label(&row.text)))
+        .collect();
     let blocks = rows
         .into_iter()
         .zip(kinds)
@@ -154,6 +161,11 @@ pub fn assemble(
                 |key| row.cites.iter().any(|c| c.key == key),
                 needed_label,
             );
+            let html = if kind == BlockKind::Heading {
+                crate::markdown::as_heading(html)
+            } else {
+                html
+            };
             let cited: Vec<CitedEvidence> = row
                 .cites
                 .iter()
@@ -204,7 +216,23 @@ pub fn assemble(
         })
         .collect();
     let _ = paper;
-    (blocks, supported, needing)
+    Assembled {
+        blocks,
+        supported,
+        needing,
+        headings,
+    }
+}
+
+/// A whole draft checked and rendered, kept between requests until it changes.
+#[cfg(feature = "ssr")]
+#[derive(Debug, Clone)]
+pub struct Assembled {
+    pub blocks: Vec<BlockView>,
+    pub supported: usize,
+    pub needing: usize,
+    /// The heading blocks: (index, short plain label).
+    pub headings: Vec<(usize, String)>,
 }
 
 /// The label `[@?]` renders as, in the reader's language.
@@ -217,7 +245,15 @@ fn needed_label() -> String {
 }
 
 #[server(prefix = "/fn", endpoint = "draft_workspace", input = leptos::server_fn::codec::GetUrl)]
-pub async fn draft_workspace(slug: String) -> Result<Workspace, AppError> {
+pub async fn draft_workspace(
+    slug: String,
+    /// The part starting at this block index (see `PART_SIZE`).
+    #[server(default)]
+    from: usize,
+    /// The part holding this block (an id); wins over `from`.
+    #[server(default)]
+    at: String,
+) -> Result<Workspace, AppError> {
     let result = async {
         let (state, member) = require_member()?;
         let paper = paper(&state, &slug).await?;
@@ -242,16 +278,29 @@ pub async fn draft_workspace(slug: String) -> Result<Workspace, AppError> {
             store::events::presence(&state.db, &paper.id),
             can_edit(&state, &paper, &member),
         );
-        let (blocks, supported, needing_support) = (*rendered?).clone();
+        let whole = rendered?;
+        let total = whole.blocks.len();
+        let at = (!at.is_empty())
+            .then(|| whole.blocks.iter().position(|b| b.id == at))
+            .flatten();
+        let first = crate::domain::papers::part_start(total, from, at);
+        let shown = first..(first + crate::domain::papers::PART_SIZE).min(total);
         Ok(Workspace {
             summary_html: crate::markdown::render(&paper.summary),
             id: paper.id,
             slug: paper.slug,
             title: paper.title,
             status: paper.status,
-            blocks,
-            supported,
-            needing_support,
+            blocks: whole.blocks[shown].to_vec(),
+            first,
+            total,
+            before: first
+                .checked_sub(1)
+                .map(|i| whole.blocks[i].id.clone())
+                .unwrap_or_default(),
+            parts: crate::domain::papers::parts(total, &whole.headings),
+            supported: whole.supported,
+            needing_support: whole.needing,
             can_edit,
             presence: presence.unwrap_or_default(),
         })
@@ -332,7 +381,7 @@ pub async fn save_block(
         {
             Ok(rev) => {
                 changed(&state, &paper);
-                door::redirect_plain_form(&format!("/papers/{slug}/draft#block-{block}"));
+                door::redirect_plain_form(&crate::domain::papers::draft_block_href(&slug, &block));
                 Ok(Saved { rev })
             }
             Err(store::papers::SaveRefused::Stale) => Err(AppError::Conflict {
@@ -428,7 +477,7 @@ pub async fn move_block(
         )
         .await?;
         changed(&state, &paper);
-        door::redirect_plain_form(&format!("/papers/{slug}/draft#block-{block}"));
+        door::redirect_plain_form(&crate::domain::papers::draft_block_href(&slug, &block));
         Ok(())
     }
     .await;
@@ -453,7 +502,7 @@ pub async fn delete_block(
             .await?;
         changed(&state, &paper);
         if restore {
-            door::redirect_plain_form(&format!("/papers/{slug}/draft#block-{block}"));
+            door::redirect_plain_form(&crate::domain::papers::draft_block_href(&slug, &block));
         } else {
             door::redirect_plain_form(&format!("/papers/{slug}/draft?deleted={block}"));
         }

@@ -190,7 +190,17 @@ pub struct Workspace {
     pub title: String,
     pub summary_html: String,
     pub status: String,
+    /// The blocks of the part shown (all of them when the paper fits in one part).
     pub blocks: Vec<BlockView>,
+    /// Index of the first block shown.
+    pub first: usize,
+    /// How many blocks the paper has.
+    pub total: usize,
+    /// The block just before the part shown ("" at the top), where a block dropped above the
+    /// first one goes after.
+    pub before: String,
+    /// The paper's parts when it is too long for one (see [`PART_SIZE`]).
+    pub parts: Vec<PartLink>,
     pub supported: usize,
     pub needing_support: usize,
     /// May the viewer edit (an editor of the network)?
@@ -242,6 +252,76 @@ pub enum DiffPart {
     Added(String),
 }
 
+/// How many blocks the workspace shows at once. Longer papers are worked on in parts, so a
+/// page stays quick to load and to render however long the paper grows.
+pub const PART_SIZE: usize = 100;
+
+/// The first block shown of a paper of `total` blocks: the part holding block `at` when it is
+/// given (an index), else the part starting at or before `from`; always a part's start.
+pub fn part_start(total: usize, from: usize, at: Option<usize>) -> usize {
+    if total == 0 {
+        return 0;
+    }
+    let wanted = at.unwrap_or(from).min(total - 1);
+    wanted / PART_SIZE * PART_SIZE
+}
+
+/// One part of a long paper, for moving between parts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartLink {
+    /// Index of its first block (0-based).
+    pub from: usize,
+    /// Index after its last block.
+    pub to: usize,
+    /// The first heading in it, if any, as plain text.
+    pub heading: String,
+}
+
+/// The parts of a paper of `total` blocks (none when it fits in one), labelled with their
+/// first heading; `headings` are (index, text) in order.
+pub fn parts(total: usize, headings: &[(usize, String)]) -> Vec<PartLink> {
+    if total <= PART_SIZE {
+        return Vec::new();
+    }
+    (0..total)
+        .step_by(PART_SIZE)
+        .map(|from| {
+            let to = (from + PART_SIZE).min(total);
+            let heading = headings
+                .iter()
+                .find(|(i, _)| (from..to).contains(i))
+                .map(|(_, text)| text.clone())
+                .unwrap_or_default();
+            PartLink { from, to, heading }
+        })
+        .collect()
+}
+
+/// A heading block's text as a short plain label: its first line without the Markdown marks,
+/// cut at `HEADING_LABEL_MAX` characters.
+pub fn heading_label(text: &str) -> String {
+    let line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    let plain: String = line
+        .trim()
+        .trim_start_matches('#')
+        .chars()
+        .filter(|c| !matches!(c, '*' | '_' | '`'))
+        .collect();
+    let plain = plain.trim();
+    if plain.chars().count() <= HEADING_LABEL_MAX {
+        return plain.to_string();
+    }
+    let cut: String = plain.chars().take(HEADING_LABEL_MAX - 1).collect();
+    format!("{}…", cut.trim_end())
+}
+
+pub const HEADING_LABEL_MAX: usize = 60;
+
+/// Where a block is in the workspace: its part, found from its id, then the block itself.
+pub fn draft_block_href(slug: &str, block: &str) -> String {
+    format!("/papers/{slug}/draft?at={block}#block-{block}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -291,5 +371,57 @@ mod tests {
         assert_eq!(clean_block_text("").unwrap(), "");
         assert!(clean_block_text(&"x".repeat(BLOCK_TEXT_MAX + 1)).is_err());
         assert!(clean_block_text(&"é".repeat(BLOCK_TEXT_MAX)).is_ok());
+    }
+
+    #[test]
+    fn parts_of_a_long_paper() {
+        // (total, from, at) -> first block shown
+        let table = [
+            (0, 0, None, 0),
+            (50, 0, None, 0),
+            (50, 70, None, 0),
+            (250, 0, Some(180), 100),
+            (250, 150, None, 100),
+            (250, 999, None, 200),
+            (250, 0, Some(249), 200),
+            (250, 0, Some(100), 100),
+            (250, 0, Some(99), 0),
+            (200, 200, None, 100),
+        ];
+        for (total, from, at, start) in table {
+            assert_eq!(part_start(total, from, at), start, "{total} {from} {at:?}");
+        }
+        assert!(parts(PART_SIZE, &[]).is_empty());
+        let headings = vec![
+            (0, "Intro".to_string()),
+            (30, "Findings".into()),
+            (230, "Asks".into()),
+        ];
+        let list = parts(250, &headings);
+        let spans: Vec<(usize, usize, &str)> = list
+            .iter()
+            .map(|p| (p.from, p.to, p.heading.as_str()))
+            .collect();
+        assert_eq!(
+            spans,
+            [(0, 100, "Intro"), (100, 200, ""), (200, 250, "Asks")]
+        );
+    }
+
+    #[test]
+    fn heading_labels() {
+        assert_eq!(
+            heading_label("## Why *this* matters\nmore"),
+            "Why this matters"
+        );
+        assert_eq!(heading_label("\n\n# Title"), "Title");
+        assert_eq!(heading_label(""), "");
+        let long = heading_label(&"é".repeat(200));
+        assert_eq!(long.chars().count(), HEADING_LABEL_MAX);
+        assert!(long.ends_with('…'));
+        assert_eq!(
+            draft_block_href("p", "b1"),
+            "/papers/p/draft?at=b1#block-b1"
+        );
     }
 }

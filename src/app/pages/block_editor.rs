@@ -44,7 +44,7 @@ pub fn BlockEditorPage() -> impl IntoView {
         let (slug, block) = (slug.clone(), block.clone());
         Resource::new(|| (), move |_| block_revisions(slug.clone(), block.clone()))
     };
-    let draft_href = format!("/papers/{slug}/draft#block-{block}");
+    let draft_href = crate::domain::papers::draft_block_href(&slug, &block);
     view! {
         <Title text=move || t_string!(i18n, block_edit_title).to_string() />
         <p class="breadcrumb"><a href=draft_href>{t!(i18n, block_back)}</a></p>
@@ -109,11 +109,7 @@ fn BlockEditor(
     Effect::new(move |_| {
         if let Some(Ok(_)) = save.value().get() {
             navigate(
-                &format!(
-                    "/papers/{}/draft#block-{}",
-                    slug.get_value(),
-                    block_id.get_value()
-                ),
+                &crate::domain::papers::draft_block_href(&slug.get_value(), &block_id.get_value()),
                 Default::default(),
             );
         }
@@ -365,7 +361,7 @@ fn Revisions(
     let i18n = use_i18n();
     let restore = ServerAction::<SaveBlock>::new();
     let navigate = use_navigate();
-    let back = format!("/papers/{slug}/draft#block-{block}");
+    let back = crate::domain::papers::draft_block_href(&slug, &block);
     Effect::new(move |_| {
         if let Some(Ok(_)) = restore.value().get() {
             navigate(&back, Default::default());

@@ -5,7 +5,7 @@ use crate::api::papers::{AddBlock, BlockAction, MoveBlock, draft_workspace};
 use crate::app::components::evidence_card::{LoadError, country_label, kind_name};
 use crate::app::pages::papers::{CoverageMeter, status_name};
 use crate::domain::coverage::{BlockKind, Warning};
-use crate::domain::papers::{BlockView, PresenceView, Workspace};
+use crate::domain::papers::{BlockView, PartLink, PresenceView, Workspace};
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -60,9 +60,22 @@ fn is_serious(warning: &Warning) -> bool {
 pub fn DraftPage() -> impl IntoView {
     let i18n = use_i18n();
     let slug = use_params_map().with_untracked(|p| p.get("slug").unwrap_or_default());
+    // Long papers are shown a part at a time: `from` (a block index) or `at` (a block id).
+    let query = use_query_map();
+    let part = move || {
+        query.with(|q| {
+            let from = q
+                .get("from")
+                .and_then(|f| f.parse::<usize>().ok())
+                .unwrap_or(0);
+            (from, q.get("at").unwrap_or_default())
+        })
+    };
     let workspace = {
         let slug = slug.clone();
-        Resource::new(|| (), move |_| draft_workspace(slug.clone()))
+        Resource::new(part, move |(from, at)| {
+            draft_workspace(slug.clone(), from, at)
+        })
     };
     let adder = ServerAction::<AddBlock>::new();
     let mover = ServerAction::<MoveBlock>::new();
@@ -149,6 +162,8 @@ fn WorkspaceView(
     let imported = query.with_untracked(|q| q.get("imported"));
     let slug = StoredValue::new(w.slug.clone());
     let can_edit = w.can_edit;
+    let first = w.first;
+    let before = StoredValue::new(w.before.clone());
     let order: Vec<String> = w.blocks.iter().map(|b| b.id.clone()).collect();
     let order = StoredValue::new(order);
     let dragged = RwSignal::new(None::<String>);
@@ -186,8 +201,9 @@ fn WorkspaceView(
         </header>
         {imported.map(|n| view! { <div class="alert alert-ok" role="status">{t!(i18n, draft_imported, count = move || n.clone())}</div> })}
         {move || deleted_here().or_else(|| deleted_by_form.clone()).filter(|_| can_edit).map(undo)}
-        {can_edit.then(|| view! { <AddBlockForm slug=w.slug.clone() after=String::new() adder choose_kind=true /> })}
-        <ol class="blocks">
+        {(can_edit && first == 0).then(|| view! { <AddBlockForm slug=w.slug.clone() after=String::new() adder choose_kind=true /> })}
+        <PartsNav slug=w.slug.clone() parts=w.parts.clone() first total=w.total shown=w.blocks.len() />
+        <ol class="blocks" start=first + 1>
             {w.blocks.into_iter().enumerate().map(|(index, block)| {
                 let id = block.id.clone();
                 let editing: Vec<String> = presence.with_value(|p| p.iter().filter(|x| x.block == id).map(|x| x.name.clone()).collect());
@@ -206,7 +222,11 @@ fn WorkspaceView(
                             if below {
                                 return drop_target.clone();
                             }
-                            o.iter().take(at).rfind(|b| **b != moving).cloned().unwrap_or_default()
+                            o.iter()
+                                .take(at)
+                                .rfind(|b| **b != moving)
+                                .cloned()
+                                .unwrap_or_else(|| before.get_value())
                         });
                         mover.dispatch(MoveBlock { slug: slug.get_value(), block: moving, direction: String::new(), after });
                     }
@@ -219,12 +239,76 @@ fn WorkspaceView(
                         on:dragstart=move |_| dragged.set(Some(drag_id.clone()))
                         on:dragover=move |ev: leptos::ev::DragEvent| ev.prevent_default()
                         on:drop=on_drop>
-                        <BlockItem block editing can_edit slug=slug.get_value() first=index == 0 actor />
+                        <BlockItem block editing can_edit slug=slug.get_value() first=first + index == 0 actor />
                     </li>
                 }
             }).collect_view()}
         </ol>
+        <PartsNav slug=slug.get_value() parts=w.parts first total=w.total shown=order.with_value(Vec::len) at_end=true />
     }
+}
+
+/// Where the reader is in a long paper and the way to its other parts (nothing for a paper
+/// that fits in one part). Links, so they work without JavaScript; with it, the router fetches
+/// the part without reloading the page.
+#[component]
+fn PartsNav(
+    slug: String,
+    parts: Vec<PartLink>,
+    first: usize,
+    total: usize,
+    shown: usize,
+    #[prop(optional)] at_end: bool,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    if parts.is_empty() {
+        return ().into_any();
+    }
+    let to = first + shown;
+    let here = parts.iter().position(|p| p.from == first).unwrap_or(0);
+    let next = parts.get(here + 1).cloned();
+    let previous = here.checked_sub(1).and_then(|i| parts.get(i)).cloned();
+    let (from_label, to_label) = (first + 1, to);
+    let label = if at_end { "parts-end" } else { "parts" };
+    view! {
+        <nav class="parts" aria-labelledby=label>
+            <p id=label class="muted small">
+                {t!(i18n, draft_part_showing, from = move || from_label, to = move || to_label, total = move || total)}
+            </p>
+            {if at_end {
+                view! {
+                    <p class="actions">
+                        {previous.map(|p| {
+                            let (a, b) = (p.from + 1, p.to);
+                            view! { <a class="button button-quiet" href=format!("/papers/{slug}/draft?from={}", p.from)>{t!(i18n, draft_part_previous, from = move || a, to = move || b)}</a> }
+                        })}
+                        {next.map(|p| {
+                            let (a, b) = (p.from + 1, p.to);
+                            view! { <a class="button" href=format!("/papers/{slug}/draft?from={}", p.from)>{t!(i18n, draft_part_next, from = move || a, to = move || b)}</a> }
+                        })}
+                    </p>
+                }.into_any()
+            } else {
+                view! {
+                    <ol class="part-list">
+                        {parts.into_iter().map(|p| {
+                            let (a, b) = (p.from + 1, p.to);
+                            let current = p.from == first;
+                            view! {
+                                <li>
+                                    <a href=format!("/papers/{slug}/draft?from={}", p.from) aria-current=current.then_some("page")>
+                                        {t!(i18n, draft_part_link, from = move || a, to = move || b)}
+                                    </a>
+                                    {(!p.heading.is_empty()).then(|| view! { " " <span class="muted">{p.heading}</span> })}
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ol>
+                }.into_any()
+            }}
+        </nav>
+    }
+    .into_any()
 }
 
 /// Was the drop in the lower half of the element it landed on?

@@ -173,7 +173,7 @@ fn CitedInList(cited: Vec<crate::domain::evidence_views::CitedIn>) -> impl IntoV
             <ul>
                 {cited.into_iter().map(|c| {
                     let href = if c.status == "draft" {
-                        format!("/papers/{}/draft#block-{}", c.slug, c.block)
+                        crate::domain::papers::draft_block_href(&c.slug, &c.block)
                     } else {
                         format!("/papers/{}#block-{}", c.slug, c.block)
                     };

@@ -213,12 +213,12 @@ async fn main() {
         .await
         .map(|body| serde_json::from_str(&body).expect("JSON"))
         .unwrap();
-    let targets: Vec<(String, i64)> = workspace["blocks"]
-        .as_array()
-        .unwrap()
+    // Spread over the blocks of the part the workspace opens on (the first 100).
+    let shown = workspace["blocks"].as_array().unwrap();
+    let targets: Vec<(String, i64)> = shown
         .iter()
         .skip(1)
-        .step_by(blocks.max(40) / 20)
+        .step_by((shown.len().max(40) / 20).max(1))
         .take(20)
         .map(|b| {
             (

@@ -720,4 +720,26 @@ async fn a_long_paper_is_shown_a_part_at_a_time() {
         opening["blocks"][99]["id"], first_of_part,
         "moved up across the part's edge"
     );
+    // Deleted without JavaScript, the page comes back at the block before, in its part.
+    let (doomed, previous) = (
+        end["blocks"][10]["id"].as_str().unwrap(),
+        end["blocks"][9]["id"].as_str().unwrap(),
+    );
+    let deleted = TestApp::client()
+        .post(app.url("/fn/block_action"))
+        .header("cookie", &editor)
+        .header("accept", "text/html")
+        .form(&[
+            ("slug", "a-long-paper"),
+            ("block", doomed),
+            ("op", "delete"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        deleted.headers()["location"],
+        format!("/papers/a-long-paper/draft?deleted={doomed}&at={previous}#block-{previous}")
+    );
+    assert_eq!(part(format!("&at={previous}")).await["first"], 200);
 }

@@ -498,11 +498,21 @@ pub async fn delete_block(
         }
         // A deleted block still belongs to its paper (`paper_of` reads deleted ones too).
         let block = block_of(&state, &paper, &block).await?;
+        // Without JavaScript the page comes back at the block before (in a long paper, its part).
+        let previous = if !restore && door::is_plain_form_post() {
+            store::papers::previous_block(&state.db, &paper.id, &block).await?
+        } else {
+            None
+        };
         store::papers::set_deleted(&state.db, &paper.id, &block, !restore, Some(&member.id))
             .await?;
         changed(&state, &paper);
         if restore {
             door::redirect_plain_form(&crate::domain::papers::draft_block_href(&slug, &block));
+        } else if let Some(previous) = previous {
+            door::redirect_plain_form(&format!(
+                "/papers/{slug}/draft?deleted={block}&at={previous}#block-{previous}"
+            ));
         } else {
             door::redirect_plain_form(&format!("/papers/{slug}/draft?deleted={block}"));
         }

@@ -514,6 +514,30 @@ pub async fn move_block(
     .await
 }
 
+/// The block just before `block_id` in its paper (None for the first), where a reader goes
+/// back to after deleting it.
+pub async fn previous_block(
+    db: &Db,
+    paper_id: &str,
+    block_id: &str,
+) -> Result<Option<String>, AppError> {
+    let mut response = db
+        .query(
+            "LET $at = (SELECT VALUE position FROM ONLY type::record('block', $id));
+             SELECT VALUE record::id(id) FROM block
+                 WHERE paper = type::record('paper', $paper) AND deleted = false AND position < $at
+                 ORDER BY position DESC LIMIT 1;",
+        )
+        .bind(("paper", paper_id.to_string()))
+        .bind(("id", block_id.to_string()))
+        .await
+        .map_err(|e| internal("previous block", e))?;
+    let ids: Vec<String> = response
+        .take(1)
+        .map_err(|e| internal("previous block", e))?;
+    Ok(ids.into_iter().next())
+}
+
 /// Deletes (`true`) or restores (`false`) a block; its revisions stay.
 pub async fn set_deleted(
     db: &Db,

@@ -160,6 +160,49 @@ async fn search_ranks_the_better_match_first_and_highlights_it() {
 }
 
 #[tokio::test]
+async fn a_schema_1_database_is_migrated_to_the_lighter_search_index() {
+    let dir = tempfile::tempdir().unwrap();
+    let endpoint = format!("surrealkv://{}/db", dir.path().display());
+    let app = TestApp::spawn_on(&endpoint).await;
+    let before = keys(&app.library("filter[q]=mentor", None).await);
+    // As schema 1 left it: the index stored match offsets for highlighting.
+    app.state
+        .db
+        .query(
+            "REMOVE INDEX evidence_text_search ON evidence;
+             DEFINE INDEX evidence_text_search ON evidence FIELDS text FULLTEXT ANALYZER evidence_words BM25 HIGHLIGHTS;
+             UPSERT schema_version:current SET version = 1;",
+        )
+        .await
+        .unwrap()
+        .check()
+        .unwrap();
+    app.stop().await;
+
+    let app = TestApp::spawn_on(&endpoint).await;
+    let mut response = app
+        .state
+        .db
+        .query("(INFO FOR TABLE evidence).indexes.evidence_text_search; SELECT VALUE version FROM ONLY schema_version:current")
+        .await
+        .unwrap();
+    let index: Option<String> = response.take(0).unwrap();
+    let version: Option<i64> = response.take(1).unwrap();
+    assert_eq!(version, Some(groundwork::store::SCHEMA_VERSION));
+    let index = index.unwrap();
+    assert!(index.contains("FULLTEXT") && !index.contains("HIGHLIGHTS"), "{index}");
+    // The same findings in the same order, still marked.
+    let after = app.library("filter[q]=mentor", None).await;
+    assert_eq!(keys(&after), before);
+    assert!(after["results"]["items"][0]["snippet"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|s| s["matched"] == true));
+    app.stop().await;
+}
+
+#[tokio::test]
 async fn filters_combine() {
     let app = TestApp::spawn().await;
     let hu = app.library("filter[country]=HU", None).await;

@@ -26,7 +26,7 @@ use surrealdb::opt::auth::Root;
 /// One connection shared by the whole process (`Surreal::clone` would open a new session).
 pub type Db = Arc<Surreal<Any>>;
 
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 const SCHEMA: &str = include_str!("schema.surql");
 
 #[derive(Debug, thiserror::Error)]
@@ -96,7 +96,17 @@ pub async fn migrate(db: &Surreal<Any>) -> Result<(), StoreError> {
             supported: SCHEMA_VERSION,
         });
     }
-    // Data migrations from `found` to SCHEMA_VERSION go here as the schema evolves.
+    // Data migrations from `found` to SCHEMA_VERSION, in order.
+    if found == Some(1) {
+        // 2: the full-text index without HIGHLIGHTS (rebuilt once, from the findings).
+        db.query(
+            "REMOVE INDEX evidence_text_search ON evidence;
+             DEFINE INDEX evidence_text_search ON evidence FIELDS text FULLTEXT ANALYZER evidence_words BM25;",
+        )
+        .await
+        .and_then(|r| r.check())
+        .map_err(StoreError::Schema)?;
+    }
     db.query("UPSERT schema_version:current SET version = $v, applied_at = time::now()")
         .bind(("v", SCHEMA_VERSION))
         .await

@@ -156,7 +156,7 @@ async fn main() {
         let rows = papers::blocks(&state.db, &paper.id).await.unwrap();
         query.push(t.elapsed());
         let t = Instant::now();
-        let _ = groundwork::api::papers::assemble(&paper, rows, "evidence needed");
+        let _ = groundwork::api::papers::assemble(&paper, rows, "evidence needed", None);
         assemble.push(t.elapsed());
     }
     report("  of which: blocks query", query);
@@ -185,6 +185,23 @@ async fn main() {
             ssr,
         );
     }
+    // After any change to the draft its rendered copy is dropped: the next view reads and
+    // renders the whole paper again (coverage and numbering span every part).
+    let mut fresh = Vec::new();
+    for _ in 0..50 {
+        state.events.drafts().forget_where(|_| true);
+        let t = Instant::now();
+        let r = http
+            .get(&page_url)
+            .header("cookie", &editor)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        let _ = r.bytes().await.unwrap();
+        fresh.push(t.elapsed());
+    }
+    report("draft workspace SSR, first view after a change", fresh);
     let mut data = Vec::new();
     for _ in 0..100 {
         let t = Instant::now();

@@ -19,6 +19,7 @@ const OVERLAP_MS: i64 = 3_000;
 pub struct Events {
     sender: broadcast::Sender<PaperEvent>,
     drafts: DraftCache,
+    block_html: BlockHtml,
     library: LibraryCache,
     rankings: crate::store::evidence::RankCache,
 }
@@ -95,6 +96,13 @@ impl<K: std::hash::Hash + Eq, V: Clone> TtlCache<K, V> {
 /// Rendered drafts by (paper, language).
 pub type DraftCache = TtlCache<(String, String), Rendered>;
 
+/// Blocks rendered to HTML, by a hash of everything the HTML depends on (kind, text, the
+/// cited keys the library knows, the reader's language). A change to one block drops the
+/// whole draft's rendered copy; this keeps the next view from rendering the other blocks again.
+pub type BlockHtml = TtlCache<u64, String>;
+const BLOCK_HTML_TTL: Duration = Duration::from_secs(600);
+const BLOCK_HTML_MAX: usize = 10_000;
+
 /// Evidence edited elsewhere (its consent, its key) changes warnings without a draft event:
 /// an entry is trusted this long at most.
 const DRAFT_TTL: Duration = Duration::from_secs(20);
@@ -124,6 +132,7 @@ impl Events {
         let events = Events {
             sender,
             drafts: DraftCache::new(DRAFT_TTL),
+            block_html: BlockHtml::with_capacity(BLOCK_HTML_TTL, BLOCK_HTML_MAX),
             library: LibraryCache::new(LIBRARY_TTL),
             rankings: crate::store::evidence::RankCache::with_capacity(RANKING_TTL, RANKINGS_MAX),
         };
@@ -142,6 +151,10 @@ impl Events {
 
     pub fn drafts(&self) -> &DraftCache {
         &self.drafts
+    }
+
+    pub fn block_html(&self) -> &BlockHtml {
+        &self.block_html
     }
 
     pub fn library(&self) -> &LibraryCache {

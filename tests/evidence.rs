@@ -190,15 +190,20 @@ async fn a_schema_1_database_is_migrated_to_the_lighter_search_index() {
     let version: Option<i64> = response.take(1).unwrap();
     assert_eq!(version, Some(groundwork::store::SCHEMA_VERSION));
     let index = index.unwrap();
-    assert!(index.contains("FULLTEXT") && !index.contains("HIGHLIGHTS"), "{index}");
+    assert!(
+        index.contains("FULLTEXT") && !index.contains("HIGHLIGHTS"),
+        "{index}"
+    );
     // The same findings in the same order, still marked.
     let after = app.library("filter[q]=mentor", None).await;
     assert_eq!(keys(&after), before);
-    assert!(after["results"]["items"][0]["snippet"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|s| s["matched"] == true));
+    assert!(
+        after["results"]["items"][0]["snippet"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["matched"] == true)
+    );
     app.stop().await;
 }
 

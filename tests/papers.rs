@@ -636,6 +636,7 @@ async fn a_long_paper_is_shown_a_part_at_a_time() {
     assert_eq!(opening["first"], 0);
     assert_eq!(opening["before"], "");
     assert_eq!(opening["blocks"].as_array().unwrap().len(), 100);
+    assert_eq!(opening["blocks"][0]["author"], "Marco Bellini");
     let parts: Vec<(u64, u64, String)> = opening["parts"]
         .as_array()
         .unwrap()

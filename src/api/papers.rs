@@ -124,6 +124,7 @@ pub fn assemble(
     paper: &PaperRow,
     rows: Vec<store::papers::BlockRow>,
     needed_label: &str,
+    memo: Option<&crate::events::BlockHtml>,
 ) -> Assembled {
     let kinds: Vec<BlockKind> = rows
         .iter()
@@ -155,16 +156,35 @@ pub fn assemble(
                 keys.dedup();
                 keys
             };
-            let html = crate::markdown::render_with_citations(
-                &row.text,
-                &parsed,
-                |key| row.cites.iter().any(|c| c.key == key),
-                needed_label,
-            );
-            let html = if kind == BlockKind::Heading {
-                crate::markdown::as_heading(html)
-            } else {
-                html
+            let render = || {
+                let html = crate::markdown::render_with_citations(
+                    &row.text,
+                    &parsed,
+                    |key| row.cites.iter().any(|c| c.key == key),
+                    needed_label,
+                );
+                if kind == BlockKind::Heading {
+                    crate::markdown::as_heading(html)
+                } else {
+                    html
+                }
+            };
+            let html = match memo {
+                None => render(),
+                Some(memo) => {
+                    let key = {
+                        use std::hash::{Hash, Hasher};
+                        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+                        (kind.as_str(), &row.text, needed_label).hash(&mut hasher);
+                        row.cites.iter().for_each(|c| c.key.hash(&mut hasher));
+                        hasher.finish()
+                    };
+                    memo.get(&key).unwrap_or_else(|| {
+                        let html = render();
+                        memo.put(key, html.clone());
+                        html
+                    })
+                }
             };
             let cited: Vec<CitedEvidence> = row
                 .cites
@@ -268,7 +288,12 @@ pub async fn draft_workspace(
                     return Ok(hit);
                 }
                 let rows = store::papers::blocks(&state.db, &paper.id).await?;
-                let rendered = std::sync::Arc::new(assemble(&paper, rows, &label));
+                let rendered = std::sync::Arc::new(assemble(
+                    &paper,
+                    rows,
+                    &label,
+                    Some(state.events.block_html()),
+                ));
                 state
                     .events
                     .drafts()

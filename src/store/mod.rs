@@ -99,6 +99,9 @@ pub async fn migrate(db: &Surreal<Any>) -> Result<(), StoreError> {
     // Data migrations from `found` to SCHEMA_VERSION, in order.
     if found == Some(1) {
         // 2: the full-text index without HIGHLIGHTS (rebuilt once, from the findings).
+        tracing::info!(
+            "schema 2: rebuilding the evidence full-text index (once; about a minute per 100,000 findings)"
+        );
         db.query(
             "REMOVE INDEX evidence_text_search ON evidence;
              DEFINE INDEX evidence_text_search ON evidence FIELDS text FULLTEXT ANALYZER evidence_words BM25;",

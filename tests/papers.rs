@@ -39,6 +39,28 @@ impl TestApp {
         .await
     }
 
+    /// A new paper titled `title` holding the blocks of `markdown`; answers its slug.
+    async fn paper_from_markdown(&self, cookie: &str, title: &str, markdown: &str) -> String {
+        let created = self
+            .call(
+                "create_paper",
+                &[("paper[title]", title), ("paper[summary]", "")],
+                Some(cookie),
+            )
+            .await;
+        assert_eq!(created.status(), 200);
+        let slug = json(created).await.as_str().unwrap().to_string();
+        let imported = self
+            .call(
+                "import_markdown",
+                &[("slug", &slug), ("markdown", markdown)],
+                Some(cookie),
+            )
+            .await;
+        assert_eq!(imported.status(), 200);
+        slug
+    }
+
     /// A second instance of the app on the same database (as behind a load balancer).
     async fn second_instance(&self) -> TestApp {
         TestApp::spawn_with_db(self.state.db.clone()).await
@@ -303,23 +325,8 @@ async fn markdown_export_imports_back_to_the_same_blocks() {
     let markdown = markdown.text().await.unwrap();
     assert!(markdown.contains("::: recommendation"), "{markdown}");
 
-    let created = app
-        .call(
-            "create_paper",
-            &[("paper[title]", "A copy"), ("paper[summary]", "")],
-            Some(&editor),
-        )
-        .await;
-    assert_eq!(created.status(), 200);
-    assert_eq!(json(created).await, "a-copy");
-    let imported = app
-        .call(
-            "import_markdown",
-            &[("slug", "a-copy"), ("markdown", &markdown)],
-            Some(&editor),
-        )
-        .await;
-    assert_eq!(imported.status(), 200);
+    let slug = app.paper_from_markdown(&editor, "A copy", &markdown).await;
+    assert_eq!(slug, "a-copy");
     let original = app.workspace(&editor).await;
     let copy = json(
         app.fetch("/fn/draft_workspace?slug=a-copy", Some(&editor))
@@ -591,14 +598,6 @@ async fn an_import_past_the_limits_is_refused_whole() {
 async fn a_long_paper_is_shown_a_part_at_a_time() {
     let app = TestApp::spawn().await;
     let editor = app.sign_in(EDITOR, PASSWORD).await;
-    let created = app
-        .call(
-            "create_paper",
-            &[("paper[title]", "A long paper"), ("paper[summary]", "")],
-            Some(&editor),
-        )
-        .await;
-    assert_eq!(json(created).await, "a-long-paper");
     let markdown = (0..250)
         .map(|i| match i {
             0 => "# Opening".to_string(),
@@ -608,14 +607,10 @@ async fn a_long_paper_is_shown_a_part_at_a_time() {
         })
         .collect::<Vec<_>>()
         .join("\n\n");
-    let imported = app
-        .call(
-            "import_markdown",
-            &[("slug", "a-long-paper"), ("markdown", &markdown)],
-            Some(&editor),
-        )
+    let slug = app
+        .paper_from_markdown(&editor, "A long paper", &markdown)
         .await;
-    assert_eq!(imported.status(), 200);
+    assert_eq!(slug, "a-long-paper");
     let part = |query: String| {
         let app = &app;
         let editor = editor.clone();

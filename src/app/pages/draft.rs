@@ -407,7 +407,11 @@ fn BlockItem(
             {(!editing.is_empty()).then(|| view! {
                 <span class="badge editing">{t!(i18n, presence_editing, names = move || editing.join(", "))}</span>
             })}
-            <span class="muted small block-by">{format!("{} · {}", block.author, display_time(&block.updated_at))}</span>
+            <span class="muted small block-by">{if block.author.is_empty() {
+                display_time(&block.updated_at)
+            } else {
+                format!("{} · {}", block.author, display_time(&block.updated_at))
+            }}</span>
         </div>
         {if empty {
             view! { <p class="muted">{t!(i18n, block_empty)}</p> }.into_any()

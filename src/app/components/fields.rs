@@ -64,13 +64,19 @@ pub fn field_label(field: &str) -> AnyView {
     }
 }
 
+/// The signed-in member if their role is at least `role`; else the page to show instead
+/// (sign in first, or not allowed).
+pub fn role_gate(role: Role) -> Result<crate::domain::accounts::SessionMember, AnyView> {
+    match use_session().member() {
+        None => Err(view! { <SignInFirst /> }.into_any()),
+        Some(m) if !m.role.at_least(role) => Err(view! { <Forbidden /> }.into_any()),
+        Some(m) => Ok(m),
+    }
+}
+
 /// Editors only; everyone else is sent to sign in or told no.
 pub fn editor_gate() -> Option<AnyView> {
-    match use_session().member() {
-        None => Some(view! { <SignInFirst /> }.into_any()),
-        Some(m) if !m.role.at_least(Role::Editor) => Some(view! { <Forbidden /> }.into_any()),
-        Some(_) => None,
-    }
+    role_gate(Role::Editor).err()
 }
 
 /// Was this page reached by a form posted without JavaScript that came back with an error?

@@ -7,8 +7,7 @@ use crate::app::components::alerts::{
     FieldError, FormAlert, Notice, error_text, form_error, invalid, kept,
 };
 use crate::app::components::{org_kind_name, role_name};
-use crate::app::pages::status::{Forbidden, SignInFirst, set_status};
-use crate::app::use_session;
+use crate::app::pages::status::set_status;
 use crate::domain::accounts::{IssuedInvitation, MemberListing, OrgKind, Organisation, Role};
 use crate::domain::countries::all_countries;
 use crate::domain::dates::iso_date;
@@ -28,12 +27,10 @@ struct Actions {
 #[component]
 pub fn AdminPage() -> impl IntoView {
     let i18n = use_i18n();
-    let Some(me) = use_session().member() else {
-        return view! { <SignInFirst /> }.into_any();
+    let me = match crate::app::components::fields::role_gate(Role::Admin) {
+        Ok(me) => me,
+        Err(gate) => return gate,
     };
-    if !me.role.at_least(Role::Admin) {
-        return view! { <Forbidden /> }.into_any();
-    }
     let actions = Actions {
         create_org: ServerAction::new(),
         invite: ServerAction::new(),

@@ -8,7 +8,6 @@ use crate::app::components::alerts::{FormAlert, Notice, invalid, kept, problem_t
 use crate::app::components::evidence_card::LoadError;
 use crate::app::components::role_name;
 use crate::app::pages::status::{Forbidden, NotFound, SignInFirst};
-use crate::app::use_session;
 use crate::domain::accounts::Role;
 use crate::error::{AppError, Problem};
 use crate::i18n::*;
@@ -30,12 +29,10 @@ struct Actions {
 #[component]
 pub fn PaperEditorsPage() -> impl IntoView {
     let i18n = use_i18n();
-    let Some(me) = use_session().member() else {
-        return view! { <SignInFirst /> }.into_any();
+    let me = match crate::app::components::fields::role_gate(Role::Editor) {
+        Ok(me) => me,
+        Err(gate) => return gate,
     };
-    if !me.role.at_least(Role::Editor) {
-        return view! { <Forbidden /> }.into_any();
-    }
     let slug = use_params_map().with_untracked(|p| p.get("slug").unwrap_or_default());
     let actions = Actions {
         add: ServerAction::new(),

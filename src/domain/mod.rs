@@ -36,6 +36,9 @@ pub mod citations;
 pub mod countries;
 pub mod coverage;
 pub mod dates;
+/// Uses `similar`, a server-only dependency: the browser asks the server for diffs.
+#[cfg(feature = "ssr")]
+pub mod diff;
 pub mod evidence;
 #[cfg(feature = "ssr")]
 pub mod evidence_csv;

@@ -68,6 +68,54 @@ pub fn spread(n: usize) -> Vec<String> {
         .collect()
 }
 
+/// One place towards the paper's start (`Up`) or its end (`Down`): keyboard and
+/// no-JavaScript reordering.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    Up,
+    Down,
+}
+
+impl Step {
+    /// The form's `direction` word (`None` for anything else).
+    pub fn parse(direction: &str) -> Option<Step> {
+        match direction {
+            "up" => Some(Step::Up),
+            "down" => Some(Step::Down),
+            _ => None,
+        }
+    }
+}
+
+/// Where a moved block lands: between `previous` and `next` (`None`: the paper's start or
+/// end). Its new order key is `between(previous's key, next's key)`.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Gap<'a, T> {
+    pub previous: Option<&'a T>,
+    pub next: Option<&'a T>,
+}
+
+/// The gap the block at `at` of `order` (the whole paper, every part) moves into when it
+/// takes one `step`; `None` when it stays: the first block going up, the last going down,
+/// or an index past the end.
+pub fn stepped<T>(order: &[T], at: usize, step: Step) -> Option<Gap<'_, T>> {
+    if at >= order.len() {
+        return None;
+    }
+    match step {
+        Step::Up if at == 0 => None,
+        Step::Up => Some(Gap {
+            previous: at.checked_sub(2).map(|i| &order[i]),
+            next: Some(&order[at - 1]),
+        }),
+        Step::Down if at + 1 == order.len() => None,
+        Step::Down => Some(Gap {
+            previous: Some(&order[at + 1]),
+            next: order.get(at + 2),
+        }),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -138,5 +186,112 @@ mod tests {
     fn a_mistaken_order_still_sorts_after_before() {
         let key = between(Some("m"), Some("c"));
         assert!(key.as_str() > "m");
+    }
+
+    #[test]
+    fn a_step_lands_between_the_new_neighbours() {
+        // A paper of three parts, blocks b0…b249 with spread keys.
+        let paper: Vec<(String, String)> = spread(250)
+            .into_iter()
+            .enumerate()
+            .map(|(i, key)| (format!("b{i}"), key))
+            .collect();
+        let edge = crate::domain::papers::PART_SIZE;
+        type Neighbours<'a> = Option<(Option<&'a str>, Option<&'a str>)>;
+        // (case, blocks in the paper, index moved, step, its new neighbours; None: it stays)
+        let table: &[(&str, usize, usize, Step, Neighbours)] = &[
+            ("first block up", 250, 0, Step::Up, None),
+            ("last block down", 250, 249, Step::Down, None),
+            (
+                "second up, to the top",
+                250,
+                1,
+                Step::Up,
+                Some((None, Some("b0"))),
+            ),
+            (
+                "middle up",
+                250,
+                10,
+                Step::Up,
+                Some((Some("b8"), Some("b9"))),
+            ),
+            (
+                "middle down",
+                250,
+                10,
+                Step::Down,
+                Some((Some("b11"), Some("b12"))),
+            ),
+            (
+                "last but one down, to the end",
+                250,
+                248,
+                Step::Down,
+                Some((Some("b249"), None)),
+            ),
+            (
+                "down across a part's edge",
+                250,
+                edge - 1,
+                Step::Down,
+                Some((Some("b100"), Some("b101"))),
+            ),
+            (
+                "up across a part's edge",
+                250,
+                edge,
+                Step::Up,
+                Some((Some("b98"), Some("b99"))),
+            ),
+            ("past the end", 250, 250, Step::Up, None),
+            ("a one-block paper, up", 1, 0, Step::Up, None),
+            ("a one-block paper, down", 1, 0, Step::Down, None),
+            (
+                "a two-block paper, down",
+                2,
+                0,
+                Step::Down,
+                Some((Some("b1"), None)),
+            ),
+        ];
+        for (name, blocks, at, step, expected) in table {
+            let order = &paper[..*blocks];
+            let gap = stepped(order, *at, *step);
+            let ids = gap.as_ref().map(|g| {
+                (
+                    g.previous.map(|(id, _)| id.as_str()),
+                    g.next.map(|(id, _)| id.as_str()),
+                )
+            });
+            assert_eq!(ids, *expected, "{name}");
+            let Some(gap) = gap else { continue };
+            // The key the gap gives puts the block exactly one place further.
+            let key = between(
+                gap.previous.map(|(_, k)| k.as_str()),
+                gap.next.map(|(_, k)| k.as_str()),
+            );
+            let mut moved = order.to_vec();
+            moved[*at].1 = key;
+            moved.sort_by(|a, b| a.1.cmp(&b.1));
+            let now = moved
+                .iter()
+                .position(|(id, _)| *id == order[*at].0)
+                .unwrap();
+            let wanted = match step {
+                Step::Up => at - 1,
+                Step::Down => at + 1,
+            };
+            assert_eq!(now, wanted, "{name}");
+        }
+    }
+
+    #[test]
+    fn only_up_and_down_are_steps() {
+        assert_eq!(Step::parse("up"), Some(Step::Up));
+        assert_eq!(Step::parse("down"), Some(Step::Down));
+        for other in ["", "Up", "left", "up "] {
+            assert_eq!(Step::parse(other), None, "{other:?}");
+        }
     }
 }

@@ -156,7 +156,7 @@ async fn main() {
         let rows = papers::blocks(&state.db, &paper.id).await.unwrap();
         query.push(t.elapsed());
         let t = Instant::now();
-        let _ = groundwork::api::papers::assemble(&paper, rows, "evidence needed", None);
+        let _ = groundwork::drafts::assemble(rows, "evidence needed", None);
         assemble.push(t.elapsed());
     }
     report("  of which: blocks query", query);
@@ -189,7 +189,7 @@ async fn main() {
     // renders the whole paper again (coverage and numbering span every part).
     let mut fresh = Vec::new();
     for _ in 0..50 {
-        state.events.drafts().forget_where(|_| true);
+        state.caches.drafts().forget_all();
         let t = Instant::now();
         let r = http
             .get(&page_url)

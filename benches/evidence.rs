@@ -355,7 +355,7 @@ async fn main() {
         // Cold library pages, several at once, to catch the arena panic.
         let mut failures = 0;
         for round in 0..40 {
-            state.events.evidence_changed();
+            state.caches.evidence_changed();
             let tasks: Vec<_> = (0..4)
                 .map(|i| {
                     let http = http.clone();
@@ -449,10 +449,7 @@ async fn main() {
         );
         // … as the library does: the first search of some words ranks them, paging and
         // repeating reuse the ranking (kept 30 s, dropped when findings change).
-        let cache = groundwork::store::evidence::RankCache::with_capacity(
-            std::time::Duration::from_secs(3600),
-            512,
-        );
+        let cache = groundwork::caches::rankings_kept_for(std::time::Duration::from_secs(3600));
         let (mut first, mut again) = (Vec::new(), Vec::new());
         for round in 0..12 {
             for q in queries {

@@ -14,7 +14,11 @@ pub mod error;
 #[cfg(feature = "ssr")]
 pub mod auth;
 #[cfg(feature = "ssr")]
+pub mod caches;
+#[cfg(feature = "ssr")]
 pub mod config;
+#[cfg(feature = "ssr")]
+pub mod drafts;
 #[cfg(feature = "ssr")]
 pub mod events;
 #[cfg(feature = "ssr")]

@@ -12,6 +12,8 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     /// Live changes to drafts, from this and every other instance on the same database.
     pub events: crate::events::Events,
+    /// Rendered drafts and blocks, library filter values, search rankings.
+    pub caches: crate::caches::Caches,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -43,9 +43,9 @@ pub async fn evidence_library(filter: EvidenceFilter) -> Result<LibraryView, App
         let state = door::state()?;
         let audience = audience();
         let key = (audience.include_members_only, audience.include_withdrawn);
-        let cached = state.events.library().get(&key);
+        let cached = state.caches.library().get(&key);
         let (results, (facets, assessments)) = tokio::try_join!(
-            store::evidence::search_with(&state.db, state.events.rankings(), &filter, audience),
+            store::evidence::search_with(&state.db, state.caches.rankings(), &filter, audience),
             async {
                 if let Some(hit) = cached {
                     return Ok(hit);
@@ -54,7 +54,7 @@ pub async fn evidence_library(filter: EvidenceFilter) -> Result<LibraryView, App
                     store::evidence::facets(&state.db, audience),
                     store::assessments::list(&state.db, audience),
                 )?;
-                state.events.library().put(key, both.clone());
+                state.caches.library().insert(key, both.clone());
                 Ok::<_, AppError>(both)
             },
         )?;
@@ -111,7 +111,7 @@ pub async fn assessment(id: String, page: u32) -> Result<AssessmentView, AppErro
             ..Default::default()
         };
         let items =
-            store::evidence::search_with(&state.db, state.events.rankings(), &filter, audience())
+            store::evidence::search_with(&state.db, state.caches.rankings(), &filter, audience())
                 .await?;
         let summary_html = crate::markdown::render(&detail.summary);
         Ok(AssessmentView {

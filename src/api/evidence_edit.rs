@@ -272,7 +272,7 @@ pub async fn save_evidence(
                 .await?;
             }
         }
-        state.events.evidence_changed();
+        state.caches.evidence_changed();
         door::redirect_plain_form(&format!("/evidence/{}?saved=1", fields.key));
         Ok(fields.key)
     }

@@ -69,7 +69,7 @@ pub async fn confirm_import(batch: String) -> Result<ImportCounts, AppError> {
             store::evidence::import(&state.db, &found.assessment_id, &found.preview.rows, author)
                 .await?;
         store::imports::delete(&state.db, &batch).await?;
-        state.events.evidence_changed();
+        state.caches.evidence_changed();
         door::redirect_plain_form(&format!(
             "/assessments/{}?created={}&updated={}&unchanged={}",
             found.assessment_id, counts.created, counts.updated, counts.unchanged

@@ -2,10 +2,12 @@
 //! the error. One file per resource.
 pub mod accounts;
 pub mod admin;
+pub mod blocks;
 pub mod evidence;
 pub mod evidence_card;
 pub mod evidence_edit;
 pub mod imports;
+pub mod paper_editors;
 pub mod papers;
 
 /// The prefix of every server function URL (`/api/v1` is kept for the public JSON API).

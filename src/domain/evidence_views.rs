@@ -116,6 +116,23 @@ impl EvidenceFilter {
     }
 }
 
+/// A filtered list's order: at most `COUNT_CAP + 1` findings (50 pages; "more than 1,000"
+/// beyond), best match or newest first. Finding and ordering the matches is the costly part
+/// of a search, so it is done once per filter and audience and kept; each page then reads
+/// only its own findings. Server-only: it holds the findings' record ids.
+#[cfg(feature = "ssr")]
+#[derive(Debug, Clone, Default)]
+pub struct Ranked {
+    pub ids: Vec<surrealdb::types::RecordId>,
+}
+
+#[cfg(feature = "ssr")]
+impl Ranked {
+    pub fn total(&self) -> u64 {
+        self.ids.len() as u64
+    }
+}
+
 /// Values the filters can offer, from what the audience can see.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(SurrealValue))]

@@ -173,6 +173,20 @@ pub struct BlockView {
     pub warnings: Vec<Warning>,
 }
 
+/// A whole draft checked and rendered: every block, the coverage counts and the headings the
+/// parts are named by. The workspace shows one part of it; the server keeps it between
+/// requests until the draft changes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Assembled {
+    pub blocks: Vec<BlockView>,
+    /// Blocks that need evidence and have it.
+    pub supported: usize,
+    /// Blocks that need evidence.
+    pub needing: usize,
+    /// The heading blocks: (index, short plain label).
+    pub headings: Vec<(usize, String)>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(SurrealValue))]
 pub struct PresenceView {

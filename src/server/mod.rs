@@ -38,8 +38,10 @@ pub async fn state(config: Config) -> Result<AppState, store::StoreError> {
 
 /// An app instance on an open database (tests start a second one on the same database).
 pub fn state_on(db: store::Db, config: Config) -> AppState {
+    let caches = crate::caches::Caches::new();
     AppState {
-        events: crate::events::Events::start(db.clone()),
+        events: crate::events::Events::start(db.clone(), caches.drafts().clone()),
+        caches,
         db,
         leptos_options: leptos_options(&config),
         config: Arc::new(config),

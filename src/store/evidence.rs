@@ -10,7 +10,7 @@ use crate::error::{AppError, Problem};
 use std::collections::HashMap;
 use surrealdb::types::SurrealValue;
 
-use crate::domain::evidence_views::{COUNT_CAP, PAGE_SIZE};
+use crate::domain::evidence_views::{COUNT_CAP, PAGE_SIZE, Ranked};
 
 #[derive(Debug, SurrealValue)]
 struct ListingRow {
@@ -73,27 +73,6 @@ fn filter_variables(filter: &EvidenceFilter) -> std::collections::BTreeMap<Strin
     variables.insert("q".into(), filter.q.trim().to_string());
     variables
 }
-
-/// A filtered list's order: at most `COUNT_CAP + 1` findings (50 pages; "more than 1,000"
-/// beyond), best match or newest first. Finding and ordering the matches is the costly part
-/// of a search, so it is done once per filter and audience and kept (see `RankCache`); each
-/// page then reads only its own findings.
-#[derive(Debug, Clone, Default)]
-pub struct Ranked {
-    ids: Vec<surrealdb::types::RecordId>,
-}
-
-impl Ranked {
-    pub fn total(&self) -> u64 {
-        self.ids.len() as u64
-    }
-}
-
-/// Ranked lists by filter (without its page) and audience: searches repeat (paging through
-/// results, going back, the same words typed by many), findings change rarely. Dropped at
-/// once when findings change here; trusted for a short time when another instance changes
-/// them, and every page re-checks what its audience may see.
-pub type RankCache = crate::events::TtlCache<String, std::sync::Arc<Ranked>>;
 
 pub fn rank_key(filter: &EvidenceFilter, audience: Audience) -> String {
     let mut key = format!(
@@ -241,10 +220,12 @@ pub async fn search(
     page_of(db, &ranked, filter, audience).await
 }
 
-/// A page of the library, reusing a kept ranking of the same filter and audience.
+/// A page of the library, reusing a kept ranking of the same filter and audience. Kept
+/// rankings are dropped at once when findings change here, trusted for a short time when
+/// another instance changes them; every page re-checks what its audience may see.
 pub async fn search_with(
     db: &Db,
-    cache: &RankCache,
+    cache: &crate::caches::Rankings,
     filter: &EvidenceFilter,
     audience: Audience,
 ) -> Result<EvidencePage, AppError> {
@@ -253,7 +234,7 @@ pub async fn search_with(
         Some(hit) => hit,
         None => {
             let ranked = std::sync::Arc::new(rank(db, filter, audience).await?);
-            cache.put(key, ranked.clone());
+            cache.insert(key, ranked.clone());
             ranked
         }
     };

@@ -1,10 +1,10 @@
 //! Editing one block: its text with a live preview and citation checks, an evidence picker,
 //! a conflict view when someone saved first (both texts side by side, nothing lost), and the
 //! block's revisions, each compared with the one before and restorable.
-use crate::api::evidence::{EvidenceFilter, evidence_library};
-use crate::api::papers::{
+use crate::api::blocks::{
     BlockVersion, RevisionChange, SaveBlock, block_revisions, current_block, preview_block,
 };
+use crate::api::evidence::{EvidenceFilter, evidence_library};
 use crate::app::components::alerts::{FieldError, FormAlert, form_error};
 use crate::app::components::evidence_card::LoadError;
 use crate::app::components::fields::came_back_with_error;
@@ -215,18 +215,18 @@ fn announce_editing(slug: String, block: String) {
     {
         let (s, b) = (slug.clone(), block);
         leptos::task::spawn_local(async move {
-            let _ = crate::api::papers::set_editing(s, b).await;
+            let _ = crate::api::blocks::set_editing(s, b).await;
         });
         on_cleanup(move || {
             leptos::task::spawn_local(async move {
-                let _ = crate::api::papers::set_editing(slug, String::new()).await;
+                let _ = crate::api::blocks::set_editing(slug, String::new()).await;
             });
         });
     }
 }
 
 /// The rendered text and its citation problems, fetched a moment after typing stops.
-fn live_preview(text: RwSignal<String>) -> RwSignal<Option<crate::api::papers::Preview>> {
+fn live_preview(text: RwSignal<String>) -> RwSignal<Option<crate::api::blocks::Preview>> {
     let preview = RwSignal::new(None);
     let generation = StoredValue::new(0_u64);
     Effect::new(move |_| {

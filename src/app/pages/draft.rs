@@ -1,7 +1,8 @@
 //! The draft workspace: the paper's blocks with their evidence, coverage and warnings; who is
 //! here and what each is editing; changes by others appear live (server-sent events).
 //! Every action is a form, so the page works without JavaScript (with plain reloads).
-use crate::api::papers::{AddBlock, BlockAction, MoveBlock, draft_workspace};
+use crate::api::blocks::{AddBlock, BlockAction, MoveBlock};
+use crate::api::papers::draft_workspace;
 use crate::app::components::evidence_card::{LoadError, country_label, kind_name};
 use crate::app::pages::papers::{CoverageMeter, status_name};
 use crate::domain::coverage::{BlockKind, Warning};
@@ -474,7 +475,7 @@ pub fn DraftImportPage() -> impl IntoView {
         return gate;
     }
     let slug = use_params_map().with_untracked(|p| p.get("slug").unwrap_or_default());
-    let import = ServerAction::<crate::api::papers::ImportMarkdown>::new();
+    let import = ServerAction::<crate::api::blocks::ImportMarkdown>::new();
     let error = crate::app::components::alerts::form_error(import.value());
     let navigate = leptos_router::hooks::use_navigate();
     let back = format!("/papers/{slug}/draft");

@@ -1,7 +1,7 @@
 //! A paper's editors: who may change its blocks. Its listed editors and admins add members
 //! with the editor or admin role and take editors off; the list never becomes empty. Both
 //! forms work without JavaScript (the page reloads with the outcome in its address).
-use crate::api::papers::{
+use crate::api::paper_editors::{
     AddPaperEditor, EditorEntry, PaperEditorList, RemovePaperEditor, paper_editors,
 };
 use crate::app::components::alerts::{FormAlert, Notice, invalid, kept, problem_text};

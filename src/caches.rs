@@ -1,0 +1,437 @@
+//! What the server keeps between requests: rendered drafts, rendered blocks, the library's
+//! filter values and search rankings. Each cache is bounded by an estimate of the bytes it
+//! holds (not by a count of entries: one draft can be a hundred times another), trusts an
+//! entry for a limited time, and evicts the least useful entries when full.
+//!
+//! Below everything that uses it: it knows the domain's shapes and nothing else of the crate.
+use crate::domain::coverage::Warning;
+use crate::domain::evidence_views::{AssessmentSummary, Facets, Ranked};
+use crate::domain::papers::{Assembled, BlockView, CitedCard};
+use moka::sync::Cache;
+use std::mem::size_of;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Rendered drafts, all papers and languages together. The drafting benchmark's 500-block
+/// draft is about 1 MB per language, so dozens of open drafts fit; a paper at the limits
+/// (2,000 blocks of 50,000 characters, ~100 MB a language) is larger than the whole budget
+/// and is rendered per view rather than pinned.
+pub const DRAFTS_BYTES: u64 = 64 * 1024 * 1024;
+/// Blocks rendered to HTML: the benchmark's 10,000 blocks take ~20 MB; the rest is room for
+/// the blocks of the drafts that do not fit above.
+pub const BLOCK_HTML_BYTES: u64 = 64 * 1024 * 1024;
+/// The library's filter values and assessment counts: four audiences at most, each a few
+/// hundred KB for a large library.
+pub const LIBRARY_BYTES: u64 = 16 * 1024 * 1024;
+/// Search rankings: a ranking of 1,001 findings is ~64 KB, so a few hundred searches fit.
+pub const RANKINGS_BYTES: u64 = 32 * 1024 * 1024;
+
+/// Evidence edited elsewhere (its consent, its key) changes warnings without a draft event:
+/// a rendered draft is trusted this long at most.
+const DRAFT_TTL: Duration = Duration::from_secs(20);
+/// A rendered block depends only on what its key hashes, so it never goes stale; the time
+/// limit only lets blocks nobody reads go.
+const BLOCK_HTML_TTL: Duration = Duration::from_secs(600);
+/// Changes on other instances reach this one's library view within this.
+const LIBRARY_TTL: Duration = Duration::from_secs(60);
+/// Long enough to page through results, short enough that findings added on another
+/// instance show up soon.
+pub const RANKING_TTL: Duration = Duration::from_secs(30);
+
+/// A draft's blocks as rendered (with supported and needing-support counts), by paper id
+/// and the language's "citation needed" label. Rendering 500 blocks costs tens of
+/// milliseconds and most requests are views of an unchanged draft: a change made here drops
+/// the paper's entries at once, and a change made by another instance drops them when its
+/// event arrives.
+#[derive(Clone)]
+pub struct Drafts(Cache<(String, String), Arc<Assembled>>);
+
+impl Drafts {
+    fn new() -> Drafts {
+        Drafts(
+            Cache::builder()
+                .max_capacity(DRAFTS_BYTES)
+                .weigher(
+                    |(paper, label): &(String, String), draft: &Arc<Assembled>| {
+                        weight(paper.len() + label.len() + assembled_bytes(draft))
+                    },
+                )
+                .time_to_live(DRAFT_TTL)
+                .support_invalidation_closures()
+                .build(),
+        )
+    }
+
+    pub fn get(&self, paper: &str, label: &str) -> Option<Arc<Assembled>> {
+        self.0.get(&(paper.to_string(), label.to_string()))
+    }
+
+    pub fn put(&self, paper: &str, label: &str, draft: Arc<Assembled>) {
+        self.0.insert((paper.to_string(), label.to_string()), draft);
+    }
+
+    /// The paper changed: its drafts in every language are stale.
+    pub fn forget_paper(&self, paper: &str) {
+        let paper = paper.to_string();
+        if self
+            .0
+            .invalidate_entries_if(move |(id, _), _| *id == paper)
+            .is_err()
+        {
+            self.0.invalidate_all();
+        }
+    }
+
+    pub fn forget_all(&self) {
+        self.0.invalidate_all();
+    }
+
+    /// No draft is kept (expired and forgotten ones do not count).
+    pub fn is_empty(&self) -> bool {
+        self.0.iter().next().is_none()
+    }
+}
+
+/// Blocks rendered to HTML, by a hash of everything the HTML depends on (kind, text, the
+/// cited keys the library knows, the reader's language). A change to one block drops the
+/// whole draft's rendered copy; this keeps the next view from rendering the other blocks again.
+pub type BlockHtml = Cache<u64, String>;
+
+/// The library's filter values and assessment counts by audience (members-only shown,
+/// withdrawn shown): reading them scans every finding, and they change only when findings do.
+pub type Library = Cache<(bool, bool), (Facets, Vec<AssessmentSummary>)>;
+
+/// Search rankings by filter (without its page) and audience: searches repeat (paging
+/// through results, going back, the same words typed by many), findings change rarely.
+pub type Rankings = Cache<String, Arc<Ranked>>;
+
+/// A ranking cache trusting its entries for `ttl` (the benchmarks keep them longer).
+pub fn rankings_kept_for(ttl: Duration) -> Rankings {
+    Cache::builder()
+        .max_capacity(RANKINGS_BYTES)
+        .weigher(|key: &String, ranked: &Arc<Ranked>| weight(key.len() + ranked_bytes(ranked)))
+        .time_to_live(ttl)
+        .build()
+}
+
+/// Every cache of one app instance; cloning shares them.
+#[derive(Clone)]
+pub struct Caches {
+    drafts: Drafts,
+    block_html: BlockHtml,
+    library: Library,
+    rankings: Rankings,
+}
+
+impl Default for Caches {
+    fn default() -> Self {
+        Caches::new()
+    }
+}
+
+impl Caches {
+    pub fn new() -> Caches {
+        Caches {
+            drafts: Drafts::new(),
+            block_html: Cache::builder()
+                .max_capacity(BLOCK_HTML_BYTES)
+                .weigher(|_: &u64, html: &String| weight(size_of::<u64>() + html.len()))
+                .time_to_live(BLOCK_HTML_TTL)
+                .build(),
+            library: Cache::builder()
+                .max_capacity(LIBRARY_BYTES)
+                .weigher(
+                    |_: &(bool, bool), (facets, summaries): &(Facets, Vec<AssessmentSummary>)| {
+                        weight(library_bytes(facets, summaries))
+                    },
+                )
+                .time_to_live(LIBRARY_TTL)
+                .build(),
+            rankings: rankings_kept_for(RANKING_TTL),
+        }
+    }
+
+    pub fn drafts(&self) -> &Drafts {
+        &self.drafts
+    }
+
+    pub fn block_html(&self) -> &BlockHtml {
+        &self.block_html
+    }
+
+    pub fn library(&self) -> &Library {
+        &self.library
+    }
+
+    pub fn rankings(&self) -> &Rankings {
+        &self.rankings
+    }
+
+    /// Findings changed here: every kept view that shows them is stale.
+    pub fn evidence_changed(&self) {
+        self.drafts.forget_all();
+        self.library.invalidate_all();
+        self.rankings.invalidate_all();
+    }
+}
+
+/// moka weighs entries in `u32`; an entry past 4 GiB is past every budget anyway.
+fn weight(bytes: usize) -> u32 {
+    u32::try_from(bytes).unwrap_or(u32::MAX)
+}
+
+/// An estimate of the heap a rendered draft holds: its blocks' HTML and fields, their cited
+/// items and warnings, and the headings.
+pub fn assembled_bytes(draft: &Assembled) -> usize {
+    let blocks: usize = draft.blocks.iter().map(block_bytes).sum();
+    let headings: usize = draft
+        .headings
+        .iter()
+        .map(|(_, label)| size_of::<(usize, String)>() + label.len())
+        .sum();
+    size_of::<Assembled>() + blocks + headings
+}
+
+fn block_bytes(block: &BlockView) -> usize {
+    let cited: usize = block.cited.iter().map(cited_bytes).sum();
+    let warnings: usize = block
+        .warnings
+        .iter()
+        .map(|warning| {
+            let keys = match warning {
+                Warning::ConsentWithdrawn { keys }
+                | Warning::MembersOnly { keys }
+                | Warning::UnknownKeys { keys } => {
+                    keys.iter().map(|k| size_of::<String>() + k.len()).sum()
+                }
+                _ => 0,
+            };
+            size_of::<Warning>() + keys
+        })
+        .sum();
+    size_of::<BlockView>()
+        + block.id.len()
+        + block.html.len()
+        + block.author.len()
+        + block.updated_at.len()
+        + cited
+        + warnings
+}
+
+fn cited_bytes(card: &CitedCard) -> usize {
+    size_of::<CitedCard>()
+        + card.key.len()
+        + card.kind.len()
+        + card.country.len()
+        + card.collected_on.len()
+        + card.consent.len()
+        + card.visibility.len()
+        + card.locator.len()
+}
+
+/// A record id is a table name and a key; evidence keys are short strings.
+const RANKED_ID_HEAP_BYTES: usize = 32;
+
+fn ranked_bytes(ranked: &Ranked) -> usize {
+    size_of::<Ranked>()
+        + ranked.ids.len() * (size_of::<surrealdb::types::RecordId>() + RANKED_ID_HEAP_BYTES)
+}
+
+fn library_bytes(facets: &Facets, summaries: &[AssessmentSummary]) -> usize {
+    let strings =
+        |values: &[String]| -> usize { values.iter().map(|v| size_of::<String>() + v.len()).sum() };
+    let summaries: usize = summaries
+        .iter()
+        .map(|s| {
+            size_of::<AssessmentSummary>()
+                + s.id.len()
+                + s.title.len()
+                + s.method.len()
+                + s.period_from.len()
+                + s.period_to.len()
+                + s.organisation.len()
+        })
+        .sum();
+    size_of::<Facets>()
+        + strings(&facets.countries)
+        + strings(&facets.regions)
+        + strings(&facets.tags)
+        + summaries
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::coverage::{BlockKind, Stance};
+
+    fn block(id: &str, html_len: usize) -> BlockView {
+        BlockView {
+            id: id.into(),
+            kind: BlockKind::Claim,
+            empty: false,
+            html: "x".repeat(html_len),
+            rev: 1,
+            number: None,
+            author: "Ada".into(),
+            updated_at: "2026-11-24T10:00:00Z".into(),
+            cited: vec![],
+            warnings: vec![],
+        }
+    }
+
+    fn draft(blocks: usize, html_len: usize) -> Arc<Assembled> {
+        Arc::new(Assembled {
+            blocks: (0..blocks)
+                .map(|i| block(&format!("b{i:04}"), html_len))
+                .collect(),
+            supported: 0,
+            needing: 0,
+            headings: vec![],
+        })
+    }
+
+    #[test]
+    fn a_draft_weighs_what_its_blocks_hold() {
+        let empty = assembled_bytes(&draft(0, 0));
+        let one = assembled_bytes(&draft(1, 1_000));
+        let hundred = assembled_bytes(&draft(100, 1_000));
+        assert!(one - empty >= 1_000 + size_of::<BlockView>(), "{one}");
+        assert_eq!(hundred - empty, 100 * (one - empty));
+
+        let mut cited = block("c", 0);
+        let plain = block_bytes(&cited);
+        cited.cited.push(CitedCard {
+            key: "ev-2024-001".into(),
+            kind: "statistic".into(),
+            country: "FR".into(),
+            collected_on: "2024-01-01".into(),
+            consent: "public".into(),
+            visibility: "public".into(),
+            stance: Stance::Supports,
+            locator: "p. 12".into(),
+        });
+        cited.warnings.push(Warning::UnknownKeys {
+            keys: vec!["nowhere".into()],
+        });
+        cited.warnings.push(Warning::SingleItem);
+        assert!(
+            block_bytes(&cited)
+                >= plain
+                    + size_of::<CitedCard>()
+                    + "ev-2024-001statisticFR2024-01-01publicpublicp. 12".len()
+                    + 2 * size_of::<Warning>()
+                    + "nowhere".len()
+        );
+    }
+
+    #[test]
+    fn a_ranking_weighs_by_its_length() {
+        let ranked = |n: usize| Ranked {
+            ids: (0..n)
+                .map(|i| surrealdb::types::RecordId::new("evidence", format!("k{i}")))
+                .collect(),
+        };
+        let per_id = ranked_bytes(&ranked(1)) - ranked_bytes(&ranked(0));
+        assert!(per_id >= RANKED_ID_HEAP_BYTES);
+        assert_eq!(
+            ranked_bytes(&ranked(1_001)),
+            ranked_bytes(&ranked(0)) + 1_001 * per_id
+        );
+    }
+
+    #[test]
+    fn drafts_past_the_budget_are_evicted_not_kept() {
+        let drafts = Drafts::new();
+        // ~1 MB each (one draft shared, weighed for each paper): three times the budget.
+        let one = draft(100, 10_000);
+        for paper in 0..200 {
+            drafts.put(&format!("paper{paper}"), "en", one.clone());
+        }
+        drafts.0.run_pending_tasks();
+        assert!(
+            drafts.0.weighted_size() <= DRAFTS_BYTES,
+            "{}",
+            drafts.0.weighted_size()
+        );
+        let kept = drafts.0.entry_count();
+        assert!(kept > 0 && kept < 200, "{kept}");
+    }
+
+    #[test]
+    fn the_budgets_hold_the_benchmarks_but_not_the_worst_paper() {
+        let bytes =
+            |blocks: usize, html: usize| (blocks * block_bytes(&block("b0000", html))) as u64;
+        // The drafting benchmark: 500 blocks of ~2 KB of HTML, in two languages, many times.
+        assert!(10 * 2 * bytes(500, 2_000) < DRAFTS_BYTES);
+        // 10,000 rendered blocks of ~2 KB.
+        assert!(10_000 * (8 + 2_000) < BLOCK_HTML_BYTES);
+        // A few hundred rankings of 1,001 findings.
+        let ranking = ranked_bytes(&Ranked {
+            ids: vec![surrealdb::types::RecordId::new("evidence", "k"); 1_001],
+        }) as u64;
+        assert!(300 * ranking < RANKINGS_BYTES, "{ranking}");
+        // A paper at the limits (2,000 blocks of 50,000 characters) is never kept whole.
+        assert!(bytes(2_000, 50_000) > DRAFTS_BYTES);
+    }
+
+    #[test]
+    fn an_entry_larger_than_the_budget_is_not_kept() {
+        let caches = Caches::new();
+        let facets = Facets {
+            tags: vec!["x".repeat(LIBRARY_BYTES as usize)],
+            ..Facets::default()
+        };
+        caches.library().insert((true, true), (facets, vec![]));
+        caches.library().run_pending_tasks();
+        assert_eq!(caches.library().entry_count(), 0);
+        assert!(caches.library().get(&(true, true)).is_none());
+    }
+
+    #[test]
+    fn block_html_past_the_budget_is_evicted() {
+        let caches = Caches::new();
+        let html = "x".repeat(100_000);
+        // 800 blocks of 100 KB: 80 MB offered to a 64 MiB budget.
+        for key in 0..800u64 {
+            caches.block_html().insert(key, html.clone());
+        }
+        caches.block_html().run_pending_tasks();
+        assert!(caches.block_html().weighted_size() <= BLOCK_HTML_BYTES);
+        assert!(caches.block_html().entry_count() < 800);
+    }
+
+    #[test]
+    fn forgetting_a_paper_forgets_it_in_every_language_only() {
+        let drafts = Drafts::new();
+        drafts.put("p1", "evidence needed", draft(1, 10));
+        drafts.put("p1", "preuve requise", draft(1, 10));
+        drafts.put("p2", "evidence needed", draft(1, 10));
+        assert!(!drafts.is_empty());
+        drafts.forget_paper("p1");
+        assert!(drafts.get("p1", "evidence needed").is_none());
+        assert!(drafts.get("p1", "preuve requise").is_none());
+        assert!(drafts.get("p2", "evidence needed").is_some());
+        drafts.forget_all();
+        assert!(drafts.get("p2", "evidence needed").is_none());
+        assert!(drafts.is_empty());
+    }
+
+    #[test]
+    fn changed_findings_forget_every_view_of_them() {
+        let caches = Caches::new();
+        caches.drafts().put("p1", "en", draft(1, 10));
+        caches
+            .library()
+            .insert((false, false), (Facets::default(), vec![]));
+        caches
+            .rankings()
+            .insert("q".into(), Arc::new(Ranked::default()));
+        caches.block_html().insert(7, "<p>kept</p>".into());
+        caches.evidence_changed();
+        assert!(caches.drafts().is_empty());
+        assert!(caches.library().get(&(false, false)).is_none());
+        assert!(caches.rankings().get("q").is_none());
+        // A block's HTML depends only on what its key hashes: still right.
+        assert_eq!(caches.block_html().get(&7).as_deref(), Some("<p>kept</p>"));
+    }
+}

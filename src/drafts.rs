@@ -1,0 +1,161 @@
+//! A draft assembled from its stored blocks: citations parsed, linked and checked, warnings
+//! and coverage counted, recommendations numbered, each block rendered to HTML (or taken
+//! from the memo of rendered blocks). The workspace shows a part of it; the whole is kept in
+//! the drafts cache until the paper changes.
+use crate::caches::{BlockHtml, Caches};
+use crate::domain::citations;
+use crate::domain::coverage::{self, BlockKind, CitedEvidence};
+use crate::domain::papers::{Assembled, BlockView, CitedCard, heading_label};
+use crate::error::AppError;
+use crate::lang::Lang;
+use crate::store::{self, Db, papers::BlockRow};
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
+
+/// The label `[@?]` renders as, in the language the request asks for (English without one).
+pub fn needed_label(headers: Option<&http::HeaderMap>) -> String {
+    headers
+        .map(Lang::from_headers)
+        .unwrap_or(Lang::En)
+        .text("citation_needed")
+}
+
+/// The paper's draft with `label` for `[@?]`: kept, or assembled from the stored blocks and
+/// kept.
+pub async fn draft(
+    db: &Db,
+    caches: &Caches,
+    paper_id: &str,
+    label: &str,
+) -> Result<Arc<Assembled>, AppError> {
+    if let Some(hit) = caches.drafts().get(paper_id, label) {
+        return Ok(hit);
+    }
+    let rows = store::papers::blocks(db, paper_id).await?;
+    let assembled = Arc::new(assemble(rows, label, Some(caches.block_html())));
+    caches.drafts().put(paper_id, label, assembled.clone());
+    Ok(assembled)
+}
+
+/// Everything a block's HTML depends on, hashed: its kind, its text, the cited keys the
+/// library knows, and the label of `[@?]`.
+fn html_key(kind: BlockKind, row: &BlockRow, needed_label: &str) -> u64 {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    (kind.as_str(), &row.text, needed_label).hash(&mut hasher);
+    row.cites.iter().for_each(|c| c.key.hash(&mut hasher));
+    hasher.finish()
+}
+
+/// Builds the draft from the stored blocks (in order). With `memo`, a block rendered before
+/// with the same kind, text, known keys and label is not rendered again.
+pub fn assemble(rows: Vec<BlockRow>, needed_label: &str, memo: Option<&BlockHtml>) -> Assembled {
+    let kinds: Vec<BlockKind> = rows
+        .iter()
+        .map(|r| r.kind.parse().unwrap_or(BlockKind::Text))
+        .collect();
+    let numbers = coverage::recommendation_numbers(&kinds);
+    let mut supported = 0;
+    let mut needing = 0;
+    let headings: Vec<(usize, String)> = rows
+        .iter()
+        .zip(&kinds)
+        .enumerate()
+        .filter(|(_, (_, kind))| **kind == BlockKind::Heading)
+        .map(|(i, (row, _))| (i, heading_label(&row.text)))
+        .collect();
+    let blocks = rows
+        .into_iter()
+        .zip(kinds)
+        .zip(numbers)
+        .map(|((row, kind), number)| {
+            let parsed = citations::parse(&row.text);
+            let known = |key: &str| row.cites.iter().any(|c| c.key == key);
+            let unknown: Vec<String> = {
+                let mut keys: Vec<String> = parsed
+                    .unknown(known)
+                    .into_iter()
+                    .map(|(k, _)| k.to_string())
+                    .collect();
+                keys.dedup();
+                keys
+            };
+            let render = || {
+                let html = crate::markdown::render_with_citations(
+                    &row.text,
+                    &parsed,
+                    |key| row.cites.iter().any(|c| c.key == key),
+                    needed_label,
+                );
+                if kind == BlockKind::Heading {
+                    crate::markdown::as_heading(html)
+                } else {
+                    html
+                }
+            };
+            let html = match memo {
+                None => render(),
+                Some(memo) => {
+                    let key = html_key(kind, &row, needed_label);
+                    memo.get(&key).unwrap_or_else(|| {
+                        let html = render();
+                        memo.insert(key, html.clone());
+                        html
+                    })
+                }
+            };
+            let cited: Vec<CitedEvidence> = row
+                .cites
+                .iter()
+                .filter_map(|c| {
+                    Some(CitedEvidence {
+                        key: c.key.clone(),
+                        kind: c.kind.parse().ok()?,
+                        country: c.country.clone(),
+                        consent: c.consent.parse().ok()?,
+                        visibility: c.visibility.parse().ok()?,
+                        stance: c.stance.parse().unwrap_or_default(),
+                    })
+                })
+                .collect();
+            if coverage::needs_support(kind) {
+                needing += 1;
+                if coverage::is_supported(&cited) {
+                    supported += 1;
+                }
+            }
+            let warnings =
+                coverage::block_warnings(kind, parsed.needs_evidence(), &cited, &unknown);
+            BlockView {
+                id: row.id,
+                kind,
+                html,
+                rev: row.rev,
+                number,
+                author: row.author,
+                updated_at: row.updated_at,
+                cited: row
+                    .cites
+                    .into_iter()
+                    .map(|c| CitedCard {
+                        stance: c.stance.parse().unwrap_or_default(),
+                        key: c.key,
+                        kind: c.kind,
+                        country: c.country,
+                        collected_on: c.collected_on,
+                        consent: c.consent,
+                        visibility: c.visibility,
+                        locator: c.locator,
+                    })
+                    .collect(),
+                warnings,
+                empty: row.text.trim().is_empty(),
+            }
+        })
+        .collect();
+    Assembled {
+        blocks,
+        supported,
+        needing,
+        headings,
+    }
+}

@@ -1,6 +1,5 @@
 //! The shell, the router and the pieces every page shares. UI only: data comes from `api`.
 pub mod components;
-pub mod forms;
 pub mod pages;
 
 use crate::domain::accounts::SessionMember;

@@ -31,7 +31,7 @@ async fn sign_in(base: &str, email: &str) -> String {
         .header("accept", "application/json")
         .form(&[
             ("email", email),
-            ("password", groundwork::store::demo::DEMO_PASSWORD),
+            ("password", groundwork::demo::DEMO_PASSWORD),
         ])
         .send()
         .await
@@ -56,7 +56,7 @@ async fn main() {
     let state = groundwork::server::state(Config::for_tests("mem://"))
         .await
         .expect("database");
-    groundwork::store::demo::load_if_empty(&state.db)
+    groundwork::demo::load_if_empty(&state.db)
         .await
         .expect("demo data");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

@@ -209,7 +209,7 @@ async fn main() {
     let state = groundwork::server::state(Config::for_tests(&endpoint))
         .await
         .expect("database");
-    groundwork::store::demo::load_if_empty(&state.db)
+    groundwork::demo::load_if_empty(&state.db)
         .await
         .expect("demo data");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -241,7 +241,7 @@ async fn main() {
         .header("accept", "application/json")
         .form(&[
             ("email", "marco.bellini@example.org"),
-            ("password", groundwork::store::demo::DEMO_PASSWORD),
+            ("password", groundwork::demo::DEMO_PASSWORD),
         ])
         .send()
         .await

@@ -1,18 +1,18 @@
 //! The shell, the router and the pieces every page shares. UI only: data comes from `api`.
 pub mod components;
-pub mod forms;
 pub mod pages;
 
 use crate::domain::accounts::SessionMember;
 use crate::i18n::*;
 use components::layout::{Footer, Header};
+use components::session::Session;
+use components::status::NotFound;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 use pages::import::{ImportPage, ImportPreviewPage};
 use pages::paper_editors::PaperEditorsPage;
-use pages::status::NotFound;
 use pages::{
     account::AccountPage, admin::AdminPage, home::HomePage, invite::InvitePage, login::LoginPage,
 };
@@ -43,21 +43,6 @@ pub fn shell(options: leptos::config::LeptosOptions) -> impl IntoView {
             </body>
         </html>
     }
-}
-
-/// The signed-in member, computed once on the server from the session cookie and handed to
-/// the browser with the page (no extra request, no flash of "signed out").
-#[derive(Clone, Copy)]
-pub struct Session(pub StoredValue<Option<SessionMember>>);
-
-impl Session {
-    pub fn member(&self) -> Option<SessionMember> {
-        self.0.get_value()
-    }
-}
-
-pub fn use_session() -> Session {
-    use_context::<Session>().unwrap_or(Session(StoredValue::new(None)))
 }
 
 fn session_on_server() -> Option<SessionMember> {

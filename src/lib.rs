@@ -18,6 +18,8 @@ pub mod caches;
 #[cfg(feature = "ssr")]
 pub mod config;
 #[cfg(feature = "ssr")]
+pub mod demo;
+#[cfg(feature = "ssr")]
 pub mod drafts;
 #[cfg(feature = "ssr")]
 pub mod events;

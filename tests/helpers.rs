@@ -1,6 +1,6 @@
 use groundwork::config::Config;
+use groundwork::demo::DEMO_PASSWORD;
 use groundwork::state::AppState;
-use groundwork::store::demo::DEMO_PASSWORD;
 use std::net::SocketAddr;
 use tokio::task::JoinHandle;
 
@@ -31,7 +31,7 @@ impl TestApp {
         let state = groundwork::server::state(config)
             .await
             .expect("database opens");
-        groundwork::store::demo::load_if_empty(&state.db)
+        groundwork::demo::load_if_empty(&state.db)
             .await
             .expect("demo loads");
         TestApp::serve(state).await

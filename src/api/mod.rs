@@ -6,6 +6,8 @@ pub mod blocks;
 pub mod evidence;
 pub mod evidence_card;
 pub mod evidence_edit;
+#[cfg(feature = "ssr")]
+mod forms;
 pub mod imports;
 pub mod paper_editors;
 pub mod papers;
@@ -73,9 +75,9 @@ pub(crate) mod door {
                     .ok()
                     .and_then(|p| p.headers.get(http::header::REFERER).cloned())
                     .and_then(|v| v.to_str().ok().map(str::to_string))
-                    .and_then(|referer| crate::app::forms::same_site_path(&referer))
+                    .and_then(|referer| super::forms::same_site_path(&referer))
                     .unwrap_or_else(|| "/".to_string());
-                leptos_axum::redirect(&crate::app::forms::with_error(&back, error, keep));
+                leptos_axum::redirect(&super::forms::with_error(&back, error, keep));
             }
         }
         result

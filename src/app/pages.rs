@@ -13,4 +13,3 @@ pub mod invite;
 pub mod login;
 pub mod paper_editors;
 pub mod papers;
-pub mod status;

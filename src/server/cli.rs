@@ -91,10 +91,10 @@ async fn serve(config: Config) -> Result<(), String> {
     let demo = config.demo;
     let state = super::state(config).await.map_err(|e| e.to_string())?;
     if demo {
-        match store::demo::load_if_empty(&state.db).await {
+        match crate::demo::load_if_empty(&state.db).await {
             Ok(true) => println!(
                 "Loaded the demo data: sign in as amelie.laurent@example.org (admin) with password {}",
-                store::demo::DEMO_PASSWORD
+                crate::demo::DEMO_PASSWORD
             ),
             Ok(false) => {}
             Err(error) => return Err(format!("cannot load the demo data: {error}")),
@@ -107,11 +107,11 @@ async fn serve(config: Config) -> Result<(), String> {
 
 async fn load_demo(config: Config) -> Result<(), String> {
     let state = super::state(config).await.map_err(|e| e.to_string())?;
-    match store::demo::load_if_empty(&state.db).await {
+    match crate::demo::load_if_empty(&state.db).await {
         Ok(true) => {
             println!(
                 "Demo data loaded. Password for every demo account: {}",
-                store::demo::DEMO_PASSWORD
+                crate::demo::DEMO_PASSWORD
             );
             Ok(())
         }

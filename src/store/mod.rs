@@ -3,9 +3,6 @@
 //! Authorisation does not live here (the embedded root connection ignores DB permissions):
 //! callers in `api/` check roles first.
 pub mod assessments;
-pub mod demo;
-mod demo_evidence;
-mod demo_paper;
 pub mod events;
 pub mod evidence;
 pub mod imports;

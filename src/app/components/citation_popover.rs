@@ -3,7 +3,8 @@
 //! One delegated listener set on the document serves every citation on every page, including
 //! HTML inserted later (the editor's preview). Without JavaScript citations stay plain links.
 use crate::api::evidence_card::EvidenceCardView;
-use crate::app::components::evidence_card::{UsageFlags, country_label, format_value, kind_name};
+use crate::app::components::evidence_card::{UsageFlags, format_value};
+use crate::app::components::labels::{country_label, evidence_kind_name};
 use crate::i18n::*;
 use leptos::prelude::*;
 
@@ -73,7 +74,7 @@ fn CitationCard(shown: Shown) -> impl IntoView {
             let quoted = card.kind == "testimony";
             view! {
                 <p class="citation-card-head">
-                    <span class=format!("kind kind-{}", card.kind)>{kind_name(&card.kind)}</span>
+                    <span class=format!("kind kind-{}", card.kind)>{evidence_kind_name(&card.kind)}</span>
                     <UsageFlags consent=card.consent.clone() visibility=card.visibility.clone() />
                 </p>
                 {value.map(|v| view! { <p class="evidence-value">{v}</p> })}

@@ -1,9 +1,6 @@
 //! Form fields: a label, the input, a hint and the error, tied together for screen readers;
 //! and the names of the fields the evidence forms use, for error summaries.
 use crate::app::components::alerts::FieldError;
-use crate::app::pages::status::{Forbidden, SignInFirst};
-use crate::app::use_session;
-use crate::domain::accounts::Role;
 use crate::error::AppError;
 use crate::i18n::*;
 use leptos::prelude::*;
@@ -62,21 +59,6 @@ pub fn field_label(field: &str) -> AnyView {
         "link" => t!(i18n, field_link).into_any(),
         other => other.to_string().into_any(),
     }
-}
-
-/// The signed-in member if their role is at least `role`; else the page to show instead
-/// (sign in first, or not allowed).
-pub fn role_gate(role: Role) -> Result<crate::domain::accounts::SessionMember, AnyView> {
-    match use_session().member() {
-        None => Err(view! { <SignInFirst /> }.into_any()),
-        Some(m) if !m.role.at_least(role) => Err(view! { <Forbidden /> }.into_any()),
-        Some(m) => Ok(m),
-    }
-}
-
-/// Editors only; everyone else is sent to sign in or told no.
-pub fn editor_gate() -> Option<AnyView> {
-    role_gate(Role::Editor).err()
 }
 
 /// Was this page reached by a form posted without JavaScript that came back with an error?

@@ -1,6 +1,6 @@
 //! The frame around every page: brand, navigation, who is signed in, language, footer.
 use crate::api::accounts::Logout;
-use crate::app::use_session;
+use crate::app::components::session::use_session;
 use crate::domain::accounts::Role;
 use crate::i18n::*;
 use leptos::prelude::*;

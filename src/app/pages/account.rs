@@ -1,8 +1,8 @@
 use crate::api::accounts::ChangePassword;
 use crate::app::components::alerts::{FieldError, FormAlert, Notice, form_error, invalid};
-use crate::app::components::role_name;
-use crate::app::pages::status::SignInFirst;
-use crate::app::use_session;
+use crate::app::components::labels::role_name;
+use crate::app::components::session::use_session;
+use crate::app::components::status::SignInFirst;
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;

@@ -6,8 +6,8 @@ use crate::api::admin::{
 use crate::app::components::alerts::{
     FieldError, FormAlert, Notice, error_text, form_error, invalid, kept,
 };
-use crate::app::components::{org_kind_name, role_name};
-use crate::app::pages::status::set_status;
+use crate::app::components::labels::{org_kind_name, role_name};
+use crate::app::components::status::set_status;
 use crate::domain::accounts::{IssuedInvitation, MemberListing, OrgKind, Organisation, Role};
 use crate::domain::countries::all_countries;
 use crate::domain::dates::iso_date;
@@ -27,7 +27,7 @@ struct Actions {
 #[component]
 pub fn AdminPage() -> impl IntoView {
     let i18n = use_i18n();
-    let me = match crate::app::components::fields::role_gate(Role::Admin) {
+    let me = match crate::app::components::status::role_gate(Role::Admin) {
         Ok(me) => me,
         Err(gate) => return gate,
     };

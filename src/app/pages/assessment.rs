@@ -1,42 +1,15 @@
 //! An impact assessment: what was studied, how, where, and its findings.
 use crate::api::evidence::assessment;
-use crate::app::components::evidence_card::{EvidenceCard, LoadError, Pager, country_label};
+use crate::app::components::evidence_card::EvidenceCard;
+use crate::app::components::labels::{country_label, import_done_text, method_name};
+use crate::app::components::pager::Pager;
+use crate::app::components::status::LoadError;
 use crate::domain::evidence_csv_views::ImportCounts;
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use std::ops::Not;
-
-pub fn method_name(method: &str) -> AnyView {
-    let i18n = use_i18n();
-    match method {
-        "testimonies" => t!(i18n, method_testimonies).into_any(),
-        "survey" => t!(i18n, method_survey).into_any(),
-        "swot" => t!(i18n, method_swot).into_any(),
-        "workcamp_follow_up" => t!(i18n, method_workcamp_follow_up).into_any(),
-        "focus_group" => t!(i18n, method_focus_group).into_any(),
-        _ => t!(i18n, method_other).into_any(),
-    }
-}
-
-/// "Import finished: 3 new, 1 updated, 40 unchanged."
-pub fn import_done_text(counts: ImportCounts) -> AnyView {
-    let i18n = use_i18n();
-    let ImportCounts {
-        created,
-        updated,
-        unchanged,
-    } = counts;
-    t!(
-        i18n,
-        import_done,
-        created = move || created,
-        updated = move || updated,
-        unchanged = move || unchanged
-    )
-    .into_any()
-}
 
 #[component]
 pub fn AssessmentPage() -> impl IntoView {
@@ -52,7 +25,7 @@ pub fn AssessmentPage() -> impl IntoView {
         })
     });
     let saved = query.with_untracked(|q| q.get("saved").is_some());
-    let is_editor = crate::app::use_session()
+    let is_editor = crate::app::components::session::use_session()
         .member()
         .is_some_and(|m| m.role.at_least(crate::domain::accounts::Role::Editor));
     let data = Resource::new(

@@ -1,11 +1,11 @@
 //! Creating and editing an impact assessment (editors).
 use crate::api::evidence_edit::{AssessmentFormView, SaveAssessment, assessment_form};
 use crate::app::components::alerts::{FormAlert, form_error, invalid};
-use crate::app::components::evidence_card::LoadError;
 use crate::app::components::fields::{
-    Field, came_back_with_error, described, editor_gate, field_label, initial,
+    Field, came_back_with_error, described, field_label, initial,
 };
-use crate::app::pages::assessment::method_name;
+use crate::app::components::labels::method_name;
+use crate::app::components::status::{LoadError, editor_gate};
 use crate::domain::assessments::{COUNTRIES_MAX, PROGRAMME_MAX};
 use crate::domain::evidence::{Method, SUMMARY_MAX, TITLE_MAX, URL_MAX};
 use crate::i18n::*;

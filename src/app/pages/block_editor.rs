@@ -6,9 +6,9 @@ use crate::api::blocks::{
 };
 use crate::api::evidence::{EvidenceFilter, evidence_library};
 use crate::app::components::alerts::{FieldError, FormAlert, form_error};
-use crate::app::components::evidence_card::LoadError;
 use crate::app::components::fields::came_back_with_error;
-use crate::app::pages::draft::{block_kind_name, display_time};
+use crate::app::components::labels::{block_kind_name, display_time, stance_name};
+use crate::app::components::status::LoadError;
 use crate::domain::coverage::{BlockKind, Stance};
 use crate::domain::papers::{BLOCK_TEXT_MAX, DiffPart};
 use crate::error::AppError;
@@ -16,16 +16,7 @@ use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
-
-pub fn stance_name(stance: Stance) -> AnyView {
-    let i18n = use_i18n();
-    match stance {
-        Stance::Supports => t!(i18n, stance_supports).into_any(),
-        Stance::Illustrates => t!(i18n, stance_illustrates).into_any(),
-        Stance::Qualifies => t!(i18n, stance_qualifies).into_any(),
-        Stance::Contradicts => t!(i18n, stance_contradicts).into_any(),
-    }
-}
+use presence::announce_editing;
 
 #[component]
 pub fn BlockEditorPage() -> impl IntoView {
@@ -208,11 +199,13 @@ fn BlockEditor(
     }
 }
 
-/// Tells the others which block this member is editing, and that they left it.
-#[allow(unused_variables)]
-fn announce_editing(slug: String, block: String) {
-    #[cfg(feature = "hydrate")]
-    {
+/// Tells the others which block this member is editing, and that they left it. Only with
+/// JavaScript: a page rendered on the server has no one to leave it.
+#[cfg(feature = "hydrate")]
+mod presence {
+    use leptos::prelude::*;
+
+    pub fn announce_editing(slug: String, block: String) {
         let (s, b) = (slug.clone(), block);
         leptos::task::spawn_local(async move {
             let _ = crate::api::blocks::set_editing(s, b).await;
@@ -223,6 +216,11 @@ fn announce_editing(slug: String, block: String) {
             });
         });
     }
+}
+
+#[cfg(not(feature = "hydrate"))]
+mod presence {
+    pub fn announce_editing(_: String, _: String) {}
 }
 
 /// The rendered text and its citation problems, fetched a moment after typing stops.

@@ -3,24 +3,19 @@
 //! Every action is a form, so the page works without JavaScript (with plain reloads).
 use crate::api::blocks::{AddBlock, BlockAction, MoveBlock};
 use crate::api::papers::draft_workspace;
-use crate::app::components::evidence_card::{LoadError, country_label, kind_name};
-use crate::app::pages::papers::{CoverageMeter, status_name};
+use crate::app::components::coverage_meter::CoverageMeter;
+use crate::app::components::labels::{
+    block_kind_name, country_label, display_time, evidence_kind_name, paper_status_name,
+    stance_name,
+};
+use crate::app::components::status::{LoadError, editor_gate};
 use crate::domain::coverage::{BlockKind, Warning};
 use crate::domain::papers::{BlockView, PartLink, PresenceView, Workspace};
 use crate::i18n::*;
+use browser::{live_updates, lower_half};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
-
-pub fn block_kind_name(kind: BlockKind) -> AnyView {
-    let i18n = use_i18n();
-    match kind {
-        BlockKind::Heading => t!(i18n, block_heading).into_any(),
-        BlockKind::Text => t!(i18n, block_text).into_any(),
-        BlockKind::Claim => t!(i18n, block_claim).into_any(),
-        BlockKind::Recommendation => t!(i18n, block_recommendation).into_any(),
-    }
-}
 
 pub fn warning_text(warning: &Warning) -> AnyView {
     let i18n = use_i18n();
@@ -105,14 +100,20 @@ pub fn DraftPage() -> impl IntoView {
     }
 }
 
-/// Listens to the draft's event stream and reloads the data when someone changes it
-/// (changes in quick succession cause one reload).
-#[allow(unused_variables)]
-fn live_updates(slug: String, workspace: Resource<Result<Workspace, crate::error::AppError>>) {
-    #[cfg(feature = "hydrate")]
-    {
-        use wasm_bindgen::JsCast;
-        use wasm_bindgen::closure::Closure;
+/// What the draft does only with JavaScript: follow others' changes, and tell where a dragged
+/// block was dropped. Without it (and while rendering on the server) the page works by plain
+/// reloads and forms, so there these do nothing.
+#[cfg(feature = "hydrate")]
+mod browser {
+    use crate::domain::papers::Workspace;
+    use crate::error::AppError;
+    use leptos::prelude::*;
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen::closure::Closure;
+
+    /// Listens to the draft's event stream and reloads the data when someone changes it
+    /// (changes in quick succession cause one reload).
+    pub fn live_updates(slug: String, workspace: Resource<Result<Workspace, AppError>>) {
         let Ok(source) = web_sys::EventSource::new(&format!("/papers/{slug}/events")) else {
             return;
         };
@@ -138,6 +139,33 @@ fn live_updates(slug: String, workspace: Resource<Result<Workspace, crate::error
         // Closed when the page goes (the browser would otherwise keep it open).
         let source = StoredValue::new_local(source);
         on_cleanup(move || source.with_value(|s| s.close()));
+    }
+
+    /// Was the drop in the lower half of the element it landed on?
+    pub fn lower_half(ev: &leptos::ev::DragEvent) -> bool {
+        // Leptos delegates events to the document: the block is found from the drop's target.
+        if let Some(element) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|e| e.closest("li.block").ok().flatten())
+        {
+            let rect = element.get_bounding_client_rect();
+            return f64::from(ev.client_y()) > rect.top() + rect.height() / 2.0;
+        }
+        false
+    }
+}
+
+#[cfg(not(feature = "hydrate"))]
+mod browser {
+    use crate::domain::papers::Workspace;
+    use crate::error::AppError;
+    use leptos::prelude::*;
+
+    pub fn live_updates(_: String, _: Resource<Result<Workspace, AppError>>) {}
+
+    pub fn lower_half(_: &leptos::ev::DragEvent) -> bool {
+        false
     }
 }
 
@@ -185,7 +213,7 @@ fn WorkspaceView(
         <Title text=w.title.clone() />
         <p class="breadcrumb"><a href="/papers">{t!(i18n, papers_back)}</a></p>
         <header class="draft-head">
-            <p class="eyebrow"><span class=format!("badge status-{}", w.status)>{status_name(&w.status)}</span></p>
+            <p class="eyebrow"><span class=format!("badge status-{}", w.status)>{paper_status_name(&w.status)}</span></p>
             <h1>{w.title.clone()}</h1>
             <div class="prose" inner_html=w.summary_html.clone()></div>
             <div class="draft-meta">
@@ -312,25 +340,6 @@ fn PartsNav(
     .into_any()
 }
 
-/// Was the drop in the lower half of the element it landed on?
-#[allow(unused_variables)]
-fn lower_half(ev: &leptos::ev::DragEvent) -> bool {
-    #[cfg(feature = "hydrate")]
-    {
-        use wasm_bindgen::JsCast;
-        // Leptos delegates events to the document: the block is found from the drop's target.
-        if let Some(element) = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-            .and_then(|e| e.closest("li.block").ok().flatten())
-        {
-            let rect = element.get_bounding_client_rect();
-            return f64::from(ev.client_y()) > rect.top() + rect.height() / 2.0;
-        }
-    }
-    false
-}
-
 #[component]
 fn Presence(people: Vec<PresenceView>) -> impl IntoView {
     let i18n = use_i18n();
@@ -433,8 +442,8 @@ fn BlockItem(
                     {block.cited.into_iter().map(|c| view! {
                         <li class="cited-card">
                             <a href=format!("/evidence/{}", c.key)><code>{c.key.clone()}</code></a>
-                            " · " {kind_name(&c.kind)} " · " {country_label(&c.country)} " · " {c.collected_on.clone()}
-                            " · " {crate::app::pages::block_editor::stance_name(c.stance)}
+                            " · " {evidence_kind_name(&c.kind)} " · " {country_label(&c.country)} " · " {c.collected_on.clone()}
+                            " · " {stance_name(c.stance)}
                             {(c.consent == "withdrawn").then(|| view! { " " <span class="badge badge-danger">{t!(i18n, consent_withdrawn)}</span> })}
                             {(c.visibility == "members").then(|| view! { " " <span class="badge">{t!(i18n, visibility_members)}</span> })}
                         </li>
@@ -459,19 +468,11 @@ fn BlockItem(
     }
 }
 
-/// `2026-11-24T10:31:05.123456Z` as `2026-11-24 10:31 UTC`.
-pub fn display_time(at: &str) -> String {
-    match at.get(..16) {
-        Some(minutes) => format!("{} UTC", minutes.replacen('T', " ", 1)),
-        None => at.to_string(),
-    }
-}
-
 /// Appends the blocks of a Markdown document (pasted) to the draft.
 #[component]
 pub fn DraftImportPage() -> impl IntoView {
     let i18n = use_i18n();
-    if let Some(gate) = crate::app::components::fields::editor_gate() {
+    if let Some(gate) = editor_gate() {
         return gate;
     }
     let slug = use_params_map().with_untracked(|p| p.get("slug").unwrap_or_default());

@@ -1,10 +1,11 @@
 //! The evidence library: search and filters (a GET form, so it works without JavaScript and
 //! every result list has a shareable address), results, pagination.
 use crate::api::evidence::{EvidenceFilter, LibraryView, evidence_library};
-use crate::app::components::evidence_card::{
-    EvidenceCard, LoadError, Pager, consent_name, country_label, kind_name,
-};
-use crate::app::use_session;
+use crate::app::components::evidence_card::EvidenceCard;
+use crate::app::components::labels::{consent_name, country_label, evidence_kind_name};
+use crate::app::components::pager::Pager;
+use crate::app::components::session::use_session;
+use crate::app::components::status::LoadError;
 use crate::domain::accounts::Role;
 use crate::domain::evidence::{Consent, EvidenceKind};
 use crate::i18n::*;
@@ -76,7 +77,7 @@ fn Library(view: LibraryView) -> impl IntoView {
                     <select id="kind" name="kind">
                         <option value="">{t!(i18n, filter_any)}</option>
                         {EvidenceKind::ALL.iter().map(|k| view! {
-                            <option value=k.as_str() selected=selected(&filter.kind, k.as_str())>{kind_name(k.as_str())}</option>
+                            <option value=k.as_str() selected=selected(&filter.kind, k.as_str())>{evidence_kind_name(k.as_str())}</option>
                         }).collect_view()}
                     </select>
                 </div>
@@ -170,7 +171,7 @@ fn Library(view: LibraryView) -> impl IntoView {
                 }}
                 <p class="actions">
                     <a class="button button-quiet" href=format!("/evidence.csv?{}", filter.to_query(1))>{t!(i18n, export_csv)}</a>
-                    {crate::app::use_session()
+                    {crate::app::components::session::use_session()
                         .member()
                         .is_some_and(|m| m.role.at_least(crate::domain::accounts::Role::Editor))
                         .then(|| view! { <a class="button button-quiet" href="/assessments/new">{t!(i18n, assessment_new_heading)}</a> })}

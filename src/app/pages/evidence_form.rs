@@ -4,10 +4,13 @@ use crate::api::evidence_edit::{
     EvidenceFormView, SaveEvidence, evidence_form, suggest_evidence_key,
 };
 use crate::app::components::alerts::{FieldError, FormAlert, form_error, invalid, problem_text};
-use crate::app::components::evidence_card::{LoadError, consent_name, kind_name, quadrant_name};
 use crate::app::components::fields::{
-    Field, came_back_with_error, described, editor_gate, field_label, initial,
+    Field, came_back_with_error, described, field_label, initial,
 };
+use crate::app::components::labels::{
+    consent_name, evidence_kind_name, quadrant_name, visibility_name,
+};
+use crate::app::components::status::{LoadError, editor_gate};
 use crate::domain::countries::all_countries;
 use crate::domain::evidence::{
     Consent, EvidenceKind, KEY_MAX, REGION_MAX, SwotQuadrant, TEXT_MAX, UNIT_MAX, Visibility,
@@ -46,14 +49,6 @@ pub fn EvidenceFormPage() -> impl IntoView {
         </Suspense>
     }
     .into_any()
-}
-
-fn visibility_name(visibility: &str) -> AnyView {
-    let i18n = use_i18n();
-    match visibility {
-        "public" => t!(i18n, visibility_public).into_any(),
-        _ => t!(i18n, visibility_members).into_any(),
-    }
 }
 
 #[component]
@@ -142,7 +137,7 @@ fn EvidenceForm(view: EvidenceFormView) -> impl IntoView {
                             <input type="radio" name="item[kind]" value=code id=format!("kind-{code}")
                                 checked=chosen_kind == code
                                 on:change=move |_| set_kind.set(code.to_string()) />
-                            {kind_name(code)}
+                            {evidence_kind_name(code)}
                         </label>
                     }
                 }).collect_view()}

@@ -1,9 +1,12 @@
 //! One evidence item: the finding itself, where it comes from, and how it may be used.
 use crate::api::evidence::evidence_item;
-use crate::app::components::evidence_card::{
-    LoadError, UsageFlags, consent_name, country_label, format_value, kind_name, quadrant_name,
-};
+use crate::app::components::evidence_card::{UsageFlags, format_value};
 use crate::app::components::fields::field_label;
+use crate::app::components::labels::{
+    block_kind_name, consent_name, country_label, display_time, evidence_kind_name,
+    paper_status_name, quadrant_name, stance_name,
+};
+use crate::app::components::status::LoadError;
 use crate::domain::evidence_history::ChangeEntry;
 use crate::i18n::*;
 use leptos::prelude::*;
@@ -15,7 +18,7 @@ pub fn EvidenceItemPage() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
     let saved = use_query_map().with_untracked(|q| q.get("saved").is_some());
-    let is_editor = crate::app::use_session()
+    let is_editor = crate::app::components::session::use_session()
         .member()
         .is_some_and(|m| m.role.at_least(crate::domain::accounts::Role::Editor));
     let item = Resource::new(
@@ -39,7 +42,7 @@ pub fn EvidenceItemPage() -> impl IntoView {
                             <article class="evidence-item">
                                 <header class="evidence-item-head">
                                     <p class="eyebrow">
-                                        <span class=format!("kind kind-{}", d.kind)>{kind_name(&d.kind)}</span>
+                                        <span class=format!("kind kind-{}", d.kind)>{evidence_kind_name(&d.kind)}</span>
                                         {d.swot_quadrant.clone().map(|q| view! { <span class="badge">{quadrant_name(&q)}</span> })}
                                         <UsageFlags consent=d.consent.clone() visibility=d.visibility.clone() />
                                     </p>
@@ -154,14 +157,6 @@ fn History(entries: Vec<ChangeEntry>) -> impl IntoView {
     }
 }
 
-/// `2026-11-24T10:31:05.123456Z` as `2026-11-24 10:31 UTC`.
-fn display_time(at: &str) -> String {
-    match at.get(..16) {
-        Some(minutes) => format!("{} UTC", minutes.replacen('T', " ", 1)),
-        None => at.to_string(),
-    }
-}
-
 /// "Cited in": the papers and blocks that use this finding.
 #[component]
 fn CitedInList(cited: Vec<crate::domain::evidence_views::CitedIn>) -> impl IntoView {
@@ -182,9 +177,9 @@ fn CitedInList(cited: Vec<crate::domain::evidence_views::CitedIn>) -> impl IntoV
                     view! {
                         <li>
                             <a href=href>{c.title.clone()}</a> " · "
-                            {crate::app::pages::draft::block_kind_name(kind)} " · "
-                            {crate::app::pages::block_editor::stance_name(stance)} " · "
-                            {crate::app::pages::papers::status_name(&c.status)}
+                            {block_kind_name(kind)} " · "
+                            {stance_name(stance)} " · "
+                            {paper_status_name(&c.status)}
                         </li>
                     }
                 }).collect_view()}

@@ -1,4 +1,4 @@
-use crate::app::use_session;
+use crate::app::components::session::use_session;
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;

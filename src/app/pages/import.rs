@@ -2,8 +2,8 @@
 //! JavaScript), then a preview with every problem and its line, then confirm.
 use crate::api::imports::{ConfirmImport, import_preview};
 use crate::app::components::alerts::{FormAlert, error_text, form_error};
-use crate::app::components::evidence_card::{LoadError, country_label, kind_name};
-use crate::app::components::fields::editor_gate;
+use crate::app::components::labels::{country_label, evidence_kind_name, import_done_text};
+use crate::app::components::status::{LoadError, editor_gate};
 use crate::domain::evidence_csv_views::FileProblem;
 use crate::i18n::*;
 use leptos::prelude::*;
@@ -266,7 +266,7 @@ pub fn ImportPreviewPage() -> impl IntoView {
                                 </p>
                                 <Show when=done>
                                     <div class="alert alert-ok" role="status">
-                                        {move || counts().map(crate::app::pages::assessment::import_done_text)} " "
+                                        {move || counts().map(import_done_text)} " "
                                         <a href=assessment_href.clone()>{t!(i18n, import_see_assessment)}</a>
                                     </div>
                                 </Show>
@@ -333,7 +333,7 @@ pub fn ImportPreviewPage() -> impl IntoView {
                                             {p.sample.iter().map(|row| view! {
                                                 <tr>
                                                     <td><code>{row.key.clone()}</code></td>
-                                                    <td>{kind_name(row.kind.as_str())}</td>
+                                                    <td>{evidence_kind_name(row.kind.as_str())}</td>
                                                     <td>{country_label(&row.country)}</td>
                                                     <td>{row.collected_on.clone()}</td>
                                                     <td>{row.text.chars().take(140).collect::<String>()}</td>

@@ -3,9 +3,9 @@ use crate::api::accounts::{AcceptInvitation, invitation};
 use crate::app::components::alerts::{
     FieldError, FormAlert, error_text, form_error, invalid, kept,
 };
+use crate::app::components::labels::role_name;
 use crate::app::components::layout::reload_to;
-use crate::app::components::role_name;
-use crate::app::pages::status::set_status;
+use crate::app::components::status::set_status;
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;

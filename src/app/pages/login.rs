@@ -1,7 +1,7 @@
 use crate::api::accounts::{Login, safe_next};
 use crate::app::components::alerts::{FormAlert, form_error, kept};
 use crate::app::components::layout::reload_to;
-use crate::app::use_session;
+use crate::app::components::session::use_session;
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;

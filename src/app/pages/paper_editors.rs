@@ -5,9 +5,8 @@ use crate::api::paper_editors::{
     AddPaperEditor, EditorEntry, PaperEditorList, RemovePaperEditor, paper_editors,
 };
 use crate::app::components::alerts::{FormAlert, Notice, invalid, kept, problem_text};
-use crate::app::components::evidence_card::LoadError;
-use crate::app::components::role_name;
-use crate::app::pages::status::{Forbidden, NotFound, SignInFirst};
+use crate::app::components::labels::{role_name, role_text};
+use crate::app::components::status::{Forbidden, LoadError, NotFound, SignInFirst};
 use crate::domain::accounts::Role;
 use crate::error::{AppError, Problem};
 use crate::i18n::*;
@@ -29,7 +28,7 @@ struct Actions {
 #[component]
 pub fn PaperEditorsPage() -> impl IntoView {
     let i18n = use_i18n();
-    let me = match crate::app::components::fields::role_gate(Role::Editor) {
+    let me = match crate::app::components::status::role_gate(Role::Editor) {
         Ok(me) => me,
         Err(gate) => return gate,
     };
@@ -211,7 +210,7 @@ fn EditorsView(
                                         let selected = c.id == kept_member;
                                         let EditorEntry { id, name, organisation, role, .. } = c;
                                         // One text node per option: the role's name follows the language.
-                                        let label = move || format!("{name} · {organisation} · {}", role_label(role));
+                                        let label = move || format!("{name} · {organisation} · {}", role_text(role));
                                         view! { <option value=id selected=selected>{label}</option> }
                                     })
                                     .collect_view()}
@@ -226,15 +225,6 @@ fn EditorsView(
                     .into_any()
             }}
         </section>
-    }
-}
-
-fn role_label(role: Role) -> &'static str {
-    let i18n = use_i18n();
-    match role {
-        Role::Admin => t_string!(i18n, role_admin),
-        Role::Editor => t_string!(i18n, role_editor),
-        Role::Member => t_string!(i18n, role_member),
     }
 }
 

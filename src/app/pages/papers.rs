@@ -1,51 +1,17 @@
 //! The papers index (status and evidence coverage at a glance) and the form for a new paper.
 use crate::api::papers::{CreatePaper, papers_index};
 use crate::app::components::alerts::{FieldError, FormAlert, form_error, invalid};
-use crate::app::components::evidence_card::LoadError;
-use crate::app::components::fields::{came_back_with_error, editor_gate, field_label, initial};
-use crate::app::use_session;
+use crate::app::components::coverage_meter::CoverageMeter;
+use crate::app::components::fields::{came_back_with_error, field_label, initial};
+use crate::app::components::labels::paper_status_name;
+use crate::app::components::session::use_session;
+use crate::app::components::status::{LoadError, editor_gate};
 use crate::domain::accounts::Role;
 use crate::domain::papers::PaperSummary;
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_navigate;
-
-pub fn status_name(status: &str) -> AnyView {
-    let i18n = use_i18n();
-    match status {
-        "consultation" => t!(i18n, status_consultation).into_any(),
-        "published" => t!(i18n, status_published).into_any(),
-        "archived" => t!(i18n, status_archived).into_any(),
-        _ => t!(i18n, status_draft).into_any(),
-    }
-}
-
-/// "12 of 15 supported": a meter with its numbers in words beside it.
-#[component]
-pub fn CoverageMeter(supported: usize, total: usize) -> impl IntoView {
-    let i18n = use_i18n();
-    let percent = (supported * 100).checked_div(total).unwrap_or(0);
-    let level = match percent {
-        _ if total == 0 => "none",
-        0..=49 => "low",
-        50..=89 => "mid",
-        _ => "high",
-    };
-    view! {
-        <span class=format!("coverage coverage-{level}")>
-            <meter min="0" max=total.max(1).to_string() value=supported.to_string()
-                aria-label=move || t_string!(i18n, coverage_label).to_string()></meter>
-            <span>
-                {if total == 0 {
-                    t!(i18n, coverage_none).into_any()
-                } else {
-                    t!(i18n, coverage_text, supported = move || supported, total = move || total, percent = move || percent).into_any()
-                }}
-            </span>
-        </span>
-    }
-}
 
 #[component]
 pub fn PapersPage() -> impl IntoView {
@@ -88,7 +54,7 @@ fn PaperRow(paper: PaperSummary) -> impl IntoView {
         <li class="card paper-row">
             <h2><a href=href>{paper.title.clone()}</a></h2>
             <p class="eyebrow">
-                <span class=format!("badge status-{}", paper.status)>{status_name(&paper.status)}</span>
+                <span class=format!("badge status-{}", paper.status)>{paper_status_name(&paper.status)}</span>
                 " " {t!(i18n, papers_blocks, count = move || blocks)}
             </p>
             <CoverageMeter supported=paper.supported total=paper.needing_support />

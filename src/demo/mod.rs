@@ -1,8 +1,13 @@
 //! Demo data for a first look at Groundwork: loaded on the first start of the run command
 //! (`GROUNDWORK_DEMO=true`) or on demand (`groundwork demo load`). Only into an empty database.
-use super::{Db, members, organisations};
+//! It sits above `store` and `auth` because it needs both: the store to write, auth to hash
+//! the demo accounts' password.
+mod evidence;
+mod paper;
+
 use crate::domain::accounts::{NewOrganisation, Role};
 use crate::error::AppError;
+use crate::store::{Db, members, organisations};
 
 /// Every demo account signs in with this password (demo mode only; documented in README).
 pub const DEMO_PASSWORD: &str = "groundwork-demo";
@@ -121,7 +126,7 @@ pub async fn load_if_empty(db: &Db) -> Result<bool, AppError> {
         .first()
         .map(|(_, id)| id.as_str())
         .ok_or(AppError::Internal)?;
-    super::demo_evidence::load(db, network).await?;
-    super::demo_paper::load(db).await?;
+    evidence::load(db, network).await?;
+    paper::load(db).await?;
     Ok(true)
 }

@@ -1,4 +1,9 @@
-//! Pages for "not here", "not for you", and the HTTP status that goes with them.
+//! What a page shows instead of itself ("not here", "not for you", "sign in first", "could
+//! not load"), the HTTP status that goes with it, and the role checks that lead there.
+use crate::app::components::alerts::error_text;
+use crate::app::components::session::use_session;
+use crate::domain::accounts::{Role, SessionMember};
+use crate::error::AppError;
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
@@ -56,4 +61,26 @@ pub fn SignInFirst() -> impl IntoView {
     let here = location.pathname.get_untracked();
     let next: String = form_urlencoded::byte_serialize(here.as_bytes()).collect();
     view! { <Redirect path=format!("/login?next={next}") /> }
+}
+
+/// An error box for a page whose data could not be loaded.
+#[component]
+pub fn LoadError(error: AppError) -> impl IntoView {
+    set_status(error.status());
+    view! { <div class="alert alert-error" role="alert">{error_text(&error)}</div> }
+}
+
+/// The signed-in member if their role is at least `role`; else the page to show instead
+/// (sign in first, or not allowed).
+pub fn role_gate(role: Role) -> Result<SessionMember, AnyView> {
+    match use_session().member() {
+        None => Err(view! { <SignInFirst /> }.into_any()),
+        Some(m) if !m.role.at_least(role) => Err(view! { <Forbidden /> }.into_any()),
+        Some(m) => Ok(m),
+    }
+}
+
+/// Editors only; everyone else is sent to sign in or told no.
+pub fn editor_gate() -> Option<AnyView> {
+    role_gate(Role::Editor).err()
 }

@@ -1,6 +1,7 @@
 //! Forms that work with and without JavaScript: errors come back either as the action's
 //! value (JavaScript) or in the query string after a redirect (plain form post), and what
-//! was typed comes back with them.
+//! was typed comes back with them. This is the server's half, the redirect back to the form;
+//! the pages read the query string with `app::components::alerts`.
 use crate::error::AppError;
 
 /// The path and query of a same-site URL (absolute or relative), for going back to a form.

@@ -1,9 +1,9 @@
 //! Demo evidence: two impact assessments of an inclusive-workcamp programme and 64 findings
 //! from 20 countries in 4 regions. Invented for the demo, in the shape real ones take.
-use super::{Db, assessments, evidence};
 use crate::domain::assessments::AssessmentFields;
 use crate::domain::evidence::{EvidenceInput, Method};
 use crate::error::AppError;
+use crate::store::{Db, assessments, evidence};
 
 const NW: &str = "Northern and Western Europe";
 const SE: &str = "Southern Europe";

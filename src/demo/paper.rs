@@ -1,11 +1,11 @@
 //! The demo draft: a realistic paper of 38 blocks that cites the demo evidence, with a few
 //! claims left unsupported on purpose (and one marked "evidence needed"), so coverage and
 //! warnings have something to show.
-use super::{Db, internal, papers};
 use crate::domain::papers::PaperInput;
 use crate::error::AppError;
+use crate::store::{Db, papers};
 
-const MARKDOWN: &str = include_str!("demo_paper.md");
+const MARKDOWN: &str = include_str!("paper.md");
 const EDITORS: &[&str] = &[
     "marco.bellini@example.org",
     "liisa.virtanen@example.org",
@@ -23,18 +23,7 @@ pub async fn load(db: &Db) -> Result<(), AppError> {
         return Ok(());
     }
     let id = papers::create(db, &fields, None).await?;
-    db.query(
-        "UPDATE type::record('paper', $paper) SET
-            editors = (SELECT VALUE id FROM member WHERE email IN $emails)",
-    )
-    .bind(("paper", id.clone()))
-    .bind((
-        "emails",
-        EDITORS.iter().map(|e| e.to_string()).collect::<Vec<_>>(),
-    ))
-    .await
-    .and_then(|r| r.check())
-    .map_err(|e| internal("demo paper editors", e))?;
+    papers::set_editors_by_email(db, &id, EDITORS).await?;
     let blocks = crate::domain::paper_markdown::import(MARKDOWN)?
         .into_iter()
         .map(|draft| {

@@ -1,6 +1,6 @@
 //! The events table: every change to a draft appends one in its own transaction; each app
 //! instance polls for new ones (DESIGN.md §6: no LIVE SELECT, no changefeeds).
-use super::{Db, internal};
+use super::{Db, OrInternal};
 use crate::domain::papers::PaperEvent;
 use crate::error::AppError;
 use surrealdb::types::SurrealValue;
@@ -24,8 +24,8 @@ pub async fn now(db: &Db) -> Result<String, AppError> {
     let mut response = db
         .query(format!("RETURN time::format(time::now(), {TIME})"))
         .await
-        .map_err(|e| internal("event clock", e))?;
-    let now: Option<String> = response.take(0).map_err(|e| internal("event clock", e))?;
+        .or_internal("event clock")?;
+    let now: Option<String> = response.take(0).or_internal("event clock")?;
     now.ok_or(AppError::Internal)
 }
 
@@ -39,8 +39,8 @@ pub async fn since(db: &Db, since: &str) -> Result<Vec<(PaperEvent, String)>, Ap
         ))
         .bind(("since", since.to_string()))
         .await
-        .map_err(|e| internal("poll events", e))?;
-    let rows: Vec<EventRow> = response.take(0).map_err(|e| internal("poll events", e))?;
+        .or_internal("poll events")?;
+    let rows: Vec<EventRow> = response.take(0).or_internal("poll events")?;
     Ok(rows
         .into_iter()
         .map(|r| {
@@ -76,7 +76,7 @@ pub async fn append(db: &Db, event: &PaperEvent) -> Result<(), AppError> {
     .bind(("member_name", event.member_name.clone()))
     .await
     .and_then(|r| r.check())
-    .map_err(|e| internal("append event", e))?;
+    .or_internal("append event")?;
     Ok(())
 }
 
@@ -85,7 +85,7 @@ pub async fn prune(db: &Db) -> Result<(), AppError> {
     db.query("DELETE event WHERE at < time::now() - 10m")
         .await
         .and_then(|r| r.check())
-        .map_err(|e| internal("prune events", e))?;
+        .or_internal("prune events")?;
     Ok(())
 }
 
@@ -102,8 +102,8 @@ pub async fn presence(
         )
         .bind(("paper", paper_id.to_string()))
         .await
-        .map_err(|e| internal("presence", e))?;
-    response.take(0).map_err(|e| internal("presence", e))
+        .or_internal("presence")?;
+    response.take(0).or_internal("presence")
 }
 
 /// Marks a member as present on a paper (and editing `block`, or nothing when empty).
@@ -124,7 +124,7 @@ pub async fn set_presence(
     .bind(("block", block.to_string()))
     .await
     .and_then(|r| r.check())
-    .map_err(|e| internal("set presence", e))?;
+    .or_internal("set presence")?;
     Ok(())
 }
 
@@ -140,7 +140,7 @@ pub async fn touch_presence(db: &Db, paper_id: &str, member_id: &str) -> Result<
     .bind(("member", member_id.to_string()))
     .await
     .and_then(|r| r.check())
-    .map_err(|e| internal("touch presence", e))?;
+    .or_internal("touch presence")?;
     Ok(())
 }
 
@@ -150,6 +150,6 @@ pub async fn clear_presence(db: &Db, paper_id: &str, member_id: &str) -> Result<
         .bind(("member", member_id.to_string()))
         .await
         .and_then(|r| r.check())
-        .map_err(|e| internal("clear presence", e))?;
+        .or_internal("clear presence")?;
     Ok(())
 }

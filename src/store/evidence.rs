@@ -1,5 +1,5 @@
 //! Evidence items: filtered, full-text searched (BM25 through the FULLTEXT index), paginated.
-use super::{Db, internal, is_duplicate};
+use super::{Db, OrInternal, internal, is_duplicate};
 use crate::domain::evidence::{Audience, EvidenceFields};
 use crate::domain::evidence_csv_views::ImportCounts;
 use crate::domain::evidence_history::{ChangeAction, ChangeEntry, FieldChange, diff};
@@ -123,10 +123,8 @@ pub async fn rank(
         .query(query)
         .bind(filter_variables(filter))
         .await
-        .map_err(|e| internal("search evidence", e))?;
-    let rows: Vec<RankRow> = response
-        .take(0)
-        .map_err(|e| internal("search evidence", e))?;
+        .or_internal("search evidence")?;
+    let rows: Vec<RankRow> = response.take(0).or_internal("search evidence")?;
     Ok(Ranked {
         ids: rows.into_iter().map(|r| r.id).collect(),
     })
@@ -166,10 +164,8 @@ pub async fn page_of(
             ))
             .bind(("ids", ids.clone()))
             .await
-            .map_err(|e| internal("search evidence", e))?;
-        let mut found: Vec<ListingRow> = response
-            .take(0)
-            .map_err(|e| internal("search evidence", e))?;
+            .or_internal("search evidence")?;
+        let mut found: Vec<ListingRow> = response.take(0).or_internal("search evidence")?;
         // In the ranking's order (a page is 25 findings: a scan is cheapest).
         rows = ids
             .iter()
@@ -256,13 +252,8 @@ pub async fn facets(db: &Db, audience: Audience) -> Result<Facets, AppError> {
             tags: array::sort(array::distinct(array::flatten($seen.tags)))
          }};"
     );
-    let mut response = db
-        .query(query)
-        .await
-        .map_err(|e| internal("evidence facets", e))?;
-    let facets: Option<Facets> = response
-        .take(1)
-        .map_err(|e| internal("evidence facets", e))?;
+    let mut response = db.query(query).await.or_internal("evidence facets")?;
+    let facets: Option<Facets> = response.take(1).or_internal("evidence facets")?;
     Ok(facets.unwrap_or_default())
 }
 
@@ -284,8 +275,8 @@ pub async fn get(
         .query(query)
         .bind(("key", key.to_string()))
         .await
-        .map_err(|e| internal("get evidence", e))?;
-    let rows: Vec<EvidenceDetail> = response.take(0).map_err(|e| internal("get evidence", e))?;
+        .or_internal("get evidence")?;
+    let rows: Vec<EvidenceDetail> = response.take(0).or_internal("get evidence")?;
     Ok(rows.into_iter().next())
 }
 
@@ -325,8 +316,8 @@ pub async fn stored(db: &Db, key: &str) -> Result<Option<Stored>, AppError> {
         ))
         .bind(("key", key.to_string()))
         .await
-        .map_err(|e| internal("read evidence", e))?;
-    let rows: Vec<ExportRow> = response.take(0).map_err(|e| internal("read evidence", e))?;
+        .or_internal("read evidence")?;
+    let rows: Vec<ExportRow> = response.take(0).or_internal("read evidence")?;
     rows.into_iter().next().map(stored_from).transpose()
 }
 
@@ -341,8 +332,8 @@ pub async fn stored_by_keys(
         ))
         .bind(("keys", keys))
         .await
-        .map_err(|e| internal("read evidence", e))?;
-    let rows: Vec<ExportRow> = response.take(0).map_err(|e| internal("read evidence", e))?;
+        .or_internal("read evidence")?;
+    let rows: Vec<ExportRow> = response.take(0).or_internal("read evidence")?;
     rows.into_iter()
         .map(|row| stored_from(row).map(|s| (s.fields.key.clone(), s)))
         .collect()
@@ -503,7 +494,7 @@ pub async fn import(
     .bind(("source", author.source.to_string()))
     .await
     .and_then(|r| r.check())
-    .map_err(|e| internal("import evidence", e))?;
+    .or_internal("import evidence")?;
     Ok(counts)
 }
 
@@ -518,10 +509,8 @@ pub async fn history(db: &Db, key: &str) -> Result<Vec<ChangeEntry>, AppError> {
         )
         .bind(("key", key.to_string()))
         .await
-        .map_err(|e| internal("evidence history", e))?;
-    response
-        .take(1)
-        .map_err(|e| internal("evidence history", e))
+        .or_internal("evidence history")?;
+    response.take(1).or_internal("evidence history")
 }
 
 /// The item as a SurrealDB object. Absent optional values are left out (JSON null would be
@@ -555,8 +544,8 @@ pub async fn existing_keys(db: &Db, prefix: &str) -> Result<Vec<String>, AppErro
         .query("SELECT VALUE key FROM evidence WHERE string::starts_with(key, $prefix)")
         .bind(("prefix", prefix.to_string()))
         .await
-        .map_err(|e| internal("list keys", e))?;
-    response.take(0).map_err(|e| internal("list keys", e))
+        .or_internal("list keys")?;
+    response.take(0).or_internal("list keys")
 }
 
 #[cfg(test)]
@@ -657,10 +646,8 @@ pub async fn export(
         .query(query)
         .bind(filter_variables(filter))
         .await
-        .map_err(|e| internal("export evidence", e))?;
-    let rows: Vec<ExportRow> = response
-        .take(0)
-        .map_err(|e| internal("export evidence", e))?;
+        .or_internal("export evidence")?;
+    let rows: Vec<ExportRow> = response.take(0).or_internal("export evidence")?;
     rows.into_iter().map(ExportRow::into_fields).collect()
 }
 
@@ -682,6 +669,6 @@ pub async fn visible_keys(
         ))
         .bind(("keys", keys))
         .await
-        .map_err(|e| internal("visible keys", e))?;
-    response.take(0).map_err(|e| internal("visible keys", e))
+        .or_internal("visible keys")?;
+    response.take(0).or_internal("visible keys")
 }

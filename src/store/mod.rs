@@ -117,8 +117,28 @@ pub async fn migrate(db: &Surreal<Any>) -> Result<(), StoreError> {
 
 /// Logs a database failure with its cause and gives the caller the opaque error the UI shows.
 pub(crate) fn internal(context: &str, error: surrealdb::Error) -> AppError {
-    tracing::error!(%error, "{context}");
+    // The SDK wraps the engine's error; the wrapped causes say which statement failed.
+    let mut causes = String::new();
+    let mut source = std::error::Error::source(&error);
+    while let Some(cause) = source {
+        causes.push_str(" <- ");
+        causes.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    tracing::error!(%error, causes, "{context}");
     AppError::Internal
+}
+
+/// `.or_internal("what was being done")?` on a query or on a response's `take`: a database
+/// failure is logged with that context (see `internal`) and becomes `AppError::Internal`.
+pub(crate) trait OrInternal<T> {
+    fn or_internal(self, context: &str) -> Result<T, AppError>;
+}
+
+impl<T> OrInternal<T> for Result<T, surrealdb::Error> {
+    fn or_internal(self, context: &str) -> Result<T, AppError> {
+        self.map_err(|error| internal(context, error))
+    }
 }
 
 /// A unique index rejected the write (two people creating the same thing at once).

@@ -2,6 +2,7 @@ use groundwork::config::Config;
 use groundwork::demo::DEMO_PASSWORD;
 use groundwork::state::AppState;
 use std::net::SocketAddr;
+use std::time::Duration;
 use tokio::task::JoinHandle;
 
 pub const ADMIN: &str = "amelie.laurent@example.org";
@@ -44,17 +45,10 @@ impl TestApp {
     }
 
     async fn serve(state: AppState) -> TestApp {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        let app = groundwork::server::app(state.clone());
-        let server = tokio::spawn(async move {
-            axum::serve(
-                listener,
-                app.into_make_service_with_connect_info::<SocketAddr>(),
-            )
-            .await
-            .unwrap();
-        });
+        let (addr, server) =
+            groundwork::server::spawn_on(([127, 0, 0, 1], 0).into(), state.clone())
+                .await
+                .expect("listening on a free port");
         TestApp {
             addr,
             state,
@@ -67,7 +61,20 @@ impl TestApp {
         self.server.abort();
         let _ = self.server.await;
         drop(self.state);
-        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        // The database shuts down on a task of its own once its last handle is dropped, and
+        // the event poller lets go at its next tick: each test has a runtime of its own, so
+        // no task left alive means nothing holds the store any more.
+        wait_until(
+            Duration::from_secs(10),
+            "the app's tasks and its database have stopped",
+            || async {
+                tokio::runtime::Handle::current()
+                    .metrics()
+                    .num_alive_tasks()
+                    == 0
+            },
+        )
+        .await;
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -108,15 +115,66 @@ impl TestApp {
         session_cookie(&response).expect("a session cookie")
     }
 
+    /// A page, as a browser asks for it.
     pub async fn get(&self, path: &str, cookie: Option<&str>) -> reqwest::Response {
+        self.get_accepting(path, "text/html", cookie).await
+    }
+
+    /// A GET server function (or anything else) answered as JSON.
+    pub async fn fetch(&self, path_and_query: &str, cookie: Option<&str>) -> reqwest::Response {
+        self.get_accepting(path_and_query, "application/json", cookie)
+            .await
+    }
+
+    async fn get_accepting(
+        &self,
+        path: &str,
+        accept: &str,
+        cookie: Option<&str>,
+    ) -> reqwest::Response {
         let mut request = TestApp::client()
             .get(self.url(path))
-            .header("accept", "text/html");
+            .header("accept", accept);
         if let Some(cookie) = cookie {
             request = request.header("cookie", cookie);
         }
         request.send().await.unwrap()
     }
+
+    /// A new paper created by `cookie`'s editor (its only listed editor); answers its slug.
+    pub async fn new_paper(&self, cookie: &str, title: &str) -> String {
+        let created = self
+            .call(
+                "create_paper",
+                &[("paper[title]", title), ("paper[summary]", "")],
+                Some(cookie),
+            )
+            .await;
+        assert_eq!(created.status(), 200, "create {title}");
+        json(created).await.as_str().unwrap().to_string()
+    }
+}
+
+/// Polls `condition` until it holds; fails the test, naming `what` it waited for, when it
+/// still does not after `timeout`.
+pub async fn wait_until<F, Fut>(timeout: Duration, what: &str, mut condition: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = tokio::time::Instant::now() + timeout;
+    while !condition().await {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "waited {timeout:?} until {what}, in vain"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// Where a redirect points.
+pub fn location(response: &reqwest::Response) -> String {
+    response.headers()["location"].to_str().unwrap().to_string()
 }
 
 pub fn session_cookie(response: &reqwest::Response) -> Option<String> {

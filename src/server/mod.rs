@@ -112,6 +112,25 @@ pub async fn serve(state: AppState) -> std::io::Result<()> {
     .await
 }
 
+/// Serves the app in the background on `address` (port 0: any free port), without the
+/// housekeeping and the shutdown signal of `serve`: how the integration tests and the
+/// benchmarks start it. Answers the address it listens on and the task that stops it when
+/// aborted.
+pub async fn spawn_on(
+    address: std::net::SocketAddr,
+    state: AppState,
+) -> std::io::Result<(std::net::SocketAddr, tokio::task::JoinHandle<()>)> {
+    let listener = tokio::net::TcpListener::bind(address).await?;
+    let local = listener.local_addr()?;
+    let service = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let server = tokio::spawn(async move {
+        if let Err(error) = axum::serve(listener, service).await {
+            tracing::error!(%error, "the server stopped");
+        }
+    });
+    Ok((local, server))
+}
+
 /// Expired sessions and old log-in failures are removed hourly (any instance may do it).
 fn spawn_housekeeping(state: AppState) {
     tokio::spawn(async move {

@@ -2,21 +2,16 @@
 use super::{Db, OrInternal};
 use crate::domain::assessments::AssessmentFields;
 use crate::domain::evidence::Audience;
-use crate::domain::evidence_views::{AssessmentDetail, AssessmentSummary};
+use crate::domain::evidence_views::{AssessmentDetail, AssessmentSummary, EvidenceFilter};
 use crate::error::AppError;
 
 fn visible_items(audience: Audience) -> String {
-    let mut clauses = vec!["assessment = $parent.id".to_string()];
-    if !audience.include_members_only {
-        clauses.push("visibility = 'public'".into());
-    }
-    if !audience.include_withdrawn {
-        clauses.push("consent != 'withdrawn'".into());
-    }
-    format!(
-        "count(SELECT id FROM evidence WHERE {})",
-        clauses.join(" AND ")
-    )
+    let scope = super::evidence::evidence_where(
+        &EvidenceFilter::default(),
+        audience,
+        &["assessment = $parent.id"],
+    );
+    format!("count(SELECT id FROM evidence {})", scope.clause)
 }
 
 pub async fn list(db: &Db, audience: Audience) -> Result<Vec<AssessmentSummary>, AppError> {

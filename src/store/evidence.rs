@@ -7,7 +7,7 @@ use crate::domain::evidence_views::{
     EvidenceDetail, EvidenceFilter, EvidenceListing, EvidencePage, Facets, segments,
 };
 use crate::error::{AppError, Problem};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use surrealdb::types::SurrealValue;
 
 use crate::domain::evidence_views::{COUNT_CAP, PAGE_SIZE, Ranked};
@@ -63,15 +63,39 @@ fn conditions(filter: &EvidenceFilter, audience: Audience) -> Vec<&'static str> 
     clauses
 }
 
-/// The values `conditions` refers to, as query variables.
-fn filter_variables(filter: &EvidenceFilter) -> std::collections::BTreeMap<String, String> {
-    let mut variables: std::collections::BTreeMap<String, String> = filter
+/// Which findings a query may read, as SurrealQL: `clause` is `WHERE …` (or nothing when the
+/// reader may see everything) and `variables` the filter's values it refers to, bound rather
+/// than spliced into the text.
+#[derive(Debug, PartialEq)]
+pub(crate) struct EvidenceWhere {
+    pub clause: String,
+    pub variables: BTreeMap<String, String>,
+}
+
+/// The one place the evidence WHERE clause is built: `also` are the caller's own conditions
+/// (`key = $key`), their values bound by the caller.
+pub(crate) fn evidence_where(
+    filter: &EvidenceFilter,
+    audience: Audience,
+    also: &[&'static str],
+) -> EvidenceWhere {
+    let mut clauses = also.to_vec();
+    clauses.extend(conditions(filter, audience));
+    let clause = if clauses.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", clauses.join(" AND "))
+    };
+    // A value is bound exactly when `conditions` refers to it.
+    let variables = filter
         .fields()
         .into_iter()
-        .map(|(name, value)| (name.to_string(), value.clone()))
+        .filter_map(|(name, value)| {
+            let value = if name == "q" { value.trim() } else { value };
+            (!value.is_empty()).then(|| (name.to_string(), value.to_string()))
+        })
         .collect();
-    variables.insert("q".into(), filter.q.trim().to_string());
-    variables
+    EvidenceWhere { clause, variables }
 }
 
 pub fn rank_key(filter: &EvidenceFilter, audience: Audience) -> String {
@@ -100,12 +124,8 @@ pub async fn rank(
     filter: &EvidenceFilter,
     audience: Audience,
 ) -> Result<Ranked, AppError> {
-    let clauses = conditions(filter, audience);
-    let where_clause = if clauses.is_empty() {
-        String::new()
-    } else {
-        format!("WHERE {}", clauses.join(" AND "))
-    };
+    let scope = evidence_where(filter, audience, &[]);
+    let where_clause = &scope.clause;
     let query = if filter.q.trim().is_empty() {
         format!(
             "SELECT id, collected_on, key FROM evidence {where_clause}
@@ -121,7 +141,7 @@ pub async fn rank(
     };
     let mut response = db
         .query(query)
-        .bind(filter_variables(filter))
+        .bind(scope.variables)
         .await
         .or_internal("search evidence")?;
     let rows: Vec<RankRow> = response.take(0).or_internal("search evidence")?;
@@ -149,12 +169,7 @@ pub async fn page_of(
     let mut rows: Vec<ListingRow> = Vec::new();
     if !ids.is_empty() {
         // The audience is checked again: a kept ranking may predate a change of consent.
-        let audience_only = conditions(&EvidenceFilter::default(), audience);
-        let where_clause = if audience_only.is_empty() {
-            String::new()
-        } else {
-            format!("WHERE {}", audience_only.join(" AND "))
-        };
+        let where_clause = evidence_where(&EvidenceFilter::default(), audience, &[]).clause;
         let mut response = db
             .query(format!(
                 "SELECT id, key, kind, swot_quadrant, text AS snippet, value, unit, country, region,
@@ -238,12 +253,7 @@ pub async fn search_with(
 }
 
 pub async fn facets(db: &Db, audience: Audience) -> Result<Facets, AppError> {
-    let clauses = conditions(&EvidenceFilter::default(), audience);
-    let where_clause = if clauses.is_empty() {
-        String::new()
-    } else {
-        format!("WHERE {}", clauses.join(" AND "))
-    };
+    let where_clause = evidence_where(&EvidenceFilter::default(), audience, &[]).clause;
     let query = format!(
         "LET $seen = SELECT country, region, tags FROM evidence {where_clause};
          RETURN {{
@@ -262,14 +272,12 @@ pub async fn get(
     key: &str,
     audience: Audience,
 ) -> Result<Option<EvidenceDetail>, AppError> {
-    let mut clauses = conditions(&EvidenceFilter::default(), audience);
-    clauses.push("key = $key");
+    let where_clause = evidence_where(&EvidenceFilter::default(), audience, &["key = $key"]).clause;
     let query = format!(
         "SELECT key, kind, swot_quadrant, text, value, unit, sample_size, baseline, country, region,
             collected_on, language, tags, consent, visibility, record::id(assessment) AS assessment_id,
             assessment.title AS assessment, assessment.organisation.name AS organisation
-         FROM evidence WHERE {} LIMIT 1",
-        clauses.join(" AND ")
+         FROM evidence {where_clause} LIMIT 1"
     );
     let mut response = db
         .query(query)
@@ -577,6 +585,54 @@ mod tests {
             ["country = $country", "text @1@ $q"]
         );
     }
+
+    #[test]
+    fn the_where_clause_binds_exactly_the_values_it_names() {
+        let member = Audience {
+            include_members_only: true,
+            include_withdrawn: false,
+        };
+        let everything = Audience {
+            include_members_only: true,
+            include_withdrawn: true,
+        };
+        let filter = EvidenceFilter {
+            q: "  mentoring ".into(),
+            tag: "inclusion".into(),
+            assessment: "a1".into(),
+            ..Default::default()
+        };
+        let scope = evidence_where(&filter, member, &["key = $key"]);
+        assert_eq!(
+            scope.clause,
+            "WHERE key = $key AND consent != 'withdrawn' \
+             AND assessment = type::record('assessment', $assessment) AND $tag IN tags AND text @1@ $q"
+        );
+        assert_eq!(
+            scope.variables,
+            BTreeMap::from([
+                ("assessment".to_string(), "a1".to_string()),
+                ("q".to_string(), "mentoring".to_string()),
+                ("tag".to_string(), "inclusion".to_string()),
+            ]),
+            "the search words trimmed, nothing bound that no condition names"
+        );
+        let all = evidence_where(&EvidenceFilter::default(), everything, &[]);
+        assert_eq!(
+            all.clause, "",
+            "no WHERE when the reader may see everything"
+        );
+        assert!(all.variables.is_empty());
+        let blank_search = EvidenceFilter {
+            q: "   ".into(),
+            ..Default::default()
+        };
+        assert_eq!(
+            evidence_where(&blank_search, everything, &[]),
+            all,
+            "blank search words are no condition"
+        );
+    }
 }
 
 #[derive(Debug, SurrealValue)]
@@ -630,21 +686,17 @@ pub async fn export(
     filter: &EvidenceFilter,
     audience: Audience,
 ) -> Result<Vec<EvidenceFields>, AppError> {
-    let clauses = conditions(filter, audience);
-    let where_clause = if clauses.is_empty() {
-        String::new()
-    } else {
-        format!("WHERE {}", clauses.join(" AND "))
-    };
+    let scope = evidence_where(filter, audience, &[]);
     let query = format!(
         "SELECT key, kind, swot_quadrant, text, value, unit, sample_size, baseline, country, region,
             collected_on, language, tags, consent, visibility
-         FROM evidence {where_clause} ORDER BY key LIMIT {}",
+         FROM evidence {} ORDER BY key LIMIT {}",
+        scope.clause,
         crate::domain::evidence_csv::MAX_ROWS
     );
     let mut response = db
         .query(query)
-        .bind(filter_variables(filter))
+        .bind(scope.variables)
         .await
         .or_internal("export evidence")?;
     let rows: Vec<ExportRow> = response.take(0).or_internal("export evidence")?;
@@ -660,13 +712,10 @@ pub async fn visible_keys(
     if keys.is_empty() {
         return Ok(Vec::new());
     }
-    let mut clauses = conditions(&EvidenceFilter::default(), audience);
-    clauses.push("key IN $keys");
+    let where_clause =
+        evidence_where(&EvidenceFilter::default(), audience, &["key IN $keys"]).clause;
     let mut response = db
-        .query(format!(
-            "SELECT VALUE key FROM evidence WHERE {}",
-            clauses.join(" AND ")
-        ))
+        .query(format!("SELECT VALUE key FROM evidence {where_clause}"))
         .bind(("keys", keys))
         .await
         .or_internal("visible keys")?;

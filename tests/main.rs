@@ -3,6 +3,7 @@
 mod accounts;
 mod admin;
 mod editing;
+mod errors;
 mod evidence;
 mod helpers;
 mod imports;

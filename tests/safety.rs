@@ -65,7 +65,16 @@ async fn unknown_paths_get_the_404_page() {
     assert_eq!(response.status(), 404);
     let html = response.text().await.unwrap();
     assert!(html.contains("Page not found"));
-    assert!(html.contains("Groundwork"), "inside the normal layout");
+    // Inside the normal layout: the site header and its navigation, which the static error
+    // pages (raised below the app) do not have.
+    assert!(
+        html.contains("class=\"site-header\""),
+        "inside the normal layout"
+    );
+    assert!(
+        html.contains("class=\"site-nav\""),
+        "inside the normal layout"
+    );
 }
 
 #[tokio::test]

@@ -88,11 +88,12 @@ pub fn app(state: AppState) -> Router {
             },
             guard::limit_body,
         ))
-        .layer(axum::middleware::from_fn(guard::friendly_errors))
-        .layer(CompressionLayer::new())
+        // Inside `friendly_errors`, so the 500 a panic becomes is logged with its request.
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(
             guard::panic_page,
         ))
+        .layer(axum::middleware::from_fn(guard::friendly_errors))
+        .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
@@ -102,6 +103,7 @@ pub async fn serve(state: AppState) -> std::io::Result<()> {
     let address = state.config.address;
     let listener = tokio::net::TcpListener::bind(address).await?;
     let local = listener.local_addr()?;
+    guard::log_panics();
     spawn_housekeeping(state.clone());
     println!("\n  Groundwork is ready at http://{local}\n");
     axum::serve(

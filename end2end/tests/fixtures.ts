@@ -20,7 +20,7 @@ export const test = base.extend<Fixtures>({
       const problems: string[] = [];
       watchProblems(page, problems);
       await use(problems);
-      expect(problems, 'no page or console errors').toEqual([]);
+      expect(problems, 'no page errors, console errors or server errors').toEqual([]);
     },
     { auto: true },
   ],

@@ -3,6 +3,7 @@
 //! Authorisation does not live here (the embedded root connection ignores DB permissions):
 //! callers in `api/` check roles first.
 pub mod assessments;
+mod conflicts;
 pub mod demo;
 mod demo_evidence;
 mod demo_paper;

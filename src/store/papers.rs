@@ -1,5 +1,6 @@
 //! Papers, their blocks, block revisions and the `cites` edges from blocks to evidence. Every
 //! change writes its revision, syncs its edges and appends its event in one transaction.
+use super::conflicts::{is_write_conflict, retrying};
 use super::{Db, internal, is_duplicate};
 use crate::domain::coverage::{BlockKind, Stance};
 use crate::domain::papers::{PaperFields, PaperSummary, RevisionView};
@@ -449,31 +450,6 @@ pub async fn save_block(
         Err(e) if is_duplicate(&e) || is_write_conflict(&e) => Err(SaveRefused::Stale),
         Err(e) => Err(SaveRefused::Error(internal("save block", e))),
     }
-}
-
-/// Runs a transaction again (up to three times) when it lost a write conflict to another
-/// transaction: a retry re-reads, so a save of the same block then finds it stale, and a
-/// save of another block simply succeeds.
-async fn retrying<'a, F>(mut query: F) -> Result<(), surrealdb::Error>
-where
-    F: FnMut() -> surrealdb::method::Query<'a, surrealdb::engine::any::Any>,
-{
-    let mut attempt = 0;
-    loop {
-        attempt += 1;
-        match query().await.and_then(super::check_cause) {
-            Ok(_) => return Ok(()),
-            Err(e) if is_write_conflict(&e) && attempt < 3 => {
-                tokio::time::sleep(std::time::Duration::from_millis(5 * attempt)).await;
-            }
-            Err(e) => return Err(e),
-        }
-    }
-}
-
-fn is_write_conflict(error: &surrealdb::Error) -> bool {
-    let message = error.message();
-    message.contains("Transaction conflict") || message.contains("can be retried")
 }
 
 /// The paper's "last changed", outside the change's transaction: many editors saving at once

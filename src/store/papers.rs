@@ -630,7 +630,7 @@ pub async fn append_blocks(
             })
         })
         .collect();
-    db.query(format!(
+    let query = format!(
         "BEGIN TRANSACTION;
          LET $paper_record = type::record('paper', $paper);
          LET $author = IF $member {{ type::record('member', $member) }} ELSE {{ NONE }};
@@ -648,12 +648,15 @@ pub async fn append_blocks(
          LET $event_kind = 'added'; LET $event_block = ''; LET $event_rev = 0;
          {EVENT}
          COMMIT TRANSACTION;"
-    ))
-    .bind(("paper", paper_id.to_string()))
-    .bind(("items", items))
-    .bind(("member", member_id.map(str::to_string)))
+    );
+    // Safe to run again: a transaction that lost a conflict wrote none of its blocks.
+    retrying(|| {
+        db.query(query.as_str())
+            .bind(("paper", paper_id.to_string()))
+            .bind(("items", items.clone()))
+            .bind(("member", member_id.map(str::to_string)))
+    })
     .await
-    .and_then(|r| r.check())
     .map_err(|e| internal("append blocks", e))?;
     Ok(blocks.len())
 }

@@ -39,12 +39,12 @@ step "end-to-end tests in Chromium"
 # The server's log is kept beside the test results (Playwright empties that folder when it
 # starts, so the log is written elsewhere and copied there at exit). Every request runs in a
 # span naming its method and URI, so an error logged while answering it, and a 5xx, say which
-# request it was; the requests themselves are not logged.
+# request it was; the requests themselves are not logged. NO_COLOR: a file, not a terminal.
 results="$GW_ROOT/end2end/test-results"
 log="$(mktemp)"
 GROUNDWORK_DB="mem://" GROUNDWORK_DEMO=true GROUNDWORK_ADDRESS=127.0.0.1:0 \
   GROUNDWORK_SITE_ROOT="$GW_ROOT/target/site" \
-  RUST_LOG="groundwork=info,surrealdb=warn,tower_http=warn,tower_http::trace::make_span=debug" \
+  RUST_LOG="groundwork=info,surrealdb=warn,tower_http=warn,tower_http::trace::make_span=debug" NO_COLOR=1 \
   "$CARGO_TARGET_DIR/debug/groundwork" serve >"$log" 2>&1 &
 server=$!
 keep_log() {

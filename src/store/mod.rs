@@ -3,6 +3,7 @@
 //! Authorisation does not live here (the embedded root connection ignores DB permissions):
 //! callers in `api/` check roles first.
 pub mod assessments;
+mod conflicts;
 pub mod events;
 pub mod evidence;
 pub mod imports;
@@ -140,11 +141,6 @@ fn cause_chain(error: &dyn std::error::Error) -> String {
 /// `AlreadyExists`, so its own message is the only sign of it.
 pub(crate) fn is_duplicate(error: &surrealdb::Error) -> bool {
     error.is_already_exists() || error.message().contains("already contains")
-}
-
-/// The transaction lost a write conflict with another one and can be run again.
-pub(crate) fn is_write_conflict(error: &surrealdb::Error) -> bool {
-    error.query_details() == Some(&surrealdb::types::QueryError::TransactionConflict)
 }
 
 /// What a transaction that checks before it writes decided. Its last statement answers

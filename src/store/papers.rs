@@ -1,6 +1,7 @@
 //! Papers, their blocks, block revisions and the `cites` edges from blocks to evidence. Every
 //! change writes its revision, syncs its edges and appends its event in one transaction.
-use super::{Db, Outcome, internal, is_duplicate, is_write_conflict};
+use super::conflicts::{is_write_conflict, retrying};
+use super::{Db, Outcome, internal, is_duplicate};
 use crate::domain::coverage::{BlockKind, Stance};
 use crate::domain::papers::{PaperFields, PaperSummary, RevisionView};
 use crate::error::{AppError, Problem};
@@ -452,26 +453,6 @@ pub async fn save_block(
     }
 }
 
-/// Runs a transaction again (up to three times) when it lost a write conflict to another
-/// transaction: a retry re-reads, so a save of the same block then finds it stale, and a
-/// save of another block simply succeeds.
-async fn retrying<'a, F>(mut query: F) -> Result<surrealdb::IndexedResults, surrealdb::Error>
-where
-    F: FnMut() -> surrealdb::method::Query<'a, surrealdb::engine::any::Any>,
-{
-    let mut attempt = 0;
-    loop {
-        attempt += 1;
-        match query().await.and_then(super::check_cause) {
-            Ok(response) => return Ok(response),
-            Err(e) if is_write_conflict(&e) && attempt < 3 => {
-                tokio::time::sleep(std::time::Duration::from_millis(5 * attempt)).await;
-            }
-            Err(e) => return Err(e),
-        }
-    }
-}
-
 /// The paper's "last changed", outside the change's transaction: many editors saving at once
 /// would otherwise all write this one record and conflict. Best effort.
 async fn touch_paper_of_block(db: &Db, block_id: &str) {
@@ -653,7 +634,7 @@ pub async fn append_blocks(
             })
         })
         .collect();
-    db.query(format!(
+    let query = format!(
         "BEGIN TRANSACTION;
          LET $paper_record = type::record('paper', $paper);
          LET $author = IF $member {{ type::record('member', $member) }} ELSE {{ NONE }};
@@ -671,12 +652,15 @@ pub async fn append_blocks(
          LET $event_kind = 'added'; LET $event_block = ''; LET $event_rev = 0;
          {EVENT}
          COMMIT TRANSACTION;"
-    ))
-    .bind(("paper", paper_id.to_string()))
-    .bind(("items", items))
-    .bind(("member", member_id.map(str::to_string)))
+    );
+    // Safe to run again: a transaction that lost a conflict wrote none of its blocks.
+    retrying(|| {
+        db.query(query.as_str())
+            .bind(("paper", paper_id.to_string()))
+            .bind(("items", items.clone()))
+            .bind(("member", member_id.map(str::to_string)))
+    })
     .await
-    .and_then(|r| r.check())
     .map_err(|e| internal("append blocks", e))?;
     Ok(blocks.len())
 }

@@ -292,3 +292,27 @@ async fn language_follows_the_cookie_and_the_switch() {
     assert_eq!(odd.headers()["location"], "/");
     assert!(odd.headers().get("set-cookie").is_none());
 }
+
+#[tokio::test]
+async fn the_language_switch_never_redirects_off_site() {
+    let app = TestApp::spawn().await;
+    for next in [
+        "%2F%09%2Fevil.example",
+        "/%09/evil.example",
+        "/%0a/evil.example",
+        "/%0d%0a/evil.example",
+        "/%01",
+        "/%00",
+        "/%7f",
+        "/%20/evil.example",
+        "/%C2%A0/evil.example",
+        "/%5Cevil.example",
+        "%2F%2Fevil.example",
+        "https%3A%2F%2Fevil.example",
+        "javascript%3Aalert(1)",
+    ] {
+        let response = app.get(&format!("/lang/fr?next={next}"), None).await;
+        assert_eq!(response.status(), 303, "{next}");
+        assert_eq!(response.headers()["location"], "/", "{next}");
+    }
+}

@@ -12,13 +12,17 @@ use {
     crate::store,
 };
 
-/// Where to go after signing in: only a path on this site.
+/// Where to go after signing in or switching language: only a path on this site, else `/`.
+/// Only printable ASCII: browsers drop tabs and newlines inside a URL (so `/\t/evil.example`
+/// would become `//evil.example`, another site), read `\` as `/`, and a control character
+/// cannot go in a Location header at all. Paths this site links to are percent-encoded.
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
         Some(n)
             if n.starts_with('/')
                 && !n.starts_with("//")
                 && !n.contains('\\')
+                && n.bytes().all(|b| b.is_ascii_graphic())
                 && n.len() <= 512 =>
         {
             n.to_string()
@@ -264,5 +268,45 @@ mod tests {
         ] {
             assert_eq!(safe_next(input), expected, "{input:?}");
         }
+    }
+
+    #[test]
+    fn next_refuses_what_a_browser_could_read_as_another_site() {
+        for attack in [
+            // Browsers drop tab, CR and LF inside URLs: these become `//evil.example`.
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r\n/evil.example",
+            "/\t\\evil.example",
+            // A control character cannot go in a Location header at all.
+            "/\u{1}",
+            "/\u{0}",
+            "/\u{7f}",
+            "/\u{1b}[2J",
+            "/ /evil.example",
+            " /evil.example",
+            "/\u{a0}/evil.example",
+            "/\u{3000}/evil.example",
+            "/\\evil.example",
+            "/x\\y",
+            "\\/evil.example",
+            "//evil.example",
+            "///evil.example",
+            "https://evil.example",
+            "javascript:alert(1)",
+            "evil.example",
+        ] {
+            assert_eq!(safe_next(Some(attack)), "/", "{attack:?}");
+        }
+        for fine in [
+            "/",
+            "/papers/housing-2026/draft",
+            "/evidence?q=rent%20arrears&page=2",
+            "/lang/fr?next=%2Flogin",
+            "/a/./b#top",
+        ] {
+            assert_eq!(safe_next(Some(fine)), fine);
+        }
+        assert_eq!(safe_next(Some(&format!("/{}", "a".repeat(600)))), "/");
     }
 }

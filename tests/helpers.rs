@@ -22,12 +22,16 @@ impl TestApp {
     }
 
     pub async fn spawn_on(endpoint: &str) -> TestApp {
+        TestApp::spawn_with(Config::for_tests(endpoint)).await
+    }
+
+    /// With settings a test changes (trusted proxies, timeouts).
+    pub async fn spawn_with(config: Config) -> TestApp {
         // Server-side errors are logged, never sent: show them in the failing test's output.
         let _ = tracing_subscriber::fmt()
             .with_test_writer()
             .with_env_filter("groundwork=warn")
             .try_init();
-        let config = Config::for_tests(endpoint);
         let state = groundwork::server::state(config)
             .await
             .expect("database opens");
@@ -43,7 +47,7 @@ impl TestApp {
         TestApp::serve(state).await
     }
 
-    async fn serve(state: AppState) -> TestApp {
+    pub async fn serve(state: AppState) -> TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let app = groundwork::server::app(state.clone());

@@ -80,8 +80,9 @@ pub(crate) mod door {
     }
 
     pub fn client_address() -> String {
-        parts()
-            .map(|p| auth::client_address(&p))
-            .unwrap_or_else(|_| "unknown".into())
+        match (parts(), state()) {
+            (Ok(parts), Ok(state)) => auth::client_address(&parts, &state.config.trusted_proxies),
+            _ => "unknown".into(),
+        }
     }
 }

@@ -12,7 +12,9 @@ const ATTEMPTS: u32 = 5;
 /// twice. A transaction that lost wrote nothing, and its next run re-reads, so a save based on
 /// a rev that someone has just saved then finds it stale, and a save of another block, or a
 /// presence update, simply succeeds.
-pub(crate) async fn retrying<'a, F>(mut query: F) -> Result<surrealdb::IndexedResults, surrealdb::Error>
+pub(crate) async fn retrying<'a, F>(
+    mut query: F,
+) -> Result<surrealdb::IndexedResults, surrealdb::Error>
 where
     F: FnMut() -> surrealdb::method::Query<'a, surrealdb::engine::any::Any>,
 {

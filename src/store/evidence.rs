@@ -140,7 +140,8 @@ pub async fn page_of(
     audience: Audience,
 ) -> Result<EvidencePage, AppError> {
     let page = filter.page.max(1);
-    let start = ((page - 1) * PAGE_SIZE) as usize;
+    // In u64: a page number nobody clamped must not overflow (callers clamp it anyway).
+    let start = usize::try_from((u64::from(page) - 1) * u64::from(PAGE_SIZE)).unwrap_or(usize::MAX);
     let ids: Vec<_> = ranked
         .ids
         .iter()

@@ -2,7 +2,7 @@
 //! Every value remembers where it came from so start-up can say so.
 use serde::Deserialize;
 use std::fmt;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,6 +26,8 @@ impl fmt::Display for Source {
 pub struct Config {
     pub address: SocketAddr,
     pub secure_cookies: bool,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (nobody else's does).
+    pub trusted_proxies: TrustedProxies,
     pub site_root: String,
     pub db_endpoint: String,
     pub db_namespace: String,
@@ -35,6 +37,8 @@ pub struct Config {
     pub data_dir: PathBuf,
     pub max_body_bytes: usize,
     pub max_upload_bytes: usize,
+    /// How long a request may take, except the live event stream and CSV uploads.
+    pub request_timeout: std::time::Duration,
     pub session_days: i64,
     pub invitation_days: i64,
     pub demo: bool,
@@ -77,6 +81,7 @@ struct File {
 struct ServerSection {
     address: Option<String>,
     secure_cookies: Option<bool>,
+    trusted_proxies: Option<String>,
     site_root: Option<String>,
 }
 
@@ -96,6 +101,7 @@ struct DatabaseSection {
 struct LimitsSection {
     max_body_bytes: Option<u64>,
     max_upload_bytes: Option<u64>,
+    request_timeout_secs: Option<u64>,
     session_days: Option<i64>,
     invitation_days: Option<i64>,
 }
@@ -158,6 +164,41 @@ impl Resolver<'_> {
         };
         self.report.push((name, shown, source));
         Ok(value)
+    }
+}
+
+/// Addresses and ranges (CIDR) of the reverse proxies in front of this server.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TrustedProxies(Vec<ipnet::IpNet>);
+
+impl TrustedProxies {
+    /// Comma-separated IP addresses or CIDR ranges; empty means none.
+    pub fn parse(text: &str) -> Option<TrustedProxies> {
+        text.split(',')
+            .map(str::trim)
+            .filter(|part| !part.is_empty())
+            .map(|part| {
+                part.parse::<ipnet::IpNet>()
+                    .ok()
+                    .or_else(|| part.parse::<IpAddr>().ok().map(ipnet::IpNet::from))
+            })
+            .collect::<Option<Vec<_>>>()
+            .map(TrustedProxies)
+    }
+
+    pub fn contains(&self, address: IpAddr) -> bool {
+        let address = address.to_canonical();
+        self.0.iter().any(|net| net.contains(&address))
+    }
+}
+
+impl fmt::Display for TrustedProxies {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.is_empty() {
+            return f.write_str("none");
+        }
+        let shown: Vec<String> = self.0.iter().map(ToString::to_string).collect();
+        f.write_str(&shown.join(", "))
     }
 }
 
@@ -240,6 +281,17 @@ impl Config {
             },
             s.secure_cookies.map(|b| b.to_string()),
             parse_bool,
+        )?;
+        let trusted_proxies = r.take(
+            Setting {
+                name: "server.trusted_proxies",
+                env: &["GROUNDWORK_TRUSTED_PROXIES"],
+                default: "",
+                expected: "comma-separated IP addresses or ranges such as 127.0.0.1, 10.0.0.0/8",
+                secret: false,
+            },
+            s.trusted_proxies,
+            TrustedProxies::parse,
         )?;
         let site_root = r.take(
             Setting {
@@ -354,6 +406,17 @@ impl Config {
                     .filter(|n| (1024..=1 << 30).contains(n))
             },
         )?;
+        let request_timeout_secs = r.take(
+            Setting {
+                name: "limits.request_timeout_secs",
+                env: &["GROUNDWORK_REQUEST_TIMEOUT_SECS"],
+                default: "30",
+                expected: "a number of seconds between 1 and 3600",
+                secret: false,
+            },
+            l.request_timeout_secs.map(|n| n.to_string()),
+            |v| v.parse::<u64>().ok().filter(|n| (1..=3600).contains(n)),
+        )?;
         let session_days = r.take(
             Setting {
                 name: "limits.session_days",
@@ -390,6 +453,7 @@ impl Config {
         Ok(Config {
             address,
             secure_cookies,
+            trusted_proxies,
             site_root,
             db_endpoint,
             db_namespace,
@@ -399,6 +463,7 @@ impl Config {
             data_dir: PathBuf::from(data_dir),
             max_body_bytes,
             max_upload_bytes,
+            request_timeout: std::time::Duration::from_secs(request_timeout_secs),
             session_days,
             invitation_days,
             demo,
@@ -466,6 +531,35 @@ mod tests {
         );
         let env = |name: &str| (name == "GROUNDWORK_DB").then(|| "postgres://x".to_string());
         assert!(Config::from_parts(None, "x", &env).is_err());
+    }
+
+    #[test]
+    fn trusted_proxies_are_addresses_or_ranges() {
+        let c = Config::from_parts(None, "x", &no_env).unwrap();
+        assert_eq!(
+            c.trusted_proxies,
+            TrustedProxies::default(),
+            "none by default"
+        );
+        let file = "[server]\ntrusted_proxies = \"127.0.0.1, 10.0.0.0/8, ::1\"\n";
+        let c = Config::from_parts(Some(file), "Leptos.toml", &no_env).unwrap();
+        for (address, trusted) in [
+            ("127.0.0.1", true),
+            ("10.20.30.40", true),
+            ("::1", true),
+            ("::ffff:127.0.0.1", true),
+            ("127.0.0.2", false),
+            ("11.0.0.1", false),
+        ] {
+            let ip: IpAddr = address.parse().unwrap();
+            assert_eq!(c.trusted_proxies.contains(ip), trusted, "{address}");
+        }
+        let env = |name: &str| (name == "GROUNDWORK_TRUSTED_PROXIES").then(|| "proxy.local".into());
+        let err = Config::from_parts(None, "x", &env).unwrap_err();
+        assert!(
+            err.to_string().contains("GROUNDWORK_TRUSTED_PROXIES"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //!
 //! Variants carry codes, never prose: the UI turns them into sentences in the reader's
 //! language, and internal causes are logged on the server, never sent.
+use leptos::server_fn::Encodes;
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
@@ -100,6 +101,14 @@ impl AppError {
         }
     }
 
+    /// How long to wait before trying again, for the `Retry-After` header.
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            AppError::RateLimited { retry_after_secs } => Some(*retry_after_secs),
+            _ => None,
+        }
+    }
+
     /// Several validation errors as one: a single one stays as it is.
     pub fn all(mut errors: Vec<AppError>) -> AppError {
         if errors.len() == 1 {
@@ -167,6 +176,17 @@ impl AppError {
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
+    /// Every server function's error becomes its response body here, so this is also where
+    /// the response gets the error's status (server_fn answers 500 for every error).
+    fn ser(&self) -> leptos::server_fn::Bytes {
+        #[cfg(feature = "ssr")]
+        response_status::give(self);
+        Self::Encoder::encode(self).unwrap_or_else(|_| {
+            // A unit variant always encodes; reached only if serde_json itself broke.
+            Self::Encoder::encode(&AppError::Internal).unwrap_or_default()
+        })
+    }
+
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
             ServerFnErrorErr::Request(_) | ServerFnErrorErr::Response(_) => AppError::Request,
@@ -174,6 +194,41 @@ impl FromServerFnError for AppError {
             ServerFnErrorErr::UnsupportedRequestMethod(_) => AppError::Request,
             ServerFnErrorErr::MissingArg(field) => AppError::invalid(field, Problem::Required),
             _ => AppError::Internal,
+        }
+    }
+}
+
+/// The status (and `Retry-After`) a server function's error response carries.
+#[cfg(feature = "ssr")]
+mod response_status {
+    use super::AppError;
+    use leptos::prelude::use_context;
+    use leptos_axum::ResponseOptions;
+
+    pub(super) fn give(error: &AppError) {
+        let Some(options) = use_context::<ResponseOptions>() else {
+            return;
+        };
+        // A plain form post that carries a Referer is sent back to its form (server_fn and
+        // `door::finish` redirect it); a status set by `door::finish`'s redirect stays.
+        let parts = use_context::<http::request::Parts>();
+        let header = |name| {
+            parts
+                .as_ref()
+                .and_then(|p| p.headers.get(name))
+                .and_then(|v| v.to_str().ok())
+        };
+        let goes_back = header(http::header::ACCEPT).is_some_and(|a| a.contains("text/html"))
+            && header(http::header::REFERER).is_some();
+        let already_set = options.0.read().map(|o| o.status.is_some()).unwrap_or(true);
+        if goes_back || already_set {
+            return;
+        }
+        if let Ok(status) = http::StatusCode::from_u16(error.status()) {
+            options.set_status(status);
+        }
+        if let Some(seconds) = error.retry_after() {
+            options.insert_header(http::header::RETRY_AFTER, seconds.into());
         }
     }
 }
@@ -204,11 +259,42 @@ mod tests {
 
     #[test]
     fn statuses_follow_the_design() {
-        assert_eq!(AppError::NotFound.status(), 404);
-        assert_eq!(AppError::Forbidden.status(), 403);
-        assert_eq!(AppError::TooLarge.status(), 413);
-        assert_eq!(AppError::Internal.status(), 500);
-        assert_eq!(AppError::invalid("x", Problem::Required).status(), 422);
+        let table = [
+            (AppError::Request, 400),
+            (AppError::Unauthorized, 401),
+            (AppError::Forbidden, 403),
+            (AppError::NotFound, 404),
+            (AppError::Conflict { what: "rev".into() }, 409),
+            (AppError::TooLarge, 413),
+            (AppError::invalid("x", Problem::Required), 422),
+            (
+                AppError::all(vec![
+                    AppError::invalid("x", Problem::Required),
+                    AppError::invalid("y", Problem::InvalidEmail),
+                ]),
+                422,
+            ),
+            (
+                AppError::RateLimited {
+                    retry_after_secs: 60,
+                },
+                429,
+            ),
+            (AppError::Internal, 500),
+        ];
+        for (error, status) in table {
+            assert_eq!(error.status(), status, "{error:?}");
+        }
+    }
+
+    #[test]
+    fn only_a_rate_limit_says_when_to_retry() {
+        let limited = AppError::RateLimited {
+            retry_after_secs: 90,
+        };
+        assert_eq!(limited.retry_after(), Some(90));
+        assert_eq!(AppError::Conflict { what: "x".into() }.retry_after(), None);
+        assert_eq!(AppError::Internal.retry_after(), None);
     }
 
     #[test]

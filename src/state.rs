@@ -14,6 +14,8 @@ pub struct AppState {
     pub events: crate::events::Events,
     /// Rendered drafts and blocks, library filter values, search rankings.
     pub caches: crate::caches::Caches,
+    /// Argon2 costs 19 MiB and a core for a while: this bounds how many run at once.
+    pub hashing: crate::auth::password::Hashing,
 }
 
 impl FromRef<AppState> for LeptosOptions {

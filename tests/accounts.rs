@@ -292,3 +292,202 @@ async fn language_follows_the_cookie_and_the_switch() {
     assert_eq!(odd.headers()["location"], "/");
     assert!(odd.headers().get("set-cookie").is_none());
 }
+
+#[tokio::test]
+async fn the_language_switch_never_redirects_off_site() {
+    let app = TestApp::spawn().await;
+    for next in [
+        "%2F%09%2Fevil.example",
+        "/%09/evil.example",
+        "/%0a/evil.example",
+        "/%0d%0a/evil.example",
+        "/%01",
+        "/%00",
+        "/%7f",
+        "/%20/evil.example",
+        "/%C2%A0/evil.example",
+        "/%5Cevil.example",
+        "%2F%2Fevil.example",
+        "https%3A%2F%2Fevil.example",
+        "javascript%3Aalert(1)",
+    ] {
+        let response = app.get(&format!("/lang/fr?next={next}"), None).await;
+        assert_eq!(response.status(), 303, "{next}");
+        assert_eq!(response.headers()["location"], "/", "{next}");
+    }
+}
+
+/// An app behind a reverse proxy on this host, which names the client in X-Forwarded-For.
+async fn spawn_behind_proxy() -> TestApp {
+    let mut config = groundwork::config::Config::for_tests("mem://");
+    config.trusted_proxies = groundwork::config::TrustedProxies::parse("127.0.0.1").unwrap();
+    TestApp::spawn_with(config).await
+}
+
+/// Signs in as if from `address` (through the proxy of [`spawn_behind_proxy`]).
+async fn log_in_from(
+    app: &TestApp,
+    address: &str,
+    email: &str,
+    password: &str,
+) -> reqwest::Response {
+    TestApp::client()
+        .post(app.url("/fn/login"))
+        .header("accept", "application/json")
+        .header("x-forwarded-for", address)
+        .form(&[("email", email), ("password", password)])
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn parallel_log_ins_past_the_limit_are_refused_not_hashed() {
+    let app = TestApp::spawn().await;
+    let attempts = (0..60).map(|i| {
+        let app = &app;
+        async move {
+            let email = format!("random{i}@example.org");
+            app.call(
+                "login",
+                &[("email", &email), ("password", "password1")],
+                None,
+            )
+            .await
+        }
+    });
+    let responses = futures_util::future::join_all(attempts).await;
+    let mut hashed = 0;
+    for response in &responses {
+        match response.status().as_u16() {
+            401 => hashed += 1,
+            429 => {
+                let wait: u64 = response.headers()["retry-after"]
+                    .to_str()
+                    .unwrap()
+                    .parse()
+                    .unwrap();
+                assert!(wait >= 1);
+            }
+            other => panic!("unexpected status {other}"),
+        }
+    }
+    assert!(
+        hashed <= 20,
+        "{hashed} of 60 parallel attempts were checked: the limit is 20 per address"
+    );
+}
+
+#[tokio::test]
+async fn the_lock_holds_one_address_for_one_account() {
+    let app = spawn_behind_proxy().await;
+    for _ in 0..5 {
+        let r = log_in_from(&app, "203.0.113.7", EDITOR, "wrong password").await;
+        assert_eq!(r.status(), 401);
+    }
+    let locked = log_in_from(&app, "203.0.113.7", EDITOR, PASSWORD).await;
+    assert_eq!(
+        locked.status(),
+        429,
+        "this address is done with this account"
+    );
+    let elsewhere = log_in_from(&app, "198.51.100.2", EDITOR, PASSWORD).await;
+    assert_eq!(elsewhere.status(), 200, "the member elsewhere is not");
+    let other_account = log_in_from(&app, "203.0.113.7", MEMBER, PASSWORD).await;
+    assert_eq!(other_account.status(), 200, "nor is another account");
+}
+
+#[tokio::test]
+async fn a_member_signs_in_while_their_account_is_hammered() {
+    let app = spawn_behind_proxy().await;
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    let attacker = async {
+        let mut round = 0;
+        while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+            let tries = (0..6).map(|i| {
+                let address = format!("203.0.113.{}", 10 + (round * 6 + i) % 8);
+                let app = &app;
+                async move { log_in_from(app, &address, MEMBER, "guess").await }
+            });
+            futures_util::future::join_all(tries).await;
+            round += 1;
+        }
+        round
+    };
+    let member = async {
+        // Let the attacker fail a few dozen times first.
+        tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+        let started = std::time::Instant::now();
+        let response = log_in_from(&app, "192.0.2.44", MEMBER, PASSWORD).await;
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        (response.status(), started.elapsed())
+    };
+    let (rounds, (status, took)) = tokio::join!(attacker, member);
+    assert!(rounds > 1, "the attacker kept trying");
+    assert_eq!(status, 200, "the member gets in");
+    assert!(took.as_secs() < 10, "slowed down at most, took {took:?}");
+}
+
+#[tokio::test]
+async fn changing_the_password_is_throttled_too() {
+    let app = TestApp::spawn().await;
+    let cookie = app.sign_in(MEMBER, PASSWORD).await;
+    let change = |current: &'static str| {
+        let app = &app;
+        let cookie = cookie.clone();
+        async move {
+            app.call(
+                "change_password",
+                &[
+                    ("current_password", current),
+                    ("password", "a new passphrase"),
+                    ("password_confirm", "a new passphrase"),
+                ],
+                Some(&cookie),
+            )
+            .await
+        }
+    };
+    for _ in 0..5 {
+        assert_eq!(change("not it at all").await.status(), 422);
+    }
+    let limited = change(PASSWORD).await;
+    assert_eq!(limited.status(), 429, "a stolen session cannot guess on");
+    assert!(limited.headers().get("retry-after").is_some());
+}
+
+#[tokio::test]
+async fn hashing_waits_briefly_then_says_come_back_later() {
+    let mut config = groundwork::config::Config::for_tests("mem://");
+    config.trusted_proxies = groundwork::config::TrustedProxies::parse("127.0.0.1").unwrap();
+    let mut state = groundwork::server::state(config).await.unwrap();
+    // One hash at a time, and no request waits longer than 100 ms for its turn.
+    state.hashing =
+        groundwork::auth::password::Hashing::new(1, std::time::Duration::from_millis(100));
+    let app = TestApp::serve(state).await;
+    // Every attempt comes from its own address: the per-address limit does not apply.
+    let attempts = (0..32).map(|i| {
+        let app = &app;
+        async move {
+            let address = format!("198.51.100.{i}");
+            let email = format!("random{i}@example.org");
+            log_in_from(app, &address, &email, "password1").await
+        }
+    });
+    let responses = futures_util::future::join_all(attempts).await;
+    let mut hashed = 0;
+    for response in &responses {
+        match response.status().as_u16() {
+            401 => hashed += 1,
+            429 => assert!(response.headers().get("retry-after").is_some()),
+            other => panic!("unexpected status {other}"),
+        }
+    }
+    assert!(hashed >= 1, "the first in line is heard");
+    // How many get their turn within 100 ms depends on the machine's speed; that not all
+    // of them do is what the bound promises.
+    assert!(
+        hashed < 32,
+        "{hashed} of 32 were hashed: those kept waiting should have been turned away"
+    );
+}

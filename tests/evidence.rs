@@ -280,3 +280,34 @@ async fn pages_render_without_javascript() {
             .contains("first field phase")
     );
 }
+
+#[tokio::test]
+async fn an_assessment_page_number_out_of_range_is_a_normal_page() {
+    let app = TestApp::spawn().await;
+    let item = app
+        .get("/evidence/hu-2019-indicator-01", None)
+        .await
+        .text()
+        .await
+        .unwrap();
+    let assessment = item
+        .split("href=\"/assessments/")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    for page in ["0", "1", "4294967295", "18446744073709551615"] {
+        let html = app
+            .get(&format!("/assessments/{assessment}?page={page}"), None)
+            .await;
+        assert_eq!(html.status(), 200, "page {page}");
+        let answer = app
+            .fetch(&format!("/fn/assessment?id={assessment}&page={page}"), None)
+            .await;
+        assert_eq!(answer.status(), 200, "server function, page {page}");
+        let answer = json(answer).await;
+        assert!(answer["items"]["page"].as_u64().unwrap() >= 1, "{answer}");
+    }
+}

@@ -23,12 +23,16 @@ impl TestApp {
     }
 
     pub async fn spawn_on(endpoint: &str) -> TestApp {
+        TestApp::spawn_with(Config::for_tests(endpoint)).await
+    }
+
+    /// With settings a test changes (trusted proxies, timeouts).
+    pub async fn spawn_with(config: Config) -> TestApp {
         // Server-side errors are logged, never sent: show them in the failing test's output.
         let _ = tracing_subscriber::fmt()
             .with_test_writer()
             .with_env_filter("groundwork=warn")
             .try_init();
-        let config = Config::for_tests(endpoint);
         let state = groundwork::server::state(config)
             .await
             .expect("database opens");
@@ -44,7 +48,7 @@ impl TestApp {
         TestApp::serve(state).await
     }
 
-    async fn serve(state: AppState) -> TestApp {
+    pub async fn serve(state: AppState) -> TestApp {
         let (addr, server) =
             groundwork::server::spawn_on(([127, 0, 0, 1], 0).into(), state.clone())
                 .await

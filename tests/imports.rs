@@ -321,3 +321,24 @@ async fn exports_follow_the_filter_and_the_audience() {
         SAMPLE
     );
 }
+
+#[tokio::test]
+async fn a_slow_upload_is_not_cut_off_by_the_request_timeout() {
+    let mut config = groundwork::config::Config::for_tests("mem://");
+    config.request_timeout = std::time::Duration::from_secs(1);
+    let app = TestApp::spawn_with(config).await;
+    let cookie = app.sign_in(EDITOR, PASSWORD).await;
+    let assessment = app.first_assessment().await;
+    let head = format!(
+        "POST /assessments/{assessment}/import HTTP/1.1\r\nHost: localhost\r\nAccept: text/html\r\n\
+         Cookie: {cookie}\r\nContent-Type: multipart/form-data; boundary={BOUNDARY}\r\n\
+         Content-Length: 100000"
+    );
+    let start = format!(
+        "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"e.csv\"\r\n\r\nkey,"
+    );
+    let answer =
+        crate::safety::stalled_request(&app, &head, &start, std::time::Duration::from_secs(3))
+            .await;
+    assert_eq!(answer, None, "still waiting for the rest of the file");
+}

@@ -2,7 +2,9 @@
 //! One binary (one link step on two cores).
 mod accounts;
 mod admin;
+mod concurrency;
 mod editing;
+mod errors;
 mod evidence;
 mod helpers;
 mod imports;

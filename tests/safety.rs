@@ -65,7 +65,16 @@ async fn unknown_paths_get_the_404_page() {
     assert_eq!(response.status(), 404);
     let html = response.text().await.unwrap();
     assert!(html.contains("Page not found"));
-    assert!(html.contains("Groundwork"), "inside the normal layout");
+    // Inside the normal layout: the site header and its navigation, which the static error
+    // pages (raised below the app) do not have.
+    assert!(
+        html.contains("class=\"site-header\""),
+        "inside the normal layout"
+    );
+    assert!(
+        html.contains("class=\"site-nav\""),
+        "inside the normal layout"
+    );
 }
 
 #[tokio::test]
@@ -142,4 +151,38 @@ async fn garbage_input_never_gives_a_500() {
             "{name} {form:?} gave {status}"
         );
     }
+}
+
+/// Sends a request's head and the start of its body, then stalls; the first bytes of the
+/// answer, if one comes within `wait`.
+pub async fn stalled_request(
+    app: &TestApp,
+    head: &str,
+    body_start: &str,
+    wait: std::time::Duration,
+) -> Option<String> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(app.addr).await.unwrap();
+    stream
+        .write_all(format!("{head}\r\n\r\n{body_start}").as_bytes())
+        .await
+        .unwrap();
+    let mut answer = vec![0; 64];
+    match tokio::time::timeout(wait, stream.read(&mut answer)).await {
+        Ok(Ok(n)) if n > 0 => Some(String::from_utf8_lossy(&answer[..n]).into_owned()),
+        _ => None,
+    }
+}
+
+#[tokio::test]
+async fn a_request_that_stalls_is_cut_off() {
+    let mut config = groundwork::config::Config::for_tests("mem://");
+    config.request_timeout = std::time::Duration::from_secs(1);
+    let app = TestApp::spawn_with(config).await;
+    let head = "POST /fn/login HTTP/1.1\r\nHost: localhost\r\nAccept: application/json\r\n\
+                Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 200";
+    let answer = stalled_request(&app, head, "email=a", std::time::Duration::from_secs(5))
+        .await
+        .expect("an answer before the client finishes");
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
 }

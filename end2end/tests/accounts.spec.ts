@@ -1,4 +1,4 @@
-import { test, expect, ready, expectAccessible, screenshot, SignInPage, ADMIN, MEMBER, DEMO_PASSWORD } from './fixtures';
+import { test, expect, ready, expectAccessible, screenshot, watchProblems, SignInPage, ADMIN, MEMBER, DEMO_PASSWORD } from './fixtures';
 
 test('the home page explains Groundwork and is accessible', async ({ page, hydrated }) => {
   await page.goto('/');
@@ -73,7 +73,7 @@ test('the language switch changes the whole page and is remembered', async ({ pa
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Policy recommendations, grounded in evidence');
 });
 
-test('an administrator manages the network', async ({ page, hydrated }) => {
+test('an administrator manages the network', async ({ page, hydrated, pageProblems }) => {
   const signIn = new SignInPage(page, hydrated);
   await signIn.open('/admin');
   await signIn.signIn(ADMIN, DEMO_PASSWORD);
@@ -96,6 +96,7 @@ test('an administrator manages the network', async ({ page, hydrated }) => {
   // The invitee (another browser) accepts and is signed in.
   const invitee = await page.context().browser()!.newContext({ javaScriptEnabled: hydrated });
   const other = await invitee.newPage();
+  watchProblems(other, pageProblems);
   await other.goto(link);
   await ready(other, hydrated);
   await expect(other.getByRole('heading', { level: 1 })).toHaveText('Join your network');

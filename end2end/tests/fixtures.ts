@@ -7,7 +7,7 @@ export const MEMBER = 'zsofia.kovacs@example.org';
 
 type Fixtures = {
   hydrated: boolean;
-  /** Fails the test on any page error or console error. */
+  /** Fails the test on any page error, console error or 5xx answer. */
   pageProblems: string[];
 };
 
@@ -20,7 +20,7 @@ export const test = base.extend<Fixtures>({
       const problems: string[] = [];
       watchProblems(page, problems);
       await use(problems);
-      expect(problems, 'no page or console errors').toEqual([]);
+      expect(problems, 'no page errors, console errors or server errors').toEqual([]);
     },
     { auto: true },
   ],
@@ -28,9 +28,16 @@ export const test = base.extend<Fixtures>({
 
 export { expect };
 
-/** Collects page errors and console errors of `page` into `problems`. */
+/** Collects page errors, console errors and server errors (5xx) of `page` into `problems`. */
 export function watchProblems(page: Page, problems: string[]) {
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  // The console says only that some resource failed; this names the request, to find it in
+  // the server's log (end2end/test-results/server.log after scripts/test.sh).
+  page.on('response', (response) => {
+    if (response.status() < 500) return;
+    const request = response.request();
+    problems.push(`server error: ${response.status()} for ${request.method()} ${request.url()}`);
+  });
   page.on('console', (message) => {
     if (message.type() !== 'error') return;
     // Chromium logs every 4xx answer as a console error. 401/403/404/409/422/429 are answers

@@ -6,19 +6,22 @@ use serde::{Deserialize, Serialize};
 #[cfg(feature = "ssr")]
 use {
     super::door,
-    crate::auth::{self, password, token},
+    crate::auth::{self, attempts::Attempt, token},
     crate::domain::accounts::{self as rules, Role},
-    crate::domain::login_throttle::LoginThrottle,
     crate::store,
 };
 
-/// Where to go after signing in: only a path on this site.
+/// Where to go after signing in or switching language: only a path on this site, else `/`.
+/// Only printable ASCII: browsers drop tabs and newlines inside a URL (so `/\t/evil.example`
+/// would become `//evil.example`, another site), read `\` as `/`, and a control character
+/// cannot go in a Location header at all. Paths this site links to are percent-encoded.
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
         Some(n)
             if n.starts_with('/')
                 && !n.starts_with("//")
                 && !n.contains('\\')
+                && n.bytes().all(|b| b.is_ascii_graphic())
                 && n.len() <= 512 =>
         {
             n.to_string()
@@ -51,26 +54,23 @@ async fn login_inner(email: &str, password_typed: &str) -> Result<(), AppError> 
         return Err(AppError::Unauthorized);
     }
 
-    let throttle = LoginThrottle::default();
-    let now = chrono::Utc::now().timestamp();
-    let recent =
-        store::login_failures::recent(&state.db, &address, &email, throttle.window_start(now))
-            .await?;
-    throttle.check(now, &recent.by_address, &recent.by_account)?;
-
+    let attempt = Attempt::begin(&state.db, &address, &email).await?;
     let account = store::members::find_for_login(&state.db, &email).await?;
     let stored = account.as_ref().map(|a| a.password_hash.clone());
-    let typed = password_typed.to_string();
-    // Argon2 is deliberately slow: keep it off the async workers.
-    let matches = tokio::task::spawn_blocking(move || {
-        password::verify(&typed, stored.as_deref().unwrap_or(password::decoy_hash()))
-    })
-    .await
-    .map_err(|_| AppError::Internal)?;
-
+    let matches = match state
+        .hashing
+        .verify(password_typed, stored.as_deref())
+        .await
+    {
+        Ok(matches) => matches,
+        Err(busy) => {
+            attempt.abandon(&state.db).await?;
+            return Err(busy);
+        }
+    };
     match account {
         Some(account) if matches && account.active => {
-            store::login_failures::clear_account(&state.db, &email).await?;
+            attempt.succeeded(&state.db).await?;
             let session_token = token::new_token();
             store::sessions::create(
                 &state.db,
@@ -86,10 +86,8 @@ async fn login_inner(email: &str, password_typed: &str) -> Result<(), AppError> 
             ));
             Ok(())
         }
-        _ => {
-            store::login_failures::record(&state.db, &address, &email).await?;
-            Err(AppError::Unauthorized)
-        }
+        // The attempt stays on the record as a failure.
+        _ => Err(AppError::Unauthorized),
     }
 }
 
@@ -167,11 +165,7 @@ async fn accept_inner(
     if store::members::email_taken(&state.db, &open.email).await? {
         return Err(AppError::invalid("email", Problem::AlreadyTaken));
     }
-    let typed = password_typed.to_string();
-    let hash = tokio::task::spawn_blocking(move || password::hash(&typed))
-        .await
-        .map_err(|_| AppError::Internal)?
-        .map_err(|_| AppError::Internal)?;
+    let hash = state.hashing.hash(password_typed).await?;
     if !store::invitations::mark_used(&state.db, &key).await? {
         return Err(AppError::invalid("token", Problem::InvitationInvalid));
     }
@@ -219,24 +213,30 @@ pub async fn change_password(
         let stored = store::members::password_hash(&state.db, &member.id)
             .await?
             .unwrap_or_default();
-        let (current, new) = (current_password.clone(), password.clone());
-        let hash = tokio::task::spawn_blocking(move || {
-            if current.len() <= rules::PASSWORD_MAX && password::verify(&current, &stored) {
-                password::hash(&new)
-                    .map(Some)
-                    .map_err(|_| AppError::Internal)
-            } else {
-                Ok(None)
-            }
-        })
-        .await
-        .map_err(|_| AppError::Internal)??;
-        let Some(hash) = hash else {
+        if current_password.len() > rules::PASSWORD_MAX {
             return Err(AppError::invalid(
                 "current_password",
                 Problem::WrongPassword,
             ));
+        }
+        // A borrowed or stolen session must not become a way to guess the password.
+        let attempt = Attempt::begin(&state.db, &door::client_address(), &member.email).await?;
+        let matches = match state.hashing.verify(&current_password, Some(&stored)).await {
+            Ok(matches) => matches,
+            Err(busy) => {
+                attempt.abandon(&state.db).await?;
+                return Err(busy);
+            }
         };
+        if matches {
+            attempt.succeeded(&state.db).await?;
+        } else {
+            return Err(AppError::invalid(
+                "current_password",
+                Problem::WrongPassword,
+            ));
+        }
+        let hash = state.hashing.hash(&password).await?;
         store::members::set_password(&state.db, &member.id, &hash).await?;
         store::sessions::delete_others(&state.db, &member.id, &session_key).await?;
         Ok(())
@@ -264,5 +264,45 @@ mod tests {
         ] {
             assert_eq!(safe_next(input), expected, "{input:?}");
         }
+    }
+
+    #[test]
+    fn next_refuses_what_a_browser_could_read_as_another_site() {
+        for attack in [
+            // Browsers drop tab, CR and LF inside URLs: these become `//evil.example`.
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r\n/evil.example",
+            "/\t\\evil.example",
+            // A control character cannot go in a Location header at all.
+            "/\u{1}",
+            "/\u{0}",
+            "/\u{7f}",
+            "/\u{1b}[2J",
+            "/ /evil.example",
+            " /evil.example",
+            "/\u{a0}/evil.example",
+            "/\u{3000}/evil.example",
+            "/\\evil.example",
+            "/x\\y",
+            "\\/evil.example",
+            "//evil.example",
+            "///evil.example",
+            "https://evil.example",
+            "javascript:alert(1)",
+            "evil.example",
+        ] {
+            assert_eq!(safe_next(Some(attack)), "/", "{attack:?}");
+        }
+        for fine in [
+            "/",
+            "/papers/housing-2026/draft",
+            "/evidence?q=rent%20arrears&page=2",
+            "/lang/fr?next=%2Flogin",
+            "/a/./b#top",
+        ] {
+            assert_eq!(safe_next(Some(fine)), fine);
+        }
+        assert_eq!(safe_next(Some(&format!("/{}", "a".repeat(600)))), "/");
     }
 }

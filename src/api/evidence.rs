@@ -96,7 +96,8 @@ pub async fn evidence_item(key: String) -> Result<EvidenceItemView, AppError> {
 }
 
 #[server(prefix = "/fn", endpoint = "assessment", input = leptos::server_fn::codec::GetUrl)]
-pub async fn assessment(id: String, page: u32) -> Result<AssessmentView, AppError> {
+/// `page` is taken as any number a URL may carry, and clamped like the library's.
+pub async fn assessment(id: String, page: u64) -> Result<AssessmentView, AppError> {
     let result = async {
         if id.len() > 64 {
             return Err(AppError::NotFound);
@@ -107,9 +108,10 @@ pub async fn assessment(id: String, page: u32) -> Result<AssessmentView, AppErro
             .ok_or(AppError::NotFound)?;
         let filter = EvidenceFilter {
             assessment: id,
-            page,
+            page: u32::try_from(page).unwrap_or(u32::MAX),
             ..Default::default()
-        };
+        }
+        .bounded()?;
         let items =
             store::evidence::search_with(&state.db, state.caches.rankings(), &filter, audience())
                 .await?;

@@ -61,31 +61,28 @@ pub(crate) mod door {
         }
     }
 
-    /// Gives the error its HTTP status, and for a plain form post sends the browser back to
-    /// the form with the error and what was typed in the query string, so nothing is lost.
+    /// For a plain form post, sends the browser back to the form with the error and what was
+    /// typed in the query string, so nothing is lost. (The error's HTTP status is given where
+    /// every server-function error becomes a response: `AppError`'s `FromServerFnError::ser`.)
     pub fn finish<T>(result: Result<T, AppError>, keep: &[(&str, &str)]) -> Result<T, AppError> {
-        if let Err(error) = &result {
-            if let Some(options) = use_context::<ResponseOptions>()
-                && let Ok(status) = http::StatusCode::from_u16(error.status())
-            {
-                options.set_status(status);
-            }
-            if is_plain_form_post() {
-                let back = parts()
-                    .ok()
-                    .and_then(|p| p.headers.get(http::header::REFERER).cloned())
-                    .and_then(|v| v.to_str().ok().map(str::to_string))
-                    .and_then(|referer| super::forms::same_site_path(&referer))
-                    .unwrap_or_else(|| "/".to_string());
-                leptos_axum::redirect(&super::forms::with_error(&back, error, keep));
-            }
+        if let Err(error) = &result
+            && is_plain_form_post()
+        {
+            let back = parts()
+                .ok()
+                .and_then(|p| p.headers.get(http::header::REFERER).cloned())
+                .and_then(|v| v.to_str().ok().map(str::to_string))
+                .and_then(|referer| super::forms::same_site_path(&referer))
+                .unwrap_or_else(|| "/".to_string());
+            leptos_axum::redirect(&super::forms::with_error(&back, error, keep));
         }
         result
     }
 
     pub fn client_address() -> String {
-        parts()
-            .map(|p| auth::client_address(&p))
-            .unwrap_or_else(|_| "unknown".into())
+        match (parts(), state()) {
+            (Ok(parts), Ok(state)) => auth::client_address(&parts, &state.config.trusted_proxies),
+            _ => "unknown".into(),
+        }
     }
 }

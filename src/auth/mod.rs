@@ -1,7 +1,9 @@
 //! Who is calling: sessions, the current-member layer, and role checks for `api/`.
+pub mod attempts;
 pub mod password;
 pub mod token;
 
+use crate::config::TrustedProxies;
 use crate::domain::accounts::{Role, SessionMember};
 use crate::error::AppError;
 use crate::state::AppState;
@@ -11,6 +13,7 @@ use axum::middleware::Next;
 use axum::response::Response;
 use http::HeaderMap;
 use http::request::Parts;
+use std::net::IpAddr;
 
 pub const SESSION_COOKIE: &str = "gw_session";
 
@@ -96,26 +99,52 @@ pub fn clear_session_cookie(secure: bool) -> String {
     format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}")
 }
 
-/// The client address for throttling: the socket peer. Behind a reverse proxy every request
-/// would share the proxy's address, so the first X-Forwarded-For hop is used when present
-/// only if the peer is loopback (a proxy on the same host).
-pub fn client_address(parts: &Parts) -> String {
-    let peer = parts
+/// The client address for throttling (see [`client_ip`]).
+pub fn client_address(parts: &Parts, trusted: &TrustedProxies) -> String {
+    let Some(peer) = parts
         .extensions
         .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .map(|c| c.0.ip());
-    let forwarded = parts
+        .map(|c| c.0.ip())
+    else {
+        return "unknown".into();
+    };
+    let hops: Vec<&str> = parts
         .headers
-        .get("x-forwarded-for")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(',').next())
-        .map(|v| v.trim().to_string())
-        .filter(|v| !v.is_empty() && v.len() <= 64);
-    match (peer, forwarded) {
-        (Some(ip), Some(fwd)) if ip.is_loopback() => fwd,
-        (Some(ip), _) => ip.to_string(),
-        (None, _) => "unknown".into(),
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .collect();
+    client_ip(peer, &hops, trusted).to_string()
+}
+
+/// Who sent the request: the connection's peer, unless the peer is a trusted proxy; then
+/// X-Forwarded-For is read from the right (each proxy appends whom it heard from), past
+/// every trusted proxy, and the first address no trusted proxy vouches for is the client.
+/// Anything further left was written by the client itself and means nothing.
+pub fn client_ip(peer: IpAddr, forwarded_for: &[&str], trusted: &TrustedProxies) -> IpAddr {
+    let mut client = peer.to_canonical();
+    for hop in forwarded_for
+        .iter()
+        .rev()
+        .map(|hop| hop.trim())
+        .filter(|hop| !hop.is_empty())
+    {
+        if !trusted.contains(client) {
+            break;
+        }
+        // Some proxies add the client's port; a hop that is no address at all ends the walk
+        // at the proxy that passed it on.
+        let Some(address) = hop
+            .parse::<IpAddr>()
+            .ok()
+            .or_else(|| hop.parse::<std::net::SocketAddr>().ok().map(|s| s.ip()))
+        else {
+            break;
+        };
+        client = address.to_canonical();
     }
+    client
 }
 
 #[cfg(test)]
@@ -139,5 +168,54 @@ mod tests {
         assert!(c.contains("HttpOnly") && c.contains("SameSite=Lax") && c.contains("Secure"));
         assert!(c.contains("Max-Age=1209600"));
         assert!(!session_cookie("t", 1, false).contains("Secure"));
+    }
+
+    #[test]
+    fn the_client_is_the_rightmost_hop_no_trusted_proxy_vouches_for() {
+        let none = TrustedProxies::default();
+        let local = TrustedProxies::parse("127.0.0.1, ::1").unwrap();
+        let chain = TrustedProxies::parse("127.0.0.1, 10.0.0.0/8").unwrap();
+        let cases: &[(&TrustedProxies, &str, &[&str], &str)] = &[
+            // No proxies configured: the connection is the client, whatever it claims.
+            (&none, "127.0.0.1", &["1.2.3.4"], "127.0.0.1"),
+            (&none, "198.51.100.1", &["1.2.3.4"], "198.51.100.1"),
+            (&none, "198.51.100.1", &[], "198.51.100.1"),
+            // A trusted proxy names its peer; what the client wrote before that is ignored.
+            (&local, "127.0.0.1", &["1.2.3.4"], "1.2.3.4"),
+            (&local, "127.0.0.1", &["6.6.6.6, 1.2.3.4"], "1.2.3.4"),
+            (&local, "127.0.0.1", &["6.6.6.6", "1.2.3.4"], "1.2.3.4"),
+            (&local, "127.0.0.1", &[" 1.2.3.4:5678 "], "1.2.3.4"),
+            (&local, "::1", &["2001:db8::7"], "2001:db8::7"),
+            (&local, "::ffff:127.0.0.1", &["1.2.3.4"], "1.2.3.4"),
+            (&local, "127.0.0.1", &[], "127.0.0.1"),
+            // Not from a trusted proxy: the header means nothing.
+            (&local, "198.51.100.1", &["1.2.3.4"], "198.51.100.1"),
+            // A chain of trusted proxies: walk left past each of them.
+            (
+                &chain,
+                "127.0.0.1",
+                &["6.6.6.6, 1.2.3.4, 10.0.0.5, 10.1.2.3"],
+                "1.2.3.4",
+            ),
+            (&chain, "127.0.0.1", &["10.0.0.5"], "10.0.0.5"),
+            // A hop that is no address stops the walk at the last proxy that passed it on.
+            (
+                &chain,
+                "127.0.0.1",
+                &["6.6.6.6, nonsense, 10.0.0.5"],
+                "10.0.0.5",
+            ),
+            (&chain, "127.0.0.1", &["nonsense"], "127.0.0.1"),
+            (&chain, "127.0.0.1", &["1.2.3.4, "], "1.2.3.4"),
+        ];
+        for (trusted, peer, header, expected) in cases {
+            let peer: IpAddr = peer.parse().unwrap();
+            let hops: Vec<&str> = header.iter().flat_map(|v| v.split(',')).collect();
+            assert_eq!(
+                client_ip(peer, &hops, trusted).to_string(),
+                *expected,
+                "{trusted} {peer} {header:?}"
+            );
+        }
     }
 }

@@ -153,18 +153,21 @@ pub fn write<'a>(items: impl IntoIterator<Item = &'a EvidenceFields>) -> Result<
         let number = |v: Option<f64>| v.map(|n| n.to_string()).unwrap_or_default();
         writer
             .write_record([
-                f.key.as_str(),
+                // Every column written from a string is neutralised, validated or not: a
+                // finding saved before a rule existed, or one the rule does not cover, must
+                // not turn into a formula either.
+                &neutralise_formula(&f.key),
                 f.kind.as_str(),
                 f.swot_quadrant.map(|q| q.as_str()).unwrap_or(""),
                 &neutralise_formula(&f.text),
                 &number(f.value),
-                &f.unit,
+                &neutralise_formula(&f.unit),
                 &f.sample_size.map(|n| n.to_string()).unwrap_or_default(),
                 &number(f.baseline),
-                &f.country,
+                &neutralise_formula(&f.country),
                 &neutralise_formula(&f.region),
-                &f.collected_on,
-                &f.language,
+                &neutralise_formula(&f.collected_on),
+                &neutralise_formula(&f.language),
                 &neutralise_formula(&f.tags.join(", ")),
                 f.consent.as_str(),
                 f.visibility.as_str(),
@@ -174,19 +177,25 @@ pub fn write<'a>(items: impl IntoIterator<Item = &'a EvidenceFields>) -> Result<
     writer.into_inner().map_err(|_| AppError::Internal)
 }
 
-/// Spreadsheets run cells that start with = + - @ as formulas; a leading apostrophe keeps a
-/// quote like "=be careful" text when an officer opens the export.
+/// What a spreadsheet reads as the start of a formula (tab and carriage return because some
+/// spreadsheets skip them and read the formula behind).
+const FORMULA_START: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// Spreadsheets run cells that start with [`FORMULA_START`] as formulas; a leading
+/// apostrophe keeps a quote like "=be careful" text when an officer opens the export. Text
+/// that starts with an apostrophe gets one more, so that the import can tell them apart.
 fn neutralise_formula(text: &str) -> String {
-    match text.chars().next() {
-        Some('=' | '+' | '-' | '@') => format!("'{text}"),
-        _ => text.to_string(),
+    if text.starts_with(FORMULA_START) || text.starts_with('\'') {
+        format!("'{text}")
+    } else {
+        text.to_string()
     }
 }
 
 /// Undoes [`neutralise_formula`], so an export re-imports to exactly the same items.
 fn restore_formula(text: &str) -> &str {
     match text.strip_prefix('\'') {
-        Some(rest) if rest.starts_with(['=', '+', '-', '@']) => rest,
+        Some(rest) if rest.starts_with(FORMULA_START) || rest.starts_with('\'') => rest,
         _ => text,
     }
 }
@@ -277,5 +286,66 @@ ok-2020-observation-01,observation,,FR,2020-02-30,maybe,public,
             fields.text,
             "and re-imports unchanged"
         );
+    }
+
+    /// What a spreadsheet may run: a cell starting with one of these.
+    const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+    #[test]
+    fn no_column_of_an_export_starts_a_formula() {
+        let base = read(SAMPLE.as_bytes()).unwrap().rows.remove(1);
+        let payloads = [
+            "=HYPERLINK(\"http://evil.example\")",
+            "+1+cmd|' /C calc'!A0",
+            "-2+3",
+            "@SUM(A1:A9)",
+            "\t=1+1",
+            "\r=1+1",
+            "'=already quoted",
+        ];
+        for payload in payloads {
+            for column in COLUMNS {
+                let mut fields = base.clone();
+                let text = payload.to_string();
+                match column {
+                    "key" => fields.key = text,
+                    "text" => fields.text = text,
+                    "unit" => fields.unit = text,
+                    "country" => fields.country = text,
+                    "region" => fields.region = text,
+                    "collected_on" => fields.collected_on = text,
+                    "language" => fields.language = text,
+                    "tags" => fields.tags = vec![text, "second".into()],
+                    // Numbers may be negative: they are checked to stay numbers below.
+                    "value" => fields.value = Some(-2.5),
+                    "sample_size" => fields.sample_size = Some(-1),
+                    "baseline" => fields.baseline = Some(-0.5),
+                    // Written from a closed list of words, never from what someone typed.
+                    "kind" | "swot_quadrant" | "consent" | "visibility" => {}
+                    other => panic!("the test does not know column {other}"),
+                }
+                let out = write([&fields]).unwrap();
+                let mut reader = csv::Reader::from_reader(out.as_slice());
+                let row = reader.records().next().unwrap().unwrap();
+                for (name, cell) in COLUMNS.iter().zip(row.iter()) {
+                    if cell.starts_with(FORMULA_STARTS) {
+                        assert!(
+                            ["value", "sample_size", "baseline"].contains(name)
+                                && cell.parse::<f64>().is_ok(),
+                            "{column} = {payload:?} wrote {name} = {cell:?}"
+                        );
+                    }
+                }
+                if ["text", "unit", "region", "tags"].contains(&column)
+                    && !payload.starts_with(char::is_whitespace)
+                {
+                    let again = read(&out).unwrap();
+                    assert_eq!(again.problems, vec![], "{column} = {payload:?}");
+                    // Tags are kept in lower case whichever way they come in.
+                    fields.tags = fields.tags.iter().map(|t| t.to_lowercase()).collect();
+                    assert_eq!(again.rows, vec![fields], "{column} = {payload:?}");
+                }
+            }
+        }
     }
 }

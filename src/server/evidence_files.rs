@@ -1,12 +1,13 @@
 //! Evidence as files: the CSV sample, the filtered export, and the upload that becomes an
 //! import preview. Plain handlers: files and multipart uploads are not what server
 //! functions are for, and these must work without JavaScript.
-use super::pages::{Lang, static_error_page};
+use super::pages::ErrorPage;
 use crate::auth::CurrentSession;
 use crate::domain::accounts::Role;
 use crate::domain::evidence::Audience;
 use crate::domain::evidence_csv;
 use crate::domain::evidence_views::EvidenceFilter;
+use crate::error::AppError;
 use crate::state::AppState;
 use crate::store;
 use axum::Extension;
@@ -39,23 +40,19 @@ pub async fn sample() -> Response {
 pub async fn export(
     State(state): State<AppState>,
     Extension(session): Extension<CurrentSession>,
-    headers: HeaderMap,
+    page: ErrorPage,
     Query(filter): Query<EvidenceFilter>,
 ) -> Response {
     let audience = Audience::of(session.member.map(|m| m.role));
     let Ok(filter) = filter.bounded() else {
-        return static_error_page(Lang::from_headers(&headers), StatusCode::BAD_REQUEST, false);
+        return page.answer(&AppError::Request);
     };
     match store::evidence::export(&state.db, &filter, audience)
         .await
         .and_then(|rows| evidence_csv::write(&rows))
     {
         Ok(body) => csv_response("groundwork-evidence.csv", body),
-        Err(_) => static_error_page(
-            Lang::from_headers(&headers),
-            StatusCode::INTERNAL_SERVER_ERROR,
-            false,
-        ),
+        Err(_) => page.answer(&AppError::Internal),
     }
 }
 
@@ -65,9 +62,9 @@ pub async fn upload(
     Extension(session): Extension<CurrentSession>,
     Path(assessment_id): Path<String>,
     headers: HeaderMap,
+    page: ErrorPage,
     mut multipart: Multipart,
 ) -> Response {
-    let lang = Lang::from_headers(&headers);
     // The page's script uploads with progress and asks for JSON: it then goes where a form
     // post would have been redirected (without a second render of the preview).
     let wants_json = headers
@@ -87,7 +84,7 @@ pub async fn upload(
         ));
     };
     if !member.role.at_least(Role::Editor) {
-        return static_error_page(lang, StatusCode::FORBIDDEN, false);
+        return page.answer(&AppError::Forbidden);
     }
     let back = |problem: &str| {
         go(&format!(
@@ -96,8 +93,8 @@ pub async fn upload(
     };
     match store::assessments::get(&state.db, &assessment_id).await {
         Ok(Some(_)) => {}
-        Ok(None) => return static_error_page(lang, StatusCode::NOT_FOUND, false),
-        Err(_) => return static_error_page(lang, StatusCode::INTERNAL_SERVER_ERROR, false),
+        Ok(None) => return page.answer(&AppError::NotFound),
+        Err(_) => return page.answer(&AppError::Internal),
     }
     let mut file = None;
     loop {
@@ -112,7 +109,7 @@ pub async fn upload(
                 match field.bytes().await {
                     Ok(bytes) => file = Some((name, bytes)),
                     Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                        return static_error_page(lang, StatusCode::PAYLOAD_TOO_LARGE, false);
+                        return page.answer(&AppError::TooLarge);
                     }
                     Err(_) => return back(&encode("\"Unreadable\"")),
                 }
@@ -120,7 +117,7 @@ pub async fn upload(
             Ok(Some(_)) => continue,
             Ok(None) => break,
             Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                return static_error_page(lang, StatusCode::PAYLOAD_TOO_LARGE, false);
+                return page.answer(&AppError::TooLarge);
             }
             Err(_) => return back(&encode("\"Unreadable\"")),
         }
@@ -139,12 +136,12 @@ pub async fn upload(
                     .unwrap_or_default(),
             );
         }
-        Err(_) => return static_error_page(lang, StatusCode::INTERNAL_SERVER_ERROR, false),
+        Err(_) => return page.answer(&AppError::Internal),
     };
     match store::imports::create(&state.db, &assessment_id, &member.id, &file_name, &preview).await
     {
         Ok(batch) => go(&format!("/assessments/{assessment_id}/import/{batch}")),
-        Err(_) => static_error_page(lang, StatusCode::INTERNAL_SERVER_ERROR, false),
+        Err(_) => page.answer(&AppError::Internal),
     }
 }
 

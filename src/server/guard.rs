@@ -1,10 +1,11 @@
-//! Request-level safety: cross-site refusal, security headers, friendly bodies for errors
-//! raised below Leptos (body limit, panics).
-use super::pages::{Lang, static_error_page};
+//! Request-level safety: cross-site refusal, security headers, our error pages for errors
+//! raised below our own code (body limit, panics), and a log line for every 500.
+use super::pages::ErrorPage;
+use crate::error::AppError;
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use http::{HeaderValue, Method, StatusCode, header};
 
 fn changes_state(method: &Method) -> bool {
@@ -38,8 +39,7 @@ pub fn is_cross_site(method: &Method, headers: &http::HeaderMap) -> bool {
 pub async fn reject_cross_site(request: Request, next: Next) -> Response {
     if is_cross_site(request.method(), request.headers()) {
         tracing::warn!(path = %request.uri().path(), "refused a cross-site request");
-        let lang = Lang::from_headers(request.headers());
-        return static_error_page(lang, StatusCode::FORBIDDEN, wants_json(request.headers()));
+        return ErrorPage::for_request(request.headers(), request.uri()).cross_site();
     }
     next.run(request).await
 }
@@ -69,12 +69,8 @@ pub async fn limit_body(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
     if declared.is_some_and(|n| n > limit) {
-        let lang = Lang::from_headers(request.headers());
-        return static_error_page(
-            lang,
-            StatusCode::PAYLOAD_TOO_LARGE,
-            wants_json(request.headers()),
-        );
+        return ErrorPage::for_request(request.headers(), request.uri())
+            .answer(&AppError::TooLarge);
     }
     let request = request.map(|body| Body::new(http_body_util::Limited::new(body, limit)));
     next.run(request).await
@@ -93,53 +89,65 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
     response
 }
 
-fn wants_json(headers: &http::HeaderMap) -> bool {
-    let accept = headers
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    !accept.contains("text/html")
-}
-
-/// Errors raised below our own code get our error bodies and statuses: the body-limit
-/// layer answers 413 with a bare sentence, and the server-function framework answers 500 for
-/// every error it serialises, even "a required field is missing".
+/// Errors raised below our own code get our error page: the body-limit layer answers 413
+/// with a bare sentence. Every 500 is logged with its request (the cause was logged where
+/// the error arose, inside this request's span).
 pub async fn friendly_errors(request: Request, next: Next) -> Response {
-    let lang = Lang::from_headers(request.headers());
-    let json = wants_json(request.headers());
-    let is_server_fn = request.uri().path().starts_with(crate::api::PREFIX);
+    let page = ErrorPage::for_request(request.headers(), request.uri());
+    let method = request.method().clone();
+    let path = request.uri().path().to_string();
     let response = next.run(request).await;
     match response.status() {
-        StatusCode::PAYLOAD_TOO_LARGE => {
-            static_error_page(lang, StatusCode::PAYLOAD_TOO_LARGE, json)
+        StatusCode::PAYLOAD_TOO_LARGE if !is_ours(&response) => page.answer(&AppError::TooLarge),
+        StatusCode::INTERNAL_SERVER_ERROR => {
+            tracing::error!(%method, %path, "answered 500 (internal error)");
+            response
         }
-        StatusCode::INTERNAL_SERVER_ERROR if is_server_fn => with_error_status(response).await,
         _ => response,
     }
 }
 
-/// Gives a server function's error response the status of the `AppError` in its body.
-async fn with_error_status(response: Response) -> Response {
-    let (mut parts, body) = response.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
-        return static_error_page(Lang::En, StatusCode::INTERNAL_SERVER_ERROR, true);
-    };
-    if let Ok(error) = serde_json::from_slice::<crate::error::AppError>(&bytes)
-        && let Ok(status) = StatusCode::from_u16(error.status())
-    {
-        parts.status = status;
-    }
-    Response::from_parts(parts, Body::from(bytes))
+/// Our own error answers are HTML pages or JSON; the body-limit layer's is plain text.
+fn is_ours(response: &Response) -> bool {
+    response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("text/html") || t.starts_with("application/json"))
 }
 
+/// Answers a panic with the 500 page. Its message and location were logged by the hook
+/// `log_panics` installed at start-up, which sees the location this payload lacks.
 pub fn panic_page(payload: Box<dyn std::any::Any + Send + 'static>) -> Response<Body> {
-    let message = payload
+    let message = panic_message(payload.as_ref());
+    tracing::error!(message, "a request handler panicked; answered 500");
+    ErrorPage::page_in(crate::lang::Lang::En).answer(&AppError::Internal)
+}
+
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> &str {
+    payload
         .downcast_ref::<String>()
         .map(String::as_str)
         .or_else(|| payload.downcast_ref::<&str>().copied())
-        .unwrap_or("(no message)");
-    tracing::error!(message, "a request handler panicked");
-    static_error_page(Lang::En, StatusCode::INTERNAL_SERVER_ERROR, false).into_response()
+        .unwrap_or("(no message)")
+}
+
+/// Logs every panic with its message and where it happened (file:line), then lets the
+/// default hook print its usual report.
+pub fn log_panics() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let location = info
+            .location()
+            .map(|l| format!("{}:{}:{}", l.file(), l.line(), l.column()))
+            .unwrap_or_else(|| "unknown".into());
+        tracing::error!(
+            message = panic_message(info.payload()),
+            %location,
+            "panic"
+        );
+        default(info);
+    }));
 }
 
 #[cfg(test)]
@@ -152,6 +160,27 @@ mod tests {
             h.insert(*k, v.parse().unwrap());
         }
         h
+    }
+
+    /// A 500 cannot be caused from outside without a route made for it, so the answer to a
+    /// panic is checked here: the status and the page that says it was logged.
+    #[tokio::test]
+    async fn a_panic_is_answered_with_the_500_page() {
+        let response = panic_page(Box::new("index out of bounds".to_string()));
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let body = axum::body::to_bytes(response.into_body(), 64 * 1024)
+            .await
+            .unwrap();
+        let html = String::from_utf8(body.to_vec()).unwrap();
+        assert!(html.contains("Something went wrong"), "{html}");
+        assert!(html.contains("It has been logged"), "{html}");
+    }
+
+    #[test]
+    fn panic_messages_are_read_from_either_payload() {
+        assert_eq!(panic_message(&"static text"), "static text");
+        assert_eq!(panic_message(&String::from("formatted 7")), "formatted 7");
+        assert_eq!(panic_message(&42_u8), "(no message)");
     }
 
     #[test]

@@ -12,11 +12,13 @@ use crate::state::AppState;
 use crate::{auth, store};
 use axum::Router;
 use axum::routing::get;
+use http::StatusCode;
 use leptos::config::LeptosOptions;
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use std::sync::Arc;
 use tower_http::compression::CompressionLayer;
+use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 pub use cli::main;
@@ -42,6 +44,7 @@ pub fn state_on(db: store::Db, config: Config) -> AppState {
     AppState {
         events: crate::events::Events::start(db.clone(), caches.drafts().clone()),
         caches,
+        hashing: auth::password::Hashing::for_this_machine(),
         db,
         leptos_options: leptos_options(&config),
         config: Arc::new(config),
@@ -58,23 +61,32 @@ pub fn app(state: AppState) -> Router {
         let options = state.leptos_options.clone();
         move || shell(options.clone())
     };
+    // Exempt from the request timeout: the live stream of a draft stays open while the
+    // draft does, and a large CSV upload over a field office's connection takes its time.
+    let long_lived = Router::new()
+        .route("/papers/{slug}/events", get(papers_live::events))
+        .route(
+            "/assessments/{id}/import",
+            axum::routing::post(evidence_files::upload)
+                .layer(axum::extract::DefaultBodyLimit::disable()),
+        );
     Router::new()
         .route("/healthz", get(pages::health))
         .route("/lang/{code}", get(pages::switch_language))
         .route("/evidence.csv", get(evidence_files::export))
         .route("/evidence/sample.csv", get(evidence_files::sample))
-        .route("/papers/{slug}/events", get(papers_live::events))
         .route("/papers/{slug}/draft.md", get(papers_live::markdown))
-        .route(
-            "/assessments/{id}/import",
-            axum::routing::post(evidence_files::upload)
-                .layer(axum::extract::DefaultBodyLimit::disable()),
-        )
         .leptos_routes_with_context(&state, routes, provide_state.clone(), render_shell)
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,
             _,
         >(provide_state, shell))
+        // A client that sends its request slowly (or never finishes it) is let go.
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            state.config.request_timeout,
+        ))
+        .merge(long_lived)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             auth::session_layer,
@@ -88,11 +100,12 @@ pub fn app(state: AppState) -> Router {
             },
             guard::limit_body,
         ))
-        .layer(axum::middleware::from_fn(guard::friendly_errors))
-        .layer(CompressionLayer::new())
+        // Inside `friendly_errors`, so the 500 a panic becomes is logged with its request.
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(
             guard::panic_page,
         ))
+        .layer(axum::middleware::from_fn(guard::friendly_errors))
+        .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
@@ -102,6 +115,7 @@ pub async fn serve(state: AppState) -> std::io::Result<()> {
     let address = state.config.address;
     let listener = tokio::net::TcpListener::bind(address).await?;
     let local = listener.local_addr()?;
+    guard::log_panics();
     spawn_housekeeping(state.clone());
     println!("\n  Groundwork is ready at http://{local}\n");
     axum::serve(

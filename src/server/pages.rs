@@ -1,10 +1,12 @@
 //! Plain handlers outside the Leptos app: health, the no-JavaScript language switch, and
 //! error pages for failures that happen before the app renders.
 use crate::api::accounts::safe_next;
+use crate::error::AppError;
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::response::{Html, IntoResponse, Response};
+use http::request::Parts;
 use http::{HeaderValue, StatusCode, header};
 use serde::Deserialize;
 
@@ -47,34 +49,201 @@ pub async fn switch_language(Path(code): Path<String>, Query(next): Query<Next>)
     response
 }
 
-/// A small, self-contained page (or the JSON error for server-function callers).
-pub fn static_error_page(lang: Lang, status: StatusCode, json: bool) -> Response {
-    let (error, title, body) = match status {
-        StatusCode::FORBIDDEN => (
-            "forbidden",
+/// Whoever an error is answered to: in their language, as a page or as JSON (server-function
+/// callers), and where they were, so signing in can bring them back.
+#[derive(Debug, Clone)]
+pub struct ErrorPage {
+    lang: Lang,
+    json: bool,
+    here: String,
+}
+
+impl ErrorPage {
+    pub fn for_request(headers: &http::HeaderMap, uri: &http::Uri) -> Self {
+        let accept = headers
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        ErrorPage {
+            lang: Lang::from_headers(headers),
+            json: !accept.contains("text/html"),
+            here: uri
+                .path_and_query()
+                .map_or_else(|| uri.path().to_string(), |p| p.as_str().to_string()),
+        }
+    }
+
+    /// A page, for when nothing is known of the request (a panic).
+    pub fn page_in(lang: Lang) -> Self {
+        ErrorPage {
+            lang,
+            json: false,
+            here: "/".into(),
+        }
+    }
+
+    /// The response for `error`: its status (the one mapping, `AppError::status`) and a page
+    /// that says what happened, or the error itself as JSON.
+    pub fn answer(&self, error: &AppError) -> Response {
+        let (title, body) = texts(error);
+        self.respond(error, title, body)
+    }
+
+    /// A state-changing request from another website: a 403 like a role refusal, but the
+    /// page says why, since the person did nothing wrong.
+    pub fn cross_site(&self) -> Response {
+        self.respond(
+            &AppError::Forbidden,
             "error_forbidden_title",
             "error_cross_site_body",
-        ),
-        StatusCode::PAYLOAD_TOO_LARGE => {
-            ("too_large", "error_too_large_title", "error_too_large_body")
-        }
-        _ => ("internal", "error_internal_title", "error_internal_body"),
-    };
-    if json {
-        let body = serde_json::json!({ "error": error });
-        return (status, Json(body)).into_response();
+        )
     }
-    let page = format!(
-        "<!DOCTYPE html><html lang=\"{code}\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>{title} · Groundwork</title><link rel=\"stylesheet\" href=\"/pkg/groundwork.css\"></head>\
-         <body><main class=\"page narrow\" id=\"main\"><div class=\"error-page\"><p class=\"error-code\">{status}</p>\
-         <h1>{title}</h1><p>{body}</p><p><a class=\"button\" href=\"/\">{home}</a></p></div></main></body></html>",
-        code = lang.code(),
-        status = status.as_u16(),
-        title = lang.text(title),
-        body = lang.text(body),
-        home = lang.text("error_back_home"),
-    );
-    (status, Html(page)).into_response()
+
+    fn respond(&self, error: &AppError, title: &str, body: &str) -> Response {
+        let status =
+            StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let mut response = if self.json {
+            (status, Json(error)).into_response()
+        } else {
+            (status, Html(self.page(error, title, body))).into_response()
+        };
+        if let Some(seconds) = error.retry_after() {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, seconds.into());
+        }
+        response
+    }
+
+    fn page(&self, error: &AppError, title: &str, body: &str) -> String {
+        let lang = self.lang;
+        let minutes = error.retry_after().map_or(1, |s| s.div_ceil(60).max(1));
+        let body = lang
+            .text(body)
+            .replace("{{ minutes }}", &minutes.to_string());
+        let action = if matches!(error, AppError::Unauthorized) {
+            let next: String =
+                form_urlencoded::byte_serialize(safe_next(Some(&self.here)).as_bytes()).collect();
+            format!(
+                "<a class=\"button\" href=\"/login?next={next}\">{}</a>",
+                escape(&lang.text("error_sign_in_action"))
+            )
+        } else {
+            format!(
+                "<a class=\"button\" href=\"/\">{}</a>",
+                escape(&lang.text("error_back_home"))
+            )
+        };
+        format!(
+            "<!DOCTYPE html><html lang=\"{code}\"><head><meta charset=\"utf-8\">\
+             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+             <title>{title} · Groundwork</title><link rel=\"stylesheet\" href=\"/pkg/groundwork.css\"></head>\
+             <body><main class=\"page narrow\" id=\"main\"><div class=\"error-page\"><p class=\"error-code\">{status}</p>\
+             <h1>{title}</h1><p>{body}</p><p>{action}</p></div></main></body></html>",
+            code = lang.code(),
+            status = error.status(),
+            title = escape(&lang.text(title)),
+            body = escape(&body),
+        )
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for ErrorPage {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(ErrorPage::for_request(&parts.headers, &parts.uri))
+    }
+}
+
+/// What the page says for each error (title and explanation keys in `locales/`).
+fn texts(error: &AppError) -> (&'static str, &'static str) {
+    match error {
+        AppError::Request => ("error_bad_request_title", "error_bad_request_body"),
+        AppError::Unauthorized => ("error_sign_in_title", "error_sign_in_body"),
+        AppError::Forbidden => ("error_forbidden_title", "error_no_permission_body"),
+        AppError::NotFound => ("error_not_found_title", "error_not_found_body"),
+        AppError::Conflict { .. } => ("error_conflict_title", "error_conflict_body"),
+        AppError::TooLarge => ("error_too_large_title", "error_too_large_body"),
+        AppError::Validation { .. } | AppError::Invalid { .. } => {
+            ("error_invalid_title", "error_invalid_body")
+        }
+        AppError::RateLimited { .. } => ("error_rate_limited_title", "error_rate_limited_body"),
+        AppError::Internal => ("error_internal_title", "error_internal_body"),
+    }
+}
+
+/// The locale texts are ours, but a translation may one day contain `<` or `&`.
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::Problem;
+
+    fn every_error() -> Vec<AppError> {
+        vec![
+            AppError::Request,
+            AppError::Unauthorized,
+            AppError::Forbidden,
+            AppError::NotFound,
+            AppError::Conflict { what: "rev".into() },
+            AppError::TooLarge,
+            AppError::invalid("name", Problem::Required),
+            AppError::RateLimited {
+                retry_after_secs: 120,
+            },
+            AppError::Internal,
+        ]
+    }
+
+    #[test]
+    fn every_page_text_exists_in_both_languages() {
+        for error in every_error() {
+            let (title, body) = texts(&error);
+            for lang in [Lang::En, Lang::Fr] {
+                for key in [title, body] {
+                    assert_ne!(lang.text(key), key, "{key} missing in {}", lang.code());
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn each_status_has_its_own_explanation() {
+        let bodies: std::collections::HashSet<_> =
+            every_error().iter().map(|e| texts(e).1).collect();
+        assert_eq!(bodies.len(), every_error().len());
+    }
+
+    #[test]
+    fn sign_in_page_links_back_here() {
+        let headers = http::HeaderMap::from_iter([(header::ACCEPT, "text/html".parse().unwrap())]);
+        let page = ErrorPage::for_request(&headers, &"/papers/x/draft.md".parse().unwrap()).page(
+            &AppError::Unauthorized,
+            "error_sign_in_title",
+            "error_sign_in_body",
+        );
+        assert!(
+            page.contains("href=\"/login?next=%2Fpapers%2Fx%2Fdraft.md\""),
+            "{page}"
+        );
+    }
+
+    #[test]
+    fn rate_limit_page_says_how_long_to_wait() {
+        let page = ErrorPage::for_request(&http::HeaderMap::new(), &"/".parse().unwrap()).page(
+            &AppError::RateLimited {
+                retry_after_secs: 150,
+            },
+            "error_rate_limited_title",
+            "error_rate_limited_body",
+        );
+        assert!(page.contains("Wait 3 minute(s)"), "{page}");
+    }
 }

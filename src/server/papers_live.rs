@@ -1,15 +1,16 @@
 //! A draft's live stream (server-sent events) and its Markdown export: plain handlers, since
 //! a stream and a file download are not what server functions are for.
-use super::pages::{Lang, static_error_page};
+use super::pages::ErrorPage;
 use crate::auth::CurrentSession;
 use crate::domain::papers::PaperEvent;
+use crate::error::AppError;
 use crate::state::AppState;
 use crate::store;
 use axum::Extension;
 use axum::extract::{Path, State};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
-use http::{HeaderMap, StatusCode, header};
+use http::header;
 use std::time::Duration;
 use tokio::sync::broadcast;
 
@@ -56,7 +57,7 @@ async fn draft_for_member(
     state: &AppState,
     session: CurrentSession,
     slug: &str,
-    headers: &HeaderMap,
+    page: &ErrorPage,
 ) -> Result<
     (
         crate::domain::accounts::SessionMember,
@@ -64,18 +65,13 @@ async fn draft_for_member(
     ),
     Response,
 > {
-    let lang = Lang::from_headers(headers);
     let Some(member) = session.member else {
-        return Err(static_error_page(lang, StatusCode::UNAUTHORIZED, false));
+        return Err(page.answer(&AppError::Unauthorized));
     };
     match store::papers::by_slug(&state.db, slug).await {
         Ok(Some(paper)) => Ok((member, paper)),
-        Ok(None) => Err(static_error_page(lang, StatusCode::NOT_FOUND, false)),
-        Err(_) => Err(static_error_page(
-            lang,
-            StatusCode::INTERNAL_SERVER_ERROR,
-            false,
-        )),
+        Ok(None) => Err(page.answer(&AppError::NotFound)),
+        Err(_) => Err(page.answer(&AppError::Internal)),
     }
 }
 
@@ -84,11 +80,11 @@ pub async fn events(
     State(state): State<AppState>,
     Extension(session): Extension<CurrentSession>,
     Path(slug): Path<String>,
-    headers: HeaderMap,
+    page: ErrorPage,
 ) -> Response {
-    let (member, paper) = match draft_for_member(&state, session, &slug, &headers).await {
+    let (member, paper) = match draft_for_member(&state, session, &slug, &page).await {
         Ok(found) => found,
-        Err(page) => return page,
+        Err(refusal) => return refusal,
     };
     let receiver = state.events.subscribe();
     let _ = store::events::touch_presence(&state.db, &paper.id, &member.id).await;
@@ -144,15 +140,14 @@ pub async fn markdown(
     State(state): State<AppState>,
     Extension(session): Extension<CurrentSession>,
     Path(slug): Path<String>,
-    headers: HeaderMap,
+    page: ErrorPage,
 ) -> Response {
-    let lang = Lang::from_headers(&headers);
-    let paper = match draft_for_member(&state, session, &slug, &headers).await {
+    let paper = match draft_for_member(&state, session, &slug, &page).await {
         Ok((_, paper)) => paper,
-        Err(page) => return page,
+        Err(refusal) => return refusal,
     };
     let Ok(rows) = store::papers::blocks(&state.db, &paper.id).await else {
-        return static_error_page(lang, StatusCode::INTERNAL_SERVER_ERROR, false);
+        return page.answer(&AppError::Internal);
     };
     let blocks: Vec<crate::domain::paper_markdown::BlockDraft> = rows
         .into_iter()

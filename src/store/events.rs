@@ -1,5 +1,6 @@
 //! The events table: every change to a draft appends one in its own transaction; each app
 //! instance polls for new ones (DESIGN.md §6: no LIVE SELECT, no changefeeds).
+use super::conflicts::retrying;
 use super::{Db, OrInternal};
 use crate::domain::papers::PaperEvent;
 use crate::error::AppError;
@@ -62,22 +63,23 @@ pub async fn since(db: &Db, since: &str) -> Result<Vec<(PaperEvent, String)>, Ap
 
 /// Appends an event outside a change (presence: someone arrived, left or started editing).
 pub async fn append(db: &Db, event: &PaperEvent) -> Result<(), AppError> {
-    db.query(
-        "CREATE event CONTENT {
-            paper: type::record('paper', $paper), kind: $kind, block: $block, rev: $rev,
-            member: $member, member_name: $member_name
-        }",
-    )
-    .bind(("paper", event.paper.clone()))
-    .bind(("kind", event.kind.clone()))
-    .bind(("block", event.block.clone()))
-    .bind(("rev", event.rev))
-    .bind(("member", event.member.clone()))
-    .bind(("member_name", event.member_name.clone()))
+    retrying(|| {
+        db.query(
+            "CREATE event CONTENT {
+                paper: type::record('paper', $paper), kind: $kind, block: $block, rev: $rev,
+                member: $member, member_name: $member_name
+            }",
+        )
+        .bind(("paper", event.paper.clone()))
+        .bind(("kind", event.kind.clone()))
+        .bind(("block", event.block.clone()))
+        .bind(("rev", event.rev))
+        .bind(("member", event.member.clone()))
+        .bind(("member_name", event.member_name.clone()))
+    })
     .await
-    .and_then(|r| r.check())
-    .or_internal("append event")?;
-    Ok(())
+    .map(|_| ())
+    .or_internal("append event")
 }
 
 /// Events older than ten minutes have been delivered or are no longer interesting.
@@ -107,49 +109,54 @@ pub async fn presence(
 }
 
 /// Marks a member as present on a paper (and editing `block`, or nothing when empty).
+/// Presence writes are retried when they collide: one member's presence is written by several
+/// requests at once whenever they move between the draft and the block editor.
 pub async fn set_presence(
     db: &Db,
     paper_id: &str,
     member_id: &str,
     block: &str,
 ) -> Result<(), AppError> {
-    db.query(
-        "UPSERT type::record('presence', [$paper, $member]) CONTENT {
-            paper: type::record('paper', $paper), member: type::record('member', $member),
-            block: $block, seen_at: time::now()
-        }",
-    )
-    .bind(("paper", paper_id.to_string()))
-    .bind(("member", member_id.to_string()))
-    .bind(("block", block.to_string()))
+    retrying(|| {
+        db.query(
+            "UPSERT type::record('presence', [$paper, $member]) CONTENT {
+                paper: type::record('paper', $paper), member: type::record('member', $member),
+                block: $block, seen_at: time::now()
+            }",
+        )
+        .bind(("paper", paper_id.to_string()))
+        .bind(("member", member_id.to_string()))
+        .bind(("block", block.to_string()))
+    })
     .await
-    .and_then(|r| r.check())
-    .or_internal("set presence")?;
-    Ok(())
+    .map(|_| ())
+    .or_internal("set presence")
 }
 
 /// Keeps a member present (the page is still open) without changing what they edit.
 pub async fn touch_presence(db: &Db, paper_id: &str, member_id: &str) -> Result<(), AppError> {
-    db.query(
-        "UPSERT type::record('presence', [$paper, $member]) MERGE {
-            paper: type::record('paper', $paper), member: type::record('member', $member),
-            seen_at: time::now()
-        }",
-    )
-    .bind(("paper", paper_id.to_string()))
-    .bind(("member", member_id.to_string()))
+    retrying(|| {
+        db.query(
+            "UPSERT type::record('presence', [$paper, $member]) MERGE {
+                paper: type::record('paper', $paper), member: type::record('member', $member),
+                seen_at: time::now()
+            }",
+        )
+        .bind(("paper", paper_id.to_string()))
+        .bind(("member", member_id.to_string()))
+    })
     .await
-    .and_then(|r| r.check())
-    .or_internal("touch presence")?;
-    Ok(())
+    .map(|_| ())
+    .or_internal("touch presence")
 }
 
 pub async fn clear_presence(db: &Db, paper_id: &str, member_id: &str) -> Result<(), AppError> {
-    db.query("DELETE type::record('presence', [$paper, $member])")
-        .bind(("paper", paper_id.to_string()))
-        .bind(("member", member_id.to_string()))
-        .await
-        .and_then(|r| r.check())
-        .or_internal("clear presence")?;
-    Ok(())
+    retrying(|| {
+        db.query("DELETE type::record('presence', [$paper, $member])")
+            .bind(("paper", paper_id.to_string()))
+            .bind(("member", member_id.to_string()))
+    })
+    .await
+    .map(|_| ())
+    .or_internal("clear presence")
 }

@@ -1,5 +1,5 @@
 //! Evidence items: filtered, full-text searched (BM25 through the FULLTEXT index), paginated.
-use super::{Db, OrInternal, internal, is_duplicate};
+use super::{Db, OrInternal, Outcome, internal, is_duplicate};
 use crate::domain::evidence::{Audience, EvidenceFields};
 use crate::domain::evidence_csv_views::ImportCounts;
 use crate::domain::evidence_history::{ChangeAction, ChangeEntry, FieldChange, diff};
@@ -158,7 +158,8 @@ pub async fn page_of(
     audience: Audience,
 ) -> Result<EvidencePage, AppError> {
     let page = filter.page.max(1);
-    let start = ((page - 1) * PAGE_SIZE) as usize;
+    // In u64: a page number nobody clamped must not overflow (callers clamp it anyway).
+    let start = usize::try_from((u64::from(page) - 1) * u64::from(PAGE_SIZE)).unwrap_or(usize::MAX);
     let ids: Vec<_> = ranked
         .ids
         .iter()
@@ -402,7 +403,7 @@ pub async fn update(
             "BEGIN TRANSACTION;
              LET $found = (SELECT id, key_locked ?? false AS key_locked FROM evidence
                  WHERE key = $current LIMIT 1)[0];
-             IF !$found { THROW 'not found' };
+             IF !$found { RETURN 'missing' };
              UPDATE $found.id CONTENT object::extend($item.fields, {
                  assessment: type::record('assessment', $assessment),
                  key_locked: $found.key_locked,
@@ -412,6 +413,7 @@ pub async fn update(
                  evidence: $found.id, member: type::record('member', $member),
                  action: 'updated', source: '', changes: $changes
              };
+             RETURN 'done';
              COMMIT TRANSACTION;",
         )
         .bind(("current", current_key.to_string()))
@@ -423,11 +425,13 @@ pub async fn update(
         ))
         .bind(("member", member_id.to_string()))
         .await
-        .and_then(|r| r.check());
+        .and_then(super::check_cause)
+        .and_then(Outcome::of);
     match result {
-        Ok(_) => Ok(()),
+        Ok(Outcome::Done) => Ok(()),
+        Ok(Outcome::Missing) => Err(AppError::NotFound),
+        Ok(other) => Err(other.unexpected("update evidence")),
         Err(e) if is_duplicate(&e) => Err(AppError::invalid("key", Problem::AlreadyTaken)),
-        Err(e) if e.message().contains("not found") => Err(AppError::NotFound),
         Err(e) => Err(internal("update evidence", e)),
     }
 }

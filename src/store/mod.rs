@@ -3,6 +3,7 @@
 //! Authorisation does not live here (the embedded root connection ignores DB permissions):
 //! callers in `api/` check roles first.
 pub mod assessments;
+mod conflicts;
 pub mod events;
 pub mod evidence;
 pub mod imports;
@@ -115,18 +116,24 @@ pub async fn migrate(db: &Surreal<Any>) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// Logs a database failure with its cause and gives the caller the opaque error the UI shows.
+/// Logs a database failure with its whole cause chain and gives the caller the opaque error
+/// the UI shows (the request that gets the 500 is logged by the server's error layer).
 pub(crate) fn internal(context: &str, error: surrealdb::Error) -> AppError {
-    // The SDK wraps the engine's error; the wrapped causes say which statement failed.
-    let mut causes = String::new();
-    let mut source = std::error::Error::source(&error);
-    while let Some(cause) = source {
-        causes.push_str(" <- ");
-        causes.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    tracing::error!(%error, causes, "{context}");
+    tracing::error!(
+        error = %error,
+        kind = error.kind_str(),
+        causes = %cause_chain(&error),
+        "{context}"
+    );
     AppError::Internal
+}
+
+/// Every `source()` below the error, outermost first, for the log.
+fn cause_chain(error: &dyn std::error::Error) -> String {
+    std::iter::successors(error.source(), |e| e.source())
+        .map(|e| e.to_string())
+        .collect::<Vec<_>>()
+        .join(" <- ")
 }
 
 /// `.or_internal("what was being done")?` on a query or on a response's `take`: a database
@@ -142,8 +149,59 @@ impl<T> OrInternal<T> for Result<T, surrealdb::Error> {
 }
 
 /// A unique index rejected the write (two people creating the same thing at once).
+/// SurrealDB 3.3.5 reports an index violation inside a query with the kind `Internal`, not
+/// `AlreadyExists`, so its own message is the only sign of it.
 pub(crate) fn is_duplicate(error: &surrealdb::Error) -> bool {
     error.is_already_exists() || error.message().contains("already contains")
+}
+
+/// What a transaction that checks before it writes decided. Its last statement answers
+/// one of these words (`RETURN 'stale';`): a refusal returns before any write, which ends
+/// the transaction with nothing written, and `done` comes after the writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Outcome {
+    Done,
+    /// The record to change is not there (or not where the caller said).
+    Missing,
+    /// Someone changed the record since the caller read it.
+    Stale,
+    /// The member to take off a list is not on it.
+    NotListed,
+    /// Taking the member off would leave the list empty.
+    LastOne,
+}
+
+impl Outcome {
+    fn from_word(word: &str) -> Option<Outcome> {
+        Some(match word {
+            "done" => Outcome::Done,
+            "missing" => Outcome::Missing,
+            "stale" => Outcome::Stale,
+            "not_listed" => Outcome::NotListed,
+            "last_one" => Outcome::LastOne,
+            _ => return None,
+        })
+    }
+
+    /// An outcome this transaction never returns: a bug in its query, logged like a
+    /// database failure.
+    pub(crate) fn unexpected(self, context: &str) -> AppError {
+        tracing::error!(outcome = ?self, "{context}: an outcome the transaction never returns");
+        AppError::Internal
+    }
+
+    /// Reads the outcome a checked transaction returned: the last statement that answered
+    /// an outcome word (the statements a `RETURN` skipped, and `COMMIT`, answer nothing
+    /// or `NONE`, so the position of that statement is not fixed).
+    pub(crate) fn of(mut response: surrealdb::IndexedResults) -> Result<Outcome, surrealdb::Error> {
+        (0..response.num_statements())
+            .rev()
+            .find_map(|index| {
+                let word: Option<String> = response.take(index).ok().flatten();
+                word.as_deref().and_then(Outcome::from_word)
+            })
+            .ok_or_else(|| surrealdb::Error::internal("a transaction returned no outcome".into()))
+    }
 }
 
 /// Is the database answering? Used by `/healthz`.
@@ -165,7 +223,68 @@ pub(crate) fn check_cause(
     errors.sort_by_key(|(index, _)| *index);
     let cause = errors
         .iter()
-        .position(|(_, e)| !e.message().contains("failed transaction"))
+        .position(|(_, e)| e.query_details() != Some(&surrealdb::types::QueryError::NotExecuted))
         .unwrap_or(0);
     Err(errors.swap_remove(cause).1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn memory() -> Surreal<Any> {
+        let db = surrealdb::engine::any::connect("mem://").await.unwrap();
+        db.use_ns("t").use_db("t").await.unwrap();
+        db
+    }
+
+    const CHECKED: &str = "BEGIN TRANSACTION;
+        LET $row = (SELECT * FROM ONLY type::record('note', 'a'));
+        IF $row.rev != $rev { RETURN 'stale' };
+        UPSERT note:a SET rev = $rev + 1;
+        CREATE note_log CONTENT { rev: $rev + 1 };
+        RETURN 'done';
+        COMMIT TRANSACTION;";
+
+    /// A refusal returns before any write: the transaction ends with nothing written, and
+    /// the caller reads which outcome it was.
+    #[tokio::test]
+    async fn a_checked_transaction_answers_its_outcome_and_a_refusal_writes_nothing() {
+        let db = memory().await;
+        db.query("DEFINE TABLE note_log SCHEMALESS; CREATE note:a SET rev = 1")
+            .await
+            .unwrap();
+        let run = |rev: i64| {
+            let db = &db;
+            async move {
+                let response = db.query(CHECKED).bind(("rev", rev)).await.unwrap();
+                let response = check_cause(response).unwrap();
+                Outcome::of(response).unwrap()
+            }
+        };
+        assert_eq!(run(0).await, Outcome::Stale);
+        let logs: Vec<i64> = db
+            .query("SELECT VALUE rev FROM note_log")
+            .await
+            .unwrap()
+            .take(0)
+            .unwrap();
+        assert!(logs.is_empty(), "a refusal wrote {logs:?}");
+        assert_eq!(run(1).await, Outcome::Done);
+        assert_eq!(run(1).await, Outcome::Stale);
+        let rev: Option<i64> = db
+            .query("SELECT VALUE rev FROM ONLY note:a")
+            .await
+            .unwrap()
+            .take(0)
+            .unwrap();
+        assert_eq!(rev, Some(2));
+    }
+
+    #[test]
+    fn outcome_words_are_known() {
+        assert_eq!(Outcome::from_word("stale"), Some(Outcome::Stale));
+        assert_eq!(Outcome::from_word("last_one"), Some(Outcome::LastOne));
+        assert_eq!(Outcome::from_word("Stale revision"), None);
+    }
 }

@@ -1,6 +1,7 @@
 //! Papers, their blocks, block revisions and the `cites` edges from blocks to evidence. Every
 //! change writes its revision, syncs its edges and appends its event in one transaction.
-use super::{Db, OrInternal, internal, is_duplicate};
+use super::conflicts::{is_write_conflict, retrying};
+use super::{Db, OrInternal, Outcome, internal, is_duplicate};
 use crate::domain::coverage::{BlockKind, Stance};
 use crate::domain::papers::{PaperFields, PaperSummary, RevisionView};
 use crate::error::{AppError, Problem};
@@ -410,8 +411,8 @@ pub async fn save_block(
     let query = format!(
         "BEGIN TRANSACTION;
          LET $block = (SELECT * FROM ONLY type::record('block', $id));
-         IF !$block OR $block.deleted {{ THROW 'block not found' }};
-         IF $block.rev != $base_rev {{ THROW 'stale revision' }};
+         IF !$block OR $block.deleted {{ RETURN 'missing' }};
+         IF $block.rev != $base_rev {{ RETURN 'stale' }};
          LET $paper_record = $block.paper;
          LET $rev = $base_rev + 1;
          LET $author = IF $member {{ type::record('member', $member) }} ELSE {{ NONE }};
@@ -423,6 +424,7 @@ pub async fn save_block(
          {SYNC}
          LET $event_kind = 'saved'; LET $event_block = $id; LET $event_rev = $rev;
          {EVENT}
+         RETURN 'done';
          COMMIT TRANSACTION;"
     );
     let result = retrying(|| {
@@ -434,46 +436,21 @@ pub async fn save_block(
             .bind(("cites", cite_objects(citations)))
             .bind(("member", member_id.map(str::to_string)))
     })
-    .await;
+    .await
+    .and_then(Outcome::of);
     match result {
-        Ok(()) => {
+        Ok(Outcome::Done) => {
             touch_paper_of_block(db, block_id).await;
             Ok(base_rev + 1)
         }
-        Err(e) if e.message().contains("stale revision") => Err(SaveRefused::Stale),
-        Err(e) if e.message().contains("block not found") => {
-            Err(SaveRefused::Error(AppError::NotFound))
-        }
+        Ok(Outcome::Stale) => Err(SaveRefused::Stale),
+        Ok(Outcome::Missing) => Err(SaveRefused::Error(AppError::NotFound)),
+        Ok(other) => Err(SaveRefused::Error(other.unexpected("save block"))),
         // Two saves of the same block in the same instant: the loser fails on the revision
         // index; to the editor it is the same as a stale save.
         Err(e) if is_duplicate(&e) || is_write_conflict(&e) => Err(SaveRefused::Stale),
         Err(e) => Err(SaveRefused::Error(internal("save block", e))),
     }
-}
-
-/// Runs a transaction again (up to three times) when it lost a write conflict to another
-/// transaction: a retry re-reads, so a save of the same block then finds it stale, and a
-/// save of another block simply succeeds.
-async fn retrying<'a, F>(mut query: F) -> Result<(), surrealdb::Error>
-where
-    F: FnMut() -> surrealdb::method::Query<'a, surrealdb::engine::any::Any>,
-{
-    let mut attempt = 0;
-    loop {
-        attempt += 1;
-        match query().await.and_then(super::check_cause) {
-            Ok(_) => return Ok(()),
-            Err(e) if is_write_conflict(&e) && attempt < 3 => {
-                tokio::time::sleep(std::time::Duration::from_millis(5 * attempt)).await;
-            }
-            Err(e) => return Err(e),
-        }
-    }
-}
-
-fn is_write_conflict(error: &surrealdb::Error) -> bool {
-    let message = error.message();
-    message.contains("Transaction conflict") || message.contains("can be retried")
 }
 
 /// The paper's "last changed", outside the change's transaction: many editors saving at once
@@ -565,10 +542,11 @@ async fn block_event_change(
         "BEGIN TRANSACTION;
              LET $paper_record = type::record('paper', $paper);
              LET $block = (SELECT * FROM ONLY type::record('block', $id));
-             IF !$block OR $block.paper != $paper_record {{ THROW 'block not found' }};
+             IF !$block OR $block.paper != $paper_record {{ RETURN 'missing' }};
              {change}
              LET $event_kind = $kind; LET $event_block = $id; LET $event_rev = $block.rev;
              {EVENT}
+             RETURN 'done';
              COMMIT TRANSACTION;"
     );
     let result = retrying(|| {
@@ -579,13 +557,15 @@ async fn block_event_change(
             .bind(("value", value.clone()))
             .bind(("member", member_id.map(str::to_string)))
     })
-    .await;
+    .await
+    .and_then(Outcome::of);
     match result {
-        Ok(()) => {
+        Ok(Outcome::Done) => {
             touch_paper_of_block(db, block_id).await;
             Ok(())
         }
-        Err(e) if e.message().contains("block not found") => Err(AppError::NotFound),
+        Ok(Outcome::Missing) => Err(AppError::NotFound),
+        Ok(other) => Err(other.unexpected("change block")),
         Err(e) => Err(internal("change block", e)),
     }
 }
@@ -652,7 +632,7 @@ pub async fn append_blocks(
             })
         })
         .collect();
-    db.query(format!(
+    let query = format!(
         "BEGIN TRANSACTION;
          LET $paper_record = type::record('paper', $paper);
          LET $author = IF $member {{ type::record('member', $member) }} ELSE {{ NONE }};
@@ -670,12 +650,15 @@ pub async fn append_blocks(
          LET $event_kind = 'added'; LET $event_block = ''; LET $event_rev = 0;
          {EVENT}
          COMMIT TRANSACTION;"
-    ))
-    .bind(("paper", paper_id.to_string()))
-    .bind(("items", items))
-    .bind(("member", member_id.map(str::to_string)))
+    );
+    // Safe to run again: a transaction that lost a conflict wrote none of its blocks.
+    retrying(|| {
+        db.query(query.as_str())
+            .bind(("paper", paper_id.to_string()))
+            .bind(("items", items.clone()))
+            .bind(("member", member_id.map(str::to_string)))
+    })
     .await
-    .and_then(|r| r.check())
     .or_internal("append blocks")?;
     Ok(blocks.len())
 }
@@ -818,6 +801,7 @@ pub async fn add_editor(
             .bind(("member", by.map(str::to_string)))
     })
     .await
+    .map(|_| ())
     .or_internal("add paper editor")
 }
 
@@ -844,11 +828,12 @@ pub async fn remove_editor(
          LET $paper_record = type::record('paper', $paper);
          LET $gone = type::record('member', $editor);
          LET $listed = (SELECT VALUE editors FROM ONLY $paper_record) ?? [];
-         IF $gone NOT IN $listed {{ THROW 'editor not listed' }};
-         IF array::len($listed) <= 1 {{ THROW 'last editor' }};
+         IF $gone NOT IN $listed {{ RETURN 'not_listed' }};
+         IF array::len($listed) <= 1 {{ RETURN 'last_one' }};
          UPDATE $paper_record SET editors = array::complement(editors, [$gone]);
          LET $event_kind = 'editors'; LET $event_block = ''; LET $event_rev = 0;
          {EVENT}
+         RETURN 'done';
          COMMIT TRANSACTION;"
     );
     let result = retrying(|| {
@@ -857,11 +842,15 @@ pub async fn remove_editor(
             .bind(("editor", member_id.to_string()))
             .bind(("member", by.map(str::to_string)))
     })
-    .await;
+    .await
+    .and_then(Outcome::of);
     match result {
-        Ok(()) => Ok(()),
-        Err(e) if e.message().contains("last editor") => Err(RemoveRefused::LastEditor),
-        Err(e) if e.message().contains("editor not listed") => Err(RemoveRefused::NotListed),
+        Ok(Outcome::Done) => Ok(()),
+        Ok(Outcome::LastOne) => Err(RemoveRefused::LastEditor),
+        Ok(Outcome::NotListed) => Err(RemoveRefused::NotListed),
+        Ok(other) => Err(RemoveRefused::Error(
+            other.unexpected("remove paper editor"),
+        )),
         Err(e) => Err(RemoveRefused::Error(internal("remove paper editor", e))),
     }
 }

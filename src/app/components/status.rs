@@ -24,7 +24,7 @@ pub fn set_status(code: u16) {
 
 #[component]
 pub fn NotFound() -> impl IntoView {
-    set_status(404);
+    set_status(crate::error::AppError::NotFound.status());
     let i18n = use_i18n();
     view! {
         <div class="error-page">
@@ -40,7 +40,7 @@ pub fn NotFound() -> impl IntoView {
 
 #[component]
 pub fn Forbidden() -> impl IntoView {
-    set_status(403);
+    set_status(crate::error::AppError::Forbidden.status());
     let i18n = use_i18n();
     view! {
         <div class="error-page">

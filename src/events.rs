@@ -67,21 +67,30 @@ async fn poll(
             }
             continue;
         }
-        let Ok(rows) = store::events::since(&db, &looked_back(&cursor)).await else {
-            continue;
-        };
-        for (event, at) in rows {
-            if at > cursor {
-                cursor = at.clone();
+        // Page through everything after the overlap, however much there is.
+        let (mut page_at, mut page_id) = (looked_back(&cursor), String::new());
+        loop {
+            let Ok(rows) = store::events::after(&db, &page_at, &page_id).await else {
+                break;
+            };
+            let last_page = rows.len() < store::events::PAGE;
+            for (event, at) in rows {
+                (page_at, page_id) = (at.clone(), event.id.clone());
+                if at > cursor {
+                    cursor = at.clone();
+                }
+                if sent.contains_key(&event.id) {
+                    continue;
+                }
+                sent.insert(event.id.clone(), at);
+                if event.kind != "presence" {
+                    drafts.forget_paper(&event.paper);
+                }
+                let _ = sender.send(event);
             }
-            if sent.contains_key(&event.id) {
-                continue;
+            if last_page {
+                break;
             }
-            sent.insert(event.id.clone(), at);
-            if event.kind != "presence" {
-                drafts.forget_paper(&event.paper);
-            }
-            let _ = sender.send(event);
         }
         let oldest = looked_back(&cursor);
         sent.retain(|_, at| *at > oldest);

@@ -6,6 +6,7 @@ mod editing;
 mod evidence;
 mod helpers;
 mod imports;
+mod live;
 mod paper_editors;
 mod papers;
 mod safety;

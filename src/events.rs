@@ -8,7 +8,7 @@ use crate::store::{self, Db};
 
 use std::collections::HashMap;
 use std::time::Duration;
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, watch};
 
 /// How often the events table is read: a change reaches other viewers within about this.
 pub const POLL_EVERY: Duration = Duration::from_millis(200);
@@ -19,6 +19,9 @@ const OVERLAP_MS: i64 = 3_000;
 #[derive(Clone)]
 pub struct Events {
     sender: broadcast::Sender<PaperEvent>,
+    /// Becomes true when the server shuts down: open streams end instead of holding up the
+    /// graceful shutdown forever.
+    closing: std::sync::Arc<watch::Sender<bool>>,
 }
 
 impl Events {
@@ -32,11 +35,27 @@ impl Events {
         // reopening an on-disk store), polling stops and the database closes.
         let db = std::sync::Arc::downgrade(&db);
         tokio::spawn(async move { poll(db, publisher, drafts).await });
-        Events { sender }
+        Events {
+            sender,
+            closing: std::sync::Arc::new(watch::channel(false).0),
+        }
     }
 
     pub fn subscribe(&self) -> broadcast::Receiver<PaperEvent> {
         self.sender.subscribe()
+    }
+
+    /// Ends every open stream, now and for streams opened later.
+    pub fn close(&self) {
+        self.closing.send_replace(true);
+    }
+
+    /// Resolves once [`Events::close`] has been called.
+    pub fn closed(&self) -> impl Future<Output = ()> + Send + 'static {
+        let mut closing = self.closing.subscribe();
+        async move {
+            let _ = closing.wait_for(|closed| *closed).await;
+        }
     }
 }
 

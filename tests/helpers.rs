@@ -13,6 +13,8 @@ pub struct TestApp {
     pub addr: SocketAddr,
     pub state: AppState,
     server: JoinHandle<()>,
+    /// Sent (or dropped) to shut the server down gracefully.
+    shutdown: tokio::sync::oneshot::Sender<()>,
 }
 
 impl TestApp {
@@ -46,12 +48,15 @@ impl TestApp {
     async fn serve(state: AppState) -> TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        let app = groundwork::server::app(state.clone());
+        let (shutdown, shutdown_asked) = tokio::sync::oneshot::channel::<()>();
+        let serving = state.clone();
         let server = tokio::spawn(async move {
-            axum::serve(
-                listener,
-                app.into_make_service_with_connect_info::<SocketAddr>(),
-            )
+            groundwork::server::serve_on(listener, serving, async move {
+                // Only an explicit `shut_down`: a test that drops its app keeps it serving.
+                if shutdown_asked.await.is_err() {
+                    std::future::pending::<()>().await;
+                }
+            })
             .await
             .unwrap();
         });
@@ -59,7 +64,14 @@ impl TestApp {
             addr,
             state,
             server,
+            shutdown,
         }
+    }
+
+    /// Shuts the server down as a signal would; answers whether it finished `within`.
+    pub async fn shut_down(self, within: std::time::Duration) -> bool {
+        let _ = self.shutdown.send(());
+        tokio::time::timeout(within, self.server).await.is_ok()
     }
 
     /// Stops serving and lets go of the database (so an on-disk store can be reopened).

@@ -119,3 +119,19 @@ async fn announcing_the_same_block_in_a_loop_stores_one_event_a_second() {
     let stored: Vec<String> = counted.take(0).unwrap();
     assert_eq!(stored.len(), 1, "one stored presence event, not five");
 }
+
+#[tokio::test]
+async fn shutting_down_ends_the_open_streams_and_finishes() {
+    let app = TestApp::spawn().await;
+    let viewer = app.sign_in(MEMBER, PASSWORD).await;
+    let mut stream = app.open_stream(&viewer).await;
+    assert!(
+        app.shut_down(Duration::from_secs(5)).await,
+        "the server finishes while a stream is open"
+    );
+    let ended = tokio::time::timeout(Duration::from_secs(5), async {
+        while let Ok(Some(_)) = stream.chunk().await {}
+    })
+    .await;
+    assert!(ended.is_ok(), "the stream ended");
+}

@@ -58,9 +58,13 @@ async fn main() {
     groundwork::demo::load_if_empty(&state.db)
         .await
         .expect("demo data");
-    let (addr, _server) = groundwork::server::spawn_on(([127, 0, 0, 1], 0).into(), state.clone())
-        .await
-        .expect("listening");
+    let (addr, _server) = groundwork::server::spawn_on(
+        ([127, 0, 0, 1], 0).into(),
+        state.clone(),
+        std::future::pending(),
+    )
+    .await
+    .expect("listening");
     let base = format!("http://{addr}");
 
     // A paper of `blocks` blocks, three citations each, from the demo library.

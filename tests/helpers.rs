@@ -14,6 +14,8 @@ pub struct TestApp {
     pub addr: SocketAddr,
     pub state: AppState,
     server: JoinHandle<()>,
+    /// Sent (or dropped) to shut the server down gracefully.
+    shutdown: tokio::sync::oneshot::Sender<()>,
 }
 
 impl TestApp {
@@ -49,15 +51,28 @@ impl TestApp {
     }
 
     pub async fn serve(state: AppState) -> TestApp {
+        let (shutdown, shutdown_asked) = tokio::sync::oneshot::channel::<()>();
         let (addr, server) =
-            groundwork::server::spawn_on(([127, 0, 0, 1], 0).into(), state.clone())
-                .await
-                .expect("listening on a free port");
+            groundwork::server::spawn_on(([127, 0, 0, 1], 0).into(), state.clone(), async move {
+                // Only an explicit `shut_down`: a test that drops its app keeps it serving.
+                if shutdown_asked.await.is_err() {
+                    std::future::pending::<()>().await;
+                }
+            })
+            .await
+            .expect("listening on a free port");
         TestApp {
             addr,
             state,
             server,
+            shutdown,
         }
+    }
+
+    /// Shuts the server down as a signal would; answers whether it finished `within`.
+    pub async fn shut_down(self, within: std::time::Duration) -> bool {
+        let _ = self.shutdown.send(());
+        tokio::time::timeout(within, self.server).await.is_ok()
     }
 
     /// Stops serving and lets go of the database (so an on-disk store can be reopened).

@@ -118,12 +118,42 @@ pub async fn serve(state: AppState) -> std::io::Result<()> {
     guard::log_panics();
     spawn_housekeeping(state.clone());
     println!("\n  Groundwork is ready at http://{local}\n");
-    axum::serve(
+    serve_on(listener, state, shutdown_signal()).await
+}
+
+/// How long requests still open at shutdown may take to finish before the server exits anyway.
+const SHUTDOWN_DEADLINE: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Serves on `listener` until `shutdown` resolves, then ends the live streams and lets open
+/// requests finish, for at most [`SHUTDOWN_DEADLINE`].
+pub async fn serve_on(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let events = state.events.clone();
+    let deadline = {
+        let closed = events.closed();
+        async move {
+            closed.await;
+            tokio::time::sleep(SHUTDOWN_DEADLINE).await;
+        }
+    };
+    let served = axum::serve(
         listener,
         app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown_signal())
-    .await
+    .with_graceful_shutdown(async move {
+        shutdown.await;
+        events.close();
+    });
+    tokio::select! {
+        result = std::future::IntoFuture::into_future(served) => result,
+        () = deadline => {
+            tracing::warn!("requests still open {SHUTDOWN_DEADLINE:?} after shutdown began; exiting");
+            Ok(())
+        }
+    }
 }
 
 /// Serves the app in the background on `address` (port 0: any free port), without the
@@ -133,12 +163,12 @@ pub async fn serve(state: AppState) -> std::io::Result<()> {
 pub async fn spawn_on(
     address: std::net::SocketAddr,
     state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<(std::net::SocketAddr, tokio::task::JoinHandle<()>)> {
     let listener = tokio::net::TcpListener::bind(address).await?;
     let local = listener.local_addr()?;
-    let service = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     let server = tokio::spawn(async move {
-        if let Err(error) = axum::serve(listener, service).await {
+        if let Err(error) = serve_on(listener, state, shutdown).await {
             tracing::error!(%error, "the server stopped");
         }
     });

@@ -9,3 +9,4 @@ mod imports;
 mod paper_editors;
 mod papers;
 mod safety;
+mod static_files;

@@ -67,7 +67,7 @@ pub fn static_error_page(lang: Lang, status: StatusCode, json: bool) -> Response
     let page = format!(
         "<!DOCTYPE html><html lang=\"{code}\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>{title} · Groundwork</title><link rel=\"stylesheet\" href=\"/pkg/groundwork.css\"></head>\
+         <title>{title} · Groundwork</title><link rel=\"stylesheet\" href=\"{css}\"></head>\
          <body><main class=\"page narrow\" id=\"main\"><div class=\"error-page\"><p class=\"error-code\">{status}</p>\
          <h1>{title}</h1><p>{body}</p><p><a class=\"button\" href=\"/\">{home}</a></p></div></main></body></html>",
         code = lang.code(),
@@ -75,6 +75,7 @@ pub fn static_error_page(lang: Lang, status: StatusCode, json: bool) -> Response
         title = lang.text(title),
         body = lang.text(body),
         home = lang.text("error_back_home"),
+        css = super::static_files::stylesheet_href(),
     );
     (status, Html(page)).into_response()
 }

@@ -28,6 +28,13 @@ impl TestApp {
         TestApp::spawn_with(Config::for_tests(endpoint)).await
     }
 
+    /// Serving the compiled site from `site_root` (a temporary folder the test fills).
+    pub async fn spawn_with_site_root(site_root: &std::path::Path) -> TestApp {
+        let mut config = Config::for_tests("mem://");
+        config.site_root = site_root.to_str().expect("a UTF-8 path").to_string();
+        TestApp::spawn_with(config).await
+    }
+
     /// With settings a test changes (trusted proxies, timeouts).
     pub async fn spawn_with(config: Config) -> TestApp {
         // Server-side errors are logged, never sent: show them in the failing test's output.

@@ -12,3 +12,4 @@ mod live;
 mod paper_editors;
 mod papers;
 mod safety;
+mod static_files;

@@ -5,6 +5,7 @@ mod evidence_files;
 mod guard;
 mod pages;
 mod papers_live;
+mod static_files;
 
 use crate::app::{App, shell};
 use crate::config::Config;
@@ -25,9 +26,10 @@ pub use cli::main;
 
 pub fn leptos_options(config: &Config) -> LeptosOptions {
     LeptosOptions::builder()
-        .output_name("groundwork")
+        .output_name(static_files::OUTPUT_NAME)
         .site_root(config.site_root.as_str())
-        .site_pkg_dir("pkg")
+        .site_pkg_dir(static_files::PKG_DIR)
+        .hash_files(static_files::names_are_hashed())
         .site_addr(config.address)
         .build()
 }
@@ -76,6 +78,7 @@ pub fn app(state: AppState) -> Router {
         .route("/evidence.csv", get(evidence_files::export))
         .route("/evidence/sample.csv", get(evidence_files::sample))
         .route("/papers/{slug}/draft.md", get(papers_live::markdown))
+        .nest_service("/pkg", static_files::bundle(&state.leptos_options))
         .leptos_routes_with_context(&state, routes, provide_state.clone(), render_shell)
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,

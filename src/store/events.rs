@@ -114,10 +114,8 @@ pub async fn announce_presence(db: &Db, event: &PaperEvent) -> Result<bool, AppE
         .bind(("member_name", event.member_name.clone()))
         .await
         .and_then(|r| r.check())
-        .map_err(|e| internal("announce presence", e))?;
-    let written: Option<bool> = response
-        .take(1)
-        .map_err(|e| internal("announce presence", e))?;
+        .or_internal("announce presence")?;
+    let written: Option<bool> = response.take(1).or_internal("announce presence")?;
     Ok(written.unwrap_or(false))
 }
 

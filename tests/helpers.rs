@@ -84,6 +84,8 @@ impl TestApp {
 
     /// Stops serving and lets go of the database (so an on-disk store can be reopened).
     pub async fn stop(self) {
+        // The graceful-shutdown signal waits on its own task until it is sent.
+        let _ = self.shutdown.send(());
         self.server.abort();
         let _ = self.server.await;
         drop(self.state);

@@ -270,14 +270,7 @@ async fn pages_render_without_javascript() {
         .unwrap();
     assert!(item.contains("41 %"));
     assert!(item.contains("[@hu-2019-indicator-01]"));
-    let assessment_link = item
-        .split("href=\"/assessments/")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_string();
+    let assessment_link = first_assessment_link(&item);
     let assessment = app
         .get(&format!("/assessments/{assessment_link}"), None)
         .await;
@@ -300,14 +293,7 @@ async fn an_assessment_page_number_out_of_range_is_a_normal_page() {
         .text()
         .await
         .unwrap();
-    let assessment = item
-        .split("href=\"/assessments/")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_string();
+    let assessment = first_assessment_link(&item);
     for page in ["0", "1", "4294967295", "18446744073709551615"] {
         let html = app
             .get(&format!("/assessments/{assessment}?page={page}"), None)
@@ -320,4 +306,15 @@ async fn an_assessment_page_number_out_of_range_is_a_normal_page() {
         let answer = json(answer).await;
         assert!(answer["items"]["page"].as_u64().unwrap() >= 1, "{answer}");
     }
+}
+
+/// The id in a page's first link to an assessment (a finding's page links its assessment).
+fn first_assessment_link(html: &str) -> String {
+    html.split("href=\"/assessments/")
+        .nth(1)
+        .expect("the page links an assessment")
+        .split('"')
+        .next()
+        .unwrap_or_default()
+        .to_string()
 }

@@ -8,7 +8,6 @@ use groundwork::config::Config;
 use groundwork::domain::coverage::BlockKind;
 use groundwork::domain::papers::PaperInput;
 use groundwork::store::papers::{self, CiteSpec};
-use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 mod common;
@@ -59,17 +58,13 @@ async fn main() {
     groundwork::demo::load_if_empty(&state.db)
         .await
         .expect("demo data");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let app = groundwork::server::app(state.clone());
-    tokio::spawn(async move {
-        axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .await
-        .unwrap();
-    });
+    let (addr, _server) = groundwork::server::spawn_on(
+        ([127, 0, 0, 1], 0).into(),
+        state.clone(),
+        std::future::pending(),
+    )
+    .await
+    .expect("listening");
     let base = format!("http://{addr}");
 
     // A paper of `blocks` blocks, three citations each, from the demo library.

@@ -7,7 +7,6 @@
 use groundwork::config::Config;
 use groundwork::domain::evidence::Audience;
 use groundwork::domain::evidence_views::EvidenceFilter;
-use std::net::SocketAddr;
 use std::time::Instant;
 
 mod common;
@@ -212,17 +211,13 @@ async fn main() {
     groundwork::demo::load_if_empty(&state.db)
         .await
         .expect("demo data");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let app = groundwork::server::app(state.clone());
-    tokio::spawn(async move {
-        axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .await
-        .unwrap();
-    });
+    let (addr, _server) = groundwork::server::spawn_on(
+        ([127, 0, 0, 1], 0).into(),
+        state.clone(),
+        std::future::pending(),
+    )
+    .await
+    .expect("listening");
     let base = format!("http://{addr}");
     println!("database: {endpoint}; {}", memory());
 

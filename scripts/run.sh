@@ -8,7 +8,9 @@ cd "$GW_ROOT"
 
 profile=debug
 flag=()
-if [ "${1:-}" = "--release" ]; then profile=release; flag=(--release); fi
+# Release builds also write brotli and gzip copies of the bundle, which the server sends
+# instead of compressing on every request.
+if [ "${1:-}" = "--release" ]; then profile=release; flag=(--release --precompress); fi
 
 setup_build
 if [ "$profile" = release ]; then setup_release; fi

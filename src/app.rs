@@ -8,7 +8,7 @@ use components::layout::{Footer, Header};
 use components::session::Session;
 use components::status::NotFound;
 use leptos::prelude::*;
-use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 use pages::import::{ImportPage, ImportPreviewPage};
@@ -35,6 +35,8 @@ pub fn shell(options: leptos::config::LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                // In the shell, not the app: only the server knows the bundle's hashed names.
+                <HashedStylesheet options=options.clone() id="leptos" />
                 <HydrationScripts options />
                 <MetaTags />
             </head>
@@ -70,7 +72,6 @@ pub fn App() -> impl IntoView {
 
     view! {
         <I18nContextProvider cookie_options=cookie_options>
-            <Stylesheet id="leptos" href="/pkg/groundwork.css" />
             <Titles />
             <Router>
                 <a class="skip-link" href="#main">{t!(use_i18n(), skip_to_content)}</a>

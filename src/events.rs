@@ -8,7 +8,7 @@ use crate::store::{self, Db};
 
 use std::collections::HashMap;
 use std::time::Duration;
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, watch};
 
 /// How often the events table is read: a change reaches other viewers within about this.
 pub const POLL_EVERY: Duration = Duration::from_millis(200);
@@ -19,6 +19,9 @@ const OVERLAP_MS: i64 = 3_000;
 #[derive(Clone)]
 pub struct Events {
     sender: broadcast::Sender<PaperEvent>,
+    /// Becomes true when the server shuts down: open streams end instead of holding up the
+    /// graceful shutdown forever.
+    closing: std::sync::Arc<watch::Sender<bool>>,
 }
 
 impl Events {
@@ -32,11 +35,27 @@ impl Events {
         // reopening an on-disk store), polling stops and the database closes.
         let db = std::sync::Arc::downgrade(&db);
         tokio::spawn(async move { poll(db, publisher, drafts).await });
-        Events { sender }
+        Events {
+            sender,
+            closing: std::sync::Arc::new(watch::channel(false).0),
+        }
     }
 
     pub fn subscribe(&self) -> broadcast::Receiver<PaperEvent> {
         self.sender.subscribe()
+    }
+
+    /// Ends every open stream, now and for streams opened later.
+    pub fn close(&self) {
+        self.closing.send_replace(true);
+    }
+
+    /// Resolves once [`Events::close`] has been called.
+    pub fn closed(&self) -> impl Future<Output = ()> + Send + 'static {
+        let mut closing = self.closing.subscribe();
+        async move {
+            let _ = closing.wait_for(|closed| *closed).await;
+        }
     }
 }
 
@@ -67,21 +86,30 @@ async fn poll(
             }
             continue;
         }
-        let Ok(rows) = store::events::since(&db, &looked_back(&cursor)).await else {
-            continue;
-        };
-        for (event, at) in rows {
-            if at > cursor {
-                cursor = at.clone();
+        // Page through everything after the overlap, however much there is.
+        let (mut page_at, mut page_id) = (looked_back(&cursor), String::new());
+        loop {
+            let Ok(rows) = store::events::after(&db, &page_at, &page_id).await else {
+                break;
+            };
+            let last_page = rows.len() < store::events::PAGE;
+            for (event, at) in rows {
+                (page_at, page_id) = (at.clone(), event.id.clone());
+                if at > cursor {
+                    cursor = at.clone();
+                }
+                if sent.contains_key(&event.id) {
+                    continue;
+                }
+                sent.insert(event.id.clone(), at);
+                if event.kind != "presence" {
+                    drafts.forget_paper(&event.paper);
+                }
+                let _ = sender.send(event);
             }
-            if sent.contains_key(&event.id) {
-                continue;
+            if last_page {
+                break;
             }
-            sent.insert(event.id.clone(), at);
-            if event.kind != "presence" {
-                drafts.forget_paper(&event.paper);
-            }
-            let _ = sender.send(event);
         }
         let oldest = looked_back(&cursor);
         sent.retain(|_, at| *at > oldest);

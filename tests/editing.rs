@@ -341,7 +341,7 @@ async fn a_form_posted_without_javascript_comes_back_with_the_problems_and_the_t
     item.retain(|(k, _)| k != "item[kind]");
     let response = post_plain(&app, &editor, &form_page, &assessment, &item).await;
     assert_eq!(response.status(), 302);
-    let back = response.headers()["location"].to_str().unwrap().to_string();
+    let back = location(&response);
     assert!(back.starts_with(&form_page), "{back}");
     let page = app.get(&back, Some(&editor)).await;
     assert_eq!(page.status(), 200);

@@ -1,16 +1,6 @@
 use crate::helpers::*;
 
 impl TestApp {
-    pub async fn fetch(&self, path_and_query: &str, cookie: Option<&str>) -> reqwest::Response {
-        let mut request = TestApp::client()
-            .get(self.url(path_and_query))
-            .header("accept", "application/json");
-        if let Some(cookie) = cookie {
-            request = request.header("cookie", cookie);
-        }
-        request.send().await.unwrap()
-    }
-
     async fn library(&self, query: &str, cookie: Option<&str>) -> serde_json::Value {
         let response = self
             .fetch(&format!("/fn/evidence_library?{query}"), cookie)

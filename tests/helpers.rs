@@ -2,6 +2,7 @@ use groundwork::config::Config;
 use groundwork::demo::DEMO_PASSWORD;
 use groundwork::state::AppState;
 use std::net::SocketAddr;
+use std::time::Duration;
 use tokio::task::JoinHandle;
 
 pub const ADMIN: &str = "amelie.laurent@example.org";
@@ -13,6 +14,8 @@ pub struct TestApp {
     pub addr: SocketAddr,
     pub state: AppState,
     server: JoinHandle<()>,
+    /// Sent (or dropped) to shut the server down gracefully.
+    shutdown: tokio::sync::oneshot::Sender<()>,
 }
 
 impl TestApp {
@@ -23,6 +26,13 @@ impl TestApp {
 
     pub async fn spawn_on(endpoint: &str) -> TestApp {
         TestApp::spawn_with(Config::for_tests(endpoint)).await
+    }
+
+    /// Serving the compiled site from `site_root` (a temporary folder the test fills).
+    pub async fn spawn_with_site_root(site_root: &std::path::Path) -> TestApp {
+        let mut config = Config::for_tests("mem://");
+        config.site_root = site_root.to_str().expect("a UTF-8 path").to_string();
+        TestApp::spawn_with(config).await
     }
 
     /// With settings a test changes (trusted proxies, timeouts).
@@ -48,30 +58,51 @@ impl TestApp {
     }
 
     pub async fn serve(state: AppState) -> TestApp {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        let app = groundwork::server::app(state.clone());
-        let server = tokio::spawn(async move {
-            axum::serve(
-                listener,
-                app.into_make_service_with_connect_info::<SocketAddr>(),
-            )
+        let (shutdown, shutdown_asked) = tokio::sync::oneshot::channel::<()>();
+        let (addr, server) =
+            groundwork::server::spawn_on(([127, 0, 0, 1], 0).into(), state.clone(), async move {
+                // Only an explicit `shut_down`: a test that drops its app keeps it serving.
+                if shutdown_asked.await.is_err() {
+                    std::future::pending::<()>().await;
+                }
+            })
             .await
-            .unwrap();
-        });
+            .expect("listening on a free port");
         TestApp {
             addr,
             state,
             server,
+            shutdown,
         }
+    }
+
+    /// Shuts the server down as a signal would; answers whether it finished `within`.
+    pub async fn shut_down(self, within: std::time::Duration) -> bool {
+        let _ = self.shutdown.send(());
+        tokio::time::timeout(within, self.server).await.is_ok()
     }
 
     /// Stops serving and lets go of the database (so an on-disk store can be reopened).
     pub async fn stop(self) {
+        // The graceful-shutdown signal waits on its own task until it is sent.
+        let _ = self.shutdown.send(());
         self.server.abort();
         let _ = self.server.await;
         drop(self.state);
-        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        // The database shuts down on a task of its own once its last handle is dropped, and
+        // the event poller lets go at its next tick: each test has a runtime of its own, so
+        // no task left alive means nothing holds the store any more.
+        wait_until(
+            Duration::from_secs(10),
+            "the app's tasks and its database have stopped",
+            || async {
+                tokio::runtime::Handle::current()
+                    .metrics()
+                    .num_alive_tasks()
+                    == 0
+            },
+        )
+        .await;
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -112,15 +143,66 @@ impl TestApp {
         session_cookie(&response).expect("a session cookie")
     }
 
+    /// A page, as a browser asks for it.
     pub async fn get(&self, path: &str, cookie: Option<&str>) -> reqwest::Response {
+        self.get_accepting(path, "text/html", cookie).await
+    }
+
+    /// A GET server function (or anything else) answered as JSON.
+    pub async fn fetch(&self, path_and_query: &str, cookie: Option<&str>) -> reqwest::Response {
+        self.get_accepting(path_and_query, "application/json", cookie)
+            .await
+    }
+
+    async fn get_accepting(
+        &self,
+        path: &str,
+        accept: &str,
+        cookie: Option<&str>,
+    ) -> reqwest::Response {
         let mut request = TestApp::client()
             .get(self.url(path))
-            .header("accept", "text/html");
+            .header("accept", accept);
         if let Some(cookie) = cookie {
             request = request.header("cookie", cookie);
         }
         request.send().await.unwrap()
     }
+
+    /// A new paper created by `cookie`'s editor (its only listed editor); answers its slug.
+    pub async fn new_paper(&self, cookie: &str, title: &str) -> String {
+        let created = self
+            .call(
+                "create_paper",
+                &[("paper[title]", title), ("paper[summary]", "")],
+                Some(cookie),
+            )
+            .await;
+        assert_eq!(created.status(), 200, "create {title}");
+        json(created).await.as_str().unwrap().to_string()
+    }
+}
+
+/// Polls `condition` until it holds; fails the test, naming `what` it waited for, when it
+/// still does not after `timeout`.
+pub async fn wait_until<F, Fut>(timeout: Duration, what: &str, mut condition: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = tokio::time::Instant::now() + timeout;
+    while !condition().await {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "waited {timeout:?} until {what}, in vain"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// Where a redirect points.
+pub fn location(response: &reqwest::Response) -> String {
+    response.headers()["location"].to_str().unwrap().to_string()
 }
 
 pub fn session_cookie(response: &reqwest::Response) -> Option<String> {

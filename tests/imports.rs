@@ -43,10 +43,6 @@ impl TestApp {
     }
 }
 
-fn location(response: &reqwest::Response) -> String {
-    response.headers()["location"].to_str().unwrap().to_string()
-}
-
 const SAMPLE: &[u8] = groundwork::domain::evidence_csv::SAMPLE.as_bytes();
 
 #[tokio::test]

@@ -8,6 +8,8 @@ mod errors;
 mod evidence;
 mod helpers;
 mod imports;
+mod live;
 mod paper_editors;
 mod papers;
 mod safety;
+mod static_files;

@@ -20,19 +20,6 @@ impl TestApp {
         ids.into_iter().next().expect("a demo member")
     }
 
-    /// A new paper created by `cookie`'s editor (its only listed editor).
-    async fn new_paper(&self, cookie: &str, title: &str) -> String {
-        let created = self
-            .call(
-                "create_paper",
-                &[("paper[title]", title), ("paper[summary]", "")],
-                Some(cookie),
-            )
-            .await;
-        assert_eq!(created.status(), 200, "create {title}");
-        json(created).await.as_str().unwrap().to_string()
-    }
-
     async fn editors_of(&self, slug: &str, cookie: Option<&str>) -> reqwest::Response {
         self.fetch(&format!("/fn/paper_editors?slug={slug}"), cookie)
             .await
@@ -199,7 +186,7 @@ async fn the_last_editor_cannot_be_removed() {
         .await
         .unwrap();
     assert_eq!(plain.status(), 302);
-    let back = plain.headers()["location"].to_str().unwrap().to_string();
+    let back = location(&plain);
     assert!(back.starts_with(&format!("{page}?error=")), "{back}");
     let shown = app.get(&back, Some(&jonas)).await;
     assert_eq!(shown.status(), 200);

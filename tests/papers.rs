@@ -41,15 +41,7 @@ impl TestApp {
 
     /// A new paper titled `title` holding the blocks of `markdown`; answers its slug.
     async fn paper_from_markdown(&self, cookie: &str, title: &str, markdown: &str) -> String {
-        let created = self
-            .call(
-                "create_paper",
-                &[("paper[title]", title), ("paper[summary]", "")],
-                Some(cookie),
-            )
-            .await;
-        assert_eq!(created.status(), 200);
-        let slug = json(created).await.as_str().unwrap().to_string();
+        let slug = self.new_paper(cookie, title).await;
         let imported = self
             .call(
                 "import_markdown",
@@ -366,6 +358,28 @@ async fn markdown_export_imports_back_to_the_same_blocks() {
     );
 }
 
+/// Reads a server-sent event stream until `needle` turns up (at most five seconds): what was
+/// read, or `None` when the stream ended or time ran out first.
+async fn read_until<S, B, E>(body: &mut S, needle: &str) -> Option<String>
+where
+    S: futures_util::Stream<Item = Result<B, E>> + Unpin,
+    B: AsRef<[u8]>,
+    E: std::fmt::Debug,
+{
+    let mut received = String::new();
+    let found = tokio::time::timeout(Duration::from_secs(5), async {
+        while let Some(chunk) = body.next().await {
+            received.push_str(&String::from_utf8_lossy(chunk.unwrap().as_ref()));
+            if received.contains(needle) {
+                return true;
+            }
+        }
+        false
+    })
+    .await;
+    (found == Ok(true)).then_some(received)
+}
+
 #[tokio::test]
 async fn events_reach_a_second_viewer_and_a_second_instance() {
     let app = TestApp::spawn().await;
@@ -384,9 +398,13 @@ async fn events_reach_a_second_viewer_and_a_second_instance() {
         .unwrap();
     assert_eq!(stream.status(), 200);
     let mut body = stream.bytes_stream();
+    // The stream is live across instances once the viewer hears its own arrival (announced
+    // after it subscribed, written on this instance's database, read by its poller).
+    read_until(&mut body, "\"kind\":\"presence\"")
+        .await
+        .expect("the other instance's viewer hears its own arrival");
     // And a second subscriber in-process on the first instance.
     let mut local = app.state.events.subscribe();
-    tokio::time::sleep(Duration::from_millis(400)).await;
 
     let saved = app
         .save_block(&editor, &block, rev, &kind, "Seen live everywhere.")
@@ -406,17 +424,9 @@ async fn events_reach_a_second_viewer_and_a_second_instance() {
     assert_eq!(event.block, block);
     assert_eq!(event.member_name, "Marco Bellini");
 
-    let mut received = String::new();
-    tokio::time::timeout(Duration::from_secs(5), async {
-        while let Some(chunk) = body.next().await {
-            received.push_str(&String::from_utf8_lossy(&chunk.unwrap()));
-            if received.contains("\"kind\":\"saved\"") {
-                break;
-            }
-        }
-    })
-    .await
-    .expect("the other instance's viewer hears the save");
+    let received = read_until(&mut body, "\"kind\":\"saved\"")
+        .await
+        .expect("the other instance's viewer hears the save");
     assert!(received.contains("event: change"), "{received}");
     assert!(received.contains(&block), "{received}");
 }

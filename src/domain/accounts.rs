@@ -288,8 +288,14 @@ mod tests {
         for kind in OrgKind::ALL {
             assert_eq!(kind.as_str().parse::<OrgKind>(), Ok(kind));
         }
-        assert!("root".parse::<Role>().is_err());
-        assert!("".parse::<OrgKind>().is_err());
+        assert_eq!(
+            "root".parse::<Role>(),
+            Err(AppError::invalid("role", Problem::InvalidChoice))
+        );
+        assert_eq!(
+            "".parse::<OrgKind>(),
+            Err(AppError::invalid("kind", Problem::InvalidChoice))
+        );
     }
 
     #[test]
@@ -363,7 +369,13 @@ mod tests {
             ))
         );
         let huge = "x".repeat(PASSWORD_MAX + 1);
-        assert!(check_new_password(&huge, &huge).is_err());
+        assert_eq!(
+            check_new_password(&huge, &huge),
+            Err(AppError::invalid(
+                "password",
+                Problem::TooLong { max: PASSWORD_MAX }
+            ))
+        );
     }
 
     #[test]

@@ -232,13 +232,27 @@ mod tests {
                 "{bad}"
             );
         }
-        assert!(parse_link(&format!("https://a.b/{}", "x".repeat(600))).is_err());
+        assert_eq!(
+            parse_link(&format!("https://a.b/{}", "x".repeat(600))),
+            Err(AppError::invalid(
+                "link",
+                Problem::TooLong {
+                    max: crate::domain::evidence::URL_MAX
+                }
+            ))
+        );
     }
 
     #[test]
     fn countries() {
-        assert!(parse_countries("").is_err());
-        assert!(parse_countries("XX").is_err());
+        assert_eq!(
+            parse_countries(""),
+            Err(AppError::invalid("countries", Problem::Required))
+        );
+        assert_eq!(
+            parse_countries("XX"),
+            Err(AppError::invalid("countries", Problem::InvalidCountry))
+        );
         let many: Vec<&str> = crate::domain::countries::all_countries()
             .iter()
             .take(61)

@@ -472,7 +472,11 @@ mod tests {
             "1800-01-01",
             "2019-04-31",
         ] {
-            assert!(parse_date("d", bad).is_err(), "{bad}");
+            assert_eq!(
+                parse_date("d", bad),
+                Err(AppError::invalid("d", Problem::InvalidDate)),
+                "{bad}"
+            );
         }
     }
 
@@ -482,9 +486,18 @@ mod tests {
             parse_tags(" Inclusion, mentoring ,inclusion,, ").unwrap(),
             vec!["inclusion", "mentoring"]
         );
-        assert!(parse_tags(&"x".repeat(41)).is_err());
+        assert_eq!(
+            parse_tags(&"x".repeat(41)),
+            Err(AppError::invalid("tags", Problem::TooLong { max: TAG_MAX }))
+        );
         let many: Vec<String> = (0..21).map(|i| format!("t{i}")).collect();
-        assert!(parse_tags(&many.join(",")).is_err());
+        assert_eq!(
+            parse_tags(&many.join(",")),
+            Err(AppError::invalid(
+                "tags",
+                Problem::TooMany { max: TAGS_MAX }
+            ))
+        );
     }
 
     fn valid() -> EvidenceInput {
@@ -568,6 +581,9 @@ mod tests {
     fn text_keeps_lines_and_drops_control_characters() {
         let text = clean_multiline("text", "  First line\r\nsecond\u{0}line \u{7} ", 100).unwrap();
         assert_eq!(text, "First line\nsecondline");
-        assert!(clean_multiline("text", " \n ", 100).is_err());
+        assert_eq!(
+            clean_multiline("text", " \n ", 100),
+            Err(AppError::invalid("text", Problem::Required))
+        );
     }
 }

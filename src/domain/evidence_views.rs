@@ -347,21 +347,26 @@ mod tests {
 
     #[test]
     fn filters_are_bounded() {
-        assert!(
+        assert_eq!(
             EvidenceFilter {
                 q: "x".repeat(201),
                 ..Default::default()
             }
-            .bounded()
-            .is_err()
+            .bounded(),
+            Err(AppError::invalid("q", Problem::TooLong { max: QUERY_MAX }))
         );
-        assert!(
+        assert_eq!(
             EvidenceFilter {
                 tag: "x".repeat(101),
                 ..Default::default()
             }
-            .bounded()
-            .is_err()
+            .bounded(),
+            Err(AppError::invalid(
+                "tag",
+                Problem::TooLong {
+                    max: FILTER_VALUE_MAX
+                }
+            ))
         );
         assert_eq!(
             EvidenceFilter {

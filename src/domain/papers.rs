@@ -353,9 +353,13 @@ mod tests {
         }
         assert_eq!(slugify(&"word ".repeat(40)).len(), 79);
         assert!(normalise_slug("ok-slug").is_ok());
-        assert!(normalise_slug("-bad").is_err());
-        assert!(normalise_slug("has space").is_err());
-        assert!(normalise_slug("ab").is_err());
+        let refused = |p| Err(AppError::invalid("slug", p));
+        assert_eq!(normalise_slug("-bad"), refused(Problem::KeyCharacters));
+        assert_eq!(normalise_slug("has space"), refused(Problem::KeyCharacters));
+        assert_eq!(
+            normalise_slug("ab"),
+            refused(Problem::TooShort { min: SLUG_MIN })
+        );
     }
 
     #[test]
@@ -383,7 +387,15 @@ mod tests {
     fn block_texts() {
         assert_eq!(clean_block_text("a\r\nb \u{0} \n\n").unwrap(), "a\nb");
         assert_eq!(clean_block_text("").unwrap(), "");
-        assert!(clean_block_text(&"x".repeat(BLOCK_TEXT_MAX + 1)).is_err());
+        assert_eq!(
+            clean_block_text(&"x".repeat(BLOCK_TEXT_MAX + 1)),
+            Err(AppError::invalid(
+                "text",
+                Problem::TooLong {
+                    max: BLOCK_TEXT_MAX
+                }
+            ))
+        );
         assert!(clean_block_text(&"é".repeat(BLOCK_TEXT_MAX)).is_ok());
     }
 

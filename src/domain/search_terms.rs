@@ -155,7 +155,27 @@ mod tests {
             "\u{0}x",
             "١٢٣ arabic digits",
         ] {
-            let _ = highlight(text, &terms(text));
+            let found = terms(text);
+            assert!(found.len() <= TERMS_MAX, "{text:?}: {found:?}");
+            for (i, term) in found.iter().enumerate() {
+                assert!(!term.is_empty(), "{text:?}: an empty term");
+                assert!(
+                    term.is_ascii() && *term == term.to_lowercase(),
+                    "{text:?}: {term:?} is not folded and lowercased"
+                );
+                assert!(!found[..i].contains(term), "{text:?}: {term:?} twice");
+            }
+            let marks = |s: &str| (s.matches(MARK_OPEN).count(), s.matches(MARK_CLOSE).count());
+            let unmarked = |s: &str| s.replace(MARK_OPEN, "").replace(MARK_CLOSE, "");
+            let out = highlight(text, &found);
+            assert_eq!(unmarked(&out), unmarked(text), "{text:?}: only marks added");
+            let (opened, closed) = (marks(&out).0 - marks(text).0, marks(&out).1 - marks(text).1);
+            assert_eq!(opened, closed, "{text:?}: every mark closed");
+            assert_eq!(
+                opened > 0,
+                !found.is_empty(),
+                "{text:?}: the text's own terms are marked in it"
+            );
         }
     }
 }

@@ -5,6 +5,7 @@ mod evidence_files;
 mod guard;
 mod pages;
 mod papers_live;
+mod static_files;
 
 use crate::app::{App, shell};
 use crate::config::Config;
@@ -25,9 +26,10 @@ pub use cli::main;
 
 pub fn leptos_options(config: &Config) -> LeptosOptions {
     LeptosOptions::builder()
-        .output_name("groundwork")
+        .output_name(static_files::OUTPUT_NAME)
         .site_root(config.site_root.as_str())
-        .site_pkg_dir("pkg")
+        .site_pkg_dir(static_files::PKG_DIR)
+        .hash_files(static_files::names_are_hashed())
         .site_addr(config.address)
         .build()
 }
@@ -76,6 +78,7 @@ pub fn app(state: AppState) -> Router {
         .route("/evidence.csv", get(evidence_files::export))
         .route("/evidence/sample.csv", get(evidence_files::sample))
         .route("/papers/{slug}/draft.md", get(papers_live::markdown))
+        .nest_service("/pkg", static_files::bundle(&state.leptos_options))
         .leptos_routes_with_context(&state, routes, provide_state.clone(), render_shell)
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,
@@ -118,12 +121,61 @@ pub async fn serve(state: AppState) -> std::io::Result<()> {
     guard::log_panics();
     spawn_housekeeping(state.clone());
     println!("\n  Groundwork is ready at http://{local}\n");
-    axum::serve(
+    serve_on(listener, state, shutdown_signal()).await
+}
+
+/// How long requests still open at shutdown may take to finish before the server exits anyway.
+const SHUTDOWN_DEADLINE: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Serves on `listener` until `shutdown` resolves, then ends the live streams and lets open
+/// requests finish, for at most [`SHUTDOWN_DEADLINE`].
+pub async fn serve_on(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let events = state.events.clone();
+    let deadline = {
+        let closed = events.closed();
+        async move {
+            closed.await;
+            tokio::time::sleep(SHUTDOWN_DEADLINE).await;
+        }
+    };
+    let served = axum::serve(
         listener,
         app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown_signal())
-    .await
+    .with_graceful_shutdown(async move {
+        shutdown.await;
+        events.close();
+    });
+    tokio::select! {
+        result = std::future::IntoFuture::into_future(served) => result,
+        () = deadline => {
+            tracing::warn!("requests still open {SHUTDOWN_DEADLINE:?} after shutdown began; exiting");
+            Ok(())
+        }
+    }
+}
+
+/// Serves the app in the background on `address` (port 0: any free port), without the
+/// housekeeping and the shutdown signal of `serve`: how the integration tests and the
+/// benchmarks start it. Answers the address it listens on and the task that stops it when
+/// aborted.
+pub async fn spawn_on(
+    address: std::net::SocketAddr,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<(std::net::SocketAddr, tokio::task::JoinHandle<()>)> {
+    let listener = tokio::net::TcpListener::bind(address).await?;
+    let local = listener.local_addr()?;
+    let server = tokio::spawn(async move {
+        if let Err(error) = serve_on(listener, state, shutdown).await {
+            tracing::error!(%error, "the server stopped");
+        }
+    });
+    Ok((local, server))
 }
 
 /// Expired sessions and old log-in failures are removed hourly (any instance may do it).

@@ -137,13 +137,14 @@ impl ErrorPage {
         format!(
             "<!DOCTYPE html><html lang=\"{code}\"><head><meta charset=\"utf-8\">\
              <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-             <title>{title} · Groundwork</title><link rel=\"stylesheet\" href=\"/pkg/groundwork.css\"></head>\
+             <title>{title} · Groundwork</title><link rel=\"stylesheet\" href=\"{css}\"></head>\
              <body><main class=\"page narrow\" id=\"main\"><div class=\"error-page\"><p class=\"error-code\">{status}</p>\
              <h1>{title}</h1><p>{body}</p><p>{action}</p></div></main></body></html>",
             code = lang.code(),
             status = error.status(),
             title = escape(&lang.text(title)),
             body = escape(&body),
+            css = super::static_files::stylesheet_href(),
         )
     }
 }

@@ -99,23 +99,26 @@ pub async fn events(
         member: member.id.clone(),
         name: member.name.clone(),
     };
+    let closed = Box::pin(state.events.closed());
     let stream = futures_util::stream::unfold(
-        (receiver, presence, tokio::time::Instant::now()),
-        move |(mut receiver, presence, mut beat)| async move {
+        (receiver, presence, tokio::time::Instant::now(), closed),
+        move |(mut receiver, presence, mut beat, mut closed)| async move {
             loop {
                 let next_beat = beat + HEARTBEAT;
                 tokio::select! {
+                    // Shutting down: the page reconnects to whichever instance answers.
+                    () = &mut closed => return None,
                     received = receiver.recv() => match received {
                         Ok(event) if event.paper == presence.paper => {
                             let data = serde_json::to_string(&event).unwrap_or_default();
                             let sse = Event::default().event("change").data(data);
-                            return Some((Ok::<_, std::convert::Infallible>(sse), (receiver, presence, beat)));
+                            return Some((Ok::<_, std::convert::Infallible>(sse), (receiver, presence, beat, closed)));
                         }
                         Ok(_) => continue,
                         // Too far behind: tell the page to reload everything.
                         Err(broadcast::error::RecvError::Lagged(_)) => {
                             let sse = Event::default().event("reload").data("lagged");
-                            return Some((Ok(sse), (receiver, presence, beat)));
+                            return Some((Ok(sse), (receiver, presence, beat, closed)));
                         }
                         Err(broadcast::error::RecvError::Closed) => return None,
                     },

@@ -1,22 +1,17 @@
 //! Impact assessments: the studies evidence comes from.
-use super::{Db, internal};
+use super::{Db, OrInternal};
 use crate::domain::assessments::AssessmentFields;
 use crate::domain::evidence::Audience;
-use crate::domain::evidence_views::{AssessmentDetail, AssessmentSummary};
+use crate::domain::evidence_views::{AssessmentDetail, AssessmentSummary, EvidenceFilter};
 use crate::error::AppError;
 
 fn visible_items(audience: Audience) -> String {
-    let mut clauses = vec!["assessment = $parent.id".to_string()];
-    if !audience.include_members_only {
-        clauses.push("visibility = 'public'".into());
-    }
-    if !audience.include_withdrawn {
-        clauses.push("consent != 'withdrawn'".into());
-    }
-    format!(
-        "count(SELECT id FROM evidence WHERE {})",
-        clauses.join(" AND ")
-    )
+    let scope = super::evidence::evidence_where(
+        &EvidenceFilter::default(),
+        audience,
+        &["assessment = $parent.id"],
+    );
+    format!("count(SELECT id FROM evidence {})", scope.clause)
 }
 
 pub async fn list(db: &Db, audience: Audience) -> Result<Vec<AssessmentSummary>, AppError> {
@@ -26,13 +21,8 @@ pub async fn list(db: &Db, audience: Audience) -> Result<Vec<AssessmentSummary>,
          FROM assessment ORDER BY period_from DESC, title",
         visible_items(audience)
     );
-    let mut response = db
-        .query(query)
-        .await
-        .map_err(|e| internal("list assessments", e))?;
-    response
-        .take(0)
-        .map_err(|e| internal("list assessments", e))
+    let mut response = db.query(query).await.or_internal("list assessments")?;
+    response.take(0).or_internal("list assessments")
 }
 
 pub async fn get(db: &Db, id: &str) -> Result<Option<AssessmentDetail>, AppError> {
@@ -44,8 +34,8 @@ pub async fn get(db: &Db, id: &str) -> Result<Option<AssessmentDetail>, AppError
         )
         .bind(("id", id.to_string()))
         .await
-        .map_err(|e| internal("get assessment", e))?;
-    response.take(0).map_err(|e| internal("get assessment", e))
+        .or_internal("get assessment")?;
+    response.take(0).or_internal("get assessment")
 }
 
 /// Who owns a new assessment: an organisation, or the organisation of the member creating it.
@@ -70,10 +60,8 @@ pub async fn create(db: &Db, a: &AssessmentFields, owner: Owner<'_>) -> Result<S
         .bind(("fields", fields_object(a)))
         .bind(("owner", owner_id.to_string()))
         .await
-        .map_err(|e| internal("create assessment", e))?;
-    let id: Option<String> = response
-        .take(0)
-        .map_err(|e| internal("create assessment", e))?;
+        .or_internal("create assessment")?;
+    let id: Option<String> = response.take(0).or_internal("create assessment")?;
     id.ok_or(AppError::Internal)
 }
 
@@ -84,10 +72,8 @@ pub async fn update(db: &Db, id: &str, a: &AssessmentFields) -> Result<(), AppEr
         .bind(("id", id.to_string()))
         .bind(("fields", fields_object(a)))
         .await
-        .map_err(|e| internal("update assessment", e))?;
-    let updated: Vec<String> = response
-        .take(0)
-        .map_err(|e| internal("update assessment", e))?;
+        .or_internal("update assessment")?;
+    let updated: Vec<String> = response.take(0).or_internal("update assessment")?;
     if updated.is_empty() {
         Err(AppError::NotFound)
     } else {

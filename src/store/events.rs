@@ -1,12 +1,13 @@
 //! The events table: every change to a draft appends one in its own transaction; each app
 //! instance polls for new ones (DESIGN.md §6: no LIVE SELECT, no changefeeds).
 use super::conflicts::retrying;
-use super::{Db, internal};
+use super::{Db, OrInternal};
 use crate::domain::papers::PaperEvent;
 use crate::error::AppError;
 use surrealdb::types::SurrealValue;
 
-const TIME: &str = "'%Y-%m-%dT%H:%M:%S%.6fZ'";
+// Nanoseconds, as stored: a page ends at an exact event, and the next starts right after it.
+const TIME: &str = "'%Y-%m-%dT%H:%M:%S%.9fZ'";
 
 #[derive(Debug, SurrealValue)]
 struct EventRow {
@@ -25,23 +26,31 @@ pub async fn now(db: &Db) -> Result<String, AppError> {
     let mut response = db
         .query(format!("RETURN time::format(time::now(), {TIME})"))
         .await
-        .map_err(|e| internal("event clock", e))?;
-    let now: Option<String> = response.take(0).map_err(|e| internal("event clock", e))?;
+        .or_internal("event clock")?;
+    let now: Option<String> = response.take(0).or_internal("event clock")?;
     now.ok_or(AppError::Internal)
 }
 
-/// Events written after `since`, oldest first, with the time of each.
-pub async fn since(db: &Db, since: &str) -> Result<Vec<(PaperEvent, String)>, AppError> {
+/// How many events one read takes; the poller reads page after page until one comes back short.
+pub const PAGE: usize = 500;
+
+/// Up to [`PAGE`] events after the one at time `at` with id `id`, in (time, id) order, with the
+/// time of each. Paging by both means no number of events written in the same moment can hold
+/// a reader in place; an empty `id` starts at `at` itself.
+pub async fn after(db: &Db, at: &str, id: &str) -> Result<Vec<(PaperEvent, String)>, AppError> {
     let mut response = db
         .query(format!(
             "SELECT record::id(id) AS id, record::id(paper) AS paper, kind, block, rev, member,
                 member_name, time::format(at, {TIME}) AS at
-             FROM event WHERE at > <datetime> $since ORDER BY at LIMIT 2000"
+             FROM event
+             WHERE at >= <datetime> $at AND (at > <datetime> $at OR record::id(id) > $id)
+             ORDER BY at, id LIMIT {PAGE}"
         ))
-        .bind(("since", since.to_string()))
+        .bind(("at", at.to_string()))
+        .bind(("id", id.to_string()))
         .await
-        .map_err(|e| internal("poll events", e))?;
-    let rows: Vec<EventRow> = response.take(0).map_err(|e| internal("poll events", e))?;
+        .or_internal("poll events")?;
+    let rows: Vec<EventRow> = response.take(0).or_internal("poll events")?;
     Ok(rows
         .into_iter()
         .map(|r| {
@@ -79,7 +88,35 @@ pub async fn append(db: &Db, event: &PaperEvent) -> Result<(), AppError> {
     })
     .await
     .map(|_| ())
-    .map_err(|e| internal("append event", e))
+    .or_internal("append event")
+}
+
+/// Appends a presence event unless the same member announced the same block of the same
+/// paper within the last second (a page announcing in a loop would otherwise fill the events
+/// table faster than viewers can read it). Answers whether it was written.
+pub async fn announce_presence(db: &Db, event: &PaperEvent) -> Result<bool, AppError> {
+    let mut response = db
+        .query(
+            "LET $recent = (SELECT VALUE id FROM event
+                WHERE at > time::now() - 1s AND paper = type::record('paper', $paper)
+                    AND kind = 'presence' AND member = $member AND block = $block LIMIT 1);
+             IF array::len($recent) > 0 { false } ELSE {
+                CREATE event CONTENT {
+                    paper: type::record('paper', $paper), kind: 'presence', block: $block,
+                    rev: 0, member: $member, member_name: $member_name
+                };
+                true
+             };",
+        )
+        .bind(("paper", event.paper.clone()))
+        .bind(("block", event.block.clone()))
+        .bind(("member", event.member.clone()))
+        .bind(("member_name", event.member_name.clone()))
+        .await
+        .and_then(|r| r.check())
+        .or_internal("announce presence")?;
+    let written: Option<bool> = response.take(1).or_internal("announce presence")?;
+    Ok(written.unwrap_or(false))
 }
 
 /// Events older than ten minutes have been delivered or are no longer interesting.
@@ -87,7 +124,7 @@ pub async fn prune(db: &Db) -> Result<(), AppError> {
     db.query("DELETE event WHERE at < time::now() - 10m")
         .await
         .and_then(|r| r.check())
-        .map_err(|e| internal("prune events", e))?;
+        .or_internal("prune events")?;
     Ok(())
 }
 
@@ -104,8 +141,8 @@ pub async fn presence(
         )
         .bind(("paper", paper_id.to_string()))
         .await
-        .map_err(|e| internal("presence", e))?;
-    response.take(0).map_err(|e| internal("presence", e))
+        .or_internal("presence")?;
+    response.take(0).or_internal("presence")
 }
 
 /// Marks a member as present on a paper (and editing `block`, or nothing when empty).
@@ -130,7 +167,7 @@ pub async fn set_presence(
     })
     .await
     .map(|_| ())
-    .map_err(|e| internal("set presence", e))
+    .or_internal("set presence")
 }
 
 /// Keeps a member present (the page is still open) without changing what they edit.
@@ -147,7 +184,7 @@ pub async fn touch_presence(db: &Db, paper_id: &str, member_id: &str) -> Result<
     })
     .await
     .map(|_| ())
-    .map_err(|e| internal("touch presence", e))
+    .or_internal("touch presence")
 }
 
 pub async fn clear_presence(db: &Db, paper_id: &str, member_id: &str) -> Result<(), AppError> {
@@ -158,5 +195,5 @@ pub async fn clear_presence(db: &Db, paper_id: &str, member_id: &str) -> Result<
     })
     .await
     .map(|_| ())
-    .map_err(|e| internal("clear presence", e))
+    .or_internal("clear presence")
 }

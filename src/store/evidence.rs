@@ -1,5 +1,5 @@
 //! Evidence items: filtered, full-text searched (BM25 through the FULLTEXT index), paginated.
-use super::{Db, Outcome, internal, is_duplicate};
+use super::{Db, OrInternal, Outcome, internal, is_duplicate};
 use crate::domain::evidence::{Audience, EvidenceFields};
 use crate::domain::evidence_csv_views::ImportCounts;
 use crate::domain::evidence_history::{ChangeAction, ChangeEntry, FieldChange, diff};
@@ -7,7 +7,7 @@ use crate::domain::evidence_views::{
     EvidenceDetail, EvidenceFilter, EvidenceListing, EvidencePage, Facets, segments,
 };
 use crate::error::{AppError, Problem};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use surrealdb::types::SurrealValue;
 
 use crate::domain::evidence_views::{COUNT_CAP, PAGE_SIZE, Ranked};
@@ -63,15 +63,39 @@ fn conditions(filter: &EvidenceFilter, audience: Audience) -> Vec<&'static str> 
     clauses
 }
 
-/// The values `conditions` refers to, as query variables.
-fn filter_variables(filter: &EvidenceFilter) -> std::collections::BTreeMap<String, String> {
-    let mut variables: std::collections::BTreeMap<String, String> = filter
+/// Which findings a query may read, as SurrealQL: `clause` is `WHERE …` (or nothing when the
+/// reader may see everything) and `variables` the filter's values it refers to, bound rather
+/// than spliced into the text.
+#[derive(Debug, PartialEq)]
+pub(crate) struct EvidenceWhere {
+    pub clause: String,
+    pub variables: BTreeMap<String, String>,
+}
+
+/// The one place the evidence WHERE clause is built: `also` are the caller's own conditions
+/// (`key = $key`), their values bound by the caller.
+pub(crate) fn evidence_where(
+    filter: &EvidenceFilter,
+    audience: Audience,
+    also: &[&'static str],
+) -> EvidenceWhere {
+    let mut clauses = also.to_vec();
+    clauses.extend(conditions(filter, audience));
+    let clause = if clauses.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", clauses.join(" AND "))
+    };
+    // A value is bound exactly when `conditions` refers to it.
+    let variables = filter
         .fields()
         .into_iter()
-        .map(|(name, value)| (name.to_string(), value.clone()))
+        .filter_map(|(name, value)| {
+            let value = if name == "q" { value.trim() } else { value };
+            (!value.is_empty()).then(|| (name.to_string(), value.to_string()))
+        })
         .collect();
-    variables.insert("q".into(), filter.q.trim().to_string());
-    variables
+    EvidenceWhere { clause, variables }
 }
 
 pub fn rank_key(filter: &EvidenceFilter, audience: Audience) -> String {
@@ -100,12 +124,8 @@ pub async fn rank(
     filter: &EvidenceFilter,
     audience: Audience,
 ) -> Result<Ranked, AppError> {
-    let clauses = conditions(filter, audience);
-    let where_clause = if clauses.is_empty() {
-        String::new()
-    } else {
-        format!("WHERE {}", clauses.join(" AND "))
-    };
+    let scope = evidence_where(filter, audience, &[]);
+    let where_clause = &scope.clause;
     let query = if filter.q.trim().is_empty() {
         format!(
             "SELECT id, collected_on, key FROM evidence {where_clause}
@@ -121,12 +141,10 @@ pub async fn rank(
     };
     let mut response = db
         .query(query)
-        .bind(filter_variables(filter))
+        .bind(scope.variables)
         .await
-        .map_err(|e| internal("search evidence", e))?;
-    let rows: Vec<RankRow> = response
-        .take(0)
-        .map_err(|e| internal("search evidence", e))?;
+        .or_internal("search evidence")?;
+    let rows: Vec<RankRow> = response.take(0).or_internal("search evidence")?;
     Ok(Ranked {
         ids: rows.into_iter().map(|r| r.id).collect(),
     })
@@ -152,12 +170,7 @@ pub async fn page_of(
     let mut rows: Vec<ListingRow> = Vec::new();
     if !ids.is_empty() {
         // The audience is checked again: a kept ranking may predate a change of consent.
-        let audience_only = conditions(&EvidenceFilter::default(), audience);
-        let where_clause = if audience_only.is_empty() {
-            String::new()
-        } else {
-            format!("WHERE {}", audience_only.join(" AND "))
-        };
+        let where_clause = evidence_where(&EvidenceFilter::default(), audience, &[]).clause;
         let mut response = db
             .query(format!(
                 "SELECT id, key, kind, swot_quadrant, text AS snippet, value, unit, country, region,
@@ -167,10 +180,8 @@ pub async fn page_of(
             ))
             .bind(("ids", ids.clone()))
             .await
-            .map_err(|e| internal("search evidence", e))?;
-        let mut found: Vec<ListingRow> = response
-            .take(0)
-            .map_err(|e| internal("search evidence", e))?;
+            .or_internal("search evidence")?;
+        let mut found: Vec<ListingRow> = response.take(0).or_internal("search evidence")?;
         // In the ranking's order (a page is 25 findings: a scan is cheapest).
         rows = ids
             .iter()
@@ -243,12 +254,7 @@ pub async fn search_with(
 }
 
 pub async fn facets(db: &Db, audience: Audience) -> Result<Facets, AppError> {
-    let clauses = conditions(&EvidenceFilter::default(), audience);
-    let where_clause = if clauses.is_empty() {
-        String::new()
-    } else {
-        format!("WHERE {}", clauses.join(" AND "))
-    };
+    let where_clause = evidence_where(&EvidenceFilter::default(), audience, &[]).clause;
     let query = format!(
         "LET $seen = SELECT country, region, tags FROM evidence {where_clause};
          RETURN {{
@@ -257,13 +263,8 @@ pub async fn facets(db: &Db, audience: Audience) -> Result<Facets, AppError> {
             tags: array::sort(array::distinct(array::flatten($seen.tags)))
          }};"
     );
-    let mut response = db
-        .query(query)
-        .await
-        .map_err(|e| internal("evidence facets", e))?;
-    let facets: Option<Facets> = response
-        .take(1)
-        .map_err(|e| internal("evidence facets", e))?;
+    let mut response = db.query(query).await.or_internal("evidence facets")?;
+    let facets: Option<Facets> = response.take(1).or_internal("evidence facets")?;
     Ok(facets.unwrap_or_default())
 }
 
@@ -272,21 +273,19 @@ pub async fn get(
     key: &str,
     audience: Audience,
 ) -> Result<Option<EvidenceDetail>, AppError> {
-    let mut clauses = conditions(&EvidenceFilter::default(), audience);
-    clauses.push("key = $key");
+    let where_clause = evidence_where(&EvidenceFilter::default(), audience, &["key = $key"]).clause;
     let query = format!(
         "SELECT key, kind, swot_quadrant, text, value, unit, sample_size, baseline, country, region,
             collected_on, language, tags, consent, visibility, record::id(assessment) AS assessment_id,
             assessment.title AS assessment, assessment.organisation.name AS organisation
-         FROM evidence WHERE {} LIMIT 1",
-        clauses.join(" AND ")
+         FROM evidence {where_clause} LIMIT 1"
     );
     let mut response = db
         .query(query)
         .bind(("key", key.to_string()))
         .await
-        .map_err(|e| internal("get evidence", e))?;
-    let rows: Vec<EvidenceDetail> = response.take(0).map_err(|e| internal("get evidence", e))?;
+        .or_internal("get evidence")?;
+    let rows: Vec<EvidenceDetail> = response.take(0).or_internal("get evidence")?;
     Ok(rows.into_iter().next())
 }
 
@@ -326,8 +325,8 @@ pub async fn stored(db: &Db, key: &str) -> Result<Option<Stored>, AppError> {
         ))
         .bind(("key", key.to_string()))
         .await
-        .map_err(|e| internal("read evidence", e))?;
-    let rows: Vec<ExportRow> = response.take(0).map_err(|e| internal("read evidence", e))?;
+        .or_internal("read evidence")?;
+    let rows: Vec<ExportRow> = response.take(0).or_internal("read evidence")?;
     rows.into_iter().next().map(stored_from).transpose()
 }
 
@@ -342,8 +341,8 @@ pub async fn stored_by_keys(
         ))
         .bind(("keys", keys))
         .await
-        .map_err(|e| internal("read evidence", e))?;
-    let rows: Vec<ExportRow> = response.take(0).map_err(|e| internal("read evidence", e))?;
+        .or_internal("read evidence")?;
+    let rows: Vec<ExportRow> = response.take(0).or_internal("read evidence")?;
     rows.into_iter()
         .map(|row| stored_from(row).map(|s| (s.fields.key.clone(), s)))
         .collect()
@@ -507,7 +506,7 @@ pub async fn import(
     .bind(("source", author.source.to_string()))
     .await
     .and_then(|r| r.check())
-    .map_err(|e| internal("import evidence", e))?;
+    .or_internal("import evidence")?;
     Ok(counts)
 }
 
@@ -522,10 +521,8 @@ pub async fn history(db: &Db, key: &str) -> Result<Vec<ChangeEntry>, AppError> {
         )
         .bind(("key", key.to_string()))
         .await
-        .map_err(|e| internal("evidence history", e))?;
-    response
-        .take(1)
-        .map_err(|e| internal("evidence history", e))
+        .or_internal("evidence history")?;
+    response.take(1).or_internal("evidence history")
 }
 
 /// The item as a SurrealDB object. Absent optional values are left out (JSON null would be
@@ -559,8 +556,8 @@ pub async fn existing_keys(db: &Db, prefix: &str) -> Result<Vec<String>, AppErro
         .query("SELECT VALUE key FROM evidence WHERE string::starts_with(key, $prefix)")
         .bind(("prefix", prefix.to_string()))
         .await
-        .map_err(|e| internal("list keys", e))?;
-    response.take(0).map_err(|e| internal("list keys", e))
+        .or_internal("list keys")?;
+    response.take(0).or_internal("list keys")
 }
 
 #[cfg(test)]
@@ -590,6 +587,54 @@ mod tests {
         assert_eq!(
             conditions(&filter, editor),
             ["country = $country", "text @1@ $q"]
+        );
+    }
+
+    #[test]
+    fn the_where_clause_binds_exactly_the_values_it_names() {
+        let member = Audience {
+            include_members_only: true,
+            include_withdrawn: false,
+        };
+        let everything = Audience {
+            include_members_only: true,
+            include_withdrawn: true,
+        };
+        let filter = EvidenceFilter {
+            q: "  mentoring ".into(),
+            tag: "inclusion".into(),
+            assessment: "a1".into(),
+            ..Default::default()
+        };
+        let scope = evidence_where(&filter, member, &["key = $key"]);
+        assert_eq!(
+            scope.clause,
+            "WHERE key = $key AND consent != 'withdrawn' \
+             AND assessment = type::record('assessment', $assessment) AND $tag IN tags AND text @1@ $q"
+        );
+        assert_eq!(
+            scope.variables,
+            BTreeMap::from([
+                ("assessment".to_string(), "a1".to_string()),
+                ("q".to_string(), "mentoring".to_string()),
+                ("tag".to_string(), "inclusion".to_string()),
+            ]),
+            "the search words trimmed, nothing bound that no condition names"
+        );
+        let all = evidence_where(&EvidenceFilter::default(), everything, &[]);
+        assert_eq!(
+            all.clause, "",
+            "no WHERE when the reader may see everything"
+        );
+        assert!(all.variables.is_empty());
+        let blank_search = EvidenceFilter {
+            q: "   ".into(),
+            ..Default::default()
+        };
+        assert_eq!(
+            evidence_where(&blank_search, everything, &[]),
+            all,
+            "blank search words are no condition"
         );
     }
 }
@@ -645,26 +690,20 @@ pub async fn export(
     filter: &EvidenceFilter,
     audience: Audience,
 ) -> Result<Vec<EvidenceFields>, AppError> {
-    let clauses = conditions(filter, audience);
-    let where_clause = if clauses.is_empty() {
-        String::new()
-    } else {
-        format!("WHERE {}", clauses.join(" AND "))
-    };
+    let scope = evidence_where(filter, audience, &[]);
     let query = format!(
         "SELECT key, kind, swot_quadrant, text, value, unit, sample_size, baseline, country, region,
             collected_on, language, tags, consent, visibility
-         FROM evidence {where_clause} ORDER BY key LIMIT {}",
+         FROM evidence {} ORDER BY key LIMIT {}",
+        scope.clause,
         crate::domain::evidence_csv::MAX_ROWS
     );
     let mut response = db
         .query(query)
-        .bind(filter_variables(filter))
+        .bind(scope.variables)
         .await
-        .map_err(|e| internal("export evidence", e))?;
-    let rows: Vec<ExportRow> = response
-        .take(0)
-        .map_err(|e| internal("export evidence", e))?;
+        .or_internal("export evidence")?;
+    let rows: Vec<ExportRow> = response.take(0).or_internal("export evidence")?;
     rows.into_iter().map(ExportRow::into_fields).collect()
 }
 
@@ -677,15 +716,12 @@ pub async fn visible_keys(
     if keys.is_empty() {
         return Ok(Vec::new());
     }
-    let mut clauses = conditions(&EvidenceFilter::default(), audience);
-    clauses.push("key IN $keys");
+    let where_clause =
+        evidence_where(&EvidenceFilter::default(), audience, &["key IN $keys"]).clause;
     let mut response = db
-        .query(format!(
-            "SELECT VALUE key FROM evidence WHERE {}",
-            clauses.join(" AND ")
-        ))
+        .query(format!("SELECT VALUE key FROM evidence {where_clause}"))
         .bind(("keys", keys))
         .await
-        .map_err(|e| internal("visible keys", e))?;
-    response.take(0).map_err(|e| internal("visible keys", e))
+        .or_internal("visible keys")?;
+    response.take(0).or_internal("visible keys")
 }

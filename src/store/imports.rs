@@ -1,5 +1,5 @@
 //! CSV import batches: a checked file waiting for confirmation.
-use super::{Db, internal};
+use super::{Db, OrInternal};
 use crate::domain::evidence_csv::CsvPreview;
 use crate::error::AppError;
 use surrealdb::types::SurrealValue;
@@ -39,10 +39,8 @@ pub async fn create(
         .bind(("file_name", file_name.to_string()))
         .bind(("preview", json))
         .await
-        .map_err(|e| internal("create import batch", e))?;
-    let id: Option<String> = response
-        .take(1)
-        .map_err(|e| internal("create import batch", e))?;
+        .or_internal("create import batch")?;
+    let id: Option<String> = response.take(1).or_internal("create import batch")?;
     id.ok_or(AppError::Internal)
 }
 
@@ -54,10 +52,8 @@ pub async fn get(db: &Db, id: &str) -> Result<Option<Batch>, AppError> {
         )
         .bind(("id", id.to_string()))
         .await
-        .map_err(|e| internal("get import batch", e))?;
-    let row: Option<BatchRow> = response
-        .take(0)
-        .map_err(|e| internal("get import batch", e))?;
+        .or_internal("get import batch")?;
+    let row: Option<BatchRow> = response.take(0).or_internal("get import batch")?;
     row.map(|r| {
         Ok(Batch {
             preview: serde_json::from_str(&r.preview).map_err(|_| AppError::Internal)?,
@@ -74,6 +70,6 @@ pub async fn delete(db: &Db, id: &str) -> Result<(), AppError> {
         .bind(("id", id.to_string()))
         .await
         .and_then(|r| r.check())
-        .map_err(|e| internal("delete import batch", e))?;
+        .or_internal("delete import batch")?;
     Ok(())
 }

@@ -1,5 +1,5 @@
 //! One-time invitation links. The admin sees the token once; we keep its sha256.
-use super::{Db, internal};
+use super::{Db, OrInternal};
 use crate::domain::accounts::{PendingInvitation, Role};
 use crate::error::AppError;
 use surrealdb::types::SurrealValue;
@@ -49,10 +49,8 @@ pub async fn create(db: &Db, inv: NewInvitation<'_>) -> Result<i64, AppError> {
         .bind(("by", inv.invited_by.to_string()))
         .bind(("ttl", format!("{}d", inv.days)))
         .await
-        .map_err(|e| internal("create invitation", e))?;
-    let expires: Option<i64> = response
-        .take(1)
-        .map_err(|e| internal("create invitation", e))?;
+        .or_internal("create invitation")?;
+    let expires: Option<i64> = response.take(1).or_internal("create invitation")?;
     expires.ok_or(AppError::Internal)
 }
 
@@ -65,10 +63,8 @@ pub async fn pending(db: &Db) -> Result<Vec<PendingInvitation>, AppError> {
              ORDER BY expires_at DESC",
         )
         .await
-        .map_err(|e| internal("list invitations", e))?;
-    let rows: Vec<PendingRow> = response
-        .take(0)
-        .map_err(|e| internal("list invitations", e))?;
+        .or_internal("list invitations")?;
+    let rows: Vec<PendingRow> = response.take(0).or_internal("list invitations")?;
     Ok(rows
         .into_iter()
         .map(|r| PendingInvitation {
@@ -92,8 +88,8 @@ pub async fn open(db: &Db, token_hash: &str) -> Result<Option<OpenInvitation>, A
         )
         .bind(("key", token_hash.to_string()))
         .await
-        .map_err(|e| internal("open invitation", e))?;
-    response.take(0).map_err(|e| internal("open invitation", e))
+        .or_internal("open invitation")?;
+    response.take(0).or_internal("open invitation")
 }
 
 /// Marks the invitation used; false if someone used it first.
@@ -105,10 +101,8 @@ pub async fn mark_used(db: &Db, token_hash: &str) -> Result<bool, AppError> {
         )
         .bind(("key", token_hash.to_string()))
         .await
-        .map_err(|e| internal("use invitation", e))?;
-    let updated: Vec<String> = response
-        .take(0)
-        .map_err(|e| internal("use invitation", e))?;
+        .or_internal("use invitation")?;
+    let updated: Vec<String> = response.take(0).or_internal("use invitation")?;
     Ok(!updated.is_empty())
 }
 
@@ -118,10 +112,9 @@ pub async fn revoke(db: &Db, id: &str) -> Result<(), AppError> {
         .query("DELETE type::record('invitation', $id) WHERE used_at = NONE RETURN BEFORE")
         .bind(("id", id.to_string()))
         .await
-        .map_err(|e| internal("revoke invitation", e))?;
-    let deleted: Vec<surrealdb::types::Value> = response
-        .take(0)
-        .map_err(|e| internal("revoke invitation", e))?;
+        .or_internal("revoke invitation")?;
+    let deleted: Vec<surrealdb::types::Value> =
+        response.take(0).or_internal("revoke invitation")?;
     if deleted.is_empty() {
         Err(AppError::NotFound)
     } else {

@@ -1,7 +1,7 @@
 //! Log-in attempts, for throttling per address and per account across all app instances.
 //! A row is written before the password is checked and removed if it turns out right (or
 //! was never checked), so what remains are failures and attempts still being checked.
-use super::{Db, internal};
+use super::{Db, OrInternal};
 use crate::domain::login_throttle::RecentAttempts;
 use crate::error::AppError;
 use surrealdb::types::SurrealValue;
@@ -48,10 +48,8 @@ pub async fn record(db: &Db, address: &str, email: &str, since: i64) -> Result<R
         .bind(("email", email.to_string()))
         .await
         .and_then(|r| r.check())
-        .map_err(|e| internal("record a log-in attempt", e))?;
-    let recent: Option<Recent> = response
-        .take(3)
-        .map_err(|e| internal("read log-in attempts", e))?;
+        .or_internal("record a log-in attempt")?;
+    let recent: Option<Recent> = response.take(3).or_internal("read log-in attempts")?;
     let Some(recent) = recent else {
         tracing::error!("reading log-in attempts gave no answer");
         return Err(AppError::Internal);
@@ -72,7 +70,7 @@ pub async fn forget(db: &Db, id: &str) -> Result<(), AppError> {
         .bind(("id", id.to_string()))
         .await
         .and_then(|r| r.check())
-        .map_err(|e| internal("forget a log-in attempt", e))?;
+        .or_internal("forget a log-in attempt")?;
     Ok(())
 }
 
@@ -84,7 +82,7 @@ pub async fn clear_pair(db: &Db, address: &str, email: &str) -> Result<(), AppEr
         .bind(("email", email.to_string()))
         .await
         .and_then(|r| r.check())
-        .map_err(|e| internal("clear log-in failures", e))?;
+        .or_internal("clear log-in failures")?;
     Ok(())
 }
 
@@ -93,6 +91,6 @@ pub async fn purge_before(db: &Db, before: i64) -> Result<(), AppError> {
         .bind(("before", before))
         .await
         .and_then(|r| r.check())
-        .map_err(|e| internal("purge log-in failures", e))?;
+        .or_internal("purge log-in failures")?;
     Ok(())
 }

@@ -1,4 +1,4 @@
-use super::{Db, internal, is_duplicate};
+use super::{Db, OrInternal, internal, is_duplicate};
 use crate::domain::accounts::{MemberListing, Role, SessionMember};
 use crate::error::{AppError, Problem};
 use surrealdb::types::SurrealValue;
@@ -34,10 +34,8 @@ pub async fn find_for_login(db: &Db, email: &str) -> Result<Option<LoginRow>, Ap
         .query("SELECT record::id(id) AS id, password_hash, active FROM member WHERE email = $email LIMIT 1")
         .bind(("email", email.to_string()))
         .await
-        .map_err(|e| internal("find member for log-in", e))?;
-    let rows: Vec<LoginRow> = response
-        .take(0)
-        .map_err(|e| internal("find member for log-in", e))?;
+        .or_internal("find member for log-in")?;
+    let rows: Vec<LoginRow> = response.take(0).or_internal("find member for log-in")?;
     Ok(rows.into_iter().next())
 }
 
@@ -48,8 +46,8 @@ pub async fn get(db: &Db, id: &str) -> Result<Option<MemberListing>, AppError> {
         ))
         .bind(("id", id.to_string()))
         .await
-        .map_err(|e| internal("get member", e))?;
-    let row: Option<MemberRow> = response.take(0).map_err(|e| internal("get member", e))?;
+        .or_internal("get member")?;
+    let row: Option<MemberRow> = response.take(0).or_internal("get member")?;
     Ok(row.map(into_listing))
 }
 
@@ -81,8 +79,8 @@ pub async fn list(db: &Db) -> Result<Vec<MemberListing>, AppError> {
             "SELECT {MEMBER_FIELDS} FROM member ORDER BY active DESC, name COLLATE ASC"
         ))
         .await
-        .map_err(|e| internal("list members", e))?;
-    let rows: Vec<MemberRow> = response.take(0).map_err(|e| internal("list members", e))?;
+        .or_internal("list members")?;
+    let rows: Vec<MemberRow> = response.take(0).or_internal("list members")?;
     Ok(rows.into_iter().map(into_listing).collect())
 }
 
@@ -90,8 +88,8 @@ pub async fn count(db: &Db) -> Result<i64, AppError> {
     let mut response = db
         .query("RETURN count(SELECT id FROM member)")
         .await
-        .map_err(|e| internal("count members", e))?;
-    let n: Option<i64> = response.take(0).map_err(|e| internal("count members", e))?;
+        .or_internal("count members")?;
+    let n: Option<i64> = response.take(0).or_internal("count members")?;
     Ok(n.unwrap_or(0))
 }
 
@@ -136,8 +134,8 @@ pub async fn set_role(db: &Db, id: &str, role: Role) -> Result<(), AppError> {
         .bind(("id", id.to_string()))
         .bind(("role", role.as_str().to_string()))
         .await
-        .map_err(|e| internal("set role", e))?;
-    let updated: Vec<String> = response.take(0).map_err(|e| internal("set role", e))?;
+        .or_internal("set role")?;
+    let updated: Vec<String> = response.take(0).or_internal("set role")?;
     if updated.is_empty() {
         Err(AppError::NotFound)
     } else {
@@ -156,8 +154,8 @@ pub async fn set_active(db: &Db, id: &str, active: bool) -> Result<(), AppError>
         .bind(("id", id.to_string()))
         .bind(("active", active))
         .await
-        .map_err(|e| internal("set active", e))?;
-    let updated: Vec<String> = response.take(0).map_err(|e| internal("set active", e))?;
+        .or_internal("set active")?;
+    let updated: Vec<String> = response.take(0).or_internal("set active")?;
     if updated.is_empty() {
         Err(AppError::NotFound)
     } else {
@@ -171,7 +169,7 @@ pub async fn set_password(db: &Db, id: &str, hash: &str) -> Result<(), AppError>
         .bind(("hash", hash.to_string()))
         .await
         .and_then(|r| r.check())
-        .map_err(|e| internal("set password", e))?;
+        .or_internal("set password")?;
     Ok(())
 }
 
@@ -180,6 +178,6 @@ pub async fn password_hash(db: &Db, id: &str) -> Result<Option<String>, AppError
         .query("SELECT VALUE password_hash FROM ONLY type::record('member', $id)")
         .bind(("id", id.to_string()))
         .await
-        .map_err(|e| internal("read password", e))?;
-    response.take(0).map_err(|e| internal("read password", e))
+        .or_internal("read password")?;
+    response.take(0).or_internal("read password")
 }

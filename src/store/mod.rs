@@ -136,6 +136,18 @@ fn cause_chain(error: &dyn std::error::Error) -> String {
         .join(" <- ")
 }
 
+/// `.or_internal("what was being done")?` on a query or on a response's `take`: a database
+/// failure is logged with that context (see `internal`) and becomes `AppError::Internal`.
+pub(crate) trait OrInternal<T> {
+    fn or_internal(self, context: &str) -> Result<T, AppError>;
+}
+
+impl<T> OrInternal<T> for Result<T, surrealdb::Error> {
+    fn or_internal(self, context: &str) -> Result<T, AppError> {
+        self.map_err(|error| internal(context, error))
+    }
+}
+
 /// A unique index rejected the write (two people creating the same thing at once).
 /// SurrealDB 3.3.5 reports an index violation inside a query with the kind `Internal`, not
 /// `AlreadyExists`, so its own message is the only sign of it.

@@ -1,4 +1,4 @@
-use super::{Db, internal, is_duplicate};
+use super::{Db, OrInternal, internal, is_duplicate};
 use crate::domain::accounts::{NewOrganisation, Organisation};
 use crate::error::{AppError, Problem};
 use surrealdb::types::SurrealValue;
@@ -37,10 +37,8 @@ pub async fn list(db: &Db) -> Result<Vec<Organisation>, AppError> {
              FROM organisation ORDER BY name COLLATE ASC",
         )
         .await
-        .map_err(|e| internal("list organisations", e))?;
-    let rows: Vec<Row> = response
-        .take(0)
-        .map_err(|e| internal("list organisations", e))?;
+        .or_internal("list organisations")?;
+    let rows: Vec<Row> = response.take(0).or_internal("list organisations")?;
     Ok(rows.into_iter().map(Row::into_organisation).collect())
 }
 
@@ -49,10 +47,9 @@ pub async fn exists(db: &Db, id: &str) -> Result<bool, AppError> {
         .query("SELECT VALUE id FROM ONLY type::record('organisation', $id)")
         .bind(("id", id.to_string()))
         .await
-        .map_err(|e| internal("find organisation", e))?;
-    let found: Option<surrealdb::types::RecordId> = response
-        .take(0)
-        .map_err(|e| internal("find organisation", e))?;
+        .or_internal("find organisation")?;
+    let found: Option<surrealdb::types::RecordId> =
+        response.take(0).or_internal("find organisation")?;
     Ok(found.is_some())
 }
 
@@ -61,10 +58,8 @@ pub async fn find_by_name(db: &Db, name: &str) -> Result<Option<String>, AppErro
         .query("SELECT VALUE record::id(id) FROM organisation WHERE string::lowercase(name) = string::lowercase($name) LIMIT 1")
         .bind(("name", name.to_string()))
         .await
-        .map_err(|e| internal("find organisation", e))?;
-    let ids: Vec<String> = response
-        .take(0)
-        .map_err(|e| internal("find organisation", e))?;
+        .or_internal("find organisation")?;
+    let ids: Vec<String> = response.take(0).or_internal("find organisation")?;
     Ok(ids.into_iter().next())
 }
 

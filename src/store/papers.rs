@@ -1,7 +1,7 @@
 //! Papers, their blocks, block revisions and the `cites` edges from blocks to evidence. Every
 //! change writes its revision, syncs its edges and appends its event in one transaction.
 use super::conflicts::{is_write_conflict, retrying};
-use super::{Db, Outcome, internal, is_duplicate};
+use super::{Db, OrInternal, Outcome, internal, is_duplicate};
 use crate::domain::coverage::{BlockKind, Stance};
 use crate::domain::papers::{PaperFields, PaperSummary, RevisionView};
 use crate::error::{AppError, Problem};
@@ -107,7 +107,7 @@ pub async fn create(
         .and_then(super::check_cause);
     match result {
         Ok(mut response) => {
-            let id: Option<String> = response.take(0).map_err(|e| internal("create paper", e))?;
+            let id: Option<String> = response.take(0).or_internal("create paper")?;
             id.ok_or(AppError::Internal)
         }
         Err(e) if is_duplicate(&e) => Err(AppError::invalid("slug", Problem::AlreadyTaken)),
@@ -143,8 +143,8 @@ pub async fn list(db: &Db) -> Result<Vec<PaperSummary>, AppError> {
              FROM paper ORDER BY updated_at DESC LIMIT 500"
         ))
         .await
-        .map_err(|e| internal("list papers", e))?;
-    let rows: Vec<SummaryRow> = response.take(0).map_err(|e| internal("list papers", e))?;
+        .or_internal("list papers")?;
+    let rows: Vec<SummaryRow> = response.take(0).or_internal("list papers")?;
     Ok(rows
         .into_iter()
         .map(|r| PaperSummary {
@@ -167,8 +167,8 @@ pub async fn by_slug(db: &Db, slug: &str) -> Result<Option<PaperRow>, AppError> 
         )
         .bind(("slug", slug.to_string()))
         .await
-        .map_err(|e| internal("get paper", e))?;
-    let rows: Vec<PaperRow> = response.take(0).map_err(|e| internal("get paper", e))?;
+        .or_internal("get paper")?;
+    let rows: Vec<PaperRow> = response.take(0).or_internal("get paper")?;
     Ok(rows.into_iter().next())
 }
 
@@ -219,10 +219,10 @@ pub async fn blocks(db: &Db, paper_id: &str) -> Result<Vec<BlockRow>, AppError> 
         ))
         .bind(("paper", paper_id.to_string()))
         .await
-        .map_err(|e| internal("paper blocks", e))?;
-    let blocks: Vec<BlockOnly> = response.take(1).map_err(|e| internal("paper blocks", e))?;
-    let edges: Vec<EdgeRow> = response.take(2).map_err(|e| internal("paper blocks", e))?;
-    let cited: Vec<CitedRow> = response.take(3).map_err(|e| internal("paper blocks", e))?;
+        .or_internal("paper blocks")?;
+    let blocks: Vec<BlockOnly> = response.take(1).or_internal("paper blocks")?;
+    let edges: Vec<EdgeRow> = response.take(2).or_internal("paper blocks")?;
+    let cited: Vec<CitedRow> = response.take(3).or_internal("paper blocks")?;
     // Edges name evidence by record id; cards and keys go by key.
     let cited: std::collections::HashMap<String, CitedRow> =
         cited.into_iter().map(|c| (c.id.clone(), c)).collect();
@@ -291,9 +291,9 @@ async fn gap(
         .bind(("after", after.map(str::to_string)))
         .bind(("moving", moving.map(str::to_string)))
         .await
-        .map_err(|e| internal("block gap", e))?;
-    let next: Vec<Neighbour> = response.take(2).map_err(|e| internal("block gap", e))?;
-    let before: Option<String> = response.take(3).map_err(|e| internal("block gap", e))?;
+        .or_internal("block gap")?;
+    let next: Vec<Neighbour> = response.take(2).or_internal("block gap")?;
+    let before: Option<String> = response.take(3).or_internal("block gap")?;
     if after.is_some() && before.is_none() {
         return Err(AppError::NotFound);
     }
@@ -339,7 +339,7 @@ pub async fn add_block(
             .bind(("member", member_id.map(str::to_string)))
     })
     .await
-    .map_err(|e| internal("add block", e))?;
+    .or_internal("add block")?;
     Ok(new_id)
 }
 
@@ -504,10 +504,8 @@ pub async fn previous_block(
         .bind(("paper", paper_id.to_string()))
         .bind(("id", block_id.to_string()))
         .await
-        .map_err(|e| internal("previous block", e))?;
-    let ids: Vec<String> = response
-        .take(1)
-        .map_err(|e| internal("previous block", e))?;
+        .or_internal("previous block")?;
+    let ids: Vec<String> = response.take(1).or_internal("previous block")?;
     Ok(ids.into_iter().next())
 }
 
@@ -582,8 +580,8 @@ pub async fn block(db: &Db, block_id: &str) -> Result<Option<BlockRow>, AppError
         ))
         .bind(("id", block_id.to_string()))
         .await
-        .map_err(|e| internal("get block", e))?;
-    response.take(0).map_err(|e| internal("get block", e))
+        .or_internal("get block")?;
+    response.take(0).or_internal("get block")
 }
 
 /// The paper a block belongs to (its id), to check a request names the right paper.
@@ -592,8 +590,8 @@ pub async fn paper_of(db: &Db, block_id: &str) -> Result<Option<String>, AppErro
         .query("SELECT VALUE record::id(paper) FROM ONLY type::record('block', $id)")
         .bind(("id", block_id.to_string()))
         .await
-        .map_err(|e| internal("block paper", e))?;
-    response.take(0).map_err(|e| internal("block paper", e))
+        .or_internal("block paper")?;
+    response.take(0).or_internal("block paper")
 }
 
 /// Every saved text of a block, newest first.
@@ -605,8 +603,8 @@ pub async fn revisions(db: &Db, block_id: &str) -> Result<Vec<RevisionView>, App
         ))
         .bind(("id", block_id.to_string()))
         .await
-        .map_err(|e| internal("block revisions", e))?;
-    response.take(0).map_err(|e| internal("block revisions", e))
+        .or_internal("block revisions")?;
+    response.take(0).or_internal("block revisions")
 }
 
 /// A whole paper's blocks at once (Markdown import, demo data), after the existing ones.
@@ -661,7 +659,7 @@ pub async fn append_blocks(
             .bind(("member", member_id.map(str::to_string)))
     })
     .await
-    .map_err(|e| internal("append blocks", e))?;
+    .or_internal("append blocks")?;
     Ok(blocks.len())
 }
 
@@ -675,9 +673,9 @@ async fn last_position(db: &Db, paper_id: &str) -> Result<(Option<String>, usize
         )
         .bind(("paper", paper_id.to_string()))
         .await
-        .map_err(|e| internal("last block", e))?;
-    let last: Vec<String> = response.take(1).map_err(|e| internal("last block", e))?;
-    let count: Option<i64> = response.take(2).map_err(|e| internal("last block", e))?;
+        .or_internal("last block")?;
+    let last: Vec<String> = response.take(1).or_internal("last block")?;
+    let count: Option<i64> = response.take(2).or_internal("last block")?;
     Ok((last.into_iter().next(), count.unwrap_or(0).max(0) as usize))
 }
 
@@ -696,8 +694,8 @@ pub async fn is_listed_editor(db: &Db, paper_id: &str, member_id: &str) -> Resul
         .bind(("paper", paper_id.to_string()))
         .bind(("member", member_id.to_string()))
         .await
-        .map_err(|e| internal("paper editors", e))?;
-    let listed: Option<bool> = response.take(0).map_err(|e| internal("paper editors", e))?;
+        .or_internal("paper editors")?;
+    let listed: Option<bool> = response.take(0).or_internal("paper editors")?;
     Ok(listed.unwrap_or(false))
 }
 
@@ -719,10 +717,8 @@ pub async fn citing(
         .bind(("key", key.to_string()))
         .bind(("drafts", include_drafts))
         .await
-        .map_err(|e| internal("evidence cited in", e))?;
-    response
-        .take(1)
-        .map_err(|e| internal("evidence cited in", e))
+        .or_internal("evidence cited in")?;
+    response.take(1).or_internal("evidence cited in")
 }
 
 /// A member as the editors page lists them: a listed editor, or one who could be added.
@@ -754,9 +750,9 @@ pub async fn editors(
         ))
         .bind(("paper", paper_id.to_string()))
         .await
-        .map_err(|e| internal("paper editors", e))?;
-    let listed: Vec<EditorRow> = response.take(1).map_err(|e| internal("paper editors", e))?;
-    let candidates: Vec<EditorRow> = response.take(2).map_err(|e| internal("paper editors", e))?;
+        .or_internal("paper editors")?;
+    let listed: Vec<EditorRow> = response.take(1).or_internal("paper editors")?;
+    let candidates: Vec<EditorRow> = response.take(2).or_internal("paper editors")?;
     Ok((listed, candidates))
 }
 
@@ -778,7 +774,7 @@ pub async fn set_editors_by_email(
     ))
     .await
     .and_then(|r| r.check())
-    .map_err(|e| internal("demo paper editors", e))?;
+    .or_internal("demo paper editors")?;
     Ok(())
 }
 
@@ -806,7 +802,7 @@ pub async fn add_editor(
     })
     .await
     .map(|_| ())
-    .map_err(|e| internal("add paper editor", e))
+    .or_internal("add paper editor")
 }
 
 /// Why an editor was not removed.

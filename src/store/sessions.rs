@@ -1,6 +1,6 @@
 //! Sign-in sessions. The cookie holds a random token; the database holds only its sha256,
 //! as the record key, so a leaked database does not leak live sessions.
-use super::{Db, internal, members};
+use super::{Db, OrInternal, members};
 use crate::domain::accounts::SessionMember;
 use crate::error::AppError;
 
@@ -14,7 +14,7 @@ pub async fn create(db: &Db, token_hash: &str, member_id: &str, days: i64) -> Re
     .bind(("ttl", format!("{days}d")))
     .await
     .and_then(|r| r.check())
-    .map_err(|e| internal("create session", e))?;
+    .or_internal("create session")?;
     Ok(())
 }
 
@@ -30,9 +30,8 @@ pub async fn member(db: &Db, token_hash: &str) -> Result<Option<SessionMember>, 
         )
         .bind(("key", token_hash.to_string()))
         .await
-        .map_err(|e| internal("find session", e))?;
-    let row: Option<members::MemberRow> =
-        response.take(0).map_err(|e| internal("find session", e))?;
+        .or_internal("find session")?;
+    let row: Option<members::MemberRow> = response.take(0).or_internal("find session")?;
     Ok(row
         .map(members::into_listing)
         .filter(|m| m.active)
@@ -44,7 +43,7 @@ pub async fn delete(db: &Db, token_hash: &str) -> Result<(), AppError> {
         .bind(("key", token_hash.to_string()))
         .await
         .and_then(|r| r.check())
-        .map_err(|e| internal("delete session", e))?;
+        .or_internal("delete session")?;
     Ok(())
 }
 
@@ -55,7 +54,7 @@ pub async fn delete_others(db: &Db, member_id: &str, keep: &str) -> Result<(), A
         .bind(("keep", keep.to_string()))
         .await
         .and_then(|r| r.check())
-        .map_err(|e| internal("delete sessions", e))?;
+        .or_internal("delete sessions")?;
     Ok(())
 }
 
@@ -63,6 +62,6 @@ pub async fn purge_expired(db: &Db) -> Result<(), AppError> {
     db.query("DELETE session WHERE expires_at < time::now()")
         .await
         .and_then(|r| r.check())
-        .map_err(|e| internal("purge sessions", e))?;
+        .or_internal("purge sessions")?;
     Ok(())
 }

@@ -1,0 +1,137 @@
+//! Live updates under load: a flood of events never stalls the poller, presence cannot be
+//! used to flood, and open streams do not hold up shutdown.
+use crate::helpers::*;
+use groundwork::domain::papers::PaperEvent;
+use std::time::Duration;
+
+const SLUG: &str = "inclusive-volunteering";
+
+impl TestApp {
+    /// A signed-in member's open event stream on the demo draft.
+    async fn open_stream(&self, cookie: &str) -> reqwest::Response {
+        let stream = TestApp::client()
+            .get(self.url(&format!("/papers/{SLUG}/events")))
+            .header("cookie", cookie)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(stream.status(), 200);
+        stream
+    }
+
+    async fn paper_id(&self) -> String {
+        groundwork::store::papers::by_slug(&self.state.db, SLUG)
+            .await
+            .unwrap()
+            .expect("the demo draft")
+            .id
+    }
+}
+
+/// Reads the stream until `wanted` appears in it (false if the stream ends first).
+async fn read_until(stream: &mut reqwest::Response, wanted: &str) -> bool {
+    let mut received = String::new();
+    while let Ok(Some(chunk)) = stream.chunk().await {
+        received.push_str(&String::from_utf8_lossy(&chunk));
+        if received.contains(wanted) {
+            return true;
+        }
+    }
+    false
+}
+
+#[tokio::test]
+async fn more_events_at_once_than_one_read_holds_do_not_stall_the_viewers() {
+    let app = TestApp::spawn().await;
+    let viewer = app.sign_in(MEMBER, PASSWORD).await;
+    let paper = app.paper_id().await;
+    let mut stream = app.open_stream(&viewer).await;
+
+    // 2,100 events written at the same instant: more than one read of the poller used to take.
+    app.state
+        .db
+        .query(
+            "LET $moment = time::now();
+            FOR $n IN 0..2100 {
+                CREATE event CONTENT {
+                    paper: type::record('paper', $paper), kind: 'presence', block: '',
+                    rev: 0, member: 'flood', member_name: 'Flood', at: $moment
+                };
+            }",
+        )
+        .bind(("paper", paper.clone()))
+        .await
+        .and_then(|r| r.check())
+        .unwrap();
+    groundwork::store::events::append(
+        &app.state.db,
+        &PaperEvent {
+            id: String::new(),
+            paper,
+            kind: "saved".into(),
+            block: "after-the-flood".into(),
+            rev: 1,
+            member: "someone".into(),
+            member_name: "Someone".into(),
+        },
+    )
+    .await
+    .unwrap();
+
+    let heard = tokio::time::timeout(
+        Duration::from_secs(30),
+        read_until(&mut stream, "after-the-flood"),
+    )
+    .await;
+    assert_eq!(
+        heard,
+        Ok(true),
+        "the viewer hears the event after the flood"
+    );
+}
+
+#[tokio::test]
+async fn announcing_the_same_block_in_a_loop_stores_one_event_a_second() {
+    let app = TestApp::spawn().await;
+    let editor = app.sign_in(EDITOR, PASSWORD).await;
+    let paper = app.paper_id().await;
+    let blocks = groundwork::store::papers::blocks(&app.state.db, &paper)
+        .await
+        .unwrap();
+    let block = blocks[2].id.clone();
+    for _ in 0..5 {
+        let answer = app
+            .call(
+                "set_editing",
+                &[("slug", SLUG), ("block", &block)],
+                Some(&editor),
+            )
+            .await;
+        assert_eq!(answer.status(), 200, "a repeat is answered OK");
+    }
+    let mut counted = app
+        .state
+        .db
+        .query("SELECT VALUE record::id(id) FROM event WHERE kind = 'presence' AND block = $block")
+        .bind(("block", block.clone()))
+        .await
+        .unwrap();
+    let stored: Vec<String> = counted.take(0).unwrap();
+    assert_eq!(stored.len(), 1, "one stored presence event, not five");
+}
+
+#[tokio::test]
+async fn shutting_down_ends_the_open_streams_and_finishes() {
+    let app = TestApp::spawn().await;
+    let viewer = app.sign_in(MEMBER, PASSWORD).await;
+    let mut stream = app.open_stream(&viewer).await;
+    assert!(
+        app.shut_down(Duration::from_secs(5)).await,
+        "the server finishes while a stream is open"
+    );
+    let ended = tokio::time::timeout(Duration::from_secs(5), async {
+        while let Ok(Some(_)) = stream.chunk().await {}
+    })
+    .await;
+    assert!(ended.is_ok(), "the stream ended");
+}

@@ -86,8 +86,14 @@ async fn poll(
             }
             continue;
         }
+        // The window is measured on the database's clock, not from the newest event: after a
+        // burst and then silence, the burst would otherwise be read again on every tick.
+        let read_from = looked_back(&cursor);
+        if let Ok(now) = store::events::now(&db).await {
+            cursor = now;
+        }
         // Page through everything after the overlap, however much there is.
-        let (mut page_at, mut page_id) = (looked_back(&cursor), String::new());
+        let (mut page_at, mut page_id) = (read_from, String::new());
         loop {
             let Ok(rows) = store::events::after(&db, &page_at, &page_id).await else {
                 break;
@@ -95,9 +101,6 @@ async fn poll(
             let last_page = rows.len() < store::events::PAGE;
             for (event, at) in rows {
                 (page_at, page_id) = (at.clone(), event.id.clone());
-                if at > cursor {
-                    cursor = at.clone();
-                }
                 if sent.contains_key(&event.id) {
                     continue;
                 }
@@ -112,7 +115,7 @@ async fn poll(
             }
         }
         let oldest = looked_back(&cursor);
-        sent.retain(|_, at| *at > oldest);
+        sent.retain(|_, at| *at >= oldest);
         if pruned.elapsed() > Duration::from_secs(300) {
             pruned = std::time::Instant::now();
             let _ = store::events::prune(&db).await;

@@ -12,7 +12,7 @@ use crate::app::components::status::{LoadError, editor_gate};
 use crate::domain::coverage::{BlockKind, Warning};
 use crate::domain::papers::{BlockView, PartLink, PresenceView, Workspace};
 use crate::i18n::*;
-use browser::{live_updates, lower_half};
+use browser::{dragged_block, live_updates, lower_half, started_dragging};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -76,6 +76,9 @@ pub fn DraftPage() -> impl IntoView {
     let adder = ServerAction::<AddBlock>::new();
     let mover = ServerAction::<MoveBlock>::new();
     let actor = ServerAction::<BlockAction>::new();
+    // The block being dragged lives here, not in the workspace's view: others' changes
+    // re-render that view, and a drag under way must survive it.
+    let dragged = RwSignal::new(None::<String>);
     // Any change made here refreshes the page's data (others' changes arrive as events).
     Effect::new(move |_| {
         let (a, m, b) = (
@@ -93,7 +96,7 @@ pub fn DraftPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match workspace.await {
                     Err(error) => view! { <h1>{t!(i18n, paper_unavailable)}</h1> <LoadError error /> }.into_any(),
-                    Ok(w) => view! { <WorkspaceView w adder mover actor /> }.into_any(),
+                    Ok(w) => view! { <WorkspaceView w adder mover actor dragged /> }.into_any(),
                 }
             })}
         </Transition>
@@ -141,6 +144,24 @@ mod browser {
         on_cleanup(move || source.with_value(|s| s.close()));
     }
 
+    /// Puts the dragged block's id on the drag itself (some browsers start no drag without
+    /// data), so the drop finds it whatever was re-rendered in between.
+    pub fn started_dragging(ev: &leptos::ev::DragEvent, block: &str) {
+        if let Some(data) = ev.data_transfer() {
+            let _ = data.set_data(DRAG_TYPE, block);
+            data.set_effect_allowed("move");
+        }
+    }
+
+    /// The id of the block dropped, if the drag came from this page.
+    pub fn dragged_block(ev: &leptos::ev::DragEvent) -> Option<String> {
+        ev.data_transfer()
+            .and_then(|data| data.get_data(DRAG_TYPE).ok())
+            .filter(|id| !id.is_empty())
+    }
+
+    const DRAG_TYPE: &str = "application/x-groundwork-block";
+
     /// Was the drop in the lower half of the element it landed on?
     pub fn lower_half(ev: &leptos::ev::DragEvent) -> bool {
         // Leptos delegates events to the document: the block is found from the drop's target.
@@ -167,6 +188,12 @@ mod browser {
     pub fn lower_half(_: &leptos::ev::DragEvent) -> bool {
         false
     }
+
+    pub fn started_dragging(_: &leptos::ev::DragEvent, _: &str) {}
+
+    pub fn dragged_block(_: &leptos::ev::DragEvent) -> Option<String> {
+        None
+    }
 }
 
 #[component]
@@ -175,6 +202,7 @@ fn WorkspaceView(
     adder: ServerAction<AddBlock>,
     mover: ServerAction<MoveBlock>,
     actor: ServerAction<BlockAction>,
+    dragged: RwSignal<Option<String>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
@@ -195,7 +223,6 @@ fn WorkspaceView(
     let before = StoredValue::new(w.before.clone());
     let order: Vec<String> = w.blocks.iter().map(|b| b.id.clone()).collect();
     let order = StoredValue::new(order);
-    let dragged = RwSignal::new(None::<String>);
     let presence = StoredValue::new(w.presence.clone());
     let undo = move |block: String| {
         view! {
@@ -239,7 +266,7 @@ fn WorkspaceView(
                 let drop_target = id.clone();
                 let on_drop = move |ev: leptos::ev::DragEvent| {
                     ev.prevent_default();
-                    if let Some(moving) = dragged.get_untracked() {
+                    if let Some(moving) = dragged_block(&ev).or_else(|| dragged.get_untracked()) {
                         dragged.set(None);
                         if moving == drop_target {
                             return;
@@ -265,7 +292,10 @@ fn WorkspaceView(
                 view! {
                     <li id=format!("block-{id}") class=kind_class
                         draggable=if can_edit { "true" } else { "false" }
-                        on:dragstart=move |_| dragged.set(Some(drag_id.clone()))
+                        on:dragstart=move |ev: leptos::ev::DragEvent| {
+                            started_dragging(&ev, &drag_id);
+                            dragged.set(Some(drag_id.clone()));
+                        }
                         on:dragover=move |ev: leptos::ev::DragEvent| ev.prevent_default()
                         on:drop=on_drop>
                         <BlockItem block editing can_edit slug=slug.get_value() first=first + index == 0 actor />

@@ -36,35 +36,6 @@ step "building the site for the end-to-end tests"
 cargo leptos build
 
 step "end-to-end tests in Chromium"
-# The server's log is kept beside the test results (Playwright empties that folder when it
-# starts, so the log is written elsewhere and copied there at exit). Every request runs in a
-# span naming its method and URI, so an error logged while answering it, and a 5xx, say which
-# request it was; the requests themselves are not logged. NO_COLOR: a file, not a terminal.
-results="$GW_ROOT/end2end/test-results"
-log="$(mktemp)"
-GROUNDWORK_DB="mem://" GROUNDWORK_DEMO=true GROUNDWORK_ADDRESS=127.0.0.1:0 \
-  GROUNDWORK_SITE_ROOT="$GW_ROOT/target/site" \
-  RUST_LOG="groundwork=info,surrealdb=warn,tower_http=warn,tower_http::trace::make_span=debug" NO_COLOR=1 \
-  "$CARGO_TARGET_DIR/debug/groundwork" serve >"$log" 2>&1 &
-server=$!
-keep_log() {
-  kill $server 2>/dev/null || true
-  mkdir -p "$results" && cp "$log" "$results/server.log" 2>/dev/null || true
-  rm -f "$log"
-}
-trap keep_log EXIT
-address=""
-for _ in $(seq 1 120); do
-  address=$(grep -oE 'http://127\.0\.0\.1:[0-9]+' "$log" | head -n 1 || true)
-  [ -n "$address" ] && break
-  if ! kill -0 $server 2>/dev/null; then cat "$log" >&2; exit 1; fi
-  sleep 0.5
-done
-if [ -z "$address" ]; then echo "the server did not start:" >&2; cat "$log" >&2; exit 1; fi
-if ! (cd end2end && GROUNDWORK_URL="$address" npx playwright test); then
-  echo "the end-to-end tests failed; the server's log (kept in end2end/test-results/server.log) ends:" >&2
-  tail -n 300 "$log" >&2
-  exit 1
-fi
+scripts/e2e.sh
 
 step "all checks passed in $(( $(date +%s) - started ))s"

@@ -17,17 +17,20 @@ use {
 /// cannot go in a Location header at all. Paths this site links to are percent-encoded.
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n)
-            if n.starts_with('/')
-                && !n.starts_with("//")
-                && !n.contains('\\')
-                && n.bytes().all(|b| b.is_ascii_graphic())
-                && n.len() <= 512 =>
-        {
-            n.to_string()
-        }
+        Some(n) if is_same_site_path(n) => n.to_string(),
         _ => "/".to_string(),
     }
+}
+
+/// A path on this site that no browser can read as another host: one leading `/`, no
+/// backslash, visible ASCII only (a tab or newline is dropped by browsers, so `/\t/evil` would
+/// become `//evil`), and of a sane length.
+pub fn is_same_site_path(path: &str) -> bool {
+    path.starts_with('/')
+        && !path.starts_with("//")
+        && !path.contains('\\')
+        && path.bytes().all(|b| b.is_ascii_graphic())
+        && path.len() <= 512
 }
 
 #[server(prefix = "/fn", endpoint = "login")]

@@ -10,7 +10,8 @@ pub fn same_site_path(url: &str) -> Option<String> {
         Some((_, rest)) => rest.find('/').map(|i| &rest[i..]).unwrap_or("/"),
         None => url,
     };
-    (path.starts_with('/') && !path.starts_with("//")).then(|| path.to_string())
+    // The same rule as a `next` after signing in: the path is where the browser is sent.
+    crate::api::accounts::is_same_site_path(path).then(|| path.to_string())
 }
 
 /// How much of each field a form posted without JavaScript gets back after an error.
@@ -59,6 +60,8 @@ mod tests {
         assert_eq!(same_site_path("/admin").as_deref(), Some("/admin"));
         assert_eq!(same_site_path("//evil.example/x"), None);
         assert_eq!(same_site_path("javascript:alert(1)"), None);
+        assert_eq!(same_site_path("http://gw.example/\t/evil.example"), None);
+        assert_eq!(same_site_path("/\\evil.example"), None);
     }
 
     #[test]

@@ -22,9 +22,8 @@ pub fn safe_next(next: Option<&str>) -> String {
     }
 }
 
-/// A path on this site that no browser can read as another host: one leading `/`, no
-/// backslash, visible ASCII only (a tab or newline is dropped by browsers, so `/\t/evil` would
-/// become `//evil`), and of a sane length.
+/// A path on this site that no browser can read as another host, and of a sane length (the
+/// rule `safe_next` explains).
 pub fn is_same_site_path(path: &str) -> bool {
     path.starts_with('/')
         && !path.starts_with("//")
@@ -74,20 +73,7 @@ async fn login_inner(email: &str, password_typed: &str) -> Result<(), AppError> 
     match account {
         Some(account) if matches && account.active => {
             attempt.succeeded(&state.db).await?;
-            let session_token = token::new_token();
-            store::sessions::create(
-                &state.db,
-                &token::digest(&session_token),
-                &account.id,
-                state.config.session_days,
-            )
-            .await?;
-            door::set_cookie(&auth::session_cookie(
-                &session_token,
-                state.config.session_days,
-                state.config.secure_cookies,
-            ));
-            Ok(())
+            start_session(&state, &account.id).await
         }
         // The attempt stays on the record as a failure.
         _ => Err(AppError::Unauthorized),
@@ -183,11 +169,18 @@ async fn accept_inner(
         },
     )
     .await?;
+    start_session(&state, &member_id).await
+}
+
+/// Signs `member_id` in on this browser: a new session stored by its digest, its token in the
+/// cookie.
+#[cfg(feature = "ssr")]
+async fn start_session(state: &crate::state::AppState, member_id: &str) -> Result<(), AppError> {
     let session_token = token::new_token();
     store::sessions::create(
         &state.db,
         &token::digest(&session_token),
-        &member_id,
+        member_id,
         state.config.session_days,
     )
     .await?;

@@ -301,4 +301,28 @@ mod tests {
         }
         assert_eq!(safe_next(Some(&format!("/{}", "a".repeat(600)))), "/");
     }
+
+    proptest::proptest! {
+        /// Whatever `next` says, the browser is sent to this site: the answer is the input or
+        /// `/`, resolves against this site's address to this site, and fits a Location header.
+        #[test]
+        fn any_next_stays_on_this_site(next in proptest::prelude::any::<String>()) {
+            check_stays(&next)?;
+        }
+
+        #[test]
+        fn path_like_next_stays_on_this_site(next in r"[/\\\t\n\r @:.%a-z0-9?#\x01\x7f\u{a0}]{0,24}") {
+            check_stays(&next)?;
+        }
+    }
+
+    fn check_stays(next: &str) -> Result<(), proptest::test_runner::TestCaseError> {
+        let target = safe_next(Some(next));
+        proptest::prop_assert!(target == next || target == "/");
+        let here = reqwest::Url::parse("https://gw.example/papers").unwrap();
+        let resolved = here.join(&target).unwrap();
+        proptest::prop_assert_eq!(resolved.host_str(), Some("gw.example"), "{:?}", next);
+        proptest::prop_assert!(http::HeaderValue::from_str(&target).is_ok());
+        Ok(())
+    }
 }

@@ -708,11 +708,6 @@ mod tests {
     }
 
     fn random_text(rng: &mut Rng) -> String {
-        const PIECES: &[&str] = &[
-            "[", "]", "@", ";", ",", "?", "\\", "`", "```", " ", "\n", "\n\n", "    ", "-", "a",
-            "b", "k", "x", "Z", "0", "7", ".", ":", "(", ")", "é", "漢", "🎉", "abc", "@abc", "[@",
-            "[@abc]", "p. 4", "~~~", "- ", "\t",
-        ];
         let len = rng.below(40);
         (0..len).map(|_| PIECES[rng.below(PIECES.len())]).collect()
     }
@@ -734,30 +729,65 @@ mod tests {
         let (mut groups, mut problems) = (0, 0);
         for _ in 0..20_000 {
             let text = random_text(&mut rng);
-            let parsed = parse(&text);
+            let parsed = check_promises(&text);
             groups += parsed.groups.len();
             problems += parsed.problems.len();
-            let mut previous_end = 0;
-            for group in &parsed.groups {
-                assert_span(&text, &group.span);
-                assert!(group.span.start >= previous_end, "overlap in {text:?}");
-                previous_end = group.span.end;
-                for item in &group.items {
-                    assert_span(&text, &item.span);
-                    assert!(group.span.start < item.span.start && item.span.end < group.span.end);
-                    assert_eq!(normalise_key(&item.key).ok().as_ref(), Some(&item.key));
-                }
-            }
-            for problem in &parsed.problems {
-                assert_span(&text, problem.span());
-            }
-            let same = replace_groups(&text, &parsed, |g| text[g.span.clone()].to_string());
-            assert_eq!(same, text);
         }
         // The alphabet is rich enough to exercise both outcomes, not only plain text.
         assert!(
             groups > 1_000 && problems > 1_000,
             "{groups} groups, {problems} problems"
         );
+    }
+
+    /// Parses `text` and checks what every parse promises: spans inside the text on character
+    /// boundaries, groups in order without overlap, items inside their group, keys already
+    /// normalised, and that putting each group's own text back gives the text unchanged.
+    fn check_promises(text: &str) -> Parsed {
+        let parsed = parse(text);
+        let mut previous_end = 0;
+        for group in &parsed.groups {
+            assert_span(text, &group.span);
+            assert!(group.span.start >= previous_end, "overlap in {text:?}");
+            previous_end = group.span.end;
+            for item in &group.items {
+                assert_span(text, &item.span);
+                assert!(group.span.start < item.span.start && item.span.end < group.span.end);
+                assert_eq!(normalise_key(&item.key).ok().as_ref(), Some(&item.key));
+            }
+        }
+        for problem in &parsed.problems {
+            assert_span(text, problem.span());
+        }
+        let same = replace_groups(text, &parsed, |g| text[g.span.clone()].to_string());
+        assert_eq!(same, text);
+        parsed
+    }
+
+    const PIECES: &[&str] = &[
+        "[", "]", "@", ";", ",", "?", "\\", "`", "```", " ", "\n", "\n\n", "    ", "-", "a", "b",
+        "k", "x", "Z", "0", "7", ".", ":", "(", ")", "é", "漢", "🎉", "abc", "@abc", "[@",
+        "[@abc]", "p. 4", "~~~", "- ", "\t",
+    ];
+
+    proptest::proptest! {
+        #[test]
+        fn any_text_keeps_every_promise(text in proptest::prelude::any::<String>()) {
+            check_promises(&text);
+        }
+
+        #[test]
+        fn citation_like_text_keeps_every_promise(
+            pieces in proptest::collection::vec(proptest::sample::select(PIECES), 0..60)
+        ) {
+            check_promises(&pieces.concat());
+        }
+
+        #[test]
+        fn any_offset_has_a_line_and_column(text in proptest::prelude::any::<String>(), offset in 0usize..400) {
+            let (line, column) = line_col(&text, offset);
+            proptest::prop_assert!(line >= 1 && column >= 1);
+            proptest::prop_assert!(line <= text.lines().count().max(1) + 1);
+        }
     }
 }

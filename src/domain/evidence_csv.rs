@@ -348,4 +348,68 @@ ok-2020-observation-01,observation,,FR,2020-02-30,maybe,public,
             }
         }
     }
+
+    /// A one-row file in the documented columns, with free text where people type it.
+    fn file_with(text: &str, unit: &str, region: &str, tags: &str) -> Vec<u8> {
+        let mut writer = csv::Writer::from_writer(Vec::new());
+        writer
+            .write_record([
+                "key",
+                "kind",
+                "text",
+                "value",
+                "unit",
+                "country",
+                "region",
+                "collected_on",
+                "tags",
+                "consent",
+                "visibility",
+            ])
+            .unwrap();
+        writer
+            .write_record([
+                "ok-2020-indicator-01",
+                "indicator",
+                text,
+                "41",
+                unit,
+                "FR",
+                region,
+                "2020-01-01",
+                tags,
+                "given",
+                "public",
+            ])
+            .unwrap();
+        writer.into_inner().unwrap()
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_bytes_get_an_answer(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..2_000)) {
+            let _ = read(&bytes);
+        }
+
+        #[test]
+        fn any_text_csv_gets_an_answer(text in proptest::prelude::any::<String>()) {
+            let _ = read(text.as_bytes());
+        }
+
+        /// Whatever people typed in the free-text columns, a row the import accepts is written
+        /// by the export so that it imports back exactly (formulas neutralised on the way out
+        /// and restored on the way in).
+        #[test]
+        fn accepted_rows_round_trip(
+            text in "[=+@'\\t\\r-]?[^\\x00]{0,80}",
+            unit in "[=+@'-]?[a-z% ,\"]{0,10}",
+            region in proptest::prelude::any::<String>(),
+            tags in "([=+@'-]?[a-z ;]{0,8}, ?){0,4}",
+        ) {
+            let preview = read(&file_with(&text, &unit, &region, &tags)).unwrap();
+            let again = read(&write(&preview.rows).unwrap()).unwrap();
+            proptest::prop_assert_eq!(again.problems, vec![]);
+            proptest::prop_assert_eq!(again.rows, preview.rows);
+        }
+    }
 }

@@ -400,4 +400,53 @@ mod tests {
         assert_eq!(f.to_query(1), "q=young+people&country=HU");
         assert_eq!(f.to_query(3), "q=young+people&country=HU&page=3");
     }
+
+    /// Reads a query string the way the library page does (form encoding, by field name).
+    fn from_query(query: &str) -> EvidenceFilter {
+        let mut filter = EvidenceFilter {
+            page: 1,
+            ..Default::default()
+        };
+        for (k, v) in form_urlencoded::parse(query.as_bytes()) {
+            let v = v.into_owned();
+            match k.as_ref() {
+                "q" => filter.q = v,
+                "kind" => filter.kind = v,
+                "country" => filter.country = v,
+                "region" => filter.region = v,
+                "assessment" => filter.assessment = v,
+                "tag" => filter.tag = v,
+                "consent" => filter.consent = v,
+                "visibility" => filter.visibility = v,
+                "page" => filter.page = v.parse().unwrap_or(1),
+                _ => {}
+            }
+        }
+        filter
+    }
+
+    proptest::proptest! {
+        /// Any filter is either refused with a field named, or bounded; a bounded filter's
+        /// links (pagination keeps the filters) read back to the same filter and page.
+        #[test]
+        fn filters_are_bounded_and_survive_their_links(
+            q in proptest::prelude::any::<String>(),
+            country in "[A-Z&=+% #]{0,4}",
+            region in proptest::prelude::any::<String>(),
+            tag in "[a-z &=+%#?]{0,12}",
+            page in proptest::prelude::any::<u32>(),
+        ) {
+            let filter = EvidenceFilter { q, country, region, tag, page, ..Default::default() };
+            match filter.clone().bounded() {
+                Err(AppError::Validation { .. }) => {}
+                Err(other) => proptest::prop_assert!(false, "refused as {:?}", other),
+                Ok(bounded) => {
+                    proptest::prop_assert!((1..=PAGE_MAX).contains(&bounded.page));
+                    proptest::prop_assert!(bounded.q.chars().count() <= QUERY_MAX);
+                    let link = bounded.to_query(bounded.page);
+                    proptest::prop_assert_eq!(from_query(&link), bounded);
+                }
+            }
+        }
+    }
 }

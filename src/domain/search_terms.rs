@@ -146,6 +146,21 @@ mod tests {
         assert!(terms(&long).len() <= TERMS_MAX);
     }
 
+    proptest::proptest! {
+        /// Any text at all (the search box is outside input): terms are non-empty, folded,
+        /// lowercase, unique and few; highlighting only adds marks, closes each, and marks
+        /// something exactly when the text has terms of its own.
+        #[test]
+        fn any_text_gives_clean_terms_and_highlighting(text in proptest::prelude::any::<String>()) {
+            check_terms_and_marks(&text);
+        }
+
+        #[test]
+        fn wordy_text_gives_clean_terms_and_highlighting(text in "([a-zA-Zéßİ0-9🙂]{1,12}[ ,.;:'\"<>&-]{1,3}){0,40}") {
+            check_terms_and_marks(&text);
+        }
+    }
+
     #[test]
     fn never_panics_on_odd_text() {
         for text in [
@@ -155,27 +170,31 @@ mod tests {
             "\u{0}x",
             "١٢٣ arabic digits",
         ] {
-            let found = terms(text);
-            assert!(found.len() <= TERMS_MAX, "{text:?}: {found:?}");
-            for (i, term) in found.iter().enumerate() {
-                assert!(!term.is_empty(), "{text:?}: an empty term");
-                assert!(
-                    term.is_ascii() && *term == term.to_lowercase(),
-                    "{text:?}: {term:?} is not folded and lowercased"
-                );
-                assert!(!found[..i].contains(term), "{text:?}: {term:?} twice");
-            }
-            let marks = |s: &str| (s.matches(MARK_OPEN).count(), s.matches(MARK_CLOSE).count());
-            let unmarked = |s: &str| s.replace(MARK_OPEN, "").replace(MARK_CLOSE, "");
-            let out = highlight(text, &found);
-            assert_eq!(unmarked(&out), unmarked(text), "{text:?}: only marks added");
-            let (opened, closed) = (marks(&out).0 - marks(text).0, marks(&out).1 - marks(text).1);
-            assert_eq!(opened, closed, "{text:?}: every mark closed");
-            assert_eq!(
-                opened > 0,
-                !found.is_empty(),
-                "{text:?}: the text's own terms are marked in it"
-            );
+            check_terms_and_marks(text);
         }
+    }
+
+    fn check_terms_and_marks(text: &str) {
+        let found = terms(text);
+        assert!(found.len() <= TERMS_MAX, "{text:?}: {found:?}");
+        for (i, term) in found.iter().enumerate() {
+            assert!(!term.is_empty(), "{text:?}: an empty term");
+            assert!(
+                term.is_ascii() && *term == term.to_lowercase(),
+                "{text:?}: {term:?} is not folded and lowercased"
+            );
+            assert!(!found[..i].contains(term), "{text:?}: {term:?} twice");
+        }
+        let marks = |s: &str| (s.matches(MARK_OPEN).count(), s.matches(MARK_CLOSE).count());
+        let unmarked = |s: &str| s.replace(MARK_OPEN, "").replace(MARK_CLOSE, "");
+        let out = highlight(text, &found);
+        assert_eq!(unmarked(&out), unmarked(text), "{text:?}: only marks added");
+        let (opened, closed) = (marks(&out).0 - marks(text).0, marks(&out).1 - marks(text).1);
+        assert_eq!(opened, closed, "{text:?}: every mark closed");
+        assert_eq!(
+            opened > 0,
+            !found.is_empty(),
+            "{text:?}: the text's own terms are marked in it"
+        );
     }
 }

@@ -40,6 +40,10 @@ pub enum Problem {
     KeyLocked,
     /// A Markdown file opens a `:::` block it never closes, or closes one it never opened.
     UnbalancedFence,
+    /// An import would give back consent a finding's people withdrew.
+    WithdrawalIsFinal,
+    /// An import names a finding of another assessment.
+    OtherAssessment,
 }
 
 /// One problem with one input, for errors that list several.

@@ -297,19 +297,34 @@ async fn exports_follow_the_filter_and_the_audience() {
         "header + 3 Hungarian findings: {hungary}"
     );
 
-    // What comes out goes back in unchanged.
+    // What comes out of an assessment goes back into it unchanged (an import never moves
+    // findings between assessments, so the whole library's export is not one file to import).
     let assessment = app.first_assessment().await;
-    let uploaded = app.upload(&assessment, all.as_bytes(), Some(&editor)).await;
-    let batch = location(&uploaded).rsplit('/').next().unwrap().to_string();
-    let preview = json(
-        app.fetch(&format!("/fn/import_preview?batch={batch}"), Some(&editor))
-            .await,
-    )
-    .await;
+    let own = app
+        .get(
+            &format!("/evidence.csv?assessment={assessment}"),
+            Some(&editor),
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(own.lines().count() > 10, "{own}");
+    let (_, preview) = previewed(&app, &assessment, own.as_bytes(), &editor).await;
     assert_eq!(
         preview["problems"].as_array().unwrap().len(),
         0,
         "{preview}"
+    );
+    assert_eq!(preview["changed_rows"], 0, "{preview}");
+    let (_, mixed) = previewed(&app, &assessment, all.as_bytes(), &editor).await;
+    assert!(
+        mixed["problems"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["error"]["problem"]["code"] == "other_assessment"),
+        "{mixed}"
     );
     assert_eq!(
         app.get("/evidence/sample.csv", None)
@@ -341,4 +356,150 @@ async fn a_slow_upload_is_not_cut_off_by_the_request_timeout() {
         crate::safety::stalled_request(&app, &head, &start, std::time::Duration::from_secs(3))
             .await;
     assert_eq!(answer, None, "still waiting for the rest of the file");
+}
+
+/// Uploads `file` and returns the batch and its preview (as the preview page reads it).
+async fn previewed(
+    app: &TestApp,
+    assessment: &str,
+    file: &[u8],
+    editor: &str,
+) -> (String, serde_json::Value) {
+    let uploaded = app.upload(assessment, file, Some(editor)).await;
+    assert_eq!(uploaded.status(), 303);
+    let batch = location(&uploaded).rsplit('/').next().unwrap().to_string();
+    let preview = json(
+        app.fetch(&format!("/fn/import_preview?batch={batch}"), Some(editor))
+            .await,
+    )
+    .await;
+    (batch, preview)
+}
+
+#[tokio::test]
+async fn reimporting_an_old_file_never_gives_back_a_withdrawn_consent() {
+    let app = TestApp::spawn().await;
+    let editor = app.sign_in(EDITOR, PASSWORD).await;
+    let assessment = app.first_assessment().await;
+    let (batch, _) = previewed(&app, &assessment, SAMPLE, &editor).await;
+    let confirmed = app
+        .call("confirm_import", &[("batch", &batch)], Some(&editor))
+        .await;
+    assert_eq!(confirmed.status(), 200);
+    // The people behind one finding withdraw their consent.
+    app.state
+        .db
+        .query("UPDATE evidence SET consent = 'withdrawn' WHERE key = 'fr-2021-indicator-01'")
+        .await
+        .and_then(|r| r.check())
+        .unwrap();
+
+    // The old file again, with one visibility and one text changed since.
+    let old_file = groundwork::domain::evidence_csv::SAMPLE
+        .replace("rose by a third.,,,,,GR,Southern Europe,2021-11-20,en,\"swot, partners\",given,members",
+                 "rose by a third.,,,,,GR,Southern Europe,2021-11-20,en,\"swot, partners\",given,public")
+        .replace("only what I can do.", "only what I could do.");
+    let (batch, preview) = previewed(&app, &assessment, old_file.as_bytes(), &editor).await;
+    let problems = preview["problems"].as_array().unwrap();
+    assert_eq!(problems.len(), 1, "{preview}");
+    assert_eq!(problems[0]["key"], "fr-2021-indicator-01");
+    assert_eq!(problems[0]["column"], "consent");
+    assert_eq!(problems[0]["line"], 3, "the row's line in the file");
+    assert_eq!(
+        problems[0]["error"]["problem"]["code"], "withdrawal_is_final",
+        "{preview}"
+    );
+    assert_eq!(preview["valid_rows"], 2);
+    // What the import would change, the change of who may read first.
+    assert_eq!(preview["changed_rows"], 2);
+    let changes = preview["changes"].as_array().unwrap();
+    assert_eq!(changes[0]["key"], "gr-2021-swot-01");
+    assert_eq!(changes[0]["line"], 4);
+    assert_eq!(
+        changes[0]["changes"][0],
+        serde_json::json!({ "field": "visibility", "before": "members", "after": "public" })
+    );
+    assert_eq!(changes[1]["key"], "hu-2021-testimony-01");
+    assert_eq!(changes[1]["changes"][0]["field"], "text");
+    let page = app
+        .get(
+            &format!("/assessments/{assessment}/import/{batch}"),
+            Some(&editor),
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("What this import changes"), "{page}");
+    assert!(page.contains("An import cannot give it back"), "{page}");
+
+    // Confirming is refused, and nothing changed.
+    let refused = app
+        .call("confirm_import", &[("batch", &batch)], Some(&editor))
+        .await;
+    assert_eq!(refused.status(), 409);
+    let consent: Option<String> = app
+        .state
+        .db
+        .query("SELECT VALUE consent FROM ONLY evidence WHERE key = 'fr-2021-indicator-01' LIMIT 1")
+        .await
+        .unwrap()
+        .take(0)
+        .unwrap();
+    assert_eq!(consent.as_deref(), Some("withdrawn"));
+
+    // The same rule holds inside the import's transaction (a withdrawal between the preview
+    // and the confirmation).
+    let rows = groundwork::domain::evidence_csv::read(SAMPLE).unwrap().rows;
+    let author = groundwork::store::evidence::Author {
+        member_id: None,
+        action: groundwork::domain::evidence_history::ChangeAction::Imported,
+        source: "evidence.csv",
+    };
+    assert_eq!(
+        groundwork::store::evidence::import(&app.state.db, &assessment, &rows, author).await,
+        Err(groundwork::error::AppError::invalid(
+            "consent",
+            groundwork::error::Problem::WithdrawalIsFinal
+        ))
+    );
+}
+
+#[tokio::test]
+async fn an_import_never_moves_a_finding_from_another_assessment() {
+    let app = TestApp::spawn().await;
+    let editor = app.sign_in(EDITOR, PASSWORD).await;
+    let library = json(app.fetch("/fn/evidence_library?filter[page]=1", None).await).await;
+    let first = library["assessments"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let second = library["assessments"][1]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (batch, _) = previewed(&app, &first, SAMPLE, &editor).await;
+    let confirmed = app
+        .call("confirm_import", &[("batch", &batch)], Some(&editor))
+        .await;
+    assert_eq!(confirmed.status(), 200);
+
+    let (batch, preview) = previewed(&app, &second, SAMPLE, &editor).await;
+    let problems = preview["problems"].as_array().unwrap();
+    assert_eq!(problems.len(), 3, "{preview}");
+    assert!(
+        problems
+            .iter()
+            .all(|p| p["column"] == "key" && p["error"]["problem"]["code"] == "other_assessment")
+    );
+    let refused = app
+        .call("confirm_import", &[("batch", &batch)], Some(&editor))
+        .await;
+    assert_eq!(refused.status(), 409);
+    let item = json(
+        app.fetch("/fn/evidence_item?key=fr-2021-indicator-01", Some(&editor))
+            .await,
+    )
+    .await;
+    assert_eq!(item["detail"]["assessment_id"], first.as_str(), "{item}");
 }

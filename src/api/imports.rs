@@ -4,10 +4,58 @@ use crate::error::AppError;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
-use {super::door, crate::auth, crate::domain::accounts::Role, crate::store};
+use {
+    super::door, crate::auth, crate::domain::accounts::Role,
+    crate::domain::evidence_csv_views::RowProblem, crate::domain::evidence_history::RowChanges,
+    crate::store,
+};
 
 /// How many rows the preview page lists (all problems are always listed).
 pub const PREVIEW_ROWS: usize = 20;
+/// How many changed findings the preview lists, field by field.
+pub const PREVIEW_CHANGES: usize = 50;
+
+/// The file's rows compared with the findings stored under their keys: what each would
+/// change, and the rows the import may not apply (a withdrawn consent given back, a finding of
+/// another assessment), as row problems.
+#[cfg(feature = "ssr")]
+async fn compared_with_stored(
+    state: &crate::state::AppState,
+    assessment_id: &str,
+    preview: &crate::domain::evidence_csv::CsvPreview,
+) -> Result<(Vec<RowChanges>, Vec<RowProblem>), AppError> {
+    use crate::domain::evidence_history::review_import_row;
+    let keys = preview.rows.iter().map(|r| r.key.clone()).collect();
+    let stored = store::evidence::stored_by_keys(&state.db, keys).await?;
+    let (mut changed, mut refused) = (Vec::new(), Vec::new());
+    for (index, row) in preview.rows.iter().enumerate() {
+        let Some(old) = stored.get(&row.key) else {
+            continue;
+        };
+        let line = preview.lines.get(index).copied().unwrap_or(0);
+        match review_import_row(row, &old.fields, &old.assessment_id, assessment_id) {
+            Ok(changes) if changes.is_empty() => {}
+            Ok(changes) => changed.push(RowChanges {
+                line,
+                key: row.key.clone(),
+                changes,
+            }),
+            Err(refusal) => refused.push(RowProblem {
+                line,
+                key: row.key.clone(),
+                column: refusal.column().to_string(),
+                error: refusal.error(),
+            }),
+        }
+    }
+    // Rows that change who may read a finding come first.
+    changed.sort_by_key(|r| {
+        !r.changes
+            .iter()
+            .any(|c| c.field == "consent" || c.field == "visibility")
+    });
+    Ok((changed, refused))
+}
 
 /// The caller's own pending batch (an editor's upload is theirs alone to see and confirm).
 #[cfg(feature = "ssr")]
@@ -36,15 +84,22 @@ pub async fn import_preview(batch: String) -> Result<ImportPreviewView, AppError
         let assessment = store::assessments::get(&state.db, &found.assessment_id)
             .await?
             .ok_or(AppError::NotFound)?;
+        let (changes, refused) =
+            compared_with_stored(&state, &found.assessment_id, &found.preview).await?;
         let preview = found.preview;
+        let mut problems = preview.problems;
+        problems.extend(refused.iter().cloned());
+        problems.sort_by_key(|p| p.line);
         Ok(ImportPreviewView {
             assessment_id: found.assessment_id,
             assessment: assessment.title,
             file_name: found.file_name,
             total_rows: preview.total_rows,
-            valid_rows: preview.rows.len(),
+            valid_rows: preview.rows.len() - refused.len(),
             sample: preview.rows.into_iter().take(PREVIEW_ROWS).collect(),
-            problems: preview.problems.into_iter().take(1000).collect(),
+            problems: problems.into_iter().take(1000).collect(),
+            changed_rows: changes.len(),
+            changes: changes.into_iter().take(PREVIEW_CHANGES).collect(),
         })
     }
     .await;
@@ -55,7 +110,9 @@ pub async fn import_preview(batch: String) -> Result<ImportPreviewView, AppError
 pub async fn confirm_import(batch: String) -> Result<ImportCounts, AppError> {
     let result = async {
         let (state, found) = own_batch(&batch).await?;
-        if !found.preview.problems.is_empty() {
+        let (_, refused) =
+            compared_with_stored(&state, &found.assessment_id, &found.preview).await?;
+        if !found.preview.problems.is_empty() || !refused.is_empty() {
             return Err(AppError::Conflict {
                 what: "the file has problems".into(),
             });

@@ -40,6 +40,9 @@ pub const MAX_ROWS: usize = 100_000;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CsvPreview {
     pub rows: Vec<EvidenceFields>,
+    /// The line of each row in `rows` (a batch stored before lines were kept has none).
+    #[serde(default)]
+    pub lines: Vec<u64>,
     pub problems: Vec<RowProblem>,
     pub total_rows: usize,
 }
@@ -75,6 +78,7 @@ pub fn read(bytes: &[u8]) -> Result<CsvPreview, FileProblem> {
         .collect();
 
     let mut rows = Vec::new();
+    let mut lines = Vec::new();
     let mut problems = Vec::new();
     let mut first_line_of_key: HashMap<String, u64> = HashMap::new();
     let mut total_rows = 0;
@@ -126,6 +130,7 @@ pub fn read(bytes: &[u8]) -> Result<CsvPreview, FileProblem> {
                 } else {
                     first_line_of_key.insert(fields.key.clone(), line);
                     rows.push(fields);
+                    lines.push(line);
                 }
             }
             Err(errors) => problems.extend(errors.into_iter().map(|error| RowProblem {
@@ -138,6 +143,7 @@ pub fn read(bytes: &[u8]) -> Result<CsvPreview, FileProblem> {
     }
     Ok(CsvPreview {
         rows,
+        lines,
         problems,
         total_rows,
     })

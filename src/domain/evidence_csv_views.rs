@@ -1,6 +1,7 @@
 //! What the import preview page shows (shared with the browser; the CSV reading itself is
 //! server-side in `evidence_csv`).
 use crate::domain::evidence::EvidenceFields;
+use crate::domain::evidence_history::RowChanges;
 use crate::error::AppError;
 use serde::{Deserialize, Serialize};
 
@@ -22,6 +23,9 @@ pub struct ImportPreviewView {
     pub valid_rows: usize,
     pub sample: Vec<EvidenceFields>,
     pub problems: Vec<RowProblem>,
+    /// Findings already stored that the import would change (the first ones), and how many.
+    pub changes: Vec<RowChanges>,
+    pub changed_rows: usize,
 }
 
 /// A problem with an uploaded file as a whole (not one row).

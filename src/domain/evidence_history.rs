@@ -118,6 +118,66 @@ pub fn check_key_change(locked: bool, current: &str, wanted: &str) -> Result<(),
     }
 }
 
+/// What an import would do to a finding already stored under the same key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RowChanges {
+    /// Line in the file (the header is line 1).
+    pub line: u64,
+    pub key: String,
+    /// Consent and visibility first: those decide who may read the finding.
+    pub changes: Vec<FieldChange>,
+}
+
+/// Why an import may not touch a stored finding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportRefusal {
+    /// Consent was withdrawn: only the finding's form, with a reason, can undo that.
+    WithdrawalIsFinal,
+    /// The key belongs to another assessment (often another organisation's): an import
+    /// never moves findings.
+    OtherAssessment,
+}
+
+impl ImportRefusal {
+    pub fn error(self) -> AppError {
+        match self {
+            ImportRefusal::WithdrawalIsFinal => {
+                AppError::invalid("consent", Problem::WithdrawalIsFinal)
+            }
+            ImportRefusal::OtherAssessment => AppError::invalid("key", Problem::OtherAssessment),
+        }
+    }
+
+    /// The file's column the refusal is about.
+    pub fn column(self) -> &'static str {
+        match self {
+            ImportRefusal::WithdrawalIsFinal => "consent",
+            ImportRefusal::OtherAssessment => "key",
+        }
+    }
+}
+
+/// Compares an imported row with the finding stored under its key (in `stored_assessment`):
+/// the changes it would make, consent and visibility first, or why it may not make them.
+pub fn review_import_row(
+    row: &EvidenceFields,
+    stored: &EvidenceFields,
+    stored_assessment: &str,
+    assessment: &str,
+) -> Result<Vec<FieldChange>, ImportRefusal> {
+    use crate::domain::evidence::Consent;
+    if stored_assessment != assessment {
+        return Err(ImportRefusal::OtherAssessment);
+    }
+    if stored.consent == Consent::Withdrawn && row.consent != Consent::Withdrawn {
+        return Err(ImportRefusal::WithdrawalIsFinal);
+    }
+    let mut changes = diff(stored, row);
+    // Stable: the other fields keep the form's order.
+    changes.sort_by_key(|c| !matches!(c.field.as_str(), "consent" | "visibility"));
+    Ok(changes)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -185,6 +245,52 @@ mod tests {
                 .unwrap_err()
                 .problem_for("key"),
             Some(&Problem::KeyLocked)
+        );
+    }
+
+    #[test]
+    fn an_import_lists_consent_and_visibility_changes_first() {
+        let stored = item();
+        let row = EvidenceFields {
+            text: "Share who found work within a year.".into(),
+            visibility: Visibility::Members,
+            consent: Consent::Anonymised,
+            ..item()
+        };
+        let changes = review_import_row(&row, &stored, "a1", "a1").unwrap();
+        let fields: Vec<&str> = changes.iter().map(|c| c.field.as_str()).collect();
+        assert_eq!(fields, ["consent", "visibility", "text"]);
+        assert_eq!(review_import_row(&stored, &stored, "a1", "a1"), Ok(vec![]));
+    }
+
+    #[test]
+    fn an_import_never_undoes_a_withdrawal_nor_moves_a_finding() {
+        let withdrawn = EvidenceFields {
+            consent: Consent::Withdrawn,
+            ..item()
+        };
+        for consent in [Consent::Given, Consent::Anonymised] {
+            let row = EvidenceFields { consent, ..item() };
+            assert_eq!(
+                review_import_row(&row, &withdrawn, "a1", "a1"),
+                Err(ImportRefusal::WithdrawalIsFinal),
+                "{consent:?}"
+            );
+        }
+        // Withdrawing by import is fine, and a withdrawn finding's other fields may change.
+        let still_withdrawn = EvidenceFields {
+            text: "Corrected.".into(),
+            ..withdrawn.clone()
+        };
+        assert!(review_import_row(&withdrawn, &item(), "a1", "a1").is_ok());
+        assert!(review_import_row(&still_withdrawn, &withdrawn, "a1", "a1").is_ok());
+        assert_eq!(
+            review_import_row(&item(), &item(), "a2", "a1"),
+            Err(ImportRefusal::OtherAssessment)
+        );
+        assert_eq!(
+            ImportRefusal::WithdrawalIsFinal.error(),
+            AppError::invalid("consent", Problem::WithdrawalIsFinal)
         );
     }
 }

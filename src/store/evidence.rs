@@ -2,7 +2,9 @@
 use super::{Db, OrInternal, Outcome, internal, is_duplicate};
 use crate::domain::evidence::{Audience, EvidenceFields};
 use crate::domain::evidence_csv_views::ImportCounts;
-use crate::domain::evidence_history::{ChangeAction, ChangeEntry, FieldChange, diff};
+use crate::domain::evidence_history::{
+    ChangeAction, ChangeEntry, FieldChange, ImportRefusal, diff,
+};
 use crate::domain::evidence_views::{
     EvidenceDetail, EvidenceFilter, EvidenceListing, EvidencePage, Facets, segments,
 };
@@ -480,8 +482,27 @@ pub async fn import(
     if objects.is_empty() {
         return Ok(counts);
     }
-    db.query(
+    // Checked again inside the transaction (the preview checked when it was shown): an import
+    // never gives back a withdrawn consent, nor takes a finding from another assessment.
+    let written: Vec<String> = objects
+        .iter()
+        .filter_map(|o| o["key"].as_str().map(str::to_string))
+        .collect();
+    let reviving: Vec<String> = items
+        .iter()
+        .filter(|i| i.consent != crate::domain::evidence::Consent::Withdrawn)
+        .map(|i| i.key.clone())
+        .filter(|k| written.contains(k))
+        .collect();
+    let outcome = db.query(
         "BEGIN TRANSACTION;
+         IF array::len((SELECT VALUE id FROM evidence WHERE key IN $reviving AND consent = 'withdrawn')) > 0 {
+             RETURN 'withdrawn'
+         };
+         IF array::len((SELECT VALUE id FROM evidence
+                 WHERE key IN $written AND assessment != type::record('assessment', $assessment))) > 0 {
+             RETURN 'moved'
+         };
          LET $who = IF $member { type::record('member', $member) } ELSE { NONE };
          FOR $item IN $items {
              LET $found = (SELECT id, key_locked ?? false AS key_locked FROM evidence
@@ -498,16 +519,25 @@ pub async fn import(
                  changes: $item.changes
              };
          };
+         RETURN 'done';
          COMMIT TRANSACTION;",
     )
     .bind(("assessment", assessment_id.to_string()))
     .bind(("items", objects))
+    .bind(("written", written))
+    .bind(("reviving", reviving))
     .bind(("member", author.member_id.map(str::to_string)))
     .bind(("source", author.source.to_string()))
     .await
     .and_then(|r| r.check())
+    .and_then(Outcome::of)
     .or_internal("import evidence")?;
-    Ok(counts)
+    match outcome {
+        Outcome::Done => Ok(counts),
+        Outcome::Withdrawn => Err(ImportRefusal::WithdrawalIsFinal.error()),
+        Outcome::Moved => Err(ImportRefusal::OtherAssessment.error()),
+        other => Err(other.unexpected("import evidence")),
+    }
 }
 
 /// The item's history, newest first (at most 200 entries).

@@ -169,6 +169,10 @@ pub(crate) enum Outcome {
     NotListed,
     /// Taking the member off would leave the list empty.
     LastOne,
+    /// An import would give back a withdrawn consent.
+    Withdrawn,
+    /// An import names a finding of another assessment.
+    Moved,
 }
 
 impl Outcome {
@@ -179,6 +183,8 @@ impl Outcome {
             "stale" => Outcome::Stale,
             "not_listed" => Outcome::NotListed,
             "last_one" => Outcome::LastOne,
+            "withdrawn" => Outcome::Withdrawn,
+            "moved" => Outcome::Moved,
             _ => return None,
         })
     }

@@ -29,6 +29,8 @@ pub fn problem_text(problem: &Problem) -> AnyView {
         Problem::DatesOutOfOrder => t!(i18n, problem_dates_out_of_order).into_any(),
         Problem::KeyLocked => t!(i18n, problem_key_locked).into_any(),
         Problem::UnbalancedFence => t!(i18n, problem_unbalanced_fence).into_any(),
+        Problem::WithdrawalIsFinal => t!(i18n, problem_withdrawal_is_final).into_any(),
+        Problem::OtherAssessment => t!(i18n, problem_other_assessment).into_any(),
     }
 }
 

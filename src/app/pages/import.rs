@@ -2,6 +2,7 @@
 //! JavaScript), then a preview with every problem and its line, then confirm.
 use crate::api::imports::{ConfirmImport, import_preview};
 use crate::app::components::alerts::{FormAlert, error_text, form_error};
+use crate::app::components::fields::field_label;
 use crate::app::components::labels::{country_label, evidence_kind_name, import_done_text};
 use crate::app::components::status::{LoadError, editor_gate};
 use crate::domain::evidence_csv_views::FileProblem;
@@ -317,6 +318,41 @@ pub fn ImportPreviewPage() -> impl IntoView {
                                         </Show>
                                     }.into_any()
                                 }}
+                                {(p.changed_rows > 0).then(|| {
+                                    let more = p.changed_rows.saturating_sub(p.changes.len());
+                                    view! {
+                                        <h2>{t!(i18n, import_changes_heading)}</h2>
+                                        <p>{t!(i18n, import_changes_intro)}</p>
+                                        <div class="table-wrap">
+                                            <table class="import-changes">
+                                                <thead>
+                                                    <tr>
+                                                        <th scope="col" class="num">{t!(i18n, import_line)}</th>
+                                                        <th scope="col">{t!(i18n, import_key)}</th>
+                                                        <th scope="col">{t!(i18n, import_field)}</th>
+                                                        <th scope="col">{t!(i18n, import_before)}</th>
+                                                        <th scope="col">{t!(i18n, import_after)}</th>
+                                                    </tr>
+                                                </thead>
+                                                <tbody>
+                                                    {p.changes.iter().flat_map(|row| row.changes.iter().map(move |c| {
+                                                        let who_reads = c.field == "consent" || c.field == "visibility";
+                                                        view! {
+                                                            <tr class:change-access=who_reads>
+                                                                <td class="num">{row.line}</td>
+                                                                <td><code>{row.key.clone()}</code></td>
+                                                                <th scope="row">{field_label(&c.field)}</th>
+                                                                <td>{c.before.chars().take(140).collect::<String>()}</td>
+                                                                <td>{c.after.chars().take(140).collect::<String>()}</td>
+                                                            </tr>
+                                                        }
+                                                    })).collect_view()}
+                                                </tbody>
+                                            </table>
+                                        </div>
+                                        {(more > 0).then(|| view! { <p class="muted">{t!(i18n, import_changes_more, count = move || more)}</p> })}
+                                    }
+                                })}
                                 <h2>{t!(i18n, import_first_rows)}</h2>
                                 <div class="table-wrap">
                                     <table>

@@ -87,7 +87,10 @@ pub async fn open_consultation(
             ("consultation[opens_at]", &consultation.opens_at),
             ("consultation[closes_at]", &consultation.closes_at),
             ("consultation[quorum]", &consultation.quorum),
-            ("consultation[reason_required]", &consultation.reason_required),
+            (
+                "consultation[reason_required]",
+                &consultation.reason_required,
+            ),
             ("consultation[results]", &consultation.results),
         ],
     )
@@ -102,14 +105,8 @@ pub async fn extend_consultation(slug: String, closes_at: String) -> Result<(), 
             .await?
             .ok_or_else(not_open)?;
         let new = rules::extension(&closes_at, &row.closes_at, &row.now)?;
-        store::consultations::change_closing(
-            &state.db,
-            &paper.id,
-            &row.id,
-            Some(&new),
-            &member.id,
-        )
-        .await?;
+        store::consultations::change_closing(&state.db, &paper.id, &row.id, Some(&new), &member.id)
+            .await?;
         changed(&state, &paper);
         door::redirect_plain_form(&format!("/papers/{slug}/consultation?done=extended"));
         Ok(())

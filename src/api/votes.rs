@@ -72,7 +72,11 @@ pub async fn cast_vote(
     .await;
     door::finish(
         result,
-        &[("target", &target), ("choice", &choice), ("reason", &reason)],
+        &[
+            ("target", &target),
+            ("choice", &choice),
+            ("reason", &reason),
+        ],
     )
 }
 
@@ -158,12 +162,10 @@ pub async fn results_csv(
         .iter()
         .filter_map(|b| Some((b.id.as_str(), b.number?)))
         .collect();
-    let body = crate::domain::votes_csv::write(&votes, mode, |target| {
-        match numbers.get(target) {
-            Some(n) => format!("R{n}"),
-            None if target == PAPER_TARGET => PAPER_TARGET.to_string(),
-            None => format!("block {target}"),
-        }
+    let body = crate::domain::votes_csv::write(&votes, mode, |target| match numbers.get(target) {
+        Some(n) => format!("R{n}"),
+        None if target == PAPER_TARGET => PAPER_TARGET.to_string(),
+        None => format!("block {target}"),
     })?;
     Ok((format!("{slug}-consultation-{}.csv", mode.as_str()), body))
 }

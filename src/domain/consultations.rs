@@ -64,7 +64,8 @@ pub fn window_state(opens_at: &str, closes_at: &str, now: &str) -> WindowState {
     }
 }
 
-/// "closes in 3 days": the largest whole unit left, at least one minute.
+/// "closes in 3 days": the largest unit left, rounded to the nearest (a window set to close
+/// in three days still says three a minute later), at least one minute.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Remaining {
     Days(i64),
@@ -76,9 +77,9 @@ impl Remaining {
     pub fn of_seconds(seconds: i64) -> Remaining {
         let seconds = seconds.max(0);
         if seconds >= 86_400 {
-            Remaining::Days(seconds / 86_400)
+            Remaining::Days((seconds + 43_200) / 86_400)
         } else if seconds >= 3_600 {
-            Remaining::Hours(seconds / 3_600)
+            Remaining::Hours((seconds + 1_800) / 3_600)
         } else {
             Remaining::Minutes(((seconds + 59) / 60).max(1))
         }
@@ -191,9 +192,7 @@ impl ConsultationInput {
                 errors.push(AppError::invalid("closes_at", Problem::DatesOutOfOrder));
             }
         }
-        let quorum = parse_quorum(&self.quorum)
-            .map_err(|e| errors.push(e))
-            .ok();
+        let quorum = parse_quorum(&self.quorum).map_err(|e| errors.push(e)).ok();
         let results = if self.results.trim().is_empty() {
             Some(ResultsMode::Anonymised)
         } else {
@@ -383,7 +382,10 @@ pub fn tally(ballots: &[Ballot], target: &str, quorum: Option<u32>) -> Tally {
             .entry(&ballot.organisation)
             .or_default()
             .add(ballot.choice);
-        countries.entry(&ballot.country).or_default().add(ballot.choice);
+        countries
+            .entry(&ballot.country)
+            .or_default()
+            .add(ballot.choice);
         stale += usize::from(ballot.stale);
     }
     let voted: BTreeSet<&str> = organisations.keys().copied().collect();
@@ -418,11 +420,7 @@ pub struct Bar {
 
 /// The three bars of a results chart, longest scaled to the full width.
 pub fn bars(counts: &Counts) -> Vec<Bar> {
-    let largest = Choice::ALL
-        .iter()
-        .map(|c| counts.of(*c))
-        .max()
-        .unwrap_or(0);
+    let largest = Choice::ALL.iter().map(|c| counts.of(*c)).max().unwrap_or(0);
     Choice::ALL
         .iter()
         .map(|&choice| {
@@ -604,11 +602,31 @@ mod tests {
     #[test]
     fn window_states_by_the_given_clock() {
         let table = [
-            ("2026-12-03T00:00:00Z", "2026-12-10T00:00:00Z", WindowState::Scheduled),
-            ("2026-12-02T10:00:30Z", "2026-12-10T00:00:00Z", WindowState::Open),
-            ("2026-12-01T00:00:00Z", "2026-12-02T10:00:31Z", WindowState::Open),
-            ("2026-12-01T00:00:00Z", "2026-12-02T10:00:30Z", WindowState::Closed),
-            ("2026-11-01T00:00:00Z", "2026-11-02T00:00:00.5Z", WindowState::Closed),
+            (
+                "2026-12-03T00:00:00Z",
+                "2026-12-10T00:00:00Z",
+                WindowState::Scheduled,
+            ),
+            (
+                "2026-12-02T10:00:30Z",
+                "2026-12-10T00:00:00Z",
+                WindowState::Open,
+            ),
+            (
+                "2026-12-01T00:00:00Z",
+                "2026-12-02T10:00:31Z",
+                WindowState::Open,
+            ),
+            (
+                "2026-12-01T00:00:00Z",
+                "2026-12-02T10:00:30Z",
+                WindowState::Closed,
+            ),
+            (
+                "2026-11-01T00:00:00Z",
+                "2026-11-02T00:00:00.5Z",
+                WindowState::Closed,
+            ),
         ];
         for (opens, closes, state) in table {
             assert_eq!(window_state(opens, closes, NOW), state, "{opens} {closes}");
@@ -619,8 +637,12 @@ mod tests {
     fn remaining_time_in_its_largest_unit() {
         let table = [
             (3 * 86_400 + 5, Remaining::Days(3)),
+            (3 * 86_400 - 60, Remaining::Days(3)),
+            (2 * 86_400 + 43_199, Remaining::Days(2)),
+            (2 * 86_400 + 43_200, Remaining::Days(3)),
             (86_400, Remaining::Days(1)),
-            (86_399, Remaining::Hours(23)),
+            (86_399, Remaining::Hours(24)),
+            (5 * 3_600 + 1_799, Remaining::Hours(5)),
             (3_600, Remaining::Hours(1)),
             (3_599, Remaining::Minutes(60)),
             (61, Remaining::Minutes(2)),
@@ -641,7 +663,11 @@ mod tests {
             (" 2028-02-29T00:00Z ", "2028-02-29T00:00:00Z"),
         ];
         for (input, stored) in ok {
-            assert_eq!(parse_utc_minute("t", input).as_deref(), Ok(stored), "{input}");
+            assert_eq!(
+                parse_utc_minute("t", input).as_deref(),
+                Ok(stored),
+                "{input}"
+            );
         }
         let bad = [
             "2026-02-29T10:00",
@@ -745,8 +771,18 @@ mod tests {
             ("abstain", "  ", true, Ok((Choice::Abstain, ""))),
             ("oppose", "", false, Ok((Choice::Oppose, ""))),
             ("oppose", "", true, Err(("reason", Problem::ReasonToOppose))),
-            ("oppose", " \n ", true, Err(("reason", Problem::ReasonToOppose))),
-            ("OPPOSE", " Too vague\r\n ", true, Ok((Choice::Oppose, "Too vague"))),
+            (
+                "oppose",
+                " \n ",
+                true,
+                Err(("reason", Problem::ReasonToOppose)),
+            ),
+            (
+                "OPPOSE",
+                " Too vague\r\n ",
+                true,
+                Ok((Choice::Oppose, "Too vague")),
+            ),
             ("maybe", "", false, Err(("choice", Problem::InvalidChoice))),
             (
                 "support",
@@ -828,7 +864,10 @@ mod tests {
             .iter()
             .map(|g| (g.name.as_str(), g.counts.total()))
             .collect();
-        assert_eq!(orgs, [("Brug", 1), ("Kapocs", 2), ("Kyklos", 1), ("Ágora", 1)]);
+        assert_eq!(
+            orgs,
+            [("Brug", 1), ("Kapocs", 2), ("Kyklos", 1), ("Ágora", 1)]
+        );
         let countries: Vec<&str> = t.by_country.iter().map(|g| g.name.as_str()).collect();
         assert_eq!(countries, ["ES", "GR", "HU", "NL"]);
         let empty = tally(&ballots, "b3", Some(1));
@@ -942,5 +981,4 @@ mod tests {
         );
         assert!(anonymised.reasons.iter().all(|r| r.by.is_none()));
     }
-
 }

@@ -253,10 +253,10 @@ pub async fn votes(db: &Db, consultation_id: &str) -> Result<Vec<VoteRow>, AppEr
         .query(format!(
             "SELECT target, choice, reason, block_rev, block.rev ?? 0 AS current_rev,
                  record::id(member) AS member_id, member.name ?? '' AS member_name,
-                 organisation.name ?? '' AS organisation, organisation.country ?? '' AS country,
+                 organisation.country ?? '' AS country, organisation.name ?? '' AS organisation,
                  time::format(updated_at, {TIME}) AS updated_at
              FROM vote WHERE consultation = type::record('consultation', $consultation)
-             ORDER BY target, choice, organisation, member_name"
+             ORDER BY target, choice, member_name"
         ))
         .bind(("consultation", consultation_id.to_string()))
         .await

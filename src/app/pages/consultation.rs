@@ -6,16 +6,14 @@ use crate::api::consultations::{
     CloseConsultation, ExtendConsultation, OpenConsultation, consultation,
 };
 use crate::api::votes::CastVote;
-use crate::app::components::alerts::{
-    FieldError, FormAlert, Notice, invalid, kept, problem_text,
-};
+use crate::app::components::alerts::{FieldError, FormAlert, Notice, invalid, kept, problem_text};
 use crate::app::components::consultation_window::WindowSummary;
 use crate::app::components::labels::{choice_name, display_time, paper_status_name};
 use crate::app::components::status::{LoadError, NotFound, SignInFirst, role_gate};
 use crate::domain::accounts::Role;
 use crate::domain::consultations::{
-    Choice, ConsultationPage as Page, Due, PAPER_TARGET, REASON_MAX, VoteTarget,
-    WindowState, WindowView,
+    Choice, ConsultationPage as Page, Due, PAPER_TARGET, REASON_MAX, VoteTarget, WindowState,
+    WindowView,
 };
 use crate::error::AppError;
 use crate::i18n::*;
@@ -86,7 +84,9 @@ fn ConsultationView(
         can_manage,
         targets,
     } = data;
-    let is_open = window.as_ref().is_some_and(|w| w.state == WindowState::Open);
+    let is_open = window
+        .as_ref()
+        .is_some_and(|w| w.state == WindowState::Open);
     let running = window
         .as_ref()
         .is_some_and(|w| w.state != WindowState::Closed);

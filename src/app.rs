@@ -22,6 +22,8 @@ use pages::{
 };
 use pages::{
     block_editor::BlockEditorPage,
+    consultation::ConsultationPage,
+    consultation_results::ConsultationResultsPage,
     draft::{DraftImportPage, DraftPage},
     papers::{NewPaperPage, PapersPage},
 };
@@ -94,6 +96,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/papers/:slug/draft/import") view=DraftImportPage />
                         <Route path=path!("/papers/:slug/draft/blocks/:block") view=BlockEditorPage ssr=SsrMode::Async />
                         <Route path=path!("/papers/:slug/editors") view=PaperEditorsPage ssr=SsrMode::Async />
+                        <Route path=path!("/papers/:slug/consultation") view=ConsultationPage ssr=SsrMode::Async />
+                        <Route path=path!("/papers/:slug/consultation/results") view=ConsultationResultsPage ssr=SsrMode::Async />
                         <Route path=path!("/assessments/new") view=AssessmentFormPage ssr=SsrMode::Async />
                         <Route path=path!("/assessments/:id") view=AssessmentPage ssr=SsrMode::Async />
                         <Route path=path!("/assessments/:id/edit") view=AssessmentFormPage ssr=SsrMode::Async />

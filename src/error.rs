@@ -44,6 +44,16 @@ pub enum Problem {
     WithdrawalIsFinal,
     /// An import names a finding of another assessment.
     OtherAssessment,
+    /// A time that has already passed where a future one is needed.
+    InPast,
+    /// A new closing time that is not later than the current one.
+    NotLater,
+    /// The consultation asks for a reason to oppose.
+    ReasonToOppose,
+    /// The consultation is not open (not yet, or no longer): votes are refused.
+    NotOpen,
+    /// The paper already has a consultation that has not closed.
+    AlreadyOpen,
 }
 
 /// One problem with one input, for errors that list several.

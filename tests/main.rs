@@ -3,6 +3,7 @@
 mod accounts;
 mod admin;
 mod concurrency;
+mod consultations;
 mod editing;
 mod errors;
 mod evidence;

@@ -559,7 +559,8 @@ async fn blocks_move_delete_and_come_back_and_evidence_shows_where_it_is_cited()
     let cited_in = seen["cited_in"].as_array().unwrap();
     assert!(!cited_in.is_empty());
     assert_eq!(cited_in[0]["slug"], SLUG);
-    assert_eq!(cited_in[0]["status"], "draft");
+    // The demo paper is in consultation (issue 11: its status shows its open window).
+    assert_eq!(cited_in[0]["status"], "consultation");
     assert_eq!(
         item(None).await["cited_in"],
         serde_json::json!([]),

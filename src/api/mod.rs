@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod admin;
 pub mod blocks;
+pub mod consultations;
 pub mod evidence;
 pub mod evidence_card;
 pub mod evidence_edit;
@@ -11,6 +12,7 @@ mod forms;
 pub mod imports;
 pub mod paper_editors;
 pub mod papers;
+pub mod votes;
 
 /// The prefix of every server function URL (`/api/v1` is kept for the public JSON API).
 pub const PREFIX: &str = "/fn";

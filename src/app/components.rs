@@ -1,5 +1,6 @@
 pub mod alerts;
 pub mod citation_popover;
+pub mod consultation_window;
 pub mod coverage_meter;
 pub mod evidence_card;
 pub mod fields;
@@ -8,3 +9,4 @@ pub mod layout;
 pub mod pager;
 pub mod session;
 pub mod status;
+pub mod tally_chart;

@@ -3,6 +3,8 @@ pub mod admin;
 pub mod assessment;
 pub mod assessment_form;
 pub mod block_editor;
+pub mod consultation;
+pub mod consultation_results;
 pub mod draft;
 pub mod evidence;
 pub mod evidence_form;

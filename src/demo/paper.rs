@@ -1,6 +1,6 @@
 //! The demo draft: a realistic paper of 38 blocks that cites the demo evidence, with a few
 //! claims left unsupported on purpose (and one marked "evidence needed"), so coverage and
-//! warnings have something to show.
+//! warnings have something to show; and its open consultation (`consultation.rs`).
 use crate::domain::papers::PaperInput;
 use crate::error::AppError;
 use crate::store::{Db, papers};
@@ -32,5 +32,5 @@ pub async fn load(db: &Db) -> Result<(), AppError> {
         })
         .collect::<Vec<_>>();
     papers::append_blocks(db, &id, &blocks, None).await?;
-    Ok(())
+    super::consultation::load(db, &id).await
 }

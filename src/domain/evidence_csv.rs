@@ -190,7 +190,7 @@ const FORMULA_START: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
 /// Spreadsheets run cells that start with [`FORMULA_START`] as formulas; a leading
 /// apostrophe keeps a quote like "=be careful" text when an officer opens the export. Text
 /// that starts with an apostrophe gets one more, so that the import can tell them apart.
-fn neutralise_formula(text: &str) -> String {
+pub(crate) fn neutralise_formula(text: &str) -> String {
     if text.starts_with(FORMULA_START) || text.starts_with('\'') {
         format!("'{text}")
     } else {

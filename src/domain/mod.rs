@@ -33,6 +33,7 @@ macro_rules! named_enum {
 pub mod accounts;
 pub mod assessments;
 pub mod citations;
+pub mod consultations;
 pub mod countries;
 pub mod coverage;
 pub mod dates;
@@ -52,3 +53,6 @@ pub mod paper_markdown;
 pub mod papers;
 #[cfg(feature = "ssr")]
 pub mod search_terms;
+/// Uses `csv`, a server-only dependency.
+#[cfg(feature = "ssr")]
+pub mod votes_csv;

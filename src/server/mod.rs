@@ -1,6 +1,7 @@
 //! Start-up, the router, and request-level safety. `app(state)` is what `main` serves and
 //! what integration tests start on 127.0.0.1:0.
 mod cli;
+mod consultation_files;
 mod evidence_files;
 mod guard;
 mod pages;
@@ -78,6 +79,10 @@ pub fn app(state: AppState) -> Router {
         .route("/evidence.csv", get(evidence_files::export))
         .route("/evidence/sample.csv", get(evidence_files::sample))
         .route("/papers/{slug}/draft.md", get(papers_live::markdown))
+        .route(
+            "/papers/{slug}/consultation.csv",
+            get(consultation_files::results_csv),
+        )
         .nest_service("/pkg", static_files::bundle(&state.leptos_options))
         .leptos_routes_with_context(&state, routes, provide_state.clone(), render_shell)
         .fallback(leptos_axum::file_and_error_handler_with_context::<

@@ -4,6 +4,7 @@
 //! callers in `api/` check roles first.
 pub mod assessments;
 mod conflicts;
+pub mod consultations;
 pub mod events;
 pub mod evidence;
 pub mod imports;
@@ -24,7 +25,8 @@ use surrealdb::opt::auth::Root;
 /// One connection shared by the whole process (`Surreal::clone` would open a new session).
 pub type Db = Arc<Surreal<Any>>;
 
-pub const SCHEMA_VERSION: i64 = 2;
+/// 3: consultations and votes (new tables only: nothing to migrate).
+pub const SCHEMA_VERSION: i64 = 3;
 const SCHEMA: &str = include_str!("schema.surql");
 
 #[derive(Debug, thiserror::Error)]
@@ -173,6 +175,10 @@ pub(crate) enum Outcome {
     Withdrawn,
     /// An import names a finding of another assessment.
     Moved,
+    /// The consultation is not open at the database's now (or, to open one, still is).
+    Closed,
+    /// A consultation that has not closed yet is already there.
+    AlreadyOpen,
 }
 
 impl Outcome {
@@ -185,6 +191,8 @@ impl Outcome {
             "last_one" => Outcome::LastOne,
             "withdrawn" => Outcome::Withdrawn,
             "moved" => Outcome::Moved,
+            "closed" => Outcome::Closed,
+            "already_open" => Outcome::AlreadyOpen,
             _ => return None,
         })
     }

@@ -1,6 +1,7 @@
 //! Papers, their blocks, block revisions and the `cites` edges from blocks to evidence. Every
 //! change writes its revision, syncs its edges and appends its event in one transaction.
 use super::conflicts::{is_write_conflict, retrying};
+use super::consultations::paper_status;
 use super::{Db, OrInternal, Outcome, internal, is_duplicate};
 use crate::domain::coverage::{BlockKind, Stance};
 use crate::domain::papers::{PaperFields, PaperSummary, RevisionView};
@@ -80,7 +81,7 @@ impl CiteSpec {
 const TIME: &str = "'%Y-%m-%dT%H:%M:%S%.6fZ'";
 
 /// The event written with every change (DESIGN.md §6).
-const EVENT: &str = "CREATE event CONTENT {
+pub(super) const EVENT: &str = "CREATE event CONTENT {
         paper: $paper_record, kind: $event_kind, block: $event_block, rev: $event_rev,
         member: $member ?? '',
         member_name: IF $member { (SELECT VALUE name FROM ONLY type::record('member', $member)) } ELSE { '' }
@@ -139,8 +140,10 @@ struct SummaryRow {
 pub async fn list(db: &Db) -> Result<Vec<PaperSummary>, AppError> {
     let mut response = db
         .query(format!(
-            "SELECT slug, title, status, time::format(updated_at, {TIME}) AS updated_at, {COUNTS}
-             FROM paper ORDER BY updated_at DESC LIMIT 500"
+            "SELECT slug, title, {status} AS status, time::format(updated_at, {TIME}) AS updated_at,
+                 {COUNTS}
+             FROM paper ORDER BY updated_at DESC LIMIT 500",
+            status = paper_status("$this")
         ))
         .await
         .or_internal("list papers")?;
@@ -161,10 +164,11 @@ pub async fn list(db: &Db) -> Result<Vec<PaperSummary>, AppError> {
 
 pub async fn by_slug(db: &Db, slug: &str) -> Result<Option<PaperRow>, AppError> {
     let mut response = db
-        .query(
-            "SELECT record::id(id) AS id, slug, title, summary, status FROM paper
+        .query(format!(
+            "SELECT record::id(id) AS id, slug, title, summary, {} AS status FROM paper
              WHERE slug = $slug LIMIT 1",
-        )
+            paper_status("$this")
+        ))
         .bind(("slug", slug.to_string()))
         .await
         .or_internal("get paper")?;
@@ -706,14 +710,15 @@ pub async fn citing(
     include_drafts: bool,
 ) -> Result<Vec<crate::domain::evidence_views::CitedIn>, AppError> {
     let mut response = db
-        .query(
+        .query(format!(
             "LET $evidence = (SELECT VALUE id FROM evidence WHERE key = $key LIMIT 1)[0];
-             SELECT in.paper.slug AS slug, in.paper.title AS title, in.paper.status AS status,
+             SELECT in.paper.slug AS slug, in.paper.title AS title, {} AS status,
                  record::id(in) AS block, in.kind AS kind, stance
              FROM cites WHERE out = $evidence AND in.deleted = false
                  AND ($drafts OR in.paper.status = 'published')
              ORDER BY title, block LIMIT 200;",
-        )
+            paper_status("in.paper")
+        ))
         .bind(("key", key.to_string()))
         .bind(("drafts", include_drafts))
         .await

@@ -1,6 +1,7 @@
 //! The words the UI shows for the domain's values (a block's kind, a stance, a paper's
 //! status, a role…) in the reader's language: one home, so every page names a value alike.
 use crate::domain::accounts::{OrgKind, Role};
+use crate::domain::consultations::{Choice, Remaining, ResultsMode};
 use crate::domain::countries::country_name;
 use crate::domain::coverage::{BlockKind, Stance};
 use crate::domain::evidence_csv_views::ImportCounts;
@@ -35,6 +36,39 @@ pub fn paper_status_name(status: &str) -> AnyView {
         "published" => t!(i18n, status_published).into_any(),
         "archived" => t!(i18n, status_archived).into_any(),
         _ => t!(i18n, status_draft).into_any(),
+    }
+}
+
+/// How a member voted.
+pub fn choice_name(choice: Choice) -> AnyView {
+    let i18n = use_i18n();
+    match choice {
+        Choice::Support => t!(i18n, choice_support).into_any(),
+        Choice::Oppose => t!(i18n, choice_oppose).into_any(),
+        Choice::Abstain => t!(i18n, choice_abstain).into_any(),
+    }
+}
+
+/// Whether a consultation's results CSV names who voted.
+pub fn results_mode_name(mode: ResultsMode) -> AnyView {
+    let i18n = use_i18n();
+    match mode {
+        ResultsMode::Named => t!(i18n, results_named).into_any(),
+        ResultsMode::Anonymised => t!(i18n, results_anonymised).into_any(),
+    }
+}
+
+/// "3 days", "5 hours", "12 minutes".
+pub fn remaining_text(remaining: Remaining) -> AnyView {
+    let i18n = use_i18n();
+    // The catalogue has no plural rules: one of each unit has its own word.
+    match remaining {
+        Remaining::Days(1) => t!(i18n, remaining_day).into_any(),
+        Remaining::Hours(1) => t!(i18n, remaining_hour).into_any(),
+        Remaining::Minutes(1) => t!(i18n, remaining_minute).into_any(),
+        Remaining::Days(n) => t!(i18n, remaining_days, count = move || n).into_any(),
+        Remaining::Hours(n) => t!(i18n, remaining_hours, count = move || n).into_any(),
+        Remaining::Minutes(n) => t!(i18n, remaining_minutes, count = move || n).into_any(),
     }
 }
 

@@ -253,6 +253,7 @@ fn WorkspaceView(
                     <a class="button button-quiet" href=format!("/papers/{}/draft/import", w.slug)>{t!(i18n, draft_import)}</a>
                 })}
                 {can_edit.then(|| view! { <a class="button button-quiet" href=format!("/papers/{}/editors", w.slug)>{t!(i18n, draft_editors)}</a> })}
+                <a class="button button-quiet" href=format!("/papers/{}/consultation", w.slug)>{t!(i18n, draft_consultation)}</a>
             </p>
         </header>
         {imported.map(|n| view! { <div class="alert alert-ok" role="status">{t!(i18n, draft_imported, count = move || n.clone())}</div> })}

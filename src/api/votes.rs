@@ -1,0 +1,171 @@
+//! Votes on a paper's recommendations and on the paper as a whole, and their results. Every
+//! member votes while the consultation is open (by the database's clock); one vote per member
+//! per target, changeable until it closes.
+use crate::domain::consultations::ResultsPage;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+use {
+    super::consultations::{recommendations, window_view},
+    super::door,
+    super::papers::access::{paper, require_member},
+    crate::domain::consultations::{
+        self as rules, Ballot, PAPER_TARGET, RecordedVote, ResultsMode, target_results,
+    },
+    crate::error::Problem,
+    crate::state::AppState,
+    crate::store::{self, consultations::VoteRefused},
+};
+
+/// Casts or changes the caller's vote on `target` (a recommendation's block id, or `paper`).
+/// `rev` is the block's rev the member read (empty: not checked): if its text changed since,
+/// nothing is recorded and the answer is Conflict, so nobody votes on a text they did not see.
+#[server(prefix = "/fn", endpoint = "cast_vote")]
+pub async fn cast_vote(
+    slug: String,
+    target: String,
+    choice: String,
+    #[server(default)] reason: String,
+    #[server(default)] rev: String,
+) -> Result<(), AppError> {
+    let result = async {
+        let (state, member) = require_member()?;
+        let paper = paper(&state, &slug).await?;
+        if target.is_empty() || target.len() > 64 {
+            return Err(AppError::NotFound);
+        }
+        let (consultation, _) = store::consultations::current(&state.db, &paper.id)
+            .await?
+            .ok_or_else(|| AppError::invalid("consultation", Problem::NotOpen))?;
+        let (choice, reason) = rules::vote_input(&choice, &reason, consultation.reason_required)?;
+        let seen_rev = if rev.trim().is_empty() {
+            None
+        } else {
+            Some(rev.trim().parse::<i64>().map_err(|_| AppError::Request)?)
+        };
+        let outcome = store::consultations::cast(
+            &state.db,
+            &consultation.id,
+            &member.id,
+            &target,
+            choice,
+            &reason,
+            seen_rev,
+        )
+        .await?;
+        match outcome {
+            Ok(()) => {}
+            Err(VoteRefused::Closed) => {
+                return Err(AppError::invalid("consultation", Problem::NotOpen));
+            }
+            Err(VoteRefused::Missing) => return Err(AppError::NotFound),
+            Err(VoteRefused::Stale) => {
+                return Err(AppError::Conflict { what: "rev".into() });
+            }
+        }
+        door::redirect_plain_form(&format!(
+            "/papers/{slug}/consultation?done=voted#target-{target}"
+        ));
+        Ok(())
+    }
+    .await;
+    door::finish(
+        result,
+        &[
+            ("target", &target),
+            ("choice", &choice),
+            ("reason", &reason),
+        ],
+    )
+}
+
+#[server(prefix = "/fn", endpoint = "consultation_results", input = leptos::server_fn::codec::GetUrl)]
+pub async fn consultation_results(slug: String) -> Result<ResultsPage, AppError> {
+    let result = async {
+        let (state, _member) = require_member()?;
+        let paper = paper(&state, &slug).await?;
+        let (row, changes) = store::consultations::current(&state.db, &paper.id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let votes = cast_votes(&state, &row.id).await?;
+        let ballots: Vec<Ballot> = votes.iter().map(RecordedVote::ballot).collect();
+        let window = window_view(row, changes);
+        let (quorum, mode) = (window.quorum, window.results);
+        let recommendations = recommendations(&state, &paper.id)
+            .await?
+            .into_iter()
+            .map(|b| target_results(&votes, &ballots, (&b.id, b.number, b.html), quorum, mode))
+            .collect();
+        Ok(ResultsPage {
+            paper: target_results(
+                &votes,
+                &ballots,
+                (PAPER_TARGET, None, String::new()),
+                quorum,
+                mode,
+            ),
+            slug: paper.slug,
+            title: paper.title,
+            window,
+            recommendations,
+        })
+    }
+    .await;
+    door::finish(result, &[])
+}
+
+/// The consultation's votes as the domain counts them.
+#[cfg(feature = "ssr")]
+pub(crate) async fn cast_votes(
+    state: &AppState,
+    consultation_id: &str,
+) -> Result<Vec<RecordedVote>, AppError> {
+    Ok(store::consultations::votes(&state.db, consultation_id)
+        .await?
+        .into_iter()
+        .filter_map(|v| {
+            Some(RecordedVote {
+                choice: v.choice.parse().ok()?,
+                target: v.target,
+                reason: v.reason,
+                member_name: v.member_name,
+                organisation: v.organisation,
+                country: v.country,
+                block_rev: v.block_rev,
+                current_rev: v.current_rev,
+                updated_at: v.updated_at,
+            })
+        })
+        .collect())
+}
+
+/// The results CSV of a paper's consultation, named or anonymised as its editors set it.
+/// Answers the file name and its bytes.
+#[cfg(feature = "ssr")]
+pub async fn results_csv(
+    state: &AppState,
+    paper_id: &str,
+    slug: &str,
+) -> Result<(String, Vec<u8>), AppError> {
+    let (row, _) = store::consultations::current(&state.db, paper_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mode: ResultsMode = row.results.parse().unwrap_or(ResultsMode::Anonymised);
+    let votes = cast_votes(state, &row.id).await?;
+    // Recommendations by number, as the paper shows them; the label is computed without a
+    // request, so `[@?]` renders in English here (no text of a block reaches the file).
+    let label = crate::drafts::needed_label(None);
+    let draft = crate::drafts::draft(&state.db, &state.caches, paper_id, &label).await?;
+    let numbers: std::collections::HashMap<&str, u32> = draft
+        .blocks
+        .iter()
+        .filter_map(|b| Some((b.id.as_str(), b.number?)))
+        .collect();
+    let body = crate::domain::votes_csv::write(&votes, mode, |target| match numbers.get(target) {
+        Some(n) => format!("R{n}"),
+        None if target == PAPER_TARGET => PAPER_TARGET.to_string(),
+        None => format!("block {target}"),
+    })?;
+    Ok((format!("{slug}-consultation-{}.csv", mode.as_str()), body))
+}

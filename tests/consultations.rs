@@ -1,0 +1,970 @@
+//! Consultations: the window (before, during, after, extended, closed early) decided by the
+//! database's clock; one vote per member per target, even under concurrent requests; who may
+//! do what; the rule "a reason is required to oppose"; results and the CSV export.
+use crate::helpers::*;
+
+const LIISA: &str = "liisa.virtanen@example.org";
+const LUCIA: &str = "lucia.romero@example.org";
+const NIKOS: &str = "nikos.papadopoulos@example.org";
+const AWA: &str = "awa.diop@example.org";
+
+/// `days` from now as a `datetime-local` input sends it (UTC).
+fn in_days(days: i64) -> String {
+    (chrono::Utc::now() + chrono::Duration::days(days))
+        .format("%Y-%m-%dT%H:%M")
+        .to_string()
+}
+
+/// A paper by Marco with two recommendations and a text block; answers (slug, the
+/// recommendations' ids, the text block's id).
+async fn paper_with_recommendations(
+    app: &TestApp,
+    marco: &str,
+    title: &str,
+) -> (String, Vec<String>, String) {
+    let slug = app.new_paper(marco, title).await;
+    let mut ids: Vec<String> = Vec::new();
+    for (kind, text) in [
+        ("recommendation", "Fund inclusive workcamps."),
+        ("recommendation", "Recognise volunteering in youth policy."),
+        ("text", "Some context."),
+    ] {
+        let after = ids.last().cloned().unwrap_or_default();
+        let added = app
+            .call(
+                "add_block",
+                &[("slug", &slug), ("after", &after), ("kind", kind)],
+                Some(marco),
+            )
+            .await;
+        assert_eq!(added.status(), 200);
+        let id = json(added).await.as_str().unwrap().to_string();
+        let saved = app
+            .call(
+                "save_block",
+                &[
+                    ("slug", &slug),
+                    ("block", &id),
+                    ("rev", "1"),
+                    ("kind", kind),
+                    ("text", text),
+                ],
+                Some(marco),
+            )
+            .await;
+        assert_eq!(saved.status(), 200);
+        ids.push(id);
+    }
+    let text = ids.pop().unwrap();
+    (slug, ids, text)
+}
+
+impl TestApp {
+    async fn open_consultation(
+        &self,
+        slug: &str,
+        fields: &[(&str, &str)],
+        cookie: Option<&str>,
+    ) -> reqwest::Response {
+        let mut form = vec![("slug", slug)];
+        form.extend_from_slice(fields);
+        self.call("open_consultation", &form, cookie).await
+    }
+
+    async fn vote(
+        &self,
+        slug: &str,
+        target: &str,
+        choice: &str,
+        reason: &str,
+        cookie: Option<&str>,
+    ) -> reqwest::Response {
+        self.call(
+            "cast_vote",
+            &[
+                ("slug", slug),
+                ("target", target),
+                ("choice", choice),
+                ("reason", reason),
+            ],
+            cookie,
+        )
+        .await
+    }
+
+    async fn consultation_of(&self, slug: &str, cookie: Option<&str>) -> serde_json::Value {
+        let response = self
+            .fetch(&format!("/fn/consultation?slug={slug}"), cookie)
+            .await;
+        assert_eq!(response.status(), 200);
+        json(response).await
+    }
+
+    async fn results_of(&self, slug: &str, cookie: &str) -> serde_json::Value {
+        let response = self
+            .fetch(
+                &format!("/fn/consultation_results?slug={slug}"),
+                Some(cookie),
+            )
+            .await;
+        assert_eq!(response.status(), 200);
+        json(response).await
+    }
+
+    /// Moves the paper's consultation in time, as the clock would.
+    async fn shift_window(&self, slug: &str, field: &str, seconds_from_now: i64) {
+        self.state
+            .db
+            .query(format!(
+                "UPDATE consultation SET {field} = time::now() {sign} <duration> $shift
+                 WHERE paper.slug = $slug",
+                sign = if seconds_from_now < 0 { "-" } else { "+" }
+            ))
+            .bind(("slug", slug.to_string()))
+            .bind(("shift", format!("{}s", seconds_from_now.abs())))
+            .await
+            .unwrap()
+            .check()
+            .unwrap();
+    }
+
+    async fn status_of(&self, slug: &str, cookie: &str) -> String {
+        let papers = json(self.fetch("/fn/papers_index", Some(cookie)).await).await;
+        papers
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["slug"] == slug)
+            .map(|p| p["status"].as_str().unwrap().to_string())
+            .unwrap()
+    }
+}
+
+/// The (field, code) of a validation error answer.
+async fn problem(response: reqwest::Response) -> (u16, String, String) {
+    let status = response.status().as_u16();
+    let body = json(response).await;
+    (
+        status,
+        body["field"].as_str().unwrap_or_default().to_string(),
+        body["problem"]["code"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string(),
+    )
+}
+
+fn not_open() -> (u16, String, String) {
+    (422, "consultation".into(), "not_open".into())
+}
+
+#[tokio::test]
+async fn the_window_opens_closes_extends_and_closes_early_by_the_database_clock() {
+    let app = TestApp::spawn().await;
+    let marco = app.sign_in(EDITOR, PASSWORD).await;
+    let zsofia = app.sign_in(MEMBER, PASSWORD).await;
+    let (slug, recs, _) = paper_with_recommendations(&app, &marco, "Window paper").await;
+    assert_eq!(
+        app.consultation_of(&slug, Some(&zsofia)).await["window"],
+        serde_json::Value::Null
+    );
+
+    // Before: set to open tomorrow.
+    let (opens, closes) = (in_days(1), in_days(3));
+    let opened = app
+        .open_consultation(
+            &slug,
+            &[
+                ("consultation[opens_at]", &opens),
+                ("consultation[closes_at]", &closes),
+            ],
+            Some(&marco),
+        )
+        .await;
+    assert_eq!(opened.status(), 200);
+    let page = app.consultation_of(&slug, Some(&zsofia)).await;
+    assert_eq!(page["window"]["state"], "scheduled");
+    assert_eq!(page["status"], "draft");
+    assert_eq!(app.status_of(&slug, &zsofia).await, "draft");
+    assert_eq!(
+        problem(
+            app.vote(&slug, &recs[0], "support", "", Some(&zsofia))
+                .await
+        )
+        .await,
+        not_open()
+    );
+
+    // During: the opening time has come.
+    app.shift_window(&slug, "opens_at", -60).await;
+    let page = app.consultation_of(&slug, Some(&zsofia)).await;
+    assert_eq!(page["window"]["state"], "open");
+    assert_eq!(page["status"], "consultation");
+    assert_eq!(
+        page["window"]["remaining"],
+        serde_json::json!({ "Days": 3 })
+    );
+    assert_eq!(app.status_of(&slug, &zsofia).await, "consultation");
+    let voted = app
+        .vote(&slug, &recs[0], "support", "", Some(&zsofia))
+        .await;
+    assert_eq!(voted.status(), 200);
+    // A second consultation cannot start while this one runs.
+    assert_eq!(
+        problem(
+            app.open_consultation(
+                &slug,
+                &[("consultation[closes_at]", &in_days(9))],
+                Some(&marco)
+            )
+            .await
+        )
+        .await,
+        (422, "consultation".into(), "already_open".into())
+    );
+
+    // Extended: only to a later time.
+    let earlier = app
+        .call(
+            "extend_consultation",
+            &[("slug", &slug), ("closes_at", &in_days(2))],
+            Some(&marco),
+        )
+        .await;
+    assert_eq!(
+        problem(earlier).await,
+        (422, "closes_at".into(), "not_later".into())
+    );
+    let later = in_days(5);
+    let extended = app
+        .call(
+            "extend_consultation",
+            &[("slug", &slug), ("closes_at", &later)],
+            Some(&marco),
+        )
+        .await;
+    assert_eq!(extended.status(), 200);
+    let page = app.consultation_of(&slug, Some(&zsofia)).await;
+    assert!(
+        page["window"]["closes_at"]
+            .as_str()
+            .unwrap()
+            .starts_with(&later),
+        "{page}"
+    );
+    let actions: Vec<String> = strings(&page["window"]["changes"], "action");
+    assert_eq!(actions, ["opened", "extended"]);
+    assert_eq!(page["window"]["changes"][1]["member_name"], "Marco Bellini");
+
+    // Closed early: the status goes back to draft and votes are refused.
+    let closed = app
+        .call("close_consultation", &[("slug", &slug)], Some(&marco))
+        .await;
+    assert_eq!(closed.status(), 200);
+    let page = app.consultation_of(&slug, Some(&zsofia)).await;
+    assert_eq!(page["window"]["state"], "closed");
+    assert_eq!(page["status"], "draft");
+    assert_eq!(
+        strings(&page["window"]["changes"], "action"),
+        ["opened", "extended", "closed_early"]
+    );
+    assert_eq!(
+        problem(app.vote(&slug, &recs[0], "oppose", "", Some(&zsofia)).await).await,
+        not_open()
+    );
+    // The vote cast while it was open stays, unchanged.
+    assert_eq!(page["targets"][0]["mine"]["choice"], "support");
+    // Nothing left to extend or close.
+    let late = app
+        .call(
+            "extend_consultation",
+            &[("slug", &slug), ("closes_at", &in_days(9))],
+            Some(&marco),
+        )
+        .await;
+    assert_eq!(problem(late).await, not_open());
+    let again = app
+        .call("close_consultation", &[("slug", &slug)], Some(&marco))
+        .await;
+    assert_eq!(problem(again).await, not_open());
+
+    // After: a new round, whose closing time then passes.
+    let reopened = app
+        .open_consultation(
+            &slug,
+            &[("consultation[closes_at]", &in_days(1))],
+            Some(&marco),
+        )
+        .await;
+    assert_eq!(reopened.status(), 200);
+    let page = app.consultation_of(&slug, Some(&zsofia)).await;
+    assert_eq!(page["window"]["state"], "open");
+    // A new round starts with no votes.
+    assert_eq!(page["targets"][0]["mine"], serde_json::Value::Null);
+    app.shift_window(&slug, "closes_at", -1).await;
+    assert_eq!(
+        problem(
+            app.vote(&slug, &recs[0], "support", "", Some(&zsofia))
+                .await
+        )
+        .await,
+        not_open()
+    );
+    assert_eq!(app.status_of(&slug, &zsofia).await, "draft");
+}
+
+#[tokio::test]
+async fn bad_windows_are_refused_with_the_field_named() {
+    let app = TestApp::spawn().await;
+    let marco = app.sign_in(EDITOR, PASSWORD).await;
+    let (slug, _, _) = paper_with_recommendations(&app, &marco, "Bad windows").await;
+    let cases: &[(&[(&str, &str)], &str, &str)] = &[
+        (
+            &[("consultation[closes_at]", "2020-01-01T10:00")],
+            "closes_at",
+            "in_past",
+        ),
+        (
+            &[("consultation[closes_at]", "next week")],
+            "closes_at",
+            "invalid_date",
+        ),
+        (&[("consultation[closes_at]", "")], "closes_at", "required"),
+        (
+            &[
+                ("consultation[closes_at]", "2999-01-01T10:00"),
+                ("consultation[quorum]", "-3"),
+            ],
+            "quorum",
+            "invalid_number",
+        ),
+        (
+            &[
+                ("consultation[closes_at]", "2999-01-01T10:00"),
+                ("consultation[results]", "public"),
+            ],
+            "results",
+            "invalid_choice",
+        ),
+    ];
+    for (fields, field, code) in cases {
+        let answer = app.open_consultation(&slug, fields, Some(&marco)).await;
+        assert_eq!(
+            problem(answer).await,
+            (422, field.to_string(), code.to_string()),
+            "{fields:?}"
+        );
+    }
+    let both = app
+        .open_consultation(
+            &slug,
+            &[
+                ("consultation[opens_at]", "2999-01-02T10:00"),
+                ("consultation[closes_at]", "2999-01-01T10:00"),
+            ],
+            Some(&marco),
+        )
+        .await;
+    assert_eq!(
+        problem(both).await,
+        (422, "closes_at".into(), "dates_out_of_order".into())
+    );
+    let page = app.consultation_of(&slug, Some(&marco)).await;
+    assert_eq!(
+        page["window"],
+        serde_json::Value::Null,
+        "nothing was opened"
+    );
+}
+
+#[tokio::test]
+async fn twenty_casts_at_once_by_one_member_leave_one_vote() {
+    let app = TestApp::spawn().await;
+    let marco = app.sign_in(EDITOR, PASSWORD).await;
+    let zsofia = app.sign_in(MEMBER, PASSWORD).await;
+    let (slug, recs, _) = paper_with_recommendations(&app, &marco, "Busy paper").await;
+    let opened = app
+        .open_consultation(
+            &slug,
+            &[("consultation[closes_at]", &in_days(3))],
+            Some(&marco),
+        )
+        .await;
+    assert_eq!(opened.status(), 200);
+    let choices = ["support", "oppose", "abstain"];
+    let casts = (0..20).map(|i| {
+        let (app, slug, target, cookie) = (&app, &slug, &recs[0], &zsofia);
+        async move {
+            app.vote(
+                slug,
+                target,
+                choices[i % 3],
+                &format!("tab {i}"),
+                Some(cookie),
+            )
+            .await
+            .status()
+            .as_u16()
+        }
+    });
+    let statuses = futures_util::future::join_all(casts).await;
+    assert!(statuses.iter().all(|s| *s == 200), "{statuses:?}");
+    let mut response = app
+        .state
+        .db
+        .query(
+            "SELECT VALUE reason FROM vote WHERE target = $target
+                 AND member.email = $email",
+        )
+        .bind(("target", recs[0].clone()))
+        .bind(("email", MEMBER.to_string()))
+        .await
+        .unwrap();
+    let rows: Vec<String> = response.take(0).unwrap();
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    // The one vote is one of the twenty, whole (its choice matches its reason's tab).
+    let tab: usize = rows[0].trim_start_matches("tab ").parse().unwrap();
+    let page = app.consultation_of(&slug, Some(&zsofia)).await;
+    assert_eq!(page["targets"][0]["mine"]["choice"], choices[tab % 3]);
+}
+
+#[tokio::test]
+async fn the_unique_index_refuses_a_second_vote_written_another_way() {
+    let app = TestApp::spawn().await;
+    let marco = app.sign_in(EDITOR, PASSWORD).await;
+    let zsofia = app.sign_in(MEMBER, PASSWORD).await;
+    let (slug, recs, _) = paper_with_recommendations(&app, &marco, "Indexed paper").await;
+    app.open_consultation(
+        &slug,
+        &[("consultation[closes_at]", &in_days(3))],
+        Some(&marco),
+    )
+    .await;
+    assert_eq!(
+        app.vote(&slug, &recs[0], "support", "", Some(&zsofia))
+            .await
+            .status(),
+        200
+    );
+    let copy = app
+        .state
+        .db
+        .query(
+            "LET $v = (SELECT * FROM vote LIMIT 1)[0];
+             CREATE vote CONTENT {
+                 consultation: $v.consultation, member: $v.member, organisation: $v.organisation,
+                 target: $v.target, choice: 'oppose', reason: '', block_rev: $v.block_rev
+             };",
+        )
+        .await
+        .unwrap()
+        .check();
+    let error = copy.expect_err("a second vote for the same member and target");
+    assert!(error.to_string().contains("vote_one"), "{error}");
+}
+
+#[tokio::test]
+async fn who_may_open_vote_and_read() {
+    let app = TestApp::spawn().await;
+    let marco = app.sign_in(EDITOR, PASSWORD).await;
+    let zsofia = app.sign_in(MEMBER, PASSWORD).await;
+    let liisa = app.sign_in(LIISA, PASSWORD).await;
+    let admin = app.sign_in(ADMIN, PASSWORD).await;
+    let (slug, recs, _) = paper_with_recommendations(&app, &marco, "Who paper").await;
+    let closes = in_days(3);
+    let open_fields = [("consultation[closes_at]", closes.as_str())];
+
+    // A visitor: nothing.
+    assert_eq!(
+        app.open_consultation(&slug, &open_fields, None)
+            .await
+            .status(),
+        401
+    );
+    assert_eq!(
+        app.fetch(&format!("/fn/consultation?slug={slug}"), None)
+            .await
+            .status(),
+        401
+    );
+    assert_eq!(
+        app.fetch(&format!("/fn/consultation_results?slug={slug}"), None)
+            .await
+            .status(),
+        401
+    );
+    assert_eq!(
+        app.get(&format!("/papers/{slug}/consultation.csv"), None)
+            .await
+            .status(),
+        401
+    );
+    // A member, and an editor who is not one of the paper's: they read, but do not open.
+    assert_eq!(
+        app.open_consultation(&slug, &open_fields, Some(&zsofia))
+            .await
+            .status(),
+        403
+    );
+    assert_eq!(
+        app.open_consultation(&slug, &open_fields, Some(&liisa))
+            .await
+            .status(),
+        403
+    );
+    assert_eq!(
+        app.consultation_of(&slug, Some(&liisa)).await["can_manage"],
+        false
+    );
+    assert_eq!(
+        app.consultation_of(&slug, Some(&zsofia)).await["can_manage"],
+        false
+    );
+    // The paper's editor opens it; an admin may change it too.
+    assert_eq!(
+        app.consultation_of(&slug, Some(&marco)).await["can_manage"],
+        true
+    );
+    assert_eq!(
+        app.open_consultation(&slug, &open_fields, Some(&marco))
+            .await
+            .status(),
+        200
+    );
+    let extended = app
+        .call(
+            "extend_consultation",
+            &[("slug", &slug), ("closes_at", &in_days(4))],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(extended.status(), 200);
+    let by_liisa = app
+        .call(
+            "extend_consultation",
+            &[("slug", &slug), ("closes_at", &in_days(6))],
+            Some(&liisa),
+        )
+        .await;
+    assert_eq!(by_liisa.status(), 403);
+    assert_eq!(
+        app.call("close_consultation", &[("slug", &slug)], Some(&zsofia))
+            .await
+            .status(),
+        403
+    );
+    // Everyone signed in votes; a visitor does not.
+    assert_eq!(
+        app.vote(&slug, &recs[0], "support", "", None)
+            .await
+            .status(),
+        401
+    );
+    for cookie in [&zsofia, &liisa, &marco, &admin] {
+        assert_eq!(
+            app.vote(&slug, &recs[0], "support", "", Some(cookie))
+                .await
+                .status(),
+            200
+        );
+    }
+    // A visitor's page sends them to sign in; a member's page shows the window.
+    let page = app.get(&format!("/papers/{slug}/consultation"), None).await;
+    assert!(
+        page.status().is_redirection() || page.status() == 401,
+        "{}",
+        page.status()
+    );
+    let page = app
+        .get(&format!("/papers/{slug}/consultation"), Some(&zsofia))
+        .await;
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(
+        html.replace("<!>", "").contains("closes in 4 days"),
+        "the time left is shown"
+    );
+    assert!(html.contains(" UTC"), "the time zone is named");
+    assert!(html.contains("Change my vote"));
+    // Unknown papers are not found, for votes too.
+    assert_eq!(
+        app.vote("no-such-paper", &recs[0], "support", "", Some(&zsofia))
+            .await
+            .status(),
+        404
+    );
+}
+
+#[tokio::test]
+async fn votes_are_checked_and_a_reason_is_required_to_oppose_when_the_rule_says_so() {
+    let app = TestApp::spawn().await;
+    let marco = app.sign_in(EDITOR, PASSWORD).await;
+    let zsofia = app.sign_in(MEMBER, PASSWORD).await;
+    let (slug, recs, text_block) = paper_with_recommendations(&app, &marco, "Reasons paper").await;
+    let opened = app
+        .open_consultation(
+            &slug,
+            &[
+                ("consultation[closes_at]", &in_days(3)),
+                ("consultation[reason_required]", "on"),
+            ],
+            Some(&marco),
+        )
+        .await;
+    assert_eq!(opened.status(), 200);
+    assert_eq!(
+        app.consultation_of(&slug, Some(&zsofia)).await["window"]["reason_required"],
+        true
+    );
+    let target = &recs[0];
+    assert_eq!(
+        problem(app.vote(&slug, target, "oppose", "  ", Some(&zsofia)).await).await,
+        (422, "reason".into(), "reason_to_oppose".into())
+    );
+    assert_eq!(
+        problem(
+            app.vote(&slug, target, "oppose", &"x".repeat(2_001), Some(&zsofia))
+                .await
+        )
+        .await,
+        (422, "reason".into(), "too_long".into())
+    );
+    assert_eq!(
+        problem(app.vote(&slug, target, "maybe", "", Some(&zsofia)).await).await,
+        (422, "choice".into(), "invalid_choice".into())
+    );
+    // Not a recommendation of this paper: not found (a text block, an unknown id, a
+    // recommendation of another paper).
+    let (_, others, _) = paper_with_recommendations(&app, &marco, "Other paper").await;
+    for wrong in [
+        text_block.as_str(),
+        "nosuchblock",
+        &others[0],
+        &"x".repeat(65),
+    ] {
+        assert_eq!(
+            app.vote(&slug, wrong, "support", "", Some(&zsofia))
+                .await
+                .status(),
+            404,
+            "{wrong}"
+        );
+    }
+    assert_eq!(
+        app.consultation_of(&slug, Some(&zsofia)).await["targets"][0]["mine"],
+        serde_json::Value::Null
+    );
+    // Accepted: support without a reason, opposing with one, the paper as a whole.
+    assert_eq!(
+        app.vote(&slug, target, "support", "", Some(&zsofia))
+            .await
+            .status(),
+        200
+    );
+    let reason = "Too vague: <script>alert(1)</script> which camps?";
+    assert_eq!(
+        app.vote(&slug, target, "oppose", reason, Some(&zsofia))
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(
+        app.vote(&slug, "paper", "abstain", "", Some(&zsofia))
+            .await
+            .status(),
+        200
+    );
+    let page = app.consultation_of(&slug, Some(&zsofia)).await;
+    assert_eq!(page["targets"][0]["mine"]["choice"], "oppose");
+    assert_eq!(page["targets"][0]["mine"]["reason"], reason);
+    assert_eq!(page["targets"][2]["id"], "paper");
+    assert_eq!(page["targets"][2]["mine"]["choice"], "abstain");
+    // Script in a reason is shown as text, never run.
+    let html = app
+        .get(
+            &format!("/papers/{slug}/consultation/results"),
+            Some(&zsofia),
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(!html.contains("<script>alert(1)"), "the reason is escaped");
+    assert!(
+        html.contains("&lt;script&gt;alert(1)"),
+        "the reason is shown"
+    );
+}
+
+#[tokio::test]
+async fn a_plain_form_vote_comes_back_with_its_outcome_or_its_error_and_text() {
+    let app = TestApp::spawn().await;
+    let marco = app.sign_in(EDITOR, PASSWORD).await;
+    let zsofia = app.sign_in(MEMBER, PASSWORD).await;
+    let (slug, recs, _) = paper_with_recommendations(&app, &marco, "Plain paper").await;
+    app.open_consultation(
+        &slug,
+        &[
+            ("consultation[closes_at]", &in_days(3)),
+            ("consultation[reason_required]", "on"),
+        ],
+        Some(&marco),
+    )
+    .await;
+    let post = |choice: &'static str, reason: &'static str| {
+        let (app, slug, target, cookie) = (&app, slug.clone(), recs[1].clone(), zsofia.clone());
+        async move {
+            TestApp::client()
+                .post(app.url("/fn/cast_vote"))
+                .header("cookie", cookie)
+                .header("accept", "text/html")
+                .header("referer", app.url(&format!("/papers/{slug}/consultation")))
+                .form(&[
+                    ("slug", slug.as_str()),
+                    ("target", target.as_str()),
+                    ("choice", choice),
+                    ("reason", reason),
+                ])
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let refused = post("oppose", "").await;
+    assert!(refused.status().is_redirection(), "{}", refused.status());
+    let back = location(&refused);
+    assert!(
+        back.starts_with(&format!("/papers/{slug}/consultation?error=")),
+        "{back}"
+    );
+    assert!(back.contains(&format!("target={}", recs[1])), "{back}");
+    assert!(back.contains("choice=oppose"), "{back}");
+    // The page it comes back to shows the error on that form, with the choice kept.
+    let page = app.get(&back, Some(&zsofia)).await.text().await.unwrap();
+    assert!(
+        page.contains("asks for a reason when you oppose"),
+        "the error is shown"
+    );
+    let done = post("oppose", "Our camps are too small for this.").await;
+    assert_eq!(
+        location(&done),
+        format!("/papers/{slug}/consultation?done=voted#target-{}", recs[1])
+    );
+    let page = app
+        .get(&location(&done), Some(&zsofia))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Your vote is recorded"));
+    assert!(page.contains("Our camps are too small for this."));
+}
+
+#[tokio::test]
+async fn results_count_by_organisation_and_country_and_the_csv_follows_the_setting() {
+    let app = TestApp::spawn().await;
+    let marco = app.sign_in(EDITOR, PASSWORD).await;
+    let (slug, recs, _) = paper_with_recommendations(&app, &marco, "Results paper").await;
+    let opened = app
+        .open_consultation(
+            &slug,
+            &[
+                ("consultation[closes_at]", &in_days(3)),
+                ("consultation[quorum]", "3"),
+                ("consultation[results]", "named"),
+            ],
+            Some(&marco),
+        )
+        .await;
+    assert_eq!(opened.status(), 200);
+    // Marco (MLA, IT) and Zsófia (Kapocs, HU) support R1; Lucía (Ágora, ES) opposes with a
+    // reason that would be a formula in a spreadsheet; Nikos (Kyklos, GR) abstains.
+    let mut cookies = Vec::new();
+    for (email, choice, reason) in [
+        (EDITOR, "support", "Matches what we saw"),
+        (MEMBER, "support", ""),
+        (LUCIA, "oppose", "=HYPERLINK(\"http://x\")"),
+        (NIKOS, "abstain", ""),
+    ] {
+        let cookie = app.sign_in(email, PASSWORD).await;
+        assert_eq!(
+            app.vote(&slug, &recs[0], choice, reason, Some(&cookie))
+                .await
+                .status(),
+            200
+        );
+        cookies.push(cookie);
+    }
+    let awa = app.sign_in(AWA, PASSWORD).await;
+    assert_eq!(
+        app.vote(&slug, "paper", "support", "", Some(&awa))
+            .await
+            .status(),
+        200
+    );
+
+    let results = app.results_of(&slug, &marco).await;
+    let r1 = &results["recommendations"][0];
+    assert_eq!(r1["number"], 1);
+    assert_eq!(
+        r1["tally"]["counts"],
+        serde_json::json!({ "support": 2, "oppose": 1, "abstain": 1 })
+    );
+    assert_eq!(r1["tally"]["organisations"], 4);
+    assert_eq!(r1["tally"]["quorum_reached"], true);
+    assert_eq!(
+        strings(&r1["tally"]["by_country"], "name"),
+        ["ES", "GR", "HU", "IT"]
+    );
+    assert_eq!(r1["reasons"][0]["choice"], "support");
+    assert_eq!(
+        r1["reasons"][0]["by"],
+        "Marco Bellini (Mediterranean Learning Alliance)"
+    );
+    assert_eq!(r1["reasons"][1]["choice"], "oppose");
+    let r2 = &results["recommendations"][1];
+    assert_eq!(r2["tally"]["organisations"], 0);
+    assert_eq!(r2["tally"]["quorum_reached"], false);
+    assert_eq!(results["paper"]["tally"]["counts"]["support"], 1);
+
+    // The page draws the chart on the server, with a table beside it.
+    let page = app
+        .get(
+            &format!("/papers/{slug}/consultation/results"),
+            Some(&marco),
+        )
+        .await;
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    let svg = html
+        .find("<svg")
+        .map(|at| &html[at..at + html[at..].find('>').unwrap()]);
+    let svg = svg.expect("an SVG chart");
+    assert!(
+        svg.contains("tally-chart") && svg.contains("role=\"img\""),
+        "{svg}"
+    );
+    assert!(html.contains("class=\"tally-table\""), "its table");
+    // Text without the hydration markers between its parts.
+    let text = html.replace("<!>", "");
+    assert!(
+        text.contains("Quorum of 3 not reached"),
+        "the paper as a whole: one organisation"
+    );
+    assert!(
+        text.contains("Quorum of 3 reached"),
+        "R1: four organisations"
+    );
+
+    // The text changes after the votes: they show as cast on an earlier text, and the
+    // member is asked to reconfirm.
+    let saved = app
+        .call(
+            "save_block",
+            &[
+                ("slug", &slug),
+                ("block", &recs[0]),
+                ("rev", "2"),
+                ("kind", "recommendation"),
+                ("text", "Fund inclusive workcamps for three years."),
+            ],
+            Some(&marco),
+        )
+        .await;
+    assert_eq!(saved.status(), 200);
+    let zsofia = &cookies[1];
+    let page = app.consultation_of(&slug, Some(zsofia)).await;
+    assert_eq!(page["targets"][0]["mine"]["due"], "reconfirm");
+    assert_eq!(page["targets"][0]["rev"], 3);
+    assert_eq!(
+        app.results_of(&slug, &marco).await["recommendations"][0]["tally"]["stale"],
+        4
+    );
+    // A vote sent with the rev read before the change is refused; with the new one it counts.
+    let stale = app
+        .call(
+            "cast_vote",
+            &[
+                ("slug", &slug),
+                ("target", &recs[0]),
+                ("choice", "support"),
+                ("rev", "2"),
+            ],
+            Some(zsofia),
+        )
+        .await;
+    assert_eq!(stale.status(), 409);
+    let reconfirmed = app
+        .call(
+            "cast_vote",
+            &[
+                ("slug", &slug),
+                ("target", &recs[0]),
+                ("choice", "support"),
+                ("rev", "3"),
+            ],
+            Some(zsofia),
+        )
+        .await;
+    assert_eq!(reconfirmed.status(), 200);
+    let page = app.consultation_of(&slug, Some(zsofia)).await;
+    assert_eq!(page["targets"][0]["mine"]["due"], "nothing");
+    assert_eq!(
+        app.results_of(&slug, &marco).await["recommendations"][0]["tally"]["stale"],
+        3
+    );
+
+    // Named CSV: who voted what, formulas neutralised.
+    let csv = app
+        .get(&format!("/papers/{slug}/consultation.csv"), Some(zsofia))
+        .await;
+    assert_eq!(csv.status(), 200);
+    assert!(
+        csv.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("named.csv")
+    );
+    let text = csv.text().await.unwrap();
+    assert!(
+        text.starts_with("target,member,organisation,country,choice,reason"),
+        "{text}"
+    );
+    assert!(
+        text.contains("R1,Lucía Romero,Ágora Voluntariado,ES,oppose,\"'=HYPERLINK"),
+        "{text}"
+    );
+    assert!(text.contains("paper,Awa Diop"), "{text}");
+    assert_eq!(text.lines().count(), 1 + 5);
+
+    // Anonymised: the same votes, nobody named.
+    app.state
+        .db
+        .query("UPDATE consultation SET results = 'anonymised' WHERE paper.slug = $slug")
+        .bind(("slug", slug.clone()))
+        .await
+        .unwrap()
+        .check()
+        .unwrap();
+    let text = app
+        .get(&format!("/papers/{slug}/consultation.csv"), Some(zsofia))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        text.starts_with("target,country,choice,reason,cast_on_earlier_text"),
+        "{text}"
+    );
+    for name in ["Lucía", "Marco", "Awa", "Ágora"] {
+        assert!(!text.contains(name), "{name} in {text}");
+    }
+    assert!(text.contains("'=HYPERLINK"));
+    assert_eq!(text.lines().count(), 1 + 5);
+    let reasons: Vec<serde_json::Value> = app.results_of(&slug, &marco).await["recommendations"][0]
+        ["reasons"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert!(reasons.iter().all(|r| r["by"].is_null()), "{reasons:?}");
+}

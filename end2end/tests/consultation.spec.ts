@@ -1,0 +1,46 @@
+import { test, expect, ready, expectAccessible, screenshot, watchProblems, SignInPage, DEMO_PASSWORD } from './fixtures';
+
+const CONSULTATION = '/papers/inclusive-volunteering/consultation';
+
+test('a member votes on the paper with a reason, and the results show it', async ({ browser, hydrated, pageProblems }) => {
+  // Both projects share one server: each votes as a member who has not voted yet.
+  const voter = hydrated ? 'marco.bellini@example.org' : 'zsofia.kovacs@example.org';
+  const reason = `Too vague on funding (${hydrated ? 'hydrated' : 'plain'} run).`;
+  const context = await browser.newContext({ javaScriptEnabled: hydrated, baseURL: test.info().project.use.baseURL });
+  const page = await context.newPage();
+  watchProblems(page, pageProblems);
+  const signIn = new SignInPage(page, hydrated);
+  await signIn.open(CONSULTATION);
+  await signIn.signIn(voter, DEMO_PASSWORD);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Consultation');
+  await ready(page, hydrated);
+  await expectAccessible(page, hydrated);
+
+  const paper = page.locator('article.vote-target').filter({ has: page.getByRole('heading', { name: 'The paper as a whole' }) });
+  // The demo consultation asks for a reason to oppose: without one the vote is refused,
+  // and the choice made is kept.
+  await paper.getByLabel('Oppose').check();
+  await paper.getByRole('button', { name: 'Vote' }).click();
+  await expect(page.getByText('This consultation asks for a reason when you oppose').first()).toBeVisible();
+  const again = page.locator('article.vote-target').filter({ has: page.getByRole('heading', { name: 'The paper as a whole' }) });
+  await expect(again.getByLabel('Oppose')).toBeChecked();
+
+  await again.getByLabel('Reason').fill(reason);
+  await again.getByRole('button', { name: 'Vote' }).click();
+  await expect(page.locator('article.vote-target').filter({ has: page.getByRole('heading', { name: 'The paper as a whole' }) }).locator('.my-vote')).toContainText('Oppose');
+  if (hydrated) {
+    // The vote went through the page's own request: no reload, the address is unchanged.
+    expect(new URL(page.url()).search).toBe('');
+  }
+  await screenshot(page, 'consultation-voted', hydrated);
+
+  await page.getByRole('link', { name: 'See the results' }).click();
+  await ready(page, hydrated);
+  const results = page.locator('section.results-target').filter({ has: page.getByRole('heading', { name: 'The paper as a whole' }) });
+  await expect(results.locator('blockquote', { hasText: reason })).toBeVisible();
+  await expect(results.locator('svg')).toBeVisible();
+  await expect(results.getByRole('table').first()).toBeVisible();
+  await expectAccessible(page, hydrated);
+  await screenshot(page, 'consultation-results', hydrated);
+  await context.close();
+});

@@ -29,16 +29,13 @@ pub fn problem_text(problem: &Problem) -> AnyView {
         Problem::DatesOutOfOrder => t!(i18n, problem_dates_out_of_order).into_any(),
         Problem::KeyLocked => t!(i18n, problem_key_locked).into_any(),
         Problem::UnbalancedFence => t!(i18n, problem_unbalanced_fence).into_any(),
-<<<<<<< HEAD
         Problem::WithdrawalIsFinal => t!(i18n, problem_withdrawal_is_final).into_any(),
         Problem::OtherAssessment => t!(i18n, problem_other_assessment).into_any(),
-=======
         Problem::InPast => t!(i18n, problem_in_past).into_any(),
         Problem::NotLater => t!(i18n, problem_not_later).into_any(),
         Problem::ReasonToOppose => t!(i18n, problem_reason_to_oppose).into_any(),
         Problem::NotOpen => t!(i18n, problem_not_open).into_any(),
         Problem::AlreadyOpen => t!(i18n, problem_already_open).into_any(),
->>>>>>> wip-a
     }
 }
 

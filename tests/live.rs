@@ -99,6 +99,9 @@ async fn announcing_the_same_block_in_a_loop_stores_one_event_a_second() {
         .await
         .unwrap();
     let block = blocks[2].id.clone();
+    // The rule is one stored event per member and block per second, so what may be stored
+    // depends on how long the calls took (seconds on a loaded machine).
+    let started = std::time::Instant::now();
     for _ in 0..5 {
         let answer = app
             .call(
@@ -117,7 +120,12 @@ async fn announcing_the_same_block_in_a_loop_stores_one_event_a_second() {
         .await
         .unwrap();
     let stored: Vec<String> = counted.take(0).unwrap();
-    assert_eq!(stored.len(), 1, "one stored presence event, not five");
+    let seconds = started.elapsed().as_secs() as usize;
+    assert!(
+        !stored.is_empty() && stored.len() <= 1 + seconds,
+        "{} stored presence events for 5 announcements in {seconds} s",
+        stored.len()
+    );
 }
 
 #[tokio::test]

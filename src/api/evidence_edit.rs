@@ -246,6 +246,8 @@ pub async fn save_evidence(
             let stored = store::evidence::stored(&state.db, &current_key)
                 .await?
                 .ok_or(AppError::NotFound)?;
+            // Checked here to answer at once, and again where the write happens (a save in
+            // between, or a citation locking the key, must not be overwritten).
             if stored.version != version {
                 return Err(AppError::Conflict {
                     what: "evidence".into(),
@@ -264,6 +266,7 @@ pub async fn save_evidence(
                 store::evidence::update(
                     &state.db,
                     &current_key,
+                    &version,
                     &assessment,
                     &fields,
                     &changes,

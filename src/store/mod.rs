@@ -169,6 +169,8 @@ pub(crate) enum Outcome {
     NotListed,
     /// Taking the member off would leave the list empty.
     LastOne,
+    /// The change would rename what a citation has locked.
+    KeyLocked,
 }
 
 impl Outcome {
@@ -179,6 +181,7 @@ impl Outcome {
             "stale" => Outcome::Stale,
             "not_listed" => Outcome::NotListed,
             "last_one" => Outcome::LastOne,
+            "key_locked" => Outcome::KeyLocked,
             _ => return None,
         })
     }
@@ -285,6 +288,7 @@ mod tests {
     fn outcome_words_are_known() {
         assert_eq!(Outcome::from_word("stale"), Some(Outcome::Stale));
         assert_eq!(Outcome::from_word("last_one"), Some(Outcome::LastOne));
+        assert_eq!(Outcome::from_word("key_locked"), Some(Outcome::KeyLocked));
         assert_eq!(Outcome::from_word("Stale revision"), None);
     }
 }

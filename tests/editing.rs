@@ -411,7 +411,7 @@ async fn an_editor_creates_and_edits_an_assessment() {
         serde_json::json!(["EE", "LV", "LT"])
     );
     assert_eq!(
-        view["detail"]["organisation"], "Mediterranean Learning Alliance",
+        view["detail"]["organisation"], "Solidarity Workcamps Network",
         "owned by the editor's organisation"
     );
     let summary = view["summary_html"].as_str().unwrap();

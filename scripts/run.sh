@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Sets up, builds and runs Groundwork with an embedded database (./data) and demo data on
-# first start. Prints the address. `--release` serves an optimised build (slower to build:
-# about 20 minutes cold, but much faster pages and a smaller download).
+# Sets up, builds and runs Groundwork with an embedded database (./data), with demo data on
+# first start of a debug build (see below). Prints the address. `--release` serves an
+# optimised build (slower to build: about 20 minutes cold, but much faster pages and a
+# smaller download).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 cd "$GW_ROOT"
@@ -18,7 +19,12 @@ if [ "$profile" = release ]; then setup_release; fi
 say "building Groundwork ($profile)"
 cargo leptos build "${flag[@]}"
 
-export GROUNDWORK_DEMO="${GROUNDWORK_DEMO:-true}"
+# Demo accounts sign in with a published password: loaded only for a local debug build on
+# the embedded default database, or when asked for (GROUNDWORK_DEMO=true). A release build
+# or another database (GROUNDWORK_DB, such as ws://) never turns them on by itself.
+if [ -z "${GROUNDWORK_DEMO:-}" ] && [ "$profile" = debug ] && [ -z "${GROUNDWORK_DB:-}" ]; then
+  export GROUNDWORK_DEMO=true
+fi
 export GROUNDWORK_SITE_ROOT="${GROUNDWORK_SITE_ROOT:-$GW_ROOT/target/site}"
 say "starting Groundwork (Ctrl-C stops it)"
 exec "$CARGO_TARGET_DIR/$profile/groundwork" serve

@@ -61,11 +61,29 @@ fn session_on_server() -> Option<SessionMember> {
     }
 }
 
+/// Do demo accounts sign in here? (See `AppState::demo_accounts`.)
+fn demo_on_server() -> bool {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<crate::state::AppState>().is_some_and(|state| {
+            state
+                .demo_accounts
+                .load(std::sync::atomic::Ordering::Relaxed)
+        })
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        false
+    }
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
     let member = SharedValue::new(session_on_server).into_inner();
     provide_context(Session(StoredValue::new(member)));
+    let demo = SharedValue::new(demo_on_server).into_inner();
+    provide_context(components::layout::DemoInstallation(demo));
     mark_hydrated();
     let cookie_options = leptos_use::UseCookieOptions::default()
         .path("/")

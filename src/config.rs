@@ -25,7 +25,11 @@ impl fmt::Display for Source {
 #[derive(Debug, Clone)]
 pub struct Config {
     pub address: SocketAddr,
+    /// Served over HTTPS: cookies are `Secure` with the `__Host-` prefix, and HSTS is sent.
+    /// On by default unless the address is loopback (local development over plain http).
     pub secure_cookies: bool,
+    /// Hosts images in papers and summaries may load from, besides this site.
+    pub image_hosts: ImageHosts,
     /// Reverse proxies whose `X-Forwarded-For` names the client (nobody else's does).
     pub trusted_proxies: TrustedProxies,
     pub site_root: String,
@@ -39,6 +43,8 @@ pub struct Config {
     pub max_upload_bytes: usize,
     /// How long a request may take, except the live event stream and CSV uploads.
     pub request_timeout: std::time::Duration,
+    /// Searches and exports one client may start per minute (an export counts as ten).
+    pub costly_per_minute: u32,
     pub session_days: i64,
     pub invitation_days: i64,
     pub demo: bool,
@@ -81,6 +87,7 @@ struct File {
 struct ServerSection {
     address: Option<String>,
     secure_cookies: Option<bool>,
+    image_hosts: Option<String>,
     trusted_proxies: Option<String>,
     site_root: Option<String>,
 }
@@ -102,6 +109,7 @@ struct LimitsSection {
     max_body_bytes: Option<u64>,
     max_upload_bytes: Option<u64>,
     request_timeout_secs: Option<u64>,
+    costly_per_minute: Option<u32>,
     session_days: Option<i64>,
     invitation_days: Option<i64>,
 }
@@ -202,6 +210,55 @@ impl fmt::Display for TrustedProxies {
     }
 }
 
+/// Hosts an admin allows images from (the Content-Security-Policy's `img-src`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImageHosts(Vec<String>);
+
+impl ImageHosts {
+    /// Comma-separated CSP host sources (`https://img.example.org`, `*.example.net`); empty
+    /// means none. Nothing that could end the source list or add a keyword gets through.
+    pub fn parse(text: &str) -> Option<ImageHosts> {
+        let host_source = |part: &str| {
+            let host = part
+                .strip_prefix("https://")
+                .or_else(|| part.strip_prefix("http://"))
+                .unwrap_or(part);
+            let host = host.strip_prefix("*.").unwrap_or(host);
+            let (host, path) = host.split_once('/').unwrap_or((host, ""));
+            let (name, port) = host.split_once(':').unwrap_or((host, "80"));
+            name.contains('.')
+                && !name.starts_with(['.', '-'])
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-'))
+                && !port.is_empty()
+                && port.chars().all(|c| c.is_ascii_digit())
+                && path
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | '/'))
+        };
+        text.split(',')
+            .map(str::trim)
+            .filter(|part| !part.is_empty())
+            .map(|part| host_source(part).then(|| part.to_ascii_lowercase()))
+            .collect::<Option<Vec<_>>>()
+            .map(ImageHosts)
+    }
+
+    pub fn hosts(&self) -> &[String] {
+        &self.0
+    }
+}
+
+impl fmt::Display for ImageHosts {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.is_empty() {
+            return f.write_str("none (this site only)");
+        }
+        f.write_str(&self.0.join(", "))
+    }
+}
+
 fn parse_bool(s: &str) -> Option<bool> {
     match s.to_ascii_lowercase().as_str() {
         "1" | "true" | "yes" | "on" => Some(true),
@@ -275,12 +332,28 @@ impl Config {
             Setting {
                 name: "server.secure_cookies",
                 env: &["GROUNDWORK_SECURE_COOKIES"],
-                default: "false",
+                // Anything but loopback is reached over a network, which means HTTPS.
+                default: if address.ip().is_loopback() {
+                    "false"
+                } else {
+                    "true"
+                },
                 expected: "true or false",
                 secret: false,
             },
             s.secure_cookies.map(|b| b.to_string()),
             parse_bool,
+        )?;
+        let image_hosts = r.take(
+            Setting {
+                name: "server.image_hosts",
+                env: &["GROUNDWORK_IMAGE_HOSTS"],
+                default: "",
+                expected: "comma-separated hosts such as https://images.example.org, *.example.net",
+                secret: false,
+            },
+            s.image_hosts,
+            ImageHosts::parse,
         )?;
         let trusted_proxies = r.take(
             Setting {
@@ -417,6 +490,17 @@ impl Config {
             l.request_timeout_secs.map(|n| n.to_string()),
             |v| v.parse::<u64>().ok().filter(|n| (1..=3600).contains(n)),
         )?;
+        let costly_per_minute = r.take(
+            Setting {
+                name: "limits.costly_per_minute",
+                env: &["GROUNDWORK_COSTLY_PER_MINUTE"],
+                default: "120",
+                expected: "a number of requests between 1 and 100000",
+                secret: false,
+            },
+            l.costly_per_minute.map(|n| n.to_string()),
+            |v| v.parse::<u32>().ok().filter(|n| (1..=100_000).contains(n)),
+        )?;
         let session_days = r.take(
             Setting {
                 name: "limits.session_days",
@@ -453,6 +537,7 @@ impl Config {
         Ok(Config {
             address,
             secure_cookies,
+            image_hosts,
             trusted_proxies,
             site_root,
             db_endpoint,
@@ -464,6 +549,7 @@ impl Config {
             max_body_bytes,
             max_upload_bytes,
             request_timeout: std::time::Duration::from_secs(request_timeout_secs),
+            costly_per_minute,
             session_days,
             invitation_days,
             demo,
@@ -560,6 +646,55 @@ mod tests {
             err.to_string().contains("GROUNDWORK_TRUSTED_PROXIES"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn cookies_are_secure_unless_the_address_is_loopback() {
+        let at = |address: &'static str| {
+            move |name: &str| (name == "GROUNDWORK_ADDRESS").then(|| address.to_string())
+        };
+        for (address, secure) in [
+            ("127.0.0.1:3000", false),
+            ("[::1]:3000", false),
+            ("0.0.0.0:3000", true),
+            ("192.168.1.20:80", true),
+        ] {
+            let c = Config::from_parts(None, "x", &at(address)).unwrap();
+            assert_eq!(c.secure_cookies, secure, "{address}");
+        }
+        let file = "[server]\nsecure_cookies = false\n";
+        let c = Config::from_parts(Some(file), "Leptos.toml", &at("0.0.0.0:3000")).unwrap();
+        assert!(!c.secure_cookies, "an explicit setting wins");
+    }
+
+    #[test]
+    fn image_hosts_are_host_sources_only() {
+        let c = Config::from_parts(None, "x", &no_env).unwrap();
+        assert!(c.image_hosts.hosts().is_empty(), "none by default");
+        let parsed =
+            ImageHosts::parse(" https://img.example.org, *.example.net,cdn.example.com:8443 ")
+                .unwrap();
+        assert_eq!(
+            parsed.hosts(),
+            [
+                "https://img.example.org",
+                "*.example.net",
+                "cdn.example.com:8443"
+            ]
+        );
+        for bad in [
+            "'unsafe-inline'",
+            "img.example.org; script-src *",
+            "*",
+            "data:",
+            "https://",
+            "a b",
+        ] {
+            assert_eq!(ImageHosts::parse(bad), None, "{bad}");
+        }
+        let env = |name: &str| (name == "GROUNDWORK_IMAGE_HOSTS").then(|| "x;y".to_string());
+        let err = Config::from_parts(None, "x", &env).unwrap_err();
+        assert!(err.to_string().contains("GROUNDWORK_IMAGE_HOSTS"), "{err}");
     }
 
     #[test]

@@ -74,6 +74,9 @@ pub enum AppError {
     Unauthorized,
     #[error("forbidden")]
     Forbidden,
+    /// An editor may change only what belongs to their own organisation (admins anything).
+    #[error("belongs to another organisation")]
+    OtherOrganisation,
     #[error("invalid {field}: {problem:?}")]
     Validation { field: String, problem: Problem },
     /// Several inputs are wrong at once: a form shows them all, not one per try.
@@ -81,6 +84,10 @@ pub enum AppError {
     Invalid { problems: Vec<FieldProblem> },
     #[error("conflict: {what}")]
     Conflict { what: String },
+    /// The paper is published: it takes no more changes. A state of the paper, not a
+    /// matter of who asks (an admin is refused too), hence 409 like Conflict, not 403.
+    #[error("the paper is published")]
+    Published,
     #[error("too large")]
     TooLarge,
     #[error("too many attempts, retry in {retry_after_secs}s")]
@@ -105,9 +112,9 @@ impl AppError {
         match self {
             AppError::NotFound => 404,
             AppError::Unauthorized => 401,
-            AppError::Forbidden => 403,
+            AppError::Forbidden | AppError::OtherOrganisation => 403,
             AppError::Validation { .. } | AppError::Invalid { .. } => 422,
-            AppError::Conflict { .. } => 409,
+            AppError::Conflict { .. } | AppError::Published => 409,
             AppError::TooLarge => 413,
             AppError::RateLimited { .. } => 429,
             AppError::Internal => 500,
@@ -279,6 +286,8 @@ mod tests {
             (AppError::Forbidden, 403),
             (AppError::NotFound, 404),
             (AppError::Conflict { what: "rev".into() }, 409),
+            (AppError::OtherOrganisation, 403),
+            (AppError::Published, 409),
             (AppError::TooLarge, 413),
             (AppError::invalid("x", Problem::Required), 422),
             (

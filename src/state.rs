@@ -16,6 +16,9 @@ pub struct AppState {
     pub caches: crate::caches::Caches,
     /// Argon2 costs 19 MiB and a core for a while: this bounds how many run at once.
     pub hashing: crate::auth::password::Hashing,
+    /// Demo accounts (with their published password) can sign in here: every page says so.
+    /// Checked when serving starts.
+    pub demo_accounts: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -491,3 +491,90 @@ async fn hashing_waits_briefly_then_says_come_back_later() {
         "{hashed} of 32 were hashed: those kept waiting should have been turned away"
     );
 }
+
+/// Served over HTTPS (secure cookies on, as they are by default off loopback): the session
+/// cookie is `Secure` with the `__Host-` prefix, only that name signs in, and browsers are
+/// told to keep to HTTPS (issue 14, finding 11).
+#[tokio::test]
+async fn over_https_the_session_cookie_is_secure_and_host_only() {
+    let mut config = groundwork::config::Config::for_tests("mem://");
+    config.secure_cookies = true;
+    let app = TestApp::spawn_with(config).await;
+    let response = app
+        .call("login", &[("email", EDITOR), ("password", PASSWORD)], None)
+        .await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        response.headers()["strict-transport-security"],
+        "max-age=31536000"
+    );
+    let set = response.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(set.starts_with("__Host-gw_session="), "{set}");
+    assert!(set.contains("; Secure") && set.contains("Path=/"), "{set}");
+    assert!(!set.contains("Domain"), "{set}");
+    let pair = set.split(';').next().unwrap().to_string();
+    let token = pair.trim_start_matches("__Host-gw_session=");
+    let signed_in = app.fetch("/fn/assessment_form?id=", Some(&pair)).await;
+    assert_eq!(signed_in.status(), 200, "the prefixed cookie signs in");
+    let unprefixed = format!("gw_session={token}");
+    let refused = app
+        .fetch("/fn/assessment_form?id=", Some(&unprefixed))
+        .await;
+    assert_eq!(
+        refused.status(),
+        401,
+        "a cookie without the prefix (plantable over plain http) is not read"
+    );
+    let out = app.call("logout", &[], Some(&pair)).await;
+    let cleared = out.headers()["set-cookie"].to_str().unwrap();
+    assert!(
+        cleared.starts_with("__Host-gw_session=;") && cleared.contains("; Secure"),
+        "{cleared}"
+    );
+}
+
+/// Demo accounts sign in with a published password: where they exist, every page says so
+/// (issue 14, finding 3); an installation without them says nothing.
+#[tokio::test]
+async fn a_demo_installation_says_so_on_every_page() {
+    let demo = TestApp::spawn().await;
+    let editor = demo.sign_in(EDITOR, PASSWORD).await;
+    for (path, cookie) in [
+        ("/", None),
+        ("/login", None),
+        ("/evidence", Some(editor.as_str())),
+        ("/no/such/page", None),
+    ] {
+        let html = demo.get(path, cookie).await.text().await.unwrap();
+        let banner = &html[html.find("<header").expect("the site header")..];
+        let banner = &banner[..banner.find("</header>").unwrap()];
+        assert!(
+            banner.contains("class=\"demo-notice\"") && banner.contains("role=\"note\""),
+            "{path}: no demo notice in the banner: {banner}"
+        );
+        assert!(banner.contains("Demo installation"), "{path}: {banner}");
+    }
+    let french = TestApp::client()
+        .get(demo.url("/"))
+        .header("accept-language", "fr")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        french.contains("Installation de démonstration"),
+        "in French too"
+    );
+
+    let state = groundwork::server::state(groundwork::config::Config::for_tests("mem://"))
+        .await
+        .unwrap();
+    let real = TestApp::serve(state).await;
+    let html = real.get("/", None).await.text().await.unwrap();
+    assert!(!html.contains("demo-notice"), "no demo accounts, no notice");
+}

@@ -195,3 +195,89 @@ async fn one_members_presence_written_at_once_is_never_an_error() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// Editors saving one finding from the same version at the same instant (issue 14, finding
+/// 7): the version is checked where the write happens, so exactly one save wins and every
+/// other is told someone saved first; none is lost silently, none is a server error.
+#[tokio::test]
+async fn saves_of_one_finding_from_the_same_version_let_exactly_one_win() {
+    const SAVES: usize = 6;
+    let app = TestApp::spawn().await;
+    let marco = app.sign_in(EDITOR, PASSWORD).await;
+    let jonas = app.sign_in(JONAS, PASSWORD).await;
+    let mut response = app
+        .state
+        .db
+        .query(
+            "SELECT key, record::id(assessment) AS assessment FROM evidence
+             WHERE !key_locked ORDER BY key LIMIT 1",
+        )
+        .await
+        .unwrap();
+    let rows: Vec<serde_json::Value> = response.take(0).unwrap();
+    let key = rows[0]["key"].as_str().unwrap().to_string();
+    let assessment = rows[0]["assessment"].as_str().unwrap().to_string();
+    let mut failures = Vec::new();
+    for round in 0..5 {
+        let form = json(
+            app.fetch(
+                &format!("/fn/evidence_form?key={key}&assessment="),
+                Some(&marco),
+            )
+            .await,
+        )
+        .await;
+        let version = form["version"].as_str().unwrap().to_string();
+        let input = form["input"].as_object().unwrap().clone();
+        let saves = (0..SAVES).map(|n| {
+            let cookie = if n % 2 == 0 { &marco } else { &jonas };
+            let mut item: Vec<(String, String)> = input
+                .iter()
+                .map(|(field, value)| {
+                    (
+                        format!("item[{field}]"),
+                        value.as_str().unwrap_or("").to_string(),
+                    )
+                })
+                .collect();
+            for (field, value) in &mut item {
+                if field == "item[text]" {
+                    *value = format!("Round {round}, wording {n}.");
+                }
+            }
+            let (app, version, key, assessment) = (&app, &version, &key, &assessment);
+            async move {
+                let mut form = vec![
+                    ("current_key", key.as_str()),
+                    ("version", version.as_str()),
+                    ("assessment", assessment.as_str()),
+                ];
+                form.extend(item.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+                app.call("save_evidence", &form, Some(cookie))
+                    .await
+                    .status()
+                    .as_u16()
+            }
+        });
+        let statuses = futures_util::future::join_all(saves).await;
+        let won = statuses.iter().filter(|s| **s == 200).count();
+        let refused = statuses.iter().filter(|s| **s == 409).count();
+        if won != 1 || refused != SAVES - 1 {
+            failures.push(format!("round {round}: answers {statuses:?}"));
+        }
+        let history = json(
+            app.fetch(&format!("/fn/evidence_item?key={key}"), Some(&marco))
+                .await,
+        )
+        .await["history"]
+            .as_array()
+            .unwrap()
+            .len();
+        if history != round + 2 {
+            failures.push(format!(
+                "round {round}: {history} history entries, one per winning save expected"
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

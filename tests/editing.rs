@@ -411,7 +411,7 @@ async fn an_editor_creates_and_edits_an_assessment() {
         serde_json::json!(["EE", "LV", "LT"])
     );
     assert_eq!(
-        view["detail"]["organisation"], "Mediterranean Learning Alliance",
+        view["detail"]["organisation"], "Solidarity Workcamps Network",
         "owned by the editor's organisation"
     );
     let summary = view["summary_html"].as_str().unwrap();
@@ -526,4 +526,52 @@ async fn a_kept_search_ranking_never_outlives_a_change() {
         "{first:?} {second:?}"
     );
     assert_eq!(second.len(), (total as usize - page_size).min(page_size));
+}
+
+/// A citation can lock a key between the editor's form being read and the save being
+/// written (issue 14, finding 7): the write itself refuses the new key, whatever the caller
+/// read before.
+#[tokio::test]
+async fn a_key_locked_after_the_form_was_read_still_cannot_change() {
+    use groundwork::domain::evidence_history::diff;
+    use groundwork::error::Problem;
+    use groundwork::store::evidence;
+    let app = TestApp::spawn().await;
+    let db = &app.state.db;
+    let mut response = db
+        .query(
+            "SELECT VALUE key FROM evidence WHERE !key_locked ORDER BY key LIMIT 1;
+             SELECT VALUE record::id(id) FROM ONLY member WHERE email = $email LIMIT 1;",
+        )
+        .bind(("email", EDITOR))
+        .await
+        .unwrap();
+    let keys: Vec<String> = response.take(0).unwrap();
+    let member: Option<String> = response.take(1).unwrap();
+    let (key, member) = (keys[0].clone(), member.unwrap());
+    let read = evidence::stored(db, &key).await.unwrap().unwrap();
+    // A block cites the item now, after the editor's read.
+    db.query("UPDATE evidence SET key_locked = true WHERE key = $key")
+        .bind(("key", key.clone()))
+        .await
+        .unwrap()
+        .check()
+        .unwrap();
+    let mut renamed = read.fields.clone();
+    renamed.key = format!("{key}-renamed");
+    let changes = diff(&read.fields, &renamed);
+    let refused = evidence::update(
+        db,
+        &key,
+        &read.version,
+        &read.assessment_id,
+        &renamed,
+        &changes,
+        &member,
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(refused.problem_for("key"), Some(&Problem::KeyLocked));
+    let kept = evidence::stored(db, &key).await.unwrap();
+    assert!(kept.is_some(), "the cited key {key} still names the item");
 }

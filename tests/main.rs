@@ -10,6 +10,7 @@ mod evidence;
 mod helpers;
 mod imports;
 mod live;
+mod ownership;
 mod paper_editors;
 mod papers;
 mod safety;

@@ -88,12 +88,119 @@ async fn health_reports_the_database() {
     );
 }
 
+/// The nonce the Content-Security-Policy allows inline scripts with, after checking the rest
+/// of the policy and the other security headers.
+fn checked_security_headers(what: &str, response: &reqwest::Response) -> String {
+    let headers = response.headers();
+    assert_eq!(headers["x-content-type-options"], "nosniff", "{what}");
+    assert_eq!(headers["x-frame-options"], "DENY", "{what}");
+    assert!(
+        headers.get("strict-transport-security").is_none(),
+        "{what}: no HSTS over plain http"
+    );
+    let policy = headers
+        .get("content-security-policy")
+        .unwrap_or_else(|| panic!("{what}: no Content-Security-Policy"))
+        .to_str()
+        .unwrap()
+        .to_string();
+    for directive in [
+        "default-src 'self'",
+        "style-src 'self'",
+        "img-src 'self'",
+        "object-src 'none'",
+        "frame-ancestors 'none'",
+    ] {
+        assert!(
+            policy.split(';').any(|d| d.trim() == directive),
+            "{what}: {directive} missing from {policy}"
+        );
+    }
+    assert!(!policy.contains("unsafe-inline"), "{what}: {policy}");
+    let scripts = policy
+        .split(';')
+        .map(str::trim)
+        .find(|d| d.starts_with("script-src "))
+        .unwrap_or_else(|| panic!("{what}: no script-src in {policy}"));
+    assert!(
+        scripts.contains("'self'") && scripts.contains("'wasm-unsafe-eval'"),
+        "{what}: the app's own script and WASM must load: {scripts}"
+    );
+    scripts
+        .split_whitespace()
+        .find_map(|s| s.strip_prefix("'nonce-")?.strip_suffix('\''))
+        .unwrap_or_else(|| panic!("{what}: no nonce in {scripts}"))
+        .to_string()
+}
+
+/// Every inline script of a page carries the nonce its response's policy names (else the
+/// browser would not run the hydration script, and the page would never become interactive).
+fn assert_scripts_carry(what: &str, html: &str, nonce: &str) {
+    let scripts: Vec<&str> = html.split("<script").skip(1).collect();
+    assert!(!scripts.is_empty(), "{what}: no scripts in {html}");
+    for script in scripts {
+        let tag = &script[..script.find('>').unwrap()];
+        // An empty inline script runs nothing, so no policy applies to it (leptos_i18n
+        // leaves one in every page as a place holder).
+        if script[tag.len()..].starts_with("></script>") && !tag.contains("src=") {
+            continue;
+        }
+        assert!(
+            tag.contains(&format!("nonce=\"{nonce}\"")),
+            "{what}: <script{tag}> without this response's nonce {nonce}"
+        );
+    }
+}
+
 #[tokio::test]
-async fn pages_carry_security_headers() {
-    let app = TestApp::spawn().await;
-    let response = app.get("/", None).await;
-    assert_eq!(response.headers()["x-content-type-options"], "nosniff");
-    assert_eq!(response.headers()["x-frame-options"], "DENY");
+async fn every_kind_of_response_carries_the_security_headers() {
+    let site = tempfile::tempdir().unwrap();
+    std::fs::write(site.path().join("favicon.svg"), "<svg/>").unwrap();
+    let app = TestApp::spawn_with_site_root(site.path()).await;
+    let editor = app.sign_in(EDITOR, PASSWORD).await;
+
+    // Pages: streamed, and rendered whole with their data in inline scripts.
+    let home = app.get("/", None).await;
+    let nonce = checked_security_headers("the home page", &home);
+    assert_scripts_carry("the home page", &home.text().await.unwrap(), &nonce);
+    let library = app.get("/evidence", Some(&editor)).await;
+    assert_eq!(library.status(), 200);
+    let second = checked_security_headers("the library", &library);
+    assert_ne!(nonce, second, "a fresh nonce for every response");
+    let html = library.text().await.unwrap();
+    assert!(
+        html.contains("type=\"module\""),
+        "the hydration script is in the shell"
+    );
+    assert_scripts_carry("the library", &html, &second);
+
+    // Server functions, answering and refusing.
+    checked_security_headers(
+        "a server function",
+        &app.fetch("/fn/papers_index", None).await,
+    );
+    let refused = app.fetch("/fn/assessment_form?id=", None).await;
+    assert_eq!(refused.status(), 401);
+    checked_security_headers("a refused server function", &refused);
+    // Files: from the site root, and made by a handler.
+    let favicon = app.get("/favicon.svg", None).await;
+    assert_eq!(favicon.status(), 200);
+    checked_security_headers("a file", &favicon);
+    checked_security_headers("a CSV file", &app.get("/evidence/sample.csv", None).await);
+    checked_security_headers("the health check", &app.get("/healthz", None).await);
+    // Errors: our 404 page, and a body refused before any handler ran.
+    let missing = app.get("/no/such/page", None).await;
+    assert_eq!(missing.status(), 404);
+    checked_security_headers("the 404 page", &missing);
+    let huge = TestApp::client()
+        .post(app.url("/fn/login"))
+        .header("accept", "text/html")
+        .body("x".repeat(3 * 1024 * 1024))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(huge.status(), 413);
+    checked_security_headers("the 413 page", &huge);
 }
 
 #[tokio::test]
@@ -185,4 +292,67 @@ async fn a_request_that_stalls_is_cut_off() {
         .await
         .expect("an answer before the client finishes");
     assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+}
+
+/// Searches and exports cost the server a great deal: each client gets a budget per minute,
+/// and past it a 429 that says when to come back (issue 14, finding 6). Other clients, and
+/// cheap pages, are not affected.
+#[tokio::test]
+async fn costly_requests_are_limited_per_client() {
+    let mut config = groundwork::config::Config::for_tests("mem://");
+    config.costly_per_minute = 12;
+    config.trusted_proxies = groundwork::config::TrustedProxies::parse("127.0.0.1").unwrap();
+    let app = TestApp::spawn_with(config).await;
+    let from = |client: &'static str, path: &str, accept: &str| {
+        TestApp::client()
+            .get(app.url(path))
+            .header("accept", accept.to_string())
+            .header("x-forwarded-for", client)
+            .send()
+    };
+    let json_search = "/fn/evidence_library?filter[page]=1&filter[q]=camp";
+    let mut statuses = Vec::new();
+    for _ in 0..2 {
+        statuses.push(
+            from("198.51.100.7", json_search, "application/json")
+                .await
+                .unwrap()
+                .status(),
+        );
+    }
+    // An export costs ten searches: the budget of twelve is spent.
+    let export = from("198.51.100.7", "/evidence.csv", "text/csv")
+        .await
+        .unwrap();
+    statuses.push(export.status());
+    assert_eq!(statuses, [200, 200, 200]);
+
+    let refused = from("198.51.100.7", json_search, "application/json")
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 429);
+    let wait: u64 = refused.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=60).contains(&wait), "Retry-After: {wait}");
+    assert_eq!(json(refused).await["error"], "rate_limited");
+    let page = from("198.51.100.7", "/evidence?q=camp", "text/html")
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 429, "the library page searches too");
+    assert!(page.headers().contains_key("retry-after"));
+    let export = from("198.51.100.7", "/evidence.csv", "text/csv")
+        .await
+        .unwrap();
+    assert_eq!(export.status(), 429);
+
+    // Someone else searches as usual; cheap pages stay open to the limited client.
+    let other = from("203.0.113.9", json_search, "application/json")
+        .await
+        .unwrap();
+    assert_eq!(other.status(), 200);
+    let home = from("198.51.100.7", "/", "text/html").await.unwrap();
+    assert_eq!(home.status(), 200);
 }

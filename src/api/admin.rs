@@ -47,15 +47,19 @@ pub async fn admin_overview() -> Result<AdminData, AppError> {
             store::members::list(&state.db),
             store::invitations::pending(&state.db),
         )?;
+        let secure = state.config.secure_cookies;
+        let cookie = auth::cookie_name(FRESH_INVITATION_COOKIE, secure);
         let fresh_invitation = door::parts()
             .ok()
-            .and_then(|p| {
-                auth::cookie_value(&p.headers, FRESH_INVITATION_COOKIE).map(str::to_string)
-            })
+            .and_then(|p| auth::cookie_value(&p.headers, &cookie).map(str::to_string))
             .and_then(|v| serde_json::from_str::<IssuedInvitation>(&percent_decode(&v)).ok());
         if fresh_invitation.is_some() {
-            door::set_cookie(&format!(
-                "{FRESH_INVITATION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"
+            door::set_cookie(&auth::site_cookie(
+                FRESH_INVITATION_COOKIE,
+                "",
+                "Strict",
+                0,
+                secure,
             ));
         }
         Ok(AdminData {
@@ -166,9 +170,15 @@ pub async fn invite_member(
             serde_json::to_string(issued).unwrap_or_default().as_bytes(),
         )
         .collect();
-        door::set_cookie(&format!(
-            "{FRESH_INVITATION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=300"
-        ));
+        if let Ok(state) = door::state() {
+            door::set_cookie(&auth::site_cookie(
+                FRESH_INVITATION_COOKIE,
+                &value,
+                "Strict",
+                300,
+                state.config.secure_cookies,
+            ));
+        }
         door::redirect_plain_form("/admin#invitations");
     }
     door::finish(

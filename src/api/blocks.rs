@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 #[cfg(feature = "ssr")]
 use {
     super::door,
-    super::papers::access::{block_of, changed, editable, needed_label, paper, require_member},
+    super::papers::access::{block_of, changed, needed_label, paper, require_member, writable},
     crate::domain::citations,
     crate::domain::coverage::BlockKind,
     crate::domain::diff::word_diff,
@@ -22,7 +22,7 @@ use {
 #[server(prefix = "/fn", endpoint = "add_block")]
 pub async fn add_block(slug: String, after: String, kind: String) -> Result<String, AppError> {
     let result = async {
-        let (state, member, paper) = editable(&slug).await?;
+        let (state, member, paper) = writable(&slug).await?;
         let kind: BlockKind = kind.parse()?;
         let after = if after.is_empty() {
             None
@@ -73,7 +73,7 @@ pub async fn save_block(
     #[server(default)] stances: String,
 ) -> Result<Saved, AppError> {
     let result = async {
-        let (state, member, paper) = editable(&slug).await?;
+        let (state, member, paper) = writable(&slug).await?;
         let block = block_of(&state, &paper, &block).await?;
         let kind: BlockKind = kind.parse()?;
         let text = rules::clean_block_text(&text)?;
@@ -149,7 +149,7 @@ pub async fn move_block(
     #[server(default)] after: String,
 ) -> Result<(), AppError> {
     let result = async {
-        let (state, member, paper) = editable(&slug).await?;
+        let (state, member, paper) = writable(&slug).await?;
         let block = block_of(&state, &paper, &block).await?;
         let after = match (Step::parse(&direction), direction.as_str()) {
             (Some(step), _) => {
@@ -196,7 +196,7 @@ pub async fn delete_block(
     #[server(default)] restore: bool,
 ) -> Result<String, AppError> {
     let result = async {
-        let (state, member, paper) = editable(&slug).await?;
+        let (state, member, paper) = writable(&slug).await?;
         if block.is_empty() || block.len() > 64 {
             return Err(AppError::NotFound);
         }
@@ -391,7 +391,7 @@ pub async fn set_editing(slug: String, block: String) -> Result<(), AppError> {
 #[server(prefix = "/fn", endpoint = "import_markdown")]
 pub async fn import_markdown(slug: String, markdown: String) -> Result<usize, AppError> {
     let result = async {
-        let (state, member, paper) = editable(&slug).await?;
+        let (state, member, paper) = writable(&slug).await?;
         let drafts = crate::domain::paper_markdown::import(&markdown)?;
         let existing = store::papers::block_count(&state.db, &paper.id).await?;
         if existing + drafts.len() > rules::BLOCKS_MAX {

@@ -82,6 +82,10 @@ pub async fn save_assessment(id: String, assessment: AssessmentInput) -> Result<
             if id.len() > 64 {
                 return Err(AppError::NotFound);
             }
+            let owner = store::assessments::owner(&state.db, &id)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            member.may_change_work_of(&owner)?;
             store::assessments::update(&state.db, &id, &fields).await?;
             id
         };
@@ -237,15 +241,25 @@ pub async fn save_evidence(
             item.key = suggestion(&state, &item.country, &item.collected_on, &item.kind).await?;
         }
         let fields = item.validate().map_err(AppError::all)?;
-        store::assessments::get(&state.db, &assessment)
+        let owner = store::assessments::owner(&state.db, &assessment)
             .await?
             .ok_or_else(|| AppError::invalid("assessment", crate::error::Problem::InvalidChoice))?;
+        member.may_change_work_of(&owner)?;
         if current_key.is_empty() {
             store::evidence::create(&state.db, &assessment, &fields, &member.id).await?;
         } else {
             let stored = store::evidence::stored(&state.db, &current_key)
                 .await?
                 .ok_or(AppError::NotFound)?;
+            // Moving a finding out of an assessment changes that assessment's work too.
+            if stored.assessment_id != assessment {
+                let from = store::assessments::owner(&state.db, &stored.assessment_id)
+                    .await?
+                    .ok_or(AppError::NotFound)?;
+                member.may_change_work_of(&from)?;
+            }
+            // Checked here to answer at once, and again where the write happens (a save in
+            // between, or a citation locking the key, must not be overwritten).
             if stored.version != version {
                 return Err(AppError::Conflict {
                     what: "evidence".into(),
@@ -264,6 +278,7 @@ pub async fn save_evidence(
                 store::evidence::update(
                     &state.db,
                     &current_key,
+                    &version,
                     &assessment,
                     &fields,
                     &changes,

@@ -61,7 +61,14 @@ async fn compared_with_stored(
 #[cfg(feature = "ssr")]
 async fn own_batch(
     batch: &str,
-) -> Result<(crate::state::AppState, store::imports::Batch), AppError> {
+) -> Result<
+    (
+        crate::state::AppState,
+        crate::domain::accounts::SessionMember,
+        store::imports::Batch,
+    ),
+    AppError,
+> {
     let parts = door::parts()?;
     let member = auth::require_role(&parts, Role::Editor)?;
     let state = door::state()?;
@@ -74,13 +81,13 @@ async fn own_batch(
     if found.member_id != member.id {
         return Err(AppError::NotFound);
     }
-    Ok((state, found))
+    Ok((state, member, found))
 }
 
 #[server(prefix = "/fn", endpoint = "import_preview", input = leptos::server_fn::codec::GetUrl)]
 pub async fn import_preview(batch: String) -> Result<ImportPreviewView, AppError> {
     let result = async {
-        let (state, found) = own_batch(&batch).await?;
+        let (state, _, found) = own_batch(&batch).await?;
         let assessment = store::assessments::get(&state.db, &found.assessment_id)
             .await?
             .ok_or(AppError::NotFound)?;
@@ -109,13 +116,23 @@ pub async fn import_preview(batch: String) -> Result<ImportPreviewView, AppError
 #[server(prefix = "/fn", endpoint = "confirm_import")]
 pub async fn confirm_import(batch: String) -> Result<ImportCounts, AppError> {
     let result = async {
-        let (state, found) = own_batch(&batch).await?;
+        let (state, member, found) = own_batch(&batch).await?;
         let (_, refused) =
             compared_with_stored(&state, &found.assessment_id, &found.preview).await?;
         if !found.preview.problems.is_empty() || !refused.is_empty() {
             return Err(AppError::Conflict {
                 what: "the file has problems".into(),
             });
+        }
+        // The assessment imported into, and every one whose findings a row would change
+        // (a known key is updated in place and moved into this assessment).
+        let target = store::assessments::owner(&state.db, &found.assessment_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        member.may_change_work_of(&target)?;
+        let keys = found.preview.rows.iter().map(|r| r.key.clone()).collect();
+        for owner in store::assessments::owners_of_findings(&state.db, keys).await? {
+            member.may_change_work_of(&owner)?;
         }
         let author = store::evidence::Author {
             member_id: Some(&found.member_id),

@@ -7,7 +7,10 @@ use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
 use {
-    super::door, super::papers::access::editable, crate::error::Problem, crate::store,
+    super::door,
+    super::papers::access::{editable, writable},
+    crate::error::Problem,
+    crate::store,
     input::member_id_input,
 };
 
@@ -66,7 +69,7 @@ pub async fn paper_editors(slug: String) -> Result<PaperEditorList, AppError> {
 #[server(prefix = "/fn", endpoint = "add_paper_editor")]
 pub async fn add_paper_editor(slug: String, member: String) -> Result<bool, AppError> {
     let result = async {
-        let (state, me, paper) = editable(&slug).await?;
+        let (state, me, paper) = writable(&slug).await?;
         let id = member_id_input("member", &member)?;
         // Unknown, deactivated and plain members are all "not one of the choices offered".
         let not_eligible = || AppError::invalid("member", Problem::InvalidChoice);
@@ -94,7 +97,7 @@ pub async fn add_paper_editor(slug: String, member: String) -> Result<bool, AppE
 #[server(prefix = "/fn", endpoint = "remove_paper_editor")]
 pub async fn remove_paper_editor(slug: String, editor: String) -> Result<bool, AppError> {
     let result = async {
-        let (state, me, paper) = editable(&slug).await?;
+        let (state, me, paper) = writable(&slug).await?;
         let id = member_id_input("editor", &editor)?;
         let removed =
             match store::papers::remove_editor(&state.db, &paper.id, &id, Some(&me.id)).await {

@@ -150,6 +150,16 @@ pub(super) mod access {
         Ok((state, member, paper))
     }
 
+    /// The paper, for one of its editors to change: a published paper takes no more
+    /// changes, whoever asks (until publishing has its own workflow).
+    pub async fn writable(slug: &str) -> Result<(AppState, SessionMember, PaperRow), AppError> {
+        let (state, member, paper) = editable(slug).await?;
+        if !crate::domain::papers::takes_changes(&paper.status) {
+            return Err(AppError::Published);
+        }
+        Ok((state, member, paper))
+    }
+
     /// After a change here, this instance's rendered copy of the draft is stale at once (other
     /// instances learn it from the event).
     pub fn changed(state: &AppState, paper: &PaperRow) {

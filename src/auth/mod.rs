@@ -46,8 +46,9 @@ pub async fn session_layer(
     // The bundle's files are the same for everyone: a signed-in page view would otherwise read
     // the session from the database once per file it loads.
     let static_file = request.uri().path().starts_with("/pkg/");
-    if let Some(token) = cookie_value(request.headers(), SESSION_COOKIE)
-        .filter(|t| !static_file && token::looks_valid(t))
+    let name = cookie_name(SESSION_COOKIE, state.config.secure_cookies);
+    if let Some(token) =
+        cookie_value(request.headers(), &name).filter(|t| !static_file && token::looks_valid(t))
     {
         let hash = token::digest(token);
         match store::sessions::member(&state.db, &hash).await {
@@ -89,17 +90,32 @@ pub fn require_role(parts: &Parts, role: Role) -> Result<SessionMember, AppError
     }
 }
 
-pub fn session_cookie(token: &str, max_age_days: i64, secure: bool) -> String {
-    let secure = if secure { "; Secure" } else { "" };
+/// A cookie's name as sent: over HTTPS with the `__Host-` prefix, which browsers accept only
+/// from a secure origin, for this host alone (no `Domain`), on every path; so neither a
+/// sibling subdomain nor a plain-http page can plant or overwrite it.
+pub fn cookie_name(name: &str, secure: bool) -> String {
+    if secure {
+        format!("__Host-{name}")
+    } else {
+        name.to_string()
+    }
+}
+
+/// An HttpOnly cookie for the whole site: `Secure` and `__Host-` when served over HTTPS.
+pub fn site_cookie(name: &str, value: &str, same_site: &str, max_age: i64, secure: bool) -> String {
+    let flag = if secure { "; Secure" } else { "" };
     format!(
-        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
-        max_age_days * 86_400
+        "{}={value}; Path=/; HttpOnly; SameSite={same_site}; Max-Age={max_age}{flag}",
+        cookie_name(name, secure)
     )
 }
 
+pub fn session_cookie(token: &str, max_age_days: i64, secure: bool) -> String {
+    site_cookie(SESSION_COOKIE, token, "Lax", max_age_days * 86_400, secure)
+}
+
 pub fn clear_session_cookie(secure: bool) -> String {
-    let secure = if secure { "; Secure" } else { "" };
-    format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}")
+    site_cookie(SESSION_COOKIE, "", "Lax", 0, secure)
 }
 
 /// The client address for throttling (see [`client_ip`]).
@@ -171,6 +187,11 @@ mod tests {
         assert!(c.contains("HttpOnly") && c.contains("SameSite=Lax") && c.contains("Secure"));
         assert!(c.contains("Max-Age=1209600"));
         assert!(!session_cookie("t", 1, false).contains("Secure"));
+        assert!(c.starts_with("__Host-gw_session=t; Path=/;"), "{c}");
+        assert!(!c.contains("Domain"), "{c}");
+        assert!(session_cookie("t", 1, false).starts_with("gw_session=t;"));
+        let cleared = clear_session_cookie(true);
+        assert!(cleared.starts_with("__Host-gw_session=;") && cleared.contains("Max-Age=0"));
     }
 
     #[test]

@@ -34,16 +34,18 @@ pub const MEMBERS: &[(&str, &str, &str, Role)] = &[
         "SWN",
         Role::Admin,
     ),
+    // The demo's editors all work for the network that owns the demo assessments: an
+    // editor changes only their own organisation's assessments and findings.
     (
         "Marco Bellini",
         "marco.bellini@example.org",
-        "MLA",
+        "SWN",
         Role::Editor,
     ),
     (
         "Liisa Virtanen",
         "liisa.virtanen@example.org",
-        "NYEN",
+        "SWN",
         Role::Editor,
     ),
     (
@@ -85,6 +87,12 @@ pub const MEMBERS: &[(&str, &str, &str, Role)] = &[
     ("Thu Nguyen", "thu.nguyen@example.org", "MVP", Role::Member),
     ("Awa Diop", "awa.diop@example.org", "Teranga", Role::Member),
 ];
+
+/// Do any of the demo accounts exist (active or not)?
+pub async fn accounts_exist(db: &Db) -> Result<bool, AppError> {
+    let emails: Vec<&str> = MEMBERS.iter().map(|(_, email, _, _)| *email).collect();
+    members::any_with_email(db, &emails).await
+}
 
 /// Loads the demo into an empty database; returns false (and changes nothing) otherwise.
 pub async fn load_if_empty(db: &Db) -> Result<bool, AppError> {

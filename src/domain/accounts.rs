@@ -96,7 +96,24 @@ pub struct SessionMember {
     pub name: String,
     pub email: String,
     pub role: Role,
+    /// The organisation's name, to show.
     pub organisation: String,
+    /// The organisation's id: what it may change is decided by it.
+    pub organisation_id: String,
+}
+
+impl SessionMember {
+    /// May this member change what belongs to the organisation `owner` (an assessment and
+    /// its findings)? Admins anything; editors only their own organisation's; members
+    /// nothing. Papers are not owned this way: their listed editors change them.
+    pub fn may_change_work_of(&self, owner: &str) -> Result<(), AppError> {
+        match self.role {
+            Role::Admin => Ok(()),
+            Role::Editor if self.organisation_id == owner => Ok(()),
+            Role::Editor => Err(AppError::OtherOrganisation),
+            Role::Member => Err(AppError::Forbidden),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -262,6 +279,25 @@ mod tests {
             email: "a@example.org".into(),
             role,
             organisation: "Org".into(),
+            organisation_id: "org1".into(),
+        }
+    }
+
+    #[test]
+    fn editors_change_their_own_organisations_work_admins_anyones() {
+        let table = [
+            (Role::Admin, "org1", Ok(())),
+            (Role::Admin, "org2", Ok(())),
+            (Role::Editor, "org1", Ok(())),
+            (Role::Editor, "org2", Err(AppError::OtherOrganisation)),
+            (Role::Member, "org1", Err(AppError::Forbidden)),
+        ];
+        for (role, owner, expected) in table {
+            assert_eq!(
+                member("m", role).may_change_work_of(owner),
+                expected,
+                "{role:?} on {owner}"
+            );
         }
     }
 

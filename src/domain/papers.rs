@@ -336,9 +336,27 @@ pub fn draft_block_href(slug: &str, block: &str) -> String {
     format!("/papers/{slug}/draft?at={block}#block-{block}")
 }
 
+/// Does a paper in this status take changes (blocks, editors, imports)? A published paper
+/// does not: what readers cite must not change under them.
+pub fn takes_changes(status: &str) -> bool {
+    status != "published"
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_published_paper_takes_no_changes() {
+        for (status, takes) in [
+            ("draft", true),
+            ("consultation", true),
+            ("archived", true),
+            ("published", false),
+        ] {
+            assert_eq!(takes_changes(status), takes, "{status}");
+        }
+    }
 
     #[test]
     fn slugs() {

@@ -91,8 +91,12 @@ pub async fn upload(
             "/assessments/{assessment_id}/import?file_error={problem}"
         ))
     };
-    match store::assessments::get(&state.db, &assessment_id).await {
-        Ok(Some(_)) => {}
+    match store::assessments::owner(&state.db, &assessment_id).await {
+        Ok(Some(owner)) => {
+            if let Err(refused) = member.may_change_work_of(&owner) {
+                return page.answer(&refused);
+            }
+        }
         Ok(None) => return page.answer(&AppError::NotFound),
         Err(_) => return page.answer(&AppError::Internal),
     }

@@ -7,6 +7,7 @@ use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
 use http::{HeaderValue, Method, StatusCode, header};
+use std::sync::Arc;
 
 fn changes_state(method: &Method) -> bool {
     !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
@@ -76,7 +77,66 @@ pub async fn limit_body(
     next.run(request).await
 }
 
-pub async fn security_headers(request: Request, next: Next) -> Response {
+/// What the security headers say, from the settings.
+#[derive(Debug, Clone)]
+pub struct HeaderPolicy {
+    /// `img-src` beyond this site.
+    pub image_hosts: Arc<[String]>,
+    /// Served over HTTPS: tell browsers to keep to it (HSTS).
+    pub https: bool,
+}
+
+/// The nonce of this response's inline scripts (the hydration script, resources streamed
+/// into the page), fresh for every request: put in the request's extensions here, given to
+/// Leptos by [`provide_script_nonce`], and named in the Content-Security-Policy.
+#[derive(Debug, Clone)]
+pub struct ScriptNonce(pub Arc<str>);
+
+impl ScriptNonce {
+    fn fresh() -> ScriptNonce {
+        use rand::RngCore;
+        let mut bytes = [0_u8; 16];
+        rand::thread_rng().fill_bytes(&mut bytes);
+        let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        ScriptNonce(hex.into())
+    }
+}
+
+/// Makes this request's nonce the one Leptos writes on the inline scripts it renders (it
+/// would otherwise make its own, which the header could not name).
+pub fn provide_script_nonce() {
+    use leptos::prelude::{provide_context, use_context};
+    if let Some(nonce) = use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<ScriptNonce>().cloned())
+    {
+        provide_context(leptos::nonce::Nonce::from_value(nonce.0));
+    }
+}
+
+/// Scripts and styles from this site only (plus the page's own nonce-marked inline scripts,
+/// and compiling the WASM bundle); images from this site and the hosts an admin allows; no
+/// plugins, no framing, forms post only here.
+pub fn content_security_policy(nonce: &str, image_hosts: &[String]) -> String {
+    let mut images = String::from("'self'");
+    for host in image_hosts {
+        images.push(' ');
+        images.push_str(host);
+    }
+    format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self'; img-src {images}; connect-src 'self'; font-src 'self'; \
+         object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
+/// On every response, whoever made it (pages, server functions, files, error pages).
+pub async fn security_headers(
+    State(policy): State<HeaderPolicy>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let nonce = ScriptNonce::fresh();
+    request.extensions_mut().insert(nonce.clone());
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     headers.insert(
@@ -86,6 +146,17 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
     headers.insert("x-frame-options", HeaderValue::from_static("DENY"));
     // same-origin keeps the Referer that no-JavaScript forms use to come back with errors.
     headers.insert("referrer-policy", HeaderValue::from_static("same-origin"));
+    if let Ok(value) =
+        HeaderValue::from_str(&content_security_policy(&nonce.0, &policy.image_hosts))
+    {
+        headers.insert(header::CONTENT_SECURITY_POLICY, value);
+    }
+    if policy.https {
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        );
+    }
     response
 }
 
@@ -174,6 +245,35 @@ mod tests {
         let html = String::from_utf8(body.to_vec()).unwrap();
         assert!(html.contains("Something went wrong"), "{html}");
         assert!(html.contains("It has been logged"), "{html}");
+    }
+
+    #[test]
+    fn the_policy_names_the_nonce_and_the_allowed_image_hosts() {
+        let policy = content_security_policy("abc123", &[]);
+        assert!(
+            policy.contains("script-src 'self' 'nonce-abc123' 'wasm-unsafe-eval';"),
+            "{policy}"
+        );
+        assert!(policy.contains("style-src 'self';"), "{policy}");
+        assert!(policy.contains("img-src 'self';"), "{policy}");
+        assert!(!policy.contains("unsafe-inline"), "{policy}");
+        let hosts = [
+            "https://img.example.org".to_string(),
+            "*.example.net".into(),
+        ];
+        let policy = content_security_policy("n", &hosts);
+        assert!(
+            policy.contains("img-src 'self' https://img.example.org *.example.net;"),
+            "{policy}"
+        );
+    }
+
+    #[test]
+    fn nonces_are_fresh_and_plain() {
+        let (a, b) = (ScriptNonce::fresh(), ScriptNonce::fresh());
+        assert_ne!(a.0, b.0);
+        assert_eq!(a.0.len(), 32);
+        assert!(a.0.chars().all(|c| c.is_ascii_hexdigit()));
     }
 
     #[test]

@@ -6,6 +6,7 @@ mod evidence_files;
 mod guard;
 mod pages;
 mod papers_live;
+mod rate_limit;
 mod static_files;
 
 use crate::app::{App, shell};
@@ -48,6 +49,7 @@ pub fn state_on(db: store::Db, config: Config) -> AppState {
         events: crate::events::Events::start(db.clone(), caches.drafts().clone()),
         caches,
         hashing: auth::password::Hashing::for_this_machine(),
+        demo_accounts: Arc::default(),
         db,
         leptos_options: leptos_options(&config),
         config: Arc::new(config),
@@ -58,7 +60,10 @@ pub fn app(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let provide_state = {
         let state = state.clone();
-        move || provide_context(state.clone())
+        move || {
+            provide_context(state.clone());
+            guard::provide_script_nonce();
+        }
     };
     let render_shell = {
         let options = state.leptos_options.clone();
@@ -96,11 +101,17 @@ pub fn app(state: AppState) -> Router {
         ))
         .merge(long_lived)
         .layer(axum::middleware::from_fn_with_state(
+            rate_limit::Limits {
+                budgets: Arc::new(rate_limit::Budgets::new(state.config.costly_per_minute)),
+                trusted_proxies: state.config.trusted_proxies.clone(),
+            },
+            rate_limit::limit_costly,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             auth::session_layer,
         ))
         .layer(axum::middleware::from_fn(guard::reject_cross_site))
-        .layer(axum::middleware::from_fn(guard::security_headers))
         .layer(axum::middleware::from_fn_with_state(
             guard::BodyLimits {
                 body: state.config.max_body_bytes,
@@ -113,6 +124,14 @@ pub fn app(state: AppState) -> Router {
             guard::panic_page,
         ))
         .layer(axum::middleware::from_fn(guard::friendly_errors))
+        // Outside everything that answers, so error pages and panics carry them too.
+        .layer(axum::middleware::from_fn_with_state(
+            guard::HeaderPolicy {
+                image_hosts: state.config.image_hosts.hosts().into(),
+                https: state.config.secure_cookies,
+            },
+            guard::security_headers,
+        ))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)
@@ -139,6 +158,7 @@ pub async fn serve_on(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    note_demo_accounts(&state).await;
     let events = state.events.clone();
     let deadline = {
         let closed = events.closed();
@@ -181,6 +201,24 @@ pub async fn spawn_on(
         }
     });
     Ok((local, server))
+}
+
+/// Says at start, in the log and then on every page, when the demo accounts can sign in:
+/// their password is published, so this must never pass for a real installation.
+async fn note_demo_accounts(state: &AppState) {
+    let present = crate::demo::accounts_exist(&state.db)
+        .await
+        .unwrap_or(false);
+    state
+        .demo_accounts
+        .store(present, std::sync::atomic::Ordering::Relaxed);
+    if present {
+        tracing::warn!(
+            "DEMO INSTALLATION: the demo accounts exist and sign in with the published password \
+             {:?}; every page says so. Do not keep real data here.",
+            crate::demo::DEMO_PASSWORD
+        );
+    }
 }
 
 /// Expired sessions and old log-in failures are removed hourly (any instance may do it).

@@ -165,6 +165,11 @@ fn texts(error: &AppError) -> (&'static str, &'static str) {
         AppError::Forbidden => ("error_forbidden_title", "error_no_permission_body"),
         AppError::NotFound => ("error_not_found_title", "error_not_found_body"),
         AppError::Conflict { .. } => ("error_conflict_title", "error_conflict_body"),
+        AppError::OtherOrganisation => (
+            "error_other_organisation_title",
+            "error_other_organisation_body",
+        ),
+        AppError::Published => ("error_published_title", "error_published_body"),
         AppError::TooLarge => ("error_too_large_title", "error_too_large_body"),
         AppError::Validation { .. } | AppError::Invalid { .. } => {
             ("error_invalid_title", "error_invalid_body")
@@ -194,6 +199,8 @@ mod tests {
             AppError::Forbidden,
             AppError::NotFound,
             AppError::Conflict { what: "rev".into() },
+            AppError::OtherOrganisation,
+            AppError::Published,
             AppError::TooLarge,
             AppError::invalid("name", Problem::Required),
             AppError::RateLimited {

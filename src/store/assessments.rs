@@ -38,6 +38,30 @@ pub async fn get(db: &Db, id: &str) -> Result<Option<AssessmentDetail>, AppError
     response.take(0).or_internal("get assessment")
 }
 
+/// The id of the organisation that owns the assessment (None: no such assessment).
+pub async fn owner(db: &Db, id: &str) -> Result<Option<String>, AppError> {
+    let mut response = db
+        .query("SELECT VALUE record::id(organisation) FROM ONLY type::record('assessment', $id)")
+        .bind(("id", id.to_string()))
+        .await
+        .or_internal("assessment owner")?;
+    response.take(0).or_internal("assessment owner")
+}
+
+/// The organisations owning the assessments of the findings with these keys (keys of no
+/// finding are left out): whose work an import of these keys would change.
+pub async fn owners_of_findings(db: &Db, keys: Vec<String>) -> Result<Vec<String>, AppError> {
+    let mut response = db
+        .query(
+            "RETURN array::distinct((SELECT VALUE record::id(assessment.organisation)
+                FROM evidence WHERE key IN $keys));",
+        )
+        .bind(("keys", keys))
+        .await
+        .or_internal("finding owners")?;
+    response.take(0).or_internal("finding owners")
+}
+
 /// Who owns a new assessment: an organisation, or the organisation of the member creating it.
 pub enum Owner<'a> {
     Organisation(&'a str),

@@ -1,4 +1,5 @@
 //! Evidence items: filtered, full-text searched (BM25 through the FULLTEXT index), paginated.
+use super::conflicts::{is_write_conflict, retrying};
 use super::{Db, OrInternal, Outcome, internal, is_duplicate};
 use crate::domain::evidence::{Audience, EvidenceFields};
 use crate::domain::evidence_csv_views::ImportCounts;
@@ -391,21 +392,29 @@ pub async fn create(
 }
 
 /// Saves a new version of the item found by `current_key` and records what changed, in one
-/// transaction. The caller has compared versions and checked the key lock.
+/// transaction that first checks, where the write happens, what the caller read: the item is
+/// still at `base_version` (else Conflict: someone saved since), and its key, if a citation
+/// locked it in the meantime, is not being changed. Of two saves from the same version the
+/// one that commits second loses a write conflict, runs again and finds itself stale.
 pub async fn update(
     db: &Db,
     current_key: &str,
+    base_version: &str,
     assessment_id: &str,
     fields: &EvidenceFields,
     changes: &[FieldChange],
     member_id: &str,
 ) -> Result<(), AppError> {
-    let result = db
-        .query(
+    let changes = serde_json::to_value(changes).map_err(|_| AppError::Internal)?;
+    let item = item_object(fields);
+    let result = retrying(|| {
+        db.query(
             "BEGIN TRANSACTION;
-             LET $found = (SELECT id, key_locked ?? false AS key_locked FROM evidence
-                 WHERE key = $current LIMIT 1)[0];
+             LET $found = (SELECT id, key, key_locked ?? false AS key_locked,
+                 <string> updated_at AS version FROM evidence WHERE key = $current LIMIT 1)[0];
              IF !$found { RETURN 'missing' };
+             IF $found.version != $version { RETURN 'stale' };
+             IF $found.key_locked AND $found.key != $item.key { RETURN 'key_locked' };
              UPDATE $found.id CONTENT object::extend($item.fields, {
                  assessment: type::record('assessment', $assessment),
                  key_locked: $found.key_locked,
@@ -419,21 +428,26 @@ pub async fn update(
              COMMIT TRANSACTION;",
         )
         .bind(("current", current_key.to_string()))
+        .bind(("version", base_version.to_string()))
         .bind(("assessment", assessment_id.to_string()))
-        .bind(("item", item_object(fields)))
-        .bind((
-            "changes",
-            serde_json::to_value(changes).map_err(|_| AppError::Internal)?,
-        ))
+        .bind(("item", item.clone()))
+        .bind(("changes", changes.clone()))
         .bind(("member", member_id.to_string()))
-        .await
-        .and_then(super::check_cause)
-        .and_then(Outcome::of);
+    })
+    .await
+    .and_then(Outcome::of);
+    let stale = || AppError::Conflict {
+        what: "evidence".into(),
+    };
     match result {
         Ok(Outcome::Done) => Ok(()),
         Ok(Outcome::Missing) => Err(AppError::NotFound),
+        Ok(Outcome::Stale) => Err(stale()),
+        Ok(Outcome::KeyLocked) => Err(AppError::invalid("key", Problem::KeyLocked)),
         Ok(other) => Err(other.unexpected("update evidence")),
         Err(e) if is_duplicate(&e) => Err(AppError::invalid("key", Problem::AlreadyTaken)),
+        // Still losing after every retry: to the editor, someone else is saving this item.
+        Err(e) if is_write_conflict(&e) => Err(stale()),
         Err(e) => Err(internal("update evidence", e)),
     }
 }

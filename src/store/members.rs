@@ -70,6 +70,7 @@ pub fn to_session_member(m: MemberListing) -> SessionMember {
         email: m.email,
         role: m.role,
         organisation: m.organisation,
+        organisation_id: m.organisation_id,
     }
 }
 
@@ -91,6 +92,18 @@ pub async fn count(db: &Db) -> Result<i64, AppError> {
         .or_internal("count members")?;
     let n: Option<i64> = response.take(0).or_internal("count members")?;
     Ok(n.unwrap_or(0))
+}
+
+/// Does a member with one of these addresses exist?
+pub async fn any_with_email(db: &Db, emails: &[&str]) -> Result<bool, AppError> {
+    let emails: Vec<String> = emails.iter().map(|e| e.to_string()).collect();
+    let mut response = db
+        .query("RETURN count(SELECT id FROM member WHERE email IN $emails) > 0")
+        .bind(("emails", emails))
+        .await
+        .or_internal("find members")?;
+    let found: Option<bool> = response.take(0).or_internal("find members")?;
+    Ok(found.unwrap_or(false))
 }
 
 pub async fn email_taken(db: &Db, email: &str) -> Result<bool, AppError> {

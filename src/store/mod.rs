@@ -179,6 +179,8 @@ pub(crate) enum Outcome {
     Closed,
     /// A consultation that has not closed yet is already there.
     AlreadyOpen,
+    /// The change would rename what a citation has locked.
+    KeyLocked,
 }
 
 impl Outcome {
@@ -193,6 +195,7 @@ impl Outcome {
             "moved" => Outcome::Moved,
             "closed" => Outcome::Closed,
             "already_open" => Outcome::AlreadyOpen,
+            "key_locked" => Outcome::KeyLocked,
             _ => return None,
         })
     }
@@ -299,6 +302,7 @@ mod tests {
     fn outcome_words_are_known() {
         assert_eq!(Outcome::from_word("stale"), Some(Outcome::Stale));
         assert_eq!(Outcome::from_word("last_one"), Some(Outcome::LastOne));
+        assert_eq!(Outcome::from_word("key_locked"), Some(Outcome::KeyLocked));
         assert_eq!(Outcome::from_word("Stale revision"), None);
     }
 }

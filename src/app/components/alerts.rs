@@ -52,6 +52,8 @@ pub fn error_text(error: &AppError) -> AnyView {
         AppError::Unauthorized => t!(i18n, error_unauthorized).into_any(),
         AppError::Forbidden => t!(i18n, error_forbidden).into_any(),
         AppError::Conflict { .. } => t!(i18n, error_conflict).into_any(),
+        AppError::OtherOrganisation => t!(i18n, error_other_organisation).into_any(),
+        AppError::Published => t!(i18n, error_published).into_any(),
         AppError::TooLarge => t!(i18n, error_too_large).into_any(),
         AppError::RateLimited { retry_after_secs } => {
             let minutes = retry_after_secs.div_ceil(60).max(1);

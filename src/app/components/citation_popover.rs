@@ -62,7 +62,9 @@ pub fn CitationPopover() -> impl IntoView {
 #[component]
 fn CitationCard(shown: Shown) -> impl IntoView {
     let i18n = use_i18n();
-    let style = format!("top: {}px; left: {}px", shown.top, shown.left);
+    // Set property by property (through the CSSOM), not as a `style` attribute, which the
+    // Content-Security-Policy (`style-src 'self'`) refuses.
+    let (top, left) = (format!("{}px", shown.top), format!("{}px", shown.left));
     let body = match shown.state {
         CardState::Loading => {
             view! { <p class="muted">{t!(i18n, citation_card_loading)}</p> }.into_any()
@@ -94,7 +96,7 @@ fn CitationCard(shown: Shown) -> impl IntoView {
         }
     };
     view! {
-        <div id=CARD_ID class="citation-card" role="tooltip" style=style data-key=shown.key>
+        <div id=CARD_ID class="citation-card" role="tooltip" style:top=top style:left=left data-key=shown.key>
             {body}
         </div>
     }

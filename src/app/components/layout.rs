@@ -17,9 +17,14 @@ pub fn reload_to(path: &str) {
     let _ = path;
 }
 
+/// Demo accounts, whose password is published, can sign in to this installation.
+#[derive(Clone, Copy)]
+pub struct DemoInstallation(pub bool);
+
 #[component]
 pub fn Header() -> impl IntoView {
     let i18n = use_i18n();
+    let demo = use_context::<DemoInstallation>().is_some_and(|d| d.0);
     let session = use_session();
     let member = session.member();
     let is_admin = member
@@ -29,6 +34,8 @@ pub fn Header() -> impl IntoView {
 
     view! {
         <header class="site-header">
+            // Inside the banner landmark, first, so a screen reader meets it with the site's name.
+            {demo.then(|| view! { <p class="demo-notice" role="note">{t!(i18n, demo_notice)}</p> })}
             <div class="site-header-inner">
                 <A href="/" attr:class="brand">
                     <span class="brand-mark" aria-hidden="true"></span>

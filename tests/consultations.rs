@@ -318,7 +318,8 @@ async fn bad_windows_are_refused_with_the_field_named() {
     let app = TestApp::spawn().await;
     let marco = app.sign_in(EDITOR, PASSWORD).await;
     let (slug, _, _) = paper_with_recommendations(&app, &marco, "Bad windows").await;
-    let cases: &[(&[(&str, &str)], &str, &str)] = &[
+    type Fields<'a> = &'a [(&'a str, &'a str)];
+    let cases: &[(Fields, &str, &str)] = &[
         (
             &[("consultation[closes_at]", "2020-01-01T10:00")],
             "closes_at",

@@ -766,7 +766,8 @@ mod tests {
     #[test]
     fn votes_and_their_reasons() {
         // (choice, reason, reason required) -> accepted reason, or the problem
-        let table: [(&str, &str, bool, Result<(Choice, &str), (&str, Problem)>); 8] = [
+        type Expected<'a> = Result<(Choice, &'a str), (&'a str, Problem)>;
+        let table: [(&str, &str, bool, Expected); 8] = [
             ("support", "", true, Ok((Choice::Support, ""))),
             ("abstain", "  ", true, Ok((Choice::Abstain, ""))),
             ("oppose", "", false, Ok((Choice::Oppose, ""))),

@@ -291,8 +291,15 @@ fn TargetCard(
         Some(Ok(())) => None,
         None => from_query(),
     });
-    let kept_choice = mine_was_posted.then(|| kept("choice")).unwrap_or_default();
-    let kept_reason = mine_was_posted.then(|| kept("reason")).unwrap_or_default();
+    let kept_if_mine = |field| {
+        if mine_was_posted {
+            kept(field)
+        } else {
+            String::new()
+        }
+    };
+    let kept_choice = kept_if_mine("choice");
+    let kept_reason = kept_if_mine("reason");
     let chosen = if !kept_choice.is_empty() {
         kept_choice.parse::<Choice>().ok()
     } else {
@@ -305,6 +312,12 @@ fn TargetCard(
     };
     let reason_required = window.as_ref().is_some_and(|w| w.reason_required);
     let is_paper = id == PAPER_TARGET;
+    // The rev the member reads, sent with the vote: a text changed meanwhile is not voted on.
+    let seen_rev = if is_paper {
+        String::new()
+    } else {
+        rev.to_string()
+    };
     let heading_id = format!("target-{id}-heading");
     let labelled_by = heading_id.clone();
     let anchor = format!("target-{id}");
@@ -339,7 +352,7 @@ fn TargetCard(
                     <ActionForm action attr:class="form vote-form">
                         <input type="hidden" name="slug" value=slug.clone() />
                         <input type="hidden" name="target" value=id.clone() />
-                        <input type="hidden" name="rev" value=(!is_paper).then(|| rev.to_string()).unwrap_or_default() />
+                        <input type="hidden" name="rev" value=seen_rev.clone() />
                         <fieldset>
                             <legend>{t!(i18n, vote_choice)}</legend>
                             {Choice::ALL.iter().map(|&c| {

@@ -778,7 +778,7 @@ async fn results_count_by_organisation_and_country_and_the_csv_follows_the_setti
         )
         .await;
     assert_eq!(opened.status(), 200);
-    // Marco (MLA, IT) and Zsófia (Kapocs, HU) support R1; Lucía (Ágora, ES) opposes with a
+    // Marco (SWN, FR) and Zsófia (Kapocs, HU) support R1; Lucía (Ágora, ES) opposes with a
     // reason that would be a formula in a spreadsheet; Nikos (Kyklos, GR) abstains.
     let mut cookies = Vec::new();
     for (email, choice, reason) in [
@@ -815,12 +815,12 @@ async fn results_count_by_organisation_and_country_and_the_csv_follows_the_setti
     assert_eq!(r1["tally"]["quorum_reached"], true);
     assert_eq!(
         strings(&r1["tally"]["by_country"], "name"),
-        ["ES", "GR", "HU", "IT"]
+        ["ES", "FR", "GR", "HU"]
     );
     assert_eq!(r1["reasons"][0]["choice"], "support");
     assert_eq!(
         r1["reasons"][0]["by"],
-        "Marco Bellini (Mediterranean Learning Alliance)"
+        "Marco Bellini (Solidarity Workcamps Network)"
     );
     assert_eq!(r1["reasons"][1]["choice"], "oppose");
     let r2 = &results["recommendations"][1];

@@ -4,7 +4,6 @@
 //!
 //! `./scripts/bench.sh drafting` (release build). `GW_BENCH_BLOCKS` changes the paper size.
 use futures_util::StreamExt;
-use groundwork::config::Config;
 use groundwork::domain::coverage::BlockKind;
 use groundwork::domain::papers::PaperInput;
 use groundwork::store::papers::{self, CiteSpec};
@@ -52,11 +51,9 @@ async fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(500);
-    // Every simulated reader comes from 127.0.0.1: the per-client budget for costly requests
-    // (searches, exports) is for abuse, not for a benchmark's load.
-    let mut config = Config::for_tests("mem://");
-    config.costly_per_minute = 100_000;
-    let state = groundwork::server::state(config).await.expect("database");
+    let state = groundwork::server::state(common::config("mem://"))
+        .await
+        .expect("database");
     groundwork::demo::load_if_empty(&state.db)
         .await
         .expect("demo data");

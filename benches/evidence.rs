@@ -4,7 +4,6 @@
 //!
 //! `./scripts/bench.sh evidence` (release build). `GW_BENCH_ROWS` changes the size;
 //! `GW_BENCH_DB=surrealkv:///tmp/dir` runs on disk instead of in memory.
-use groundwork::config::Config;
 use groundwork::domain::evidence::Audience;
 use groundwork::domain::evidence_views::EvidenceFilter;
 use std::time::Instant;
@@ -205,11 +204,9 @@ async fn main() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(100_000);
     let endpoint = std::env::var("GW_BENCH_DB").unwrap_or_else(|_| "mem://".into());
-    // Every simulated reader comes from 127.0.0.1: the per-client budget for costly requests
-    // (searches, exports) is for abuse, not for a benchmark's load.
-    let mut config = Config::for_tests(&endpoint);
-    config.costly_per_minute = 100_000;
-    let state = groundwork::server::state(config).await.expect("database");
+    let state = groundwork::server::state(common::config(&endpoint))
+        .await
+        .expect("database");
     groundwork::demo::load_if_empty(&state.db)
         .await
         .expect("demo data");

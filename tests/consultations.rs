@@ -882,32 +882,23 @@ async fn results_count_by_organisation_and_country_and_the_csv_follows_the_setti
         4
     );
     // A vote sent with the rev read before the change is refused; with the new one it counts.
-    let stale = app
-        .call(
-            "cast_vote",
-            &[
-                ("slug", &slug),
-                ("target", &recs[0]),
-                ("choice", "support"),
-                ("rev", "2"),
-            ],
-            Some(zsofia),
-        )
-        .await;
-    assert_eq!(stale.status(), 409);
-    let reconfirmed = app
-        .call(
-            "cast_vote",
-            &[
-                ("slug", &slug),
-                ("target", &recs[0]),
-                ("choice", "support"),
-                ("rev", "3"),
-            ],
-            Some(zsofia),
-        )
-        .await;
-    assert_eq!(reconfirmed.status(), 200);
+    let (app_ref, slug_ref, target) = (&app, slug.as_str(), recs[0].as_str());
+    let support_at = |rev: &'static str| async move {
+        app_ref
+            .call(
+                "cast_vote",
+                &[
+                    ("slug", slug_ref),
+                    ("target", target),
+                    ("choice", "support"),
+                    ("rev", rev),
+                ],
+                Some(zsofia),
+            )
+            .await
+    };
+    assert_eq!(support_at("2").await.status(), 409);
+    assert_eq!(support_at("3").await.status(), 200);
     let page = app.consultation_of(&slug, Some(zsofia)).await;
     assert_eq!(page["targets"][0]["mine"]["due"], "nothing");
     assert_eq!(

@@ -21,3 +21,12 @@ pub fn report(name: &str, mut samples: Vec<Duration>) {
         ms(*samples.last().unwrap_or(&Duration::ZERO)),
     );
 }
+
+/// The app's settings for a benchmark on `endpoint`. Every simulated reader comes from
+/// 127.0.0.1, so the per-client budget for costly requests (searches, exports), which is for
+/// abuse, is lifted.
+pub fn config(endpoint: &str) -> groundwork::config::Config {
+    let mut config = groundwork::config::Config::for_tests(endpoint);
+    config.costly_per_minute = 100_000;
+    config
+}

@@ -51,20 +51,7 @@ async fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(500);
-    let state = groundwork::server::state(common::config("mem://"))
-        .await
-        .expect("database");
-    groundwork::demo::load_if_empty(&state.db)
-        .await
-        .expect("demo data");
-    let (addr, _server) = groundwork::server::spawn_on(
-        ([127, 0, 0, 1], 0).into(),
-        state.clone(),
-        std::future::pending(),
-    )
-    .await
-    .expect("listening");
-    let base = format!("http://{addr}");
+    let (state, base) = common::start("mem://").await;
 
     // A paper of `blocks` blocks, three citations each, from the demo library.
     let mut response = state

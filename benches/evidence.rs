@@ -204,20 +204,7 @@ async fn main() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(100_000);
     let endpoint = std::env::var("GW_BENCH_DB").unwrap_or_else(|_| "mem://".into());
-    let state = groundwork::server::state(common::config(&endpoint))
-        .await
-        .expect("database");
-    groundwork::demo::load_if_empty(&state.db)
-        .await
-        .expect("demo data");
-    let (addr, _server) = groundwork::server::spawn_on(
-        ([127, 0, 0, 1], 0).into(),
-        state.clone(),
-        std::future::pending(),
-    )
-    .await
-    .expect("listening");
-    let base = format!("http://{addr}");
+    let (state, base) = common::start(&endpoint).await;
     println!("database: {endpoint}; {}", memory());
 
     let t = Instant::now();

@@ -22,11 +22,24 @@ pub fn report(name: &str, mut samples: Vec<Duration>) {
     );
 }
 
-/// The app's settings for a benchmark on `endpoint`. Every simulated reader comes from
-/// 127.0.0.1, so the per-client budget for costly requests (searches, exports), which is for
-/// abuse, is lifted.
-pub fn config(endpoint: &str) -> groundwork::config::Config {
+/// The app with the demo data, serving on 127.0.0.1 until the benchmark ends: its state and
+/// its address (`http://…`). Every simulated reader comes from 127.0.0.1, so the per-client
+/// budget for costly requests (searches, exports), which is for abuse, is lifted.
+pub async fn start(endpoint: &str) -> (groundwork::state::AppState, String) {
     let mut config = groundwork::config::Config::for_tests(endpoint);
     config.costly_per_minute = 100_000;
-    config
+    let state = groundwork::server::state(config).await.expect("database");
+    groundwork::demo::load_if_empty(&state.db)
+        .await
+        .expect("demo data");
+    let (addr, server) = groundwork::server::spawn_on(
+        ([127, 0, 0, 1], 0).into(),
+        state.clone(),
+        std::future::pending(),
+    )
+    .await
+    .expect("listening");
+    // Serves for as long as the benchmark's runtime runs.
+    drop(server);
+    (state, format!("http://{addr}"))
 }

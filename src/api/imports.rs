@@ -124,16 +124,13 @@ pub async fn confirm_import(batch: String) -> Result<ImportCounts, AppError> {
                 what: "the file has problems".into(),
             });
         }
-        // The assessment imported into, and every one whose findings a row would change
-        // (a known key is updated in place and moved into this assessment).
+        // The assessment imported into. A known key can only be one of its own findings (a
+        // row naming another assessment's finding is refused above and in the transaction),
+        // so its owner is the only one to ask.
         let target = store::assessments::owner(&state.db, &found.assessment_id)
             .await?
             .ok_or(AppError::NotFound)?;
         member.may_change_work_of(&target)?;
-        let keys = found.preview.rows.iter().map(|r| r.key.clone()).collect();
-        for owner in store::assessments::owners_of_findings(&state.db, keys).await? {
-            member.may_change_work_of(&owner)?;
-        }
         let author = store::evidence::Author {
             member_id: Some(&found.member_id),
             action: crate::domain::evidence_history::ChangeAction::Imported,

@@ -48,20 +48,6 @@ pub async fn owner(db: &Db, id: &str) -> Result<Option<String>, AppError> {
     response.take(0).or_internal("assessment owner")
 }
 
-/// The organisations owning the assessments of the findings with these keys (keys of no
-/// finding are left out): whose work an import of these keys would change.
-pub async fn owners_of_findings(db: &Db, keys: Vec<String>) -> Result<Vec<String>, AppError> {
-    let mut response = db
-        .query(
-            "RETURN array::distinct((SELECT VALUE record::id(assessment.organisation)
-                FROM evidence WHERE key IN $keys));",
-        )
-        .bind(("keys", keys))
-        .await
-        .or_internal("finding owners")?;
-    response.take(0).or_internal("finding owners")
-}
-
 /// Who owns a new assessment: an organisation, or the organisation of the member creating it.
 pub enum Owner<'a> {
     Organisation(&'a str),

@@ -92,6 +92,10 @@ pub enum AppError {
     TooLarge,
     #[error("too many attempts, retry in {retry_after_secs}s")]
     RateLimited { retry_after_secs: u64 },
+    /// The search engine is still building its index (just after start): a moment's wait,
+    /// never wrong results.
+    #[error("search is warming up")]
+    WarmingUp,
     #[error("internal error")]
     Internal,
     /// The request never reached our code (network down, malformed call).
@@ -118,6 +122,7 @@ impl AppError {
             AppError::TooLarge => 413,
             AppError::RateLimited { .. } => 429,
             AppError::Internal => 500,
+            AppError::WarmingUp => 503,
             AppError::Request => 400,
         }
     }
@@ -126,6 +131,7 @@ impl AppError {
     pub fn retry_after(&self) -> Option<u64> {
         match self {
             AppError::RateLimited { retry_after_secs } => Some(*retry_after_secs),
+            AppError::WarmingUp => Some(2),
             _ => None,
         }
     }
@@ -282,6 +288,7 @@ mod tests {
     fn statuses_follow_the_design() {
         let table = [
             (AppError::Request, 400),
+            (AppError::WarmingUp, 503),
             (AppError::Unauthorized, 401),
             (AppError::Forbidden, 403),
             (AppError::NotFound, 404),

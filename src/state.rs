@@ -12,13 +12,26 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     /// Live changes to drafts, from this and every other instance on the same database.
     pub events: crate::events::Events,
-    /// Rendered drafts and blocks, library filter values, search rankings.
+    /// Rendered drafts and blocks, library filter values, kept listings.
     pub caches: crate::caches::Caches,
+    /// This instance's search engine, derived from the database.
+    pub search: crate::search::Engine,
     /// Argon2 costs 19 MiB and a core for a while: this bounds how many run at once.
     pub hashing: crate::auth::password::Hashing,
     /// Demo accounts (with their published password) can sign in here: every page says so.
     /// Checked when serving starts.
     pub demo_accounts: Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl AppState {
+    /// After a change to findings made through this instance: kept pages and listings are
+    /// dropped, and the search engine applies the change before the answer goes out, so it
+    /// is searchable at once (other instances follow within one poll). A failure here is
+    /// logged where it happens and the poller applies the change on its next read.
+    pub async fn evidence_changed(&self) {
+        self.caches.evidence_changed();
+        let _ = self.search.catch_up(&self.db).await;
+    }
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -58,6 +58,10 @@ impl TestApp {
     }
 
     pub async fn serve(state: AppState) -> TestApp {
+        // Searches answer "warming up" until the index is built; tests start searchable, with
+        // whatever was written before (the demo data) applied.
+        state.search.ready().await;
+        let _ = state.search.catch_up(&state.db).await;
         let (shutdown, shutdown_asked) = tokio::sync::oneshot::channel::<()>();
         let (addr, server) =
             groundwork::server::spawn_on(([127, 0, 0, 1], 0).into(), state.clone(), async move {

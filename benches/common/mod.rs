@@ -32,6 +32,8 @@ pub async fn start(endpoint: &str) -> (groundwork::state::AppState, String) {
     groundwork::demo::load_if_empty(&state.db)
         .await
         .expect("demo data");
+    state.search.ready().await;
+    let _ = state.search.catch_up(&state.db).await;
     let (addr, server) = groundwork::server::spawn_on(
         ([127, 0, 0, 1], 0).into(),
         state.clone(),

@@ -15,6 +15,37 @@ fn audience() -> Audience {
     Audience::of(door::session().member.map(|m| m.role))
 }
 
+/// A page of findings: ranked by the search engine when there are search words, else listed
+/// newest first by the database; read from the database either way, where what the audience
+/// may see is checked again.
+#[cfg(feature = "ssr")]
+async fn findings_page(
+    state: &crate::state::AppState,
+    filter: &EvidenceFilter,
+    audience: Audience,
+) -> Result<EvidencePage, AppError> {
+    let ranked = match state
+        .search
+        .rank(filter, audience, (COUNT_CAP + 1) as usize)?
+    {
+        Some(matches) => std::sync::Arc::new(Ranked {
+            ids: matches
+                .ids
+                .into_iter()
+                .map(|id| surrealdb::types::RecordId::new("evidence", id))
+                .collect(),
+        }),
+        None => {
+            store::evidence::listed_with(&state.db, state.caches.rankings(), filter, audience)
+                .await?
+        }
+    };
+    store::evidence::page_of(&state.db, &ranked, filter, audience, |text, language| {
+        state.search.highlight(text, language, &filter.q)
+    })
+    .await
+}
+
 /// A finding by key, if the caller may see it (NotFound otherwise, as for no such key).
 #[cfg(feature = "ssr")]
 pub(crate) async fn visible_detail(
@@ -44,9 +75,8 @@ pub async fn evidence_library(filter: EvidenceFilter) -> Result<LibraryView, App
         let audience = audience();
         let key = (audience.include_members_only, audience.include_withdrawn);
         let cached = state.caches.library().get(&key);
-        let (results, (facets, assessments)) = tokio::try_join!(
-            store::evidence::search_with(&state.db, state.caches.rankings(), &filter, audience),
-            async {
+        let (results, (facets, assessments)) =
+            tokio::try_join!(findings_page(&state, &filter, audience), async {
                 if let Some(hit) = cached {
                     return Ok(hit);
                 }
@@ -56,8 +86,7 @@ pub async fn evidence_library(filter: EvidenceFilter) -> Result<LibraryView, App
                 )?;
                 state.caches.library().insert(key, both.clone());
                 Ok::<_, AppError>(both)
-            },
-        )?;
+            },)?;
         Ok(LibraryView {
             results,
             facets,
@@ -112,9 +141,7 @@ pub async fn assessment(id: String, page: u64) -> Result<AssessmentView, AppErro
             ..Default::default()
         }
         .bounded()?;
-        let items =
-            store::evidence::search_with(&state.db, state.caches.rankings(), &filter, audience())
-                .await?;
+        let items = findings_page(&state, &filter, audience()).await?;
         let summary_html = crate::markdown::render(&detail.summary);
         Ok(AssessmentView {
             detail,

@@ -287,7 +287,7 @@ pub async fn save_evidence(
                 .await?;
             }
         }
-        state.caches.evidence_changed();
+        state.evidence_changed().await;
         door::redirect_plain_form(&format!("/evidence/{}?saved=1", fields.key));
         Ok(fields.key)
     }

@@ -140,7 +140,7 @@ pub async fn confirm_import(batch: String) -> Result<ImportCounts, AppError> {
             store::evidence::import(&state.db, &found.assessment_id, &found.preview.rows, author)
                 .await?;
         store::imports::delete(&state.db, &batch).await?;
-        state.caches.evidence_changed();
+        state.evidence_changed().await;
         door::redirect_plain_form(&format!(
             "/assessments/{}?created={}&updated={}&unchanged={}",
             found.assessment_id, counts.created, counts.updated, counts.unchanged

@@ -13,6 +13,7 @@ const PARTNERS: &str = "Partner regions";
 struct Country {
     code: &'static str,
     region: &'static str,
+    /// The testimony's language: most were given in English, the volunteers' common language.
     language: &'static str,
     testimony: &'static str,
     indicator: (&'static str, f64, &'static str, i64, Option<f64>),
@@ -41,7 +42,7 @@ const COUNTRIES: &[Country] = &[
     Country {
         code: "BE",
         region: NW,
-        language: "fr",
+        language: "en",
         testimony: "I came as a refugee and nobody asked for my papers at the workcamp, only for my hands and my ideas. It was the first time I felt I was giving something to Belgium.",
         indicator: (
             "Volunteers who said they felt more confident speaking in a group after the camp.",
@@ -59,7 +60,7 @@ const COUNTRIES: &[Country] = &[
     Country {
         code: "NL",
         region: NW,
-        language: "nl",
+        language: "en",
         testimony: "My mentor called me every week after the camp. Without her I would not have applied for the vocational course; I thought it was not for people like me.",
         indicator: (
             "Mentored volunteers still in contact with their mentor after one year.",
@@ -77,7 +78,7 @@ const COUNTRIES: &[Country] = &[
     Country {
         code: "DE",
         region: NW,
-        language: "de",
+        language: "en",
         testimony: "We were twelve people from nine countries. Nobody had the same language, so we made a language of our own with drawings. I still use it with my little brother.",
         indicator: (
             "Participants reporting improved intercultural understanding (self-assessment, 5-point scale, share scoring 4 or 5).",
@@ -95,7 +96,7 @@ const COUNTRIES: &[Country] = &[
     Country {
         code: "AT",
         region: NW,
-        language: "de",
+        language: "en",
         testimony: "At first I was afraid to sleep in a room with strangers. On the last night we cried because we had to leave each other.",
         indicator: (
             "Drop-out rate during the workcamp among participants with fewer opportunities.",
@@ -113,7 +114,7 @@ const COUNTRIES: &[Country] = &[
     Country {
         code: "DK",
         region: NW,
-        language: "da",
+        language: "en",
         testimony: "I learned that I can be the one who explains things. The others asked me how the tools worked because I had used them with my father.",
         indicator: (
             "Educators who changed at least one practice after the study visit.",
@@ -131,7 +132,7 @@ const COUNTRIES: &[Country] = &[
     Country {
         code: "SE",
         region: NW,
-        language: "sv",
+        language: "en",
         testimony: "I have a diagnosis and usually people decide for me. Here I chose my own tasks. That sounds small, but for me it was very big.",
         indicator: (
             "Participants with a disability who would take part in another international activity.",
@@ -149,7 +150,7 @@ const COUNTRIES: &[Country] = &[
     Country {
         code: "FI",
         region: NW,
-        language: "fi",
+        language: "en",
         testimony: "In the forest camp I was responsible for the food budget. My social worker did not believe it when I showed her the receipts.",
         indicator: (
             "Young people not in education, employment or training among applicants.",
@@ -203,7 +204,7 @@ const COUNTRIES: &[Country] = &[
     Country {
         code: "GR",
         region: SE,
-        language: "el",
+        language: "en",
         testimony: "The camp on the island was the first place since I arrived where I was not waiting for something. I was doing something.",
         indicator: (
             "Refugee and migrant participants among all volunteers hosted.",
@@ -257,7 +258,7 @@ const COUNTRIES: &[Country] = &[
     Country {
         code: "PL",
         region: CEE,
-        language: "pl",
+        language: "en",
         testimony: "I did not know I was good at organising until I organised the trip to the lake for everybody. Now I help at the youth club.",
         indicator: (
             "Participants who took on a leadership role in a local organisation within a year.",
@@ -275,7 +276,7 @@ const COUNTRIES: &[Country] = &[
     Country {
         code: "CZ",
         region: CEE,
-        language: "cs",
+        language: "en",
         testimony: "We repaired a playground in a village where my grandparents lived. The mayor came to thank us; nobody had ever thanked me for anything official.",
         indicator: (
             "Local community members who rated the workcamp's contribution as useful or very useful.",
@@ -329,7 +330,7 @@ const COUNTRIES: &[Country] = &[
     Country {
         code: "VN",
         region: PARTNERS,
-        language: "vi",
+        language: "en",
         testimony: "The European volunteers taught English at our centre, and we taught them how our community solves problems together. Both sides were students.",
         indicator: (
             "Children who attended the summer learning programme run with volunteers.",
@@ -347,7 +348,7 @@ const COUNTRIES: &[Country] = &[
     Country {
         code: "TH",
         region: PARTNERS,
-        language: "th",
+        language: "en",
         testimony: "I was worried the volunteers would only take photos. Instead they stayed after the work to play football with the boys from the village.",
         indicator: (
             "Volunteers who rated their preparation training as sufficient.",

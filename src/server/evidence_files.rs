@@ -47,7 +47,15 @@ pub async fn export(
     let Ok(filter) = filter.bounded() else {
         return page.answer(&AppError::Request);
     };
-    match store::evidence::export(&state.db, &filter, audience)
+    // With search words, the search engine says which findings match.
+    let only = match state
+        .search
+        .rank(&filter, audience, crate::domain::evidence_csv::MAX_ROWS)
+    {
+        Ok(matches) => matches.map(|m| m.ids),
+        Err(error) => return page.answer(&error),
+    };
+    match store::evidence::export(&state.db, &filter, audience, only)
         .await
         .and_then(|rows| evidence_csv::write(&rows))
     {

@@ -47,6 +47,8 @@ pub fn state_on(db: store::Db, config: Config) -> AppState {
     let caches = crate::caches::Caches::new();
     AppState {
         events: crate::events::Events::start(db.clone(), caches.drafts().clone()),
+        search: crate::search::Engine::start(db.clone())
+            .expect("an index in memory opens (it needs no disk and little memory)"),
         caches,
         hashing: auth::password::Hashing::for_this_machine(),
         demo_accounts: Arc::default(),

@@ -176,6 +176,7 @@ fn texts(error: &AppError) -> (&'static str, &'static str) {
         }
         AppError::RateLimited { .. } => ("error_rate_limited_title", "error_rate_limited_body"),
         AppError::Internal => ("error_internal_title", "error_internal_body"),
+        AppError::WarmingUp => ("error_warming_up_title", "error_warming_up_body"),
     }
 }
 
@@ -195,6 +196,7 @@ mod tests {
     fn every_error() -> Vec<AppError> {
         vec![
             AppError::Request,
+            AppError::WarmingUp,
             AppError::Unauthorized,
             AppError::Forbidden,
             AppError::NotFound,

@@ -1,4 +1,5 @@
-//! Evidence items: filtered, full-text searched (BM25 through the FULLTEXT index), paginated.
+//! Evidence items: filtered, listed by date, read by id in a search's order (the search
+//! engine, `crate::search`, ranks; this reads and re-checks), paginated.
 use super::conflicts::{is_write_conflict, retrying};
 use super::{Db, OrInternal, Outcome, internal, is_duplicate};
 use crate::domain::evidence::{Audience, EvidenceFields};
@@ -22,6 +23,7 @@ struct ListingRow {
     kind: String,
     swot_quadrant: Option<String>,
     snippet: String,
+    language: String,
     value: Option<f64>,
     unit: String,
     country: String,
@@ -60,9 +62,7 @@ fn conditions(filter: &EvidenceFilter, audience: Audience) -> Vec<&'static str> 
             clauses.push(clause);
         }
     }
-    if !filter.q.trim().is_empty() {
-        clauses.push("text @1@ $q");
-    }
+    // Search words are not a condition here: the search engine ranks them (`crate::search`).
     clauses
 }
 
@@ -93,14 +93,15 @@ pub(crate) fn evidence_where(
     let variables = filter
         .fields()
         .into_iter()
+        .filter(|(name, _)| *name != "q")
         .filter_map(|(name, value)| {
-            let value = if name == "q" { value.trim() } else { value };
             (!value.is_empty()).then(|| (name.to_string(), value.to_string()))
         })
         .collect();
     EvidenceWhere { clause, variables }
 }
 
+/// The key of a kept listing: filter (without page) and audience.
 pub fn rank_key(filter: &EvidenceFilter, audience: Audience) -> String {
     let mut key = format!(
         "{}{}|{}",
@@ -120,45 +121,39 @@ struct RankRow {
     id: surrealdb::types::RecordId,
 }
 
-/// The ranking: only ids, scores and sort keys are read here (BM25 through the FULLTEXT index
-/// when there are search words).
+/// The listing without search words, newest first: only ids and sort keys are read here.
+/// Search words in the filter are not looked at (the search engine ranks those).
 pub async fn rank(
     db: &Db,
     filter: &EvidenceFilter,
     audience: Audience,
 ) -> Result<Ranked, AppError> {
     let scope = evidence_where(filter, audience, &[]);
-    let where_clause = &scope.clause;
-    let query = if filter.q.trim().is_empty() {
-        format!(
-            "SELECT id, collected_on, key FROM evidence {where_clause}
-             ORDER BY collected_on DESC, key LIMIT {}",
-            COUNT_CAP + 1
-        )
-    } else {
-        format!(
-            "SELECT id, key, search::score(1) AS score FROM evidence {where_clause}
-             ORDER BY score DESC, key LIMIT {}",
-            COUNT_CAP + 1
-        )
-    };
+    let query = format!(
+        "SELECT id, collected_on, key FROM evidence {}
+         ORDER BY collected_on DESC, key LIMIT {}",
+        scope.clause,
+        COUNT_CAP + 1
+    );
     let mut response = db
         .query(query)
         .bind(scope.variables)
         .await
-        .or_internal("search evidence")?;
-    let rows: Vec<RankRow> = response.take(0).or_internal("search evidence")?;
+        .or_internal("list evidence")?;
+    let rows: Vec<RankRow> = response.take(0).or_internal("list evidence")?;
     Ok(Ranked {
         ids: rows.into_iter().map(|r| r.id).collect(),
     })
 }
 
-/// One page of a ranked list, with matches marked the way the index matched them.
+/// One page of a ranked list; `mark` marks the matches in a finding's text (text, language),
+/// the way the search engine matched them.
 pub async fn page_of(
     db: &Db,
     ranked: &Ranked,
     filter: &EvidenceFilter,
     audience: Audience,
+    mark: impl Fn(&str, &str) -> String,
 ) -> Result<EvidencePage, AppError> {
     let page = filter.page.max(1);
     // In u64: a page number nobody clamped must not overflow (callers clamp it anyway).
@@ -176,7 +171,7 @@ pub async fn page_of(
         let where_clause = evidence_where(&EvidenceFilter::default(), audience, &[]).clause;
         let mut response = db
             .query(format!(
-                "SELECT id, key, kind, swot_quadrant, text AS snippet, value, unit, country, region,
+                "SELECT id, key, kind, swot_quadrant, text AS snippet, language, value, unit, country, region,
                     collected_on, consent, visibility, tags, record::id(assessment) AS assessment_id,
                     assessment.title AS assessment
                  FROM $ids {where_clause}"
@@ -194,16 +189,12 @@ pub async fn page_of(
             })
             .collect();
     }
-    let terms = crate::domain::search_terms::terms(&filter.q);
     let total = ranked.total();
     Ok(EvidencePage {
         items: rows
             .into_iter()
             .map(|r| EvidenceListing {
-                snippet: segments(
-                    &crate::domain::search_terms::highlight(&r.snippet, &terms),
-                    320,
-                ),
+                snippet: segments(&mark(&r.snippet, &r.language), 320),
                 key: r.key,
                 kind: r.kind,
                 swot_quadrant: r.swot_quadrant,
@@ -225,35 +216,23 @@ pub async fn page_of(
     })
 }
 
-/// A page of the library: ranked (or ordered) and read, without keeping the ranking.
-pub async fn search(
-    db: &Db,
-    filter: &EvidenceFilter,
-    audience: Audience,
-) -> Result<EvidencePage, AppError> {
-    let ranked = rank(db, filter, audience).await?;
-    page_of(db, &ranked, filter, audience).await
-}
-
-/// A page of the library, reusing a kept ranking of the same filter and audience. Kept
-/// rankings are dropped at once when findings change here, trusted for a short time when
-/// another instance changes them; every page re-checks what its audience may see.
-pub async fn search_with(
+/// A page of the library listed by date (no search words), reusing a kept listing of the
+/// same filter and audience. Kept listings are dropped at once when findings change here,
+/// trusted for a short time when another instance changes them; every page re-checks what its
+/// audience may see.
+pub async fn listed_with(
     db: &Db,
     cache: &crate::caches::Rankings,
     filter: &EvidenceFilter,
     audience: Audience,
-) -> Result<EvidencePage, AppError> {
+) -> Result<std::sync::Arc<Ranked>, AppError> {
     let key = rank_key(filter, audience);
-    let ranked = match cache.get(&key) {
-        Some(hit) => hit,
-        None => {
-            let ranked = std::sync::Arc::new(rank(db, filter, audience).await?);
-            cache.insert(key, ranked.clone());
-            ranked
-        }
-    };
-    page_of(db, &ranked, filter, audience).await
+    if let Some(hit) = cache.get(&key) {
+        return Ok(hit);
+    }
+    let ranked = std::sync::Arc::new(rank(db, filter, audience).await?);
+    cache.insert(key, ranked.clone());
+    Ok(ranked)
 }
 
 pub async fn facets(db: &Db, audience: Audience) -> Result<Facets, AppError> {
@@ -377,6 +356,7 @@ pub async fn create(
                  evidence: $created.id, member: type::record('member', $member),
                  action: 'created', source: '', changes: []
              };
+             CREATE search_feed CONTENT { finding: $created.id };
              COMMIT TRANSACTION;",
         )
         .bind(("assessment", assessment_id.to_string()))
@@ -424,6 +404,7 @@ pub async fn update(
                  evidence: $found.id, member: type::record('member', $member),
                  action: 'updated', source: '', changes: $changes
              };
+             CREATE search_feed CONTENT { finding: $found.id };
              RETURN 'done';
              COMMIT TRANSACTION;",
         )
@@ -533,6 +514,7 @@ pub async fn import(
                  changes: $item.changes
              };
          };
+         CREATE search_feed CONTENT { assessment: type::record('assessment', $assessment) };
          RETURN 'done';
          COMMIT TRANSACTION;",
     )
@@ -630,7 +612,8 @@ mod tests {
         };
         assert_eq!(
             conditions(&filter, editor),
-            ["country = $country", "text @1@ $q"]
+            ["country = $country"],
+            "search words are the search engine's, not a condition"
         );
     }
 
@@ -654,16 +637,15 @@ mod tests {
         assert_eq!(
             scope.clause,
             "WHERE key = $key AND consent != 'withdrawn' \
-             AND assessment = type::record('assessment', $assessment) AND $tag IN tags AND text @1@ $q"
+             AND assessment = type::record('assessment', $assessment) AND $tag IN tags"
         );
         assert_eq!(
             scope.variables,
             BTreeMap::from([
                 ("assessment".to_string(), "a1".to_string()),
-                ("q".to_string(), "mentoring".to_string()),
                 ("tag".to_string(), "inclusion".to_string()),
             ]),
-            "the search words trimmed, nothing bound that no condition names"
+            "nothing bound that no condition names (search words are the engine's)"
         );
         let all = evidence_where(&EvidenceFilter::default(), everything, &[]);
         assert_eq!(
@@ -728,13 +710,25 @@ impl ExportRow {
     }
 }
 
-/// Every item the filter and audience allow (no pages), for the CSV export.
+/// Every item the filter and audience allow (no pages), for the CSV export; `only` are the
+/// ids the search engine matched when the filter has search words.
 pub async fn export(
     db: &Db,
     filter: &EvidenceFilter,
     audience: Audience,
+    only: Option<Vec<String>>,
 ) -> Result<Vec<EvidenceFields>, AppError> {
-    let scope = evidence_where(filter, audience, &[]);
+    let also: &[&'static str] = if only.is_some() {
+        &["id IN $only"]
+    } else {
+        &[]
+    };
+    let scope = evidence_where(filter, audience, also);
+    let only: Vec<surrealdb::types::RecordId> = only
+        .unwrap_or_default()
+        .into_iter()
+        .map(|id| surrealdb::types::RecordId::new("evidence", id))
+        .collect();
     let query = format!(
         "SELECT key, kind, swot_quadrant, text, value, unit, sample_size, baseline, country, region,
             collected_on, language, tags, consent, visibility
@@ -745,6 +739,7 @@ pub async fn export(
     let mut response = db
         .query(query)
         .bind(scope.variables)
+        .bind(("only", only))
         .await
         .or_internal("export evidence")?;
     let rows: Vec<ExportRow> = response.take(0).or_internal("export evidence")?;

@@ -7,6 +7,7 @@ mod conflicts;
 pub mod consultations;
 pub mod events;
 pub mod evidence;
+pub mod evidence_index;
 pub mod imports;
 pub mod invitations;
 pub mod login_failures;
@@ -26,7 +27,9 @@ use surrealdb::opt::auth::Root;
 pub type Db = Arc<Surreal<Any>>;
 
 /// 3: consultations and votes (new tables only: nothing to migrate).
-pub const SCHEMA_VERSION: i64 = 3;
+/// 4: the FULLTEXT index and its analyser removed (the schema file removes them on every
+/// start, idempotently): search moved to each instance's own engine (`crate::search`).
+pub const SCHEMA_VERSION: i64 = 4;
 const SCHEMA: &str = include_str!("schema.surql");
 
 #[derive(Debug, thiserror::Error)]
@@ -96,20 +99,8 @@ pub async fn migrate(db: &Surreal<Any>) -> Result<(), StoreError> {
             supported: SCHEMA_VERSION,
         });
     }
-    // Data migrations from `found` to SCHEMA_VERSION, in order.
-    if found == Some(1) {
-        // 2: the full-text index without HIGHLIGHTS (rebuilt once, from the findings).
-        tracing::info!(
-            "schema 2: rebuilding the evidence full-text index (once; about a minute per 100,000 findings)"
-        );
-        db.query(
-            "REMOVE INDEX evidence_text_search ON evidence;
-             DEFINE INDEX evidence_text_search ON evidence FIELDS text FULLTEXT ANALYZER evidence_words BM25;",
-        )
-        .await
-        .and_then(|r| r.check())
-        .map_err(StoreError::Schema)?;
-    }
+    // Data migrations from `found` to SCHEMA_VERSION, in order: none left (schema 2 rebuilt
+    // the FULLTEXT index that schema 4 removes).
     db.query("UPSERT schema_version:current SET version = $v, applied_at = time::now()")
         .bind(("v", SCHEMA_VERSION))
         .await

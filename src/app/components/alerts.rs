@@ -60,6 +60,7 @@ pub fn error_text(error: &AppError) -> AnyView {
             t!(i18n, error_rate_limited, minutes = move || minutes).into_any()
         }
         AppError::Internal => t!(i18n, error_internal).into_any(),
+        AppError::WarmingUp => t!(i18n, error_warming_up).into_any(),
         AppError::Request => t!(i18n, error_request).into_any(),
     }
 }

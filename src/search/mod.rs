@@ -1,0 +1,704 @@
+//! The search engine: a tantivy index in each app instance, derived from SurrealDB, which
+//! stays the only source of truth. It ranks (BM25, top-k); the findings themselves are read
+//! from the database by id, where what the reader may see is checked again, so an index a
+//! moment behind can never show a withdrawn or members-only finding.
+//!
+//! Kept current from the search feed, a row every transaction that changes findings writes
+//! as its last statement (`search_feed`): each instance follows it (a poll, like the draft
+//! events), and
+//! a write made through this instance is applied before its answer goes out, so it is
+//! searchable at once here and within one poll everywhere else. On start the index is built
+//! from the database; until then searches answer "warming up", never wrong results.
+pub mod analysis;
+pub mod query;
+
+use crate::domain::evidence::Audience;
+use crate::domain::evidence_views::{EvidenceFilter, MARK_CLOSE, MARK_OPEN};
+use crate::error::AppError;
+use crate::store::evidence_index::{Changed, Indexed};
+use crate::store::{self, Db};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tantivy::collector::{Count, TopDocs};
+use tantivy::schema::{
+    Field, IndexRecordOption, STORED, STRING, Schema, TantivyDocument, TextFieldIndexing,
+    TextOptions, Value,
+};
+use tantivy::tokenizer::TokenizerManager;
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Term};
+
+/// How often the change log is read: a change made on another instance is searchable within
+/// about this.
+pub const POLL_EVERY: Duration = Duration::from_millis(250);
+/// Transactions commit in any order, and a feed row's time is its statement's, a moment
+/// before its transaction commits (a large import's commit takes a while), so each read
+/// looks this far back and skips rows already applied.
+const OVERLAP_MS: i64 = 10_000;
+/// The index writer's memory before it flushes a segment (tantivy's minimum is 15 MB).
+const WRITER_MEMORY: usize = 50_000_000;
+
+/// The index's fields.
+#[derive(Clone, Copy)]
+pub struct Fields {
+    id: Field,
+    pub(crate) key: Field,
+    /// Every finding's text, folded, not stemmed.
+    pub(crate) plain: Field,
+    /// The text again in its own language's field (stemmed), when that language has one.
+    stemmed: [Field; analysis::STEMMED.len()],
+    pub(crate) kind: Field,
+    pub(crate) country: Field,
+    pub(crate) region: Field,
+    pub(crate) assessment: Field,
+    pub(crate) tags: Field,
+    pub(crate) consent: Field,
+    pub(crate) visibility: Field,
+}
+
+impl Fields {
+    /// Every field the words of a query are looked for in, with its analyser's name.
+    pub(crate) fn analysed(&self) -> Vec<(String, Field)> {
+        let mut out: Vec<(String, Field)> = analysis::STEMMED
+            .iter()
+            .zip(self.stemmed)
+            .map(|((code, _), field)| (analysis::analyser_for(code), field))
+            .collect();
+        out.push((analysis::PLAIN.to_string(), self.plain));
+        out
+    }
+
+    fn stemmed_for(&self, language: &str) -> Option<Field> {
+        let code = analysis::stemmed_language(language)?;
+        analysis::STEMMED
+            .iter()
+            .position(|(c, _)| *c == code)
+            .map(|at| self.stemmed[at])
+    }
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut builder = Schema::builder();
+    let text = |analyser: &str| {
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(analyser)
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        )
+    };
+    let id = builder.add_text_field("id", STRING | STORED);
+    let key = builder.add_text_field("key", text(analysis::KEY));
+    let plain = builder.add_text_field("text", text(analysis::PLAIN));
+    let stemmed = analysis::STEMMED.map(|(code, _)| {
+        let name = analysis::analyser_for(code);
+        builder.add_text_field(&format!("text_{code}"), text(&name))
+    });
+    let fields = Fields {
+        id,
+        key,
+        plain,
+        stemmed,
+        kind: builder.add_text_field("kind", STRING),
+        country: builder.add_text_field("country", STRING),
+        region: builder.add_text_field("region", STRING),
+        assessment: builder.add_text_field("assessment", STRING),
+        tags: builder.add_text_field("tags", STRING),
+        consent: builder.add_text_field("consent", STRING),
+        visibility: builder.add_text_field("visibility", STRING),
+    };
+    (builder.build(), fields)
+}
+
+/// Where this instance is in the change log, and the entries it has applied lately.
+#[derive(Default)]
+struct Cursor {
+    /// The database's time when the log was last read (RFC 3339).
+    at: String,
+    applied: HashMap<String, String>,
+}
+
+struct Inner {
+    fields: Fields,
+    analysers: TokenizerManager,
+    reader: IndexReader,
+    writer: Mutex<IndexWriter>,
+    ready: AtomicBool,
+    /// One reader of the change log at a time (the poller, or a request applying its own
+    /// write): the cursor moves only forward.
+    cursor: tokio::sync::Mutex<Cursor>,
+}
+
+/// The search engine of this app instance (cheap to clone).
+#[derive(Clone)]
+pub struct Engine {
+    inner: Arc<Inner>,
+}
+
+/// A page of matches: ids in rank order, and how many matched in all.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Matches {
+    pub ids: Vec<String>,
+    pub total: u64,
+}
+
+fn engine_error(context: &str, error: impl std::fmt::Display) -> AppError {
+    tracing::error!(error = %error, "{context}");
+    AppError::Internal
+}
+
+impl Engine {
+    /// An empty engine, not yet ready (see [`Engine::start`]).
+    pub fn new() -> Result<Engine, AppError> {
+        let (schema, fields) = schema();
+        let mut index = Index::create_in_ram(schema);
+        let analysers = analysis::analysers();
+        index.set_tokenizers(analysers.clone());
+        let writer = index
+            .writer_with_num_threads(1, WRITER_MEMORY)
+            .map_err(|e| engine_error("open the search index writer", e))?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .map_err(|e| engine_error("open the search index reader", e))?;
+        Ok(Engine {
+            inner: Arc::new(Inner {
+                fields,
+                analysers,
+                reader,
+                writer: Mutex::new(writer),
+                ready: AtomicBool::new(false),
+                cursor: tokio::sync::Mutex::new(Cursor::default()),
+            }),
+        })
+    }
+
+    /// Starts an engine on `db` (inside a tokio runtime): builds the index from the database,
+    /// then follows the change log. The poller holds the database weakly, like the events
+    /// poller, so it stops when the app lets go of the database.
+    pub fn start(db: Db) -> Result<Engine, AppError> {
+        let engine = Engine::new()?;
+        let running = engine.clone();
+        let db = Arc::downgrade(&db);
+        tokio::spawn(async move { running.run(db).await });
+        Ok(engine)
+    }
+
+    pub fn is_ready(&self) -> bool {
+        self.inner.ready.load(Ordering::Acquire)
+    }
+
+    /// Resolves once the index has been built (tests and benchmarks wait for it).
+    pub async fn ready(&self) {
+        while !self.is_ready() {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    async fn run(&self, db: std::sync::Weak<surrealdb::Surreal<surrealdb::engine::any::Any>>) {
+        loop {
+            let Some(live) = db.upgrade() else { return };
+            match self.build(&live).await {
+                Ok(count) => {
+                    tracing::info!(findings = count, "search index built");
+                    break;
+                }
+                Err(_) => tokio::time::sleep(Duration::from_secs(1)).await,
+            }
+        }
+        let mut tick = tokio::time::interval(POLL_EVERY);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut pruned = std::time::Instant::now();
+        loop {
+            tick.tick().await;
+            let Some(live) = db.upgrade() else { return };
+            let _ = self.catch_up(&live).await;
+            if pruned.elapsed() > Duration::from_secs(300) {
+                pruned = std::time::Instant::now();
+                let _ = store::evidence_index::prune_feed(&live).await;
+            }
+        }
+    }
+
+    /// Indexes every finding in the database. The log's cursor is taken first, so a change
+    /// made while the build reads is applied again after it (applying is idempotent).
+    pub async fn build(&self, db: &Db) -> Result<usize, AppError> {
+        let mut cursor = self.inner.cursor.lock().await;
+        cursor.at = store::events::now(db).await?;
+        cursor.applied.clear();
+        let mut after = String::new();
+        let mut count = 0;
+        loop {
+            let batch = store::evidence_index::all_after(db, &after).await?;
+            let last = batch.len() < store::evidence_index::BATCH;
+            if let Some(final_one) = batch.last() {
+                after = final_one.id.clone();
+            }
+            count += batch.len();
+            self.write(batch, Removal::Findings(Vec::new())).await?;
+            if last {
+                break;
+            }
+        }
+        self.commit().await?;
+        self.inner.ready.store(true, Ordering::Release);
+        Ok(count)
+    }
+
+    /// Applies every feed row not yet applied. Called by the poller, and by a request after
+    /// its own write so the change is searchable before the answer goes out.
+    pub async fn catch_up(&self, db: &Db) -> Result<usize, AppError> {
+        if !self.is_ready() {
+            return Ok(0);
+        }
+        let mut cursor = self.inner.cursor.lock().await;
+        let read_from = looked_back(&cursor.at);
+        cursor.at = store::events::now(db).await?;
+        let (mut page_at, mut page_id) = (read_from, String::new());
+        let mut findings: Vec<String> = Vec::new();
+        let mut assessments: Vec<String> = Vec::new();
+        let mut entries: Vec<(String, String)> = Vec::new();
+        loop {
+            let rows = store::evidence_index::feed_after(db, &page_at, &page_id).await?;
+            let last = rows.len() < store::evidence_index::PAGE;
+            for entry in rows {
+                (page_at, page_id) = (entry.at.clone(), entry.id.clone());
+                if cursor.applied.contains_key(&entry.id) {
+                    continue;
+                }
+                let list = match entry.changed {
+                    Changed::Finding(id) => (&mut findings, id),
+                    Changed::Assessment(id) => (&mut assessments, id),
+                };
+                if !list.0.contains(&list.1) {
+                    list.0.push(list.1);
+                }
+                entries.push((entry.id, entry.at));
+            }
+            if last {
+                break;
+            }
+        }
+        // Read after the feed: findings are indexed as they are now, which is at least as
+        // new as every row read.
+        let count = findings.len() + assessments.len();
+        for ids in findings.chunks(store::evidence_index::BATCH) {
+            let found = store::evidence_index::by_ids(db, ids.to_vec()).await?;
+            self.write(found, Removal::Findings(ids.to_vec())).await?;
+        }
+        for assessment in assessments {
+            let mut after = String::new();
+            let mut removal = Removal::Assessment(assessment.clone());
+            loop {
+                let batch =
+                    store::evidence_index::of_assessment_after(db, &assessment, &after).await?;
+                let last = batch.len() < store::evidence_index::BATCH;
+                if let Some(final_one) = batch.last() {
+                    after = final_one.id.clone();
+                }
+                // Each finding of the batch replaces its old self, wherever it was indexed.
+                let ids = batch.iter().map(|f| f.id.clone()).collect();
+                let first = std::mem::replace(&mut removal, Removal::Findings(Vec::new()));
+                self.write(batch, first.and(ids)).await?;
+                if last {
+                    break;
+                }
+            }
+        }
+        if count > 0 {
+            self.commit().await?;
+        }
+        cursor.applied.extend(entries);
+        let oldest = looked_back(&cursor.at);
+        cursor.applied.retain(|_, at| *at >= oldest);
+        Ok(count)
+    }
+
+    /// Removes what `removal` names, then adds `findings` (a finding no longer in the
+    /// database is then simply gone).
+    async fn write(&self, findings: Vec<Indexed>, removal: Removal) -> Result<(), AppError> {
+        let inner = self.inner.clone();
+        tokio::task::spawn_blocking(move || {
+            let writer = inner.writer.lock().unwrap_or_else(|e| e.into_inner());
+            let fields = inner.fields;
+            for term in removal.terms(&fields) {
+                writer.delete_term(term);
+            }
+            for finding in findings {
+                writer
+                    .add_document(document(&fields, finding))
+                    .map_err(|e| engine_error("index a finding", e))?;
+            }
+            Ok(())
+        })
+        .await
+        .map_err(|e| engine_error("index findings", e))?
+    }
+
+    async fn commit(&self) -> Result<(), AppError> {
+        let inner = self.inner.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut writer = inner.writer.lock().unwrap_or_else(|e| e.into_inner());
+            writer
+                .commit()
+                .map_err(|e| engine_error("commit the search index", e))?;
+            inner
+                .reader
+                .reload()
+                .map_err(|e| engine_error("reload the search index", e))
+        })
+        .await
+        .map_err(|e| engine_error("commit the search index", e))?
+    }
+
+    /// The `limit` best matches of the filter's words for this audience, and how many match.
+    /// `None` when the filter has no search words (the library lists by date instead).
+    pub fn rank(
+        &self,
+        filter: &EvidenceFilter,
+        audience: Audience,
+        limit: usize,
+    ) -> Result<Option<Matches>, AppError> {
+        if filter.q.trim().is_empty() {
+            return Ok(None);
+        }
+        if !self.is_ready() {
+            return Err(AppError::WarmingUp);
+        }
+        let inner = &self.inner;
+        let Some(query) = query::build(&inner.fields, &inner.analysers, filter, audience) else {
+            // Words that make no term (punctuation only): nothing matches.
+            return Ok(Some(Matches::default()));
+        };
+        let searcher = inner.reader.searcher();
+        let (top, total) = searcher
+            .search(
+                &query,
+                &(TopDocs::with_limit(limit.max(1)).order_by_score(), Count),
+            )
+            .map_err(|e| engine_error("search", e))?;
+        let mut ids = Vec::with_capacity(top.len());
+        for (_, address) in top {
+            let doc: TantivyDocument = searcher
+                .doc(address)
+                .map_err(|e| engine_error("read a search hit", e))?;
+            if let Some(id) = doc.get_first(inner.fields.id).and_then(|v| v.as_str()) {
+                ids.push(id.to_string());
+            }
+        }
+        Ok(Some(Matches {
+            ids,
+            total: total as u64,
+        }))
+    }
+
+    /// The text with every word the query matched (in the finding's own language's analysis,
+    /// or the plain one) between `MARK_OPEN` and `MARK_CLOSE`, from the same analysis the
+    /// index used; the last word of the query also marks the words it begins.
+    pub fn highlight(&self, text: &str, language: &str, q: &str) -> String {
+        if q.trim().is_empty() {
+            return text.to_string();
+        }
+        let inner = &self.inner;
+        let marked = query::marked_terms(&inner.analysers, q);
+        let mut analysers = vec![analysis::PLAIN.to_string()];
+        if let Some(code) = analysis::stemmed_language(language) {
+            analysers.push(analysis::analyser_for(code));
+        }
+        let prefix = query::units(q.trim())
+            .last()
+            .and_then(|unit| match unit {
+                query::Unit::Word(w) => analysis::terms_of(&inner.analysers, analysis::PLAIN, w)
+                    .into_iter()
+                    .next(),
+                query::Unit::Phrase(_) => None,
+            })
+            .map(|(term, _, _)| term)
+            .filter(|t| t.chars().count() >= 2);
+        // Byte ranges of matched words, from every analysis, merged.
+        let mut ranges: Vec<(usize, usize)> = Vec::new();
+        for name in analysers {
+            let wanted = marked
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, terms)| terms.as_slice())
+                .unwrap_or_default();
+            for (term, from, to) in analysis::terms_of(&inner.analysers, &name, text) {
+                let is_prefix = name == analysis::PLAIN
+                    && prefix
+                        .as_ref()
+                        .is_some_and(|p| term.starts_with(p.as_str()));
+                if wanted.contains(&term) || is_prefix {
+                    ranges.push((from, to));
+                }
+            }
+        }
+        ranges.sort_unstable();
+        ranges.dedup();
+        let mut out = String::with_capacity(text.len() + ranges.len() * 2);
+        let mut at = 0;
+        for (from, to) in ranges {
+            if from < at || to > text.len() {
+                continue;
+            }
+            out.push_str(&text[at..from]);
+            out.push_str(MARK_OPEN);
+            out.push_str(&text[from..to]);
+            out.push_str(MARK_CLOSE);
+            at = to;
+        }
+        out.push_str(&text[at..]);
+        out
+    }
+}
+
+/// What is removed from the index before findings are added again.
+enum Removal {
+    Findings(Vec<String>),
+    /// Every finding indexed as the assessment's, and these findings wherever they are.
+    AssessmentAnd(String, Vec<String>),
+    Assessment(String),
+}
+
+impl Removal {
+    fn and(self, ids: Vec<String>) -> Removal {
+        match self {
+            Removal::Findings(mut mine) => {
+                mine.extend(ids);
+                Removal::Findings(mine)
+            }
+            Removal::Assessment(a) | Removal::AssessmentAnd(a, _) => Removal::AssessmentAnd(a, ids),
+        }
+    }
+
+    fn terms(&self, fields: &Fields) -> Vec<Term> {
+        let by_id = |ids: &[String]| {
+            ids.iter()
+                .map(|id| Term::from_field_text(fields.id, id))
+                .collect::<Vec<_>>()
+        };
+        match self {
+            Removal::Findings(ids) => by_id(ids),
+            Removal::Assessment(a) => vec![Term::from_field_text(fields.assessment, a)],
+            Removal::AssessmentAnd(a, ids) => {
+                let mut terms = by_id(ids);
+                terms.push(Term::from_field_text(fields.assessment, a));
+                terms
+            }
+        }
+    }
+}
+
+fn document(fields: &Fields, finding: Indexed) -> TantivyDocument {
+    let mut doc = TantivyDocument::default();
+    doc.add_text(fields.id, &finding.id);
+    doc.add_text(fields.key, &finding.key);
+    doc.add_text(fields.plain, &finding.text);
+    if let Some(field) = fields.stemmed_for(&finding.language) {
+        doc.add_text(field, &finding.text);
+    }
+    doc.add_text(fields.kind, &finding.kind);
+    doc.add_text(fields.country, &finding.country);
+    doc.add_text(fields.region, &finding.region);
+    doc.add_text(fields.assessment, &finding.assessment);
+    for tag in &finding.tags {
+        doc.add_text(fields.tags, tag);
+    }
+    doc.add_text(fields.consent, &finding.consent);
+    doc.add_text(fields.visibility, &finding.visibility);
+    doc
+}
+
+/// The cursor moved back by the overlap (RFC 3339 in, RFC 3339 out).
+fn looked_back(cursor: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(cursor)
+        .map(|t| {
+            (t - chrono::Duration::milliseconds(OVERLAP_MS))
+                .to_utc()
+                .format("%Y-%m-%dT%H:%M:%S%.9fZ")
+                .to_string()
+        })
+        .unwrap_or_else(|_| cursor.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finding(id: &str, key: &str, language: &str, text: &str) -> Indexed {
+        Indexed {
+            id: id.into(),
+            key: key.into(),
+            text: text.into(),
+            language: language.into(),
+            kind: "testimony".into(),
+            country: "HU".into(),
+            region: "".into(),
+            assessment: "a1".into(),
+            tags: vec!["youth".into()],
+            consent: "given".into(),
+            visibility: "public".into(),
+        }
+    }
+
+    fn everyone() -> Audience {
+        Audience {
+            include_members_only: true,
+            include_withdrawn: true,
+        }
+    }
+
+    async fn engine_with(findings: Vec<Indexed>) -> Engine {
+        let engine = Engine::new().unwrap();
+        engine
+            .write(findings, Removal::Findings(Vec::new()))
+            .await
+            .unwrap();
+        engine.commit().await.unwrap();
+        engine.inner.ready.store(true, Ordering::Release);
+        engine
+    }
+
+    fn search(engine: &Engine, q: &str) -> Vec<String> {
+        let filter = EvidenceFilter {
+            q: q.into(),
+            ..Default::default()
+        };
+        engine.rank(&filter, everyone(), 10).unwrap().unwrap().ids
+    }
+
+    #[tokio::test]
+    async fn each_finding_is_found_by_its_own_languages_word_forms() {
+        let engine = engine_with(vec![
+            finding("1", "hu-1", "hu", "Az önkéntesek Győrben dolgoztak."),
+            finding("2", "fr-1", "fr", "Les bénévoles d'Athènes ont aidé."),
+            finding("3", "en-1", "en", "Volunteers ran the work camp."),
+            finding("4", "pt-1", "pt", "Os voluntários trabalharam."),
+        ])
+        .await;
+        assert_eq!(search(&engine, "önkéntes"), ["1"]);
+        assert_eq!(search(&engine, "onkentes"), ["1"]);
+        assert_eq!(search(&engine, "gyorben"), ["1"], "accents folded");
+        assert_eq!(search(&engine, "bénévole"), ["2"]);
+        assert_eq!(search(&engine, "Athenes"), ["2"]);
+        assert_eq!(search(&engine, "volunteering"), ["3"]);
+        assert_eq!(
+            search(&engine, "voluntarios"),
+            ["4"],
+            "no stemmer: folded words"
+        );
+        assert_eq!(search(&engine, "fr-1"), ["2"], "a citation key");
+        assert_eq!(search(&engine, "\"work camp\""), ["3"], "a phrase");
+        assert!(
+            search(&engine, "\"camp work\"").is_empty(),
+            "a phrase keeps its order"
+        );
+        let mut typing = search(&engine, "volunt");
+        typing.sort();
+        assert_eq!(typing, ["3", "4"], "the last word as the start of a word");
+    }
+
+    #[tokio::test]
+    async fn odd_input_is_no_error() {
+        let engine = engine_with(vec![finding("1", "en-1", "en", "Volunteers.")]).await;
+        for q in [
+            "\"",
+            ":",
+            "*",
+            "(",
+            "-",
+            "AND",
+            "\"*:()-",
+            "تطوع",
+            "志愿者",
+            "the the",
+        ] {
+            let filter = EvidenceFilter {
+                q: q.into(),
+                ..Default::default()
+            };
+            assert!(engine.rank(&filter, everyone(), 10).is_ok(), "{q:?}");
+        }
+    }
+
+    #[tokio::test]
+    async fn a_better_match_ranks_first() {
+        let engine = engine_with(vec![
+            finding(
+                "1",
+                "k-1",
+                "en",
+                "A camp. Other things entirely, and more words here.",
+            ),
+            finding("2", "k-2", "en", "Camp camp camp."),
+        ])
+        .await;
+        assert_eq!(search(&engine, "camp"), ["2", "1"]);
+    }
+
+    #[tokio::test]
+    async fn filters_and_audience_narrow_without_scoring() {
+        let mut withdrawn = finding("2", "k-2", "en", "Volunteers camp.");
+        withdrawn.consent = "withdrawn".into();
+        let mut members = finding("3", "k-3", "en", "Volunteers camp.");
+        members.visibility = "members".into();
+        members.country = "FR".into();
+        let engine = engine_with(vec![
+            finding("1", "k-1", "en", "Volunteers camp."),
+            withdrawn,
+            members,
+        ])
+        .await;
+        let public = Audience {
+            include_members_only: false,
+            include_withdrawn: false,
+        };
+        let filter = EvidenceFilter {
+            q: "volunteers".into(),
+            ..Default::default()
+        };
+        let found = |filter: &EvidenceFilter, audience| {
+            let mut ids = engine.rank(filter, audience, 10).unwrap().unwrap().ids;
+            ids.sort();
+            ids
+        };
+        assert_eq!(found(&filter, public), ["1"]);
+        assert_eq!(found(&filter, everyone()), ["1", "2", "3"]);
+        let in_france = EvidenceFilter {
+            country: "FR".into(),
+            ..filter.clone()
+        };
+        assert_eq!(found(&in_france, everyone()), ["3"]);
+        let tagged = EvidenceFilter {
+            tag: "youth".into(),
+            ..filter.clone()
+        };
+        assert_eq!(found(&tagged, everyone()).len(), 3);
+        let other_tag = EvidenceFilter {
+            tag: "elderly".into(),
+            ..filter
+        };
+        assert!(found(&other_tag, everyone()).is_empty());
+    }
+
+    #[tokio::test]
+    async fn matches_are_marked_from_the_same_analysis() {
+        let engine = engine_with(Vec::new()).await;
+        let marked = engine.highlight("Les bénévoles d'Athènes", "fr", "benevole athenes");
+        assert_eq!(
+            marked,
+            format!("Les {MARK_OPEN}bénévoles{MARK_CLOSE} d'{MARK_OPEN}Athènes{MARK_CLOSE}")
+        );
+        let typing = engine.highlight("Volunteering helps", "en", "volun");
+        assert_eq!(typing, format!("{MARK_OPEN}Volunteering{MARK_CLOSE} helps"));
+    }
+
+    #[test]
+    fn looking_back_keeps_the_format() {
+        assert_eq!(
+            looked_back("2026-11-24T10:00:01.500000000Z"),
+            "2026-11-24T09:59:58.500000000Z"
+        );
+    }
+}

@@ -1,0 +1,242 @@
+//! What a reader typed, as a query: words and "quoted phrases", each required, each looked
+//! for in every language's analysis of the text; the last word also as the start of a word
+//! while typing; the whole input also as a citation key. Filters are clauses that decide
+//! what matches without changing the score. Nothing a reader types is query syntax, so no
+//! input can make the query fail.
+use super::Fields;
+use super::analysis::{self, terms_of};
+use crate::domain::evidence::Audience;
+use crate::domain::evidence_views::EvidenceFilter;
+use tantivy::Term;
+use tantivy::query::{
+    BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhrasePrefixQuery, PhraseQuery, Query,
+    TermQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::tokenizer::TokenizerManager;
+
+/// The most words and phrases of a query that count (the form limits queries to 200
+/// characters anyway).
+const UNITS_MAX: usize = 24;
+
+/// A piece of the query: a word, or a phrase between double quotes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unit {
+    Word(String),
+    Phrase(String),
+}
+
+/// Splits a query into words and quoted phrases (an unclosed quote runs to the end).
+pub fn units(query: &str) -> Vec<Unit> {
+    let mut out = Vec::new();
+    for (i, part) in query.split('"').enumerate() {
+        if i % 2 == 1 {
+            if !part.trim().is_empty() {
+                out.push(Unit::Phrase(part.trim().to_string()));
+            }
+        } else {
+            out.extend(part.split_whitespace().map(|w| Unit::Word(w.to_string())));
+        }
+    }
+    out.truncate(UNITS_MAX);
+    out
+}
+
+/// The terms each analysed field makes of the query, for marking matches in a result:
+/// (analyser name, terms).
+pub fn marked_terms(manager: &TokenizerManager, query: &str) -> Vec<(String, Vec<String>)> {
+    let texts: Vec<String> = units(query)
+        .into_iter()
+        .map(|u| match u {
+            Unit::Word(w) | Unit::Phrase(w) => w,
+        })
+        .collect();
+    let mut analysers: Vec<String> = analysis::STEMMED
+        .iter()
+        .map(|(code, _)| analysis::analyser_for(code))
+        .collect();
+    analysers.push(analysis::PLAIN.to_string());
+    analysers
+        .into_iter()
+        .map(|name| {
+            let mut terms: Vec<String> = texts
+                .iter()
+                .flat_map(|t| terms_of(manager, &name, t))
+                .map(|(term, _, _)| term)
+                .collect();
+            terms.sort();
+            terms.dedup();
+            (name, terms)
+        })
+        .collect()
+}
+
+fn term_or_phrase(field: Field, terms: Vec<String>) -> Option<Box<dyn Query>> {
+    match terms.len() {
+        0 => None,
+        1 => Some(Box::new(TermQuery::new(
+            Term::from_field_text(field, &terms[0]),
+            IndexRecordOption::WithFreqs,
+        ))),
+        _ => Some(Box::new(PhraseQuery::new(
+            terms
+                .iter()
+                .map(|t| Term::from_field_text(field, t))
+                .collect(),
+        ))),
+    }
+}
+
+fn only(field: Field, value: &str) -> Box<dyn Query> {
+    Box::new(ConstScoreQuery::new(
+        Box::new(TermQuery::new(
+            Term::from_field_text(field, value),
+            IndexRecordOption::Basic,
+        )),
+        0.0,
+    ))
+}
+
+/// The query for a filter and audience. `None` when the filter has no search words (the
+/// library then lists by date from the database) or the words make no term at all.
+pub fn build(
+    fields: &Fields,
+    manager: &TokenizerManager,
+    filter: &EvidenceFilter,
+    audience: Audience,
+) -> Option<Box<dyn Query>> {
+    let q = filter.q.trim();
+    let units = units(q);
+    let mut required: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    let last = units.len().saturating_sub(1);
+    for (i, unit) in units.iter().enumerate() {
+        let text = match unit {
+            Unit::Word(w) | Unit::Phrase(w) => w.as_str(),
+        };
+        let mut any_field: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for (name, field) in fields.analysed() {
+            let terms: Vec<String> = terms_of(manager, &name, text)
+                .into_iter()
+                .map(|(t, _, _)| t)
+                .collect();
+            if let Some(query) = term_or_phrase(field, terms) {
+                any_field.push((Occur::Should, query));
+            }
+        }
+        // The word being typed: any word it begins (scored below a whole word).
+        if i == last
+            && let Unit::Word(word) = unit
+        {
+            let prefix: Vec<String> = terms_of(manager, analysis::PLAIN, word)
+                .into_iter()
+                .map(|(t, _, _)| t)
+                .collect();
+            if prefix.len() == 1 && prefix[0].chars().count() >= 2 {
+                let query =
+                    PhrasePrefixQuery::new(vec![Term::from_field_text(fields.plain, &prefix[0])]);
+                any_field.push((
+                    Occur::Should,
+                    Box::new(BoostQuery::new(Box::new(query), 0.2)),
+                ));
+            }
+        }
+        if !any_field.is_empty() {
+            required.push((Occur::Must, Box::new(BooleanQuery::new(any_field))));
+        }
+    }
+    if required.is_empty() {
+        return None;
+    }
+    let words: Box<dyn Query> = Box::new(BooleanQuery::new(required));
+    // A citation key typed whole (or its beginning) finds that finding first.
+    let key = q.to_lowercase();
+    let mut matches: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Should, words)];
+    if !key.is_empty() && !key.contains(char::is_whitespace) && key.len() <= 64 {
+        matches.push((
+            Occur::Should,
+            Box::new(BoostQuery::new(
+                Box::new(TermQuery::new(
+                    Term::from_field_text(fields.key, &key),
+                    IndexRecordOption::Basic,
+                )),
+                20.0,
+            )),
+        ));
+        matches.push((
+            Occur::Should,
+            Box::new(BoostQuery::new(
+                Box::new(PhrasePrefixQuery::new(vec![Term::from_field_text(
+                    fields.key, &key,
+                )])),
+                5.0,
+            )),
+        ));
+    }
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> =
+        vec![(Occur::Must, Box::new(BooleanQuery::new(matches)))];
+    if !audience.include_members_only {
+        clauses.push((Occur::Must, only(fields.visibility, "public")));
+    }
+    if !audience.include_withdrawn {
+        clauses.push((
+            Occur::MustNot,
+            Box::new(TermQuery::new(
+                Term::from_field_text(fields.consent, "withdrawn"),
+                IndexRecordOption::Basic,
+            )),
+        ));
+    }
+    let pairs = [
+        (&filter.kind, fields.kind),
+        (&filter.country, fields.country),
+        (&filter.region, fields.region),
+        (&filter.assessment, fields.assessment),
+        (&filter.tag, fields.tags),
+        (&filter.consent, fields.consent),
+        (&filter.visibility, fields.visibility),
+    ];
+    for (value, field) in pairs {
+        if !value.is_empty() {
+            clauses.push((Occur::Must, only(field, value)));
+        }
+    }
+    Some(Box::new(BooleanQuery::new(clauses)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_query_splits_into_words_and_phrases() {
+        assert_eq!(
+            units(r#"camp "work camp" youth"#),
+            [
+                Unit::Word("camp".into()),
+                Unit::Phrase("work camp".into()),
+                Unit::Word("youth".into())
+            ]
+        );
+        assert_eq!(
+            units(r#"an "unclosed phrase"#),
+            [
+                Unit::Word("an".into()),
+                Unit::Phrase("unclosed phrase".into())
+            ]
+        );
+        assert!(units(r#"  "" "#).is_empty());
+        assert_eq!(units(&"w ".repeat(100)).len(), UNITS_MAX);
+    }
+
+    #[test]
+    fn marked_terms_cover_every_analyser() {
+        let marked = marked_terms(&analysis::analysers(), "Bénévoles");
+        let fr = marked.iter().find(|(name, _)| name == "gw_fr").unwrap();
+        assert_eq!(fr.1, ["benevol"]);
+        let plain = marked
+            .iter()
+            .find(|(name, _)| name == analysis::PLAIN)
+            .unwrap();
+        assert_eq!(plain.1, ["benevoles"]);
+    }
+}

@@ -14,4 +14,5 @@ mod ownership;
 mod paper_editors;
 mod papers;
 mod safety;
+mod search;
 mod static_files;

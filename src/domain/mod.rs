@@ -52,7 +52,6 @@ pub mod order;
 pub mod paper_markdown;
 pub mod papers;
 #[cfg(feature = "ssr")]
-pub mod search_terms;
 /// Uses `csv`, a server-only dependency.
 #[cfg(feature = "ssr")]
 pub mod votes_csv;

@@ -698,7 +698,7 @@ mod tests {
     fn looking_back_keeps_the_format() {
         assert_eq!(
             looked_back("2026-11-24T10:00:01.500000000Z"),
-            "2026-11-24T09:59:58.500000000Z"
+            "2026-11-24T09:59:51.500000000Z"
         );
     }
 }

@@ -93,10 +93,8 @@ pub(crate) fn evidence_where(
     let variables = filter
         .fields()
         .into_iter()
-        .filter(|(name, _)| *name != "q")
-        .filter_map(|(name, value)| {
-            (!value.is_empty()).then(|| (name.to_string(), value.to_string()))
-        })
+        .filter(|(name, value)| *name != "q" && !value.is_empty())
+        .map(|(name, value)| (name.to_string(), value.to_string()))
         .collect();
     EvidenceWhere { clause, variables }
 }

@@ -2,6 +2,7 @@
 //! One binary (one link step on two cores).
 mod accounts;
 mod admin;
+mod authorisation;
 mod concurrency;
 mod consultations;
 mod editing;

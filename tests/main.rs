@@ -4,6 +4,7 @@ mod accounts;
 mod admin;
 mod authorisation;
 mod concurrency;
+mod consent;
 mod consultations;
 mod editing;
 mod errors;

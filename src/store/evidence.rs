@@ -405,6 +405,44 @@ pub async fn update(
     changes: &[FieldChange],
     member_id: &str,
 ) -> Result<(), AppError> {
+    let edit = Edit {
+        base_version,
+        assessment_id,
+        fields,
+        changes,
+        member_id,
+        reason: None,
+    };
+    update_with_reason(db, current_key, edit).await
+}
+
+/// One save of a finding's form.
+pub struct Edit<'a> {
+    /// The version the form was based on: the save is refused if the item changed since.
+    pub base_version: &'a str,
+    pub assessment_id: &'a str,
+    pub fields: &'a EvidenceFields,
+    pub changes: &'a [FieldChange],
+    pub member_id: &'a str,
+    /// Why a withdrawn consent is given back, for the history.
+    pub reason: Option<&'a str>,
+}
+
+/// [`update`], with the reason recorded in the history entry. The version check in the
+/// transaction makes sure the consent the caller saw withdrawn is the one stored.
+pub async fn update_with_reason(
+    db: &Db,
+    current_key: &str,
+    edit: Edit<'_>,
+) -> Result<(), AppError> {
+    let Edit {
+        base_version,
+        assessment_id,
+        fields,
+        changes,
+        member_id,
+        reason,
+    } = edit;
     let changes = serde_json::to_value(changes).map_err(|_| AppError::Internal)?;
     let item = item_object(fields);
     let result = retrying(|| {
@@ -422,7 +460,7 @@ pub async fn update(
              });
              CREATE evidence_change CONTENT {
                  evidence: $found.id, member: type::record('member', $member),
-                 action: 'updated', source: '', changes: $changes
+                 action: 'updated', source: '', changes: $changes, reason: $reason
              };
              RETURN 'done';
              COMMIT TRANSACTION;",
@@ -433,6 +471,7 @@ pub async fn update(
         .bind(("item", item.clone()))
         .bind(("changes", changes.clone()))
         .bind(("member", member_id.to_string()))
+        .bind(("reason", reason.map(str::to_string)))
     })
     .await
     .and_then(Outcome::of);
@@ -560,7 +599,7 @@ pub async fn history(db: &Db, key: &str) -> Result<Vec<ChangeEntry>, AppError> {
         .query(
             "LET $item = (SELECT VALUE id FROM evidence WHERE key = $key LIMIT 1)[0];
              SELECT time::format(at, '%Y-%m-%dT%H:%M:%S%.6fZ') AS at, member.name ?? '' AS who,
-                 action, source, changes
+                 action, source, changes, reason ?? '' AS reason
              FROM evidence_change WHERE evidence = $item ORDER BY at DESC LIMIT 200;",
         )
         .bind(("key", key.to_string()))

@@ -47,6 +47,7 @@ pub fn field_label(field: &str) -> AnyView {
         "language" => t!(i18n, field_language).into_any(),
         "tags" => t!(i18n, field_tags).into_any(),
         "consent" => t!(i18n, field_consent).into_any(),
+        "consent_reason" => t!(i18n, field_consent_reason).into_any(),
         "visibility" => t!(i18n, field_visibility).into_any(),
         "assessment" => t!(i18n, field_assessment).into_any(),
         "title" => t!(i18n, field_title).into_any(),

@@ -9,6 +9,7 @@ mod consultations;
 mod editing;
 mod errors;
 mod evidence;
+mod export;
 mod helpers;
 mod imports;
 mod live;

@@ -15,7 +15,7 @@ use axum::extract::{Multipart, Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use http::{HeaderMap, StatusCode, header};
 
-fn csv_response(file_name: &str, body: Vec<u8>) -> Response {
+fn csv_response(file_name: &str, body: impl Into<axum::body::Body>) -> Response {
     (
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
@@ -24,7 +24,7 @@ fn csv_response(file_name: &str, body: Vec<u8>) -> Response {
                 format!("attachment; filename=\"{file_name}\""),
             ),
         ],
-        body,
+        body.into(),
     )
         .into_response()
 }
@@ -36,7 +36,13 @@ pub async fn sample() -> Response {
     )
 }
 
-/// `/evidence.csv?country=HU&q=…`: every item the current filter shows to this person.
+/// How many items the export reads from the database at a time.
+const EXPORT_PAGE: usize = 1000;
+
+/// `/evidence.csv?country=HU&q=…`: every item the current filter shows to this person (at
+/// most [`evidence_csv::MAX_ROWS`]), streamed a page of items at a time, so that memory
+/// stays small however many there are. The first page is read before answering: a database
+/// that fails at once gets the error page, not a file cut short.
 pub async fn export(
     State(state): State<AppState>,
     Extension(session): Extension<CurrentSession>,
@@ -47,13 +53,67 @@ pub async fn export(
     let Ok(filter) = filter.bounded() else {
         return page.answer(&AppError::Request);
     };
-    match store::evidence::export(&state.db, &filter, audience)
-        .await
-        .and_then(|rows| evidence_csv::write(&rows))
-    {
-        Ok(body) => csv_response("groundwork-evidence.csv", body),
-        Err(_) => page.answer(&AppError::Internal),
-    }
+    let first = match export_part(&state, &filter, audience, None, 0).await {
+        Ok(first) => first,
+        Err(_) => return page.answer(&AppError::Internal),
+    };
+    let Ok(header) = evidence_csv::write_header() else {
+        return page.answer(&AppError::Internal);
+    };
+    let header = futures_util::stream::once(async move { Ok(header) });
+    let parts = futures_util::stream::unfold(Some(first), move |part| {
+        let (state, filter) = (state.clone(), filter.clone());
+        async move {
+            let part = part?;
+            let Some(last) = part.last_key.clone() else {
+                return None;
+            };
+            let next = if part.sent < evidence_csv::MAX_ROWS && part.full {
+                match export_part(&state, &filter, audience, Some(&last), part.sent).await {
+                    Ok(next) => Some(next),
+                    Err(error) => {
+                        // Too late for an error page: the file is cut short, and logged.
+                        tracing::error!(?error, "the evidence export failed part way");
+                        return Some((Err(std::io::Error::other("export failed")), None));
+                    }
+                }
+            } else {
+                None
+            };
+            Some((Ok::<_, std::io::Error>(part.bytes), next))
+        }
+    });
+    use futures_util::StreamExt;
+    let body = axum::body::Body::from_stream(header.chain(parts));
+    csv_response("groundwork-evidence.csv", body)
+}
+
+/// One page of the export, written.
+struct ExportPart {
+    bytes: Vec<u8>,
+    /// The key of the page's last item (None: the page is empty, the export is done).
+    last_key: Option<String>,
+    /// Items written so far, this page included.
+    sent: usize,
+    /// The page was full: there may be more.
+    full: bool,
+}
+
+async fn export_part(
+    state: &AppState,
+    filter: &EvidenceFilter,
+    audience: Audience,
+    after: Option<&str>,
+    sent: usize,
+) -> Result<ExportPart, AppError> {
+    let limit = EXPORT_PAGE.min(evidence_csv::MAX_ROWS - sent);
+    let items = store::evidence::export_page(&state.db, filter, audience, after, limit).await?;
+    Ok(ExportPart {
+        bytes: evidence_csv::write_rows(&items)?,
+        last_key: items.last().map(|item| item.key.clone()),
+        sent: sent + items.len(),
+        full: items.len() == limit,
+    })
 }
 
 /// Reads an uploaded CSV into a preview stored in the database, then shows it.

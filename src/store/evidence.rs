@@ -767,25 +767,33 @@ impl ExportRow {
     }
 }
 
-/// Every item the filter and audience allow (no pages), for the CSV export.
-pub async fn export(
+/// The items the filter and audience allow, in key order, after `after` (a key; None: from
+/// the start), at most `limit` of them: a page of the CSV export, which pages by key so that
+/// no item is written twice or skipped when the export streams.
+pub async fn export_page(
     db: &Db,
     filter: &EvidenceFilter,
     audience: Audience,
+    after: Option<&str>,
+    limit: usize,
 ) -> Result<Vec<EvidenceFields>, AppError> {
-    let scope = evidence_where(filter, audience, &[]);
+    let also: &[&'static str] = if after.is_some() {
+        &["key > $export_after"]
+    } else {
+        &[]
+    };
+    let scope = evidence_where(filter, audience, also);
     let query = format!(
         "SELECT key, kind, swot_quadrant, text, value, unit, sample_size, baseline, country, region,
             collected_on, language, tags, consent, visibility
-         FROM evidence {} ORDER BY key LIMIT {}",
+         FROM evidence {} ORDER BY key LIMIT {limit}",
         scope.clause,
-        crate::domain::evidence_csv::MAX_ROWS
     );
-    let mut response = db
-        .query(query)
-        .bind(scope.variables)
-        .await
-        .or_internal("export evidence")?;
+    let mut request = db.query(query).bind(scope.variables);
+    if let Some(after) = after {
+        request = request.bind(("export_after", after.to_string()));
+    }
+    let mut response = request.await.or_internal("export evidence")?;
     let rows: Vec<ExportRow> = response.take(0).or_internal("export evidence")?;
     rows.into_iter().map(ExportRow::into_fields).collect()
 }

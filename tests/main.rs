@@ -10,6 +10,7 @@ mod editing;
 mod errors;
 mod evidence;
 mod export;
+mod headers;
 mod helpers;
 mod imports;
 mod live;

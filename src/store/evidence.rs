@@ -502,6 +502,20 @@ pub async fn import(
 ) -> Result<ImportCounts, AppError> {
     let keys = items.iter().map(|i| i.key.clone()).collect();
     let existing = stored_by_keys(db, keys).await?;
+    import_over(db, assessment_id, items, &existing, author).await
+}
+
+/// [`import`] over the stored items the caller has already read by key (with
+/// [`stored_by_keys`], outside the transaction as `import` reads them): they decide the
+/// counts and the history's changes, while what must hold at the write (no withdrawn consent
+/// given back, no finding moved) is checked again inside the transaction.
+pub async fn import_over(
+    db: &Db,
+    assessment_id: &str,
+    items: &[EvidenceFields],
+    existing: &HashMap<String, Stored>,
+    author: Author<'_>,
+) -> Result<ImportCounts, AppError> {
     let mut counts = ImportCounts::default();
     let mut objects = Vec::new();
     for item in items {

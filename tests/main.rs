@@ -19,3 +19,4 @@ mod paper_editors;
 mod papers;
 mod safety;
 mod static_files;
+mod textareas;

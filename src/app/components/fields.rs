@@ -68,6 +68,22 @@ pub fn came_back_with_error() -> bool {
     leptos_router::hooks::use_query_map().with_untracked(|q| q.get("error").is_some())
 }
 
+/// Text to put inside a `<textarea>`. Leptos writes a textarea's children into the page
+/// unescaped (tachys marks the element's children raw), so a text holding `</textarea>` would
+/// end the field and the rest would be read as markup: escaped here on the server. The
+/// browser decodes the entities back into the field's text; in the browser the text is set
+/// through the DOM, which needs no escaping.
+pub fn textarea_text(text: impl AsRef<str>) -> String {
+    let text = text.as_ref();
+    if cfg!(feature = "ssr") {
+        text.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    } else {
+        text.to_string()
+    }
+}
+
 /// What was typed in `name` before the error, or the stored value.
 pub fn initial(name: &'static str, stored: &str, came_back: bool) -> String {
     if came_back {

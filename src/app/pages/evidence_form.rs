@@ -5,7 +5,7 @@ use crate::api::evidence_edit::{
 };
 use crate::app::components::alerts::{FieldError, FormAlert, form_error, invalid, problem_text};
 use crate::app::components::fields::{
-    Field, came_back_with_error, described, field_label, initial,
+    Field, came_back_with_error, described, field_label, initial, textarea_text,
 };
 use crate::app::components::labels::{
     consent_name, evidence_kind_name, quadrant_name, visibility_name,
@@ -162,7 +162,7 @@ fn EvidenceForm(view: EvidenceFormView) -> impl IntoView {
             <Field field="text" label=t!(i18n, field_text).into_any() error hint=t!(i18n, evidence_text_hint).into_any()>
                 <textarea id="text" name="item[text]" rows="7" required maxlength=TEXT_MAX.to_string()
                     aria-invalid=invalid(error, "text") aria-describedby=described("text")>
-                    {value("item[text]", &i.text)}
+                    {textarea_text(value("item[text]", &i.text))}
                 </textarea>
             </Field>
             <fieldset class="subfields" hidden=move || !applies("indicator")>
@@ -246,7 +246,7 @@ fn EvidenceForm(view: EvidenceFormView) -> impl IntoView {
                 <Field field="consent_reason" label=t!(i18n, field_consent_reason).into_any() error hint=t!(i18n, evidence_consent_reason_hint).into_any()>
                     <textarea id="consent_reason" name="consent_reason" rows="3" maxlength=CONSENT_REASON_MAX.to_string()
                         aria-invalid=invalid(error, "consent_reason") aria-describedby=described("consent_reason")>
-                        {value("consent_reason", "")}
+                        {textarea_text(value("consent_reason", ""))}
                     </textarea>
                 </Field>
             })}

@@ -65,9 +65,7 @@ pub async fn export(
         let (state, filter) = (state.clone(), filter.clone());
         async move {
             let part = part?;
-            let Some(last) = part.last_key.clone() else {
-                return None;
-            };
+            let last = part.last_key.clone()?;
             let next = if part.sent < evidence_csv::MAX_ROWS && part.full {
                 match export_part(&state, &filter, audience, Some(&last), part.sent).await {
                     Ok(next) => Some(next),

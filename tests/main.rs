@@ -2,11 +2,15 @@
 //! One binary (one link step on two cores).
 mod accounts;
 mod admin;
+mod authorisation;
 mod concurrency;
+mod consent;
 mod consultations;
 mod editing;
 mod errors;
 mod evidence;
+mod export;
+mod headers;
 mod helpers;
 mod imports;
 mod live;
@@ -16,3 +20,4 @@ mod papers;
 mod safety;
 mod search;
 mod static_files;
+mod textareas;

@@ -90,7 +90,7 @@ async fn health_reports_the_database() {
 
 /// The nonce the Content-Security-Policy allows inline scripts with, after checking the rest
 /// of the policy and the other security headers.
-fn checked_security_headers(what: &str, response: &reqwest::Response) -> String {
+pub fn checked_security_headers(what: &str, response: &reqwest::Response) -> String {
     let headers = response.headers();
     assert_eq!(headers["x-content-type-options"], "nosniff", "{what}");
     assert_eq!(headers["x-frame-options"], "DENY", "{what}");

@@ -9,7 +9,9 @@ use serde::{Deserialize, Serialize};
 #[cfg(feature = "ssr")]
 use {
     super::door,
-    super::papers::access::{block_of, changed, needed_label, paper, require_member, writable},
+    super::papers::access::{
+        block_of, changed, editable, needed_label, paper, require_member, writable,
+    },
     crate::domain::citations,
     crate::domain::coverage::BlockKind,
     crate::domain::diff::word_diff,
@@ -356,12 +358,13 @@ pub async fn preview_block(text: String) -> Result<Preview, AppError> {
     door::finish(result, &[])
 }
 
-/// Tells the others which block this member is editing (empty: none).
+/// Tells the others which block this member is editing (empty: none). Only the paper's
+/// editors edit its blocks, so only they may say they do: anyone else could otherwise show
+/// every reader of the draft a name "editing" any block.
 #[server(prefix = "/fn", endpoint = "set_editing")]
 pub async fn set_editing(slug: String, block: String) -> Result<(), AppError> {
     let result = async {
-        let (state, member) = require_member()?;
-        let paper = paper(&state, &slug).await?;
+        let (state, member, paper) = editable(&slug).await?;
         if !block.is_empty() {
             block_of(&state, &paper, &block).await?;
         }

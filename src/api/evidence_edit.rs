@@ -12,7 +12,7 @@ use {
     crate::auth,
     crate::domain::accounts::{Role, SessionMember},
     crate::domain::evidence::{self as rules, EvidenceKind},
-    crate::domain::evidence_history::{FieldChange, check_key_change, diff},
+    crate::domain::evidence_history::{FieldChange, check_key_change, diff, reason_for_consent},
     crate::state::AppState,
     crate::store,
 };
@@ -230,6 +230,9 @@ pub async fn save_evidence(
     version: String,
     assessment: String,
     item: EvidenceInput,
+    /// Why a withdrawn consent is given back (asked for then only).
+    #[server(default)]
+    consent_reason: String,
 ) -> Result<String, AppError> {
     let result = async {
         let (state, member) = require_editor()?;
@@ -266,6 +269,8 @@ pub async fn save_evidence(
                 });
             }
             check_key_change(stored.key_locked, &stored.fields.key, &fields.key)?;
+            let reason =
+                reason_for_consent(stored.fields.consent, fields.consent, &consent_reason)?;
             let mut changes = diff(&stored.fields, &fields);
             if stored.assessment_id != assessment {
                 changes.push(FieldChange {
@@ -275,16 +280,15 @@ pub async fn save_evidence(
                 });
             }
             if !changes.is_empty() {
-                store::evidence::update(
-                    &state.db,
-                    &current_key,
-                    &version,
-                    &assessment,
-                    &fields,
-                    &changes,
-                    &member.id,
-                )
-                .await?;
+                let edit = store::evidence::Edit {
+                    base_version: &version,
+                    assessment_id: &assessment,
+                    fields: &fields,
+                    changes: &changes,
+                    member_id: &member.id,
+                    reason: reason.as_deref(),
+                };
+                store::evidence::update_with_reason(&state.db, &current_key, edit).await?;
             }
         }
         state.evidence_changed().await;
@@ -312,6 +316,7 @@ pub async fn save_evidence(
             ("item[consent]", &i.consent),
             ("item[visibility]", &i.visibility),
             ("assessment", &assessment),
+            ("consent_reason", &consent_reason),
         ],
     )
 }

@@ -23,7 +23,7 @@ async fn compared_with_stored(
     state: &crate::state::AppState,
     assessment_id: &str,
     preview: &crate::domain::evidence_csv::CsvPreview,
-) -> Result<(Vec<RowChanges>, Vec<RowProblem>), AppError> {
+) -> Result<(Vec<RowChanges>, Vec<RowProblem>, StoredByKey), AppError> {
     use crate::domain::evidence_history::review_import_row;
     let keys = preview.rows.iter().map(|r| r.key.clone()).collect();
     let stored = store::evidence::stored_by_keys(&state.db, keys).await?;
@@ -54,8 +54,12 @@ async fn compared_with_stored(
             .iter()
             .any(|c| c.field == "consent" || c.field == "visibility")
     });
-    Ok((changed, refused))
+    Ok((changed, refused, stored))
 }
+
+/// The findings stored under a file's keys, as read for the comparison.
+#[cfg(feature = "ssr")]
+type StoredByKey = std::collections::HashMap<String, store::evidence::Stored>;
 
 /// The caller's own pending batch (an editor's upload is theirs alone to see and confirm).
 #[cfg(feature = "ssr")]
@@ -91,7 +95,7 @@ pub async fn import_preview(batch: String) -> Result<ImportPreviewView, AppError
         let assessment = store::assessments::get(&state.db, &found.assessment_id)
             .await?
             .ok_or(AppError::NotFound)?;
-        let (changes, refused) =
+        let (changes, refused, _) =
             compared_with_stored(&state, &found.assessment_id, &found.preview).await?;
         let preview = found.preview;
         let mut problems = preview.problems;
@@ -117,7 +121,7 @@ pub async fn import_preview(batch: String) -> Result<ImportPreviewView, AppError
 pub async fn confirm_import(batch: String) -> Result<ImportCounts, AppError> {
     let result = async {
         let (state, member, found) = own_batch(&batch).await?;
-        let (_, refused) =
+        let (_, refused, stored) =
             compared_with_stored(&state, &found.assessment_id, &found.preview).await?;
         if !found.preview.problems.is_empty() || !refused.is_empty() {
             return Err(AppError::Conflict {
@@ -136,9 +140,15 @@ pub async fn confirm_import(batch: String) -> Result<ImportCounts, AppError> {
             action: crate::domain::evidence_history::ChangeAction::Imported,
             source: &found.file_name,
         };
-        let counts =
-            store::evidence::import(&state.db, &found.assessment_id, &found.preview.rows, author)
-                .await?;
+        // The rows as just compared: the transaction checks again what must hold at the write.
+        let counts = store::evidence::import_over(
+            &state.db,
+            &found.assessment_id,
+            &found.preview.rows,
+            &stored,
+            author,
+        )
+        .await?;
         store::imports::delete(&state.db, &batch).await?;
         state.evidence_changed().await;
         door::redirect_plain_form(&format!(

@@ -151,10 +151,29 @@ pub fn read(bytes: &[u8]) -> Result<CsvPreview, FileProblem> {
 
 /// Writes items with the documented columns (an import of the output changes nothing).
 pub fn write<'a>(items: impl IntoIterator<Item = &'a EvidenceFields>) -> Result<Vec<u8>, AppError> {
+    let mut file = write_header()?;
+    file.extend(write_rows(items)?);
+    Ok(file)
+}
+
+/// The header line alone: a file written in parts is the header, then [`write_rows`] of
+/// each part, byte for byte what [`write`] makes of all of them (each record is written on
+/// its own, whatever came before).
+pub fn write_header() -> Result<Vec<u8>, AppError> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     writer
         .write_record(COLUMNS)
         .map_err(|_| AppError::Internal)?;
+    writer.into_inner().map_err(|_| AppError::Internal)
+}
+
+/// The items' lines, without the header.
+pub fn write_rows<'a>(
+    items: impl IntoIterator<Item = &'a EvidenceFields>,
+) -> Result<Vec<u8>, AppError> {
+    let mut writer = csv::WriterBuilder::new()
+        .has_headers(false)
+        .from_writer(Vec::new());
     for f in items {
         let number = |v: Option<f64>| v.map(|n| n.to_string()).unwrap_or_default();
         writer

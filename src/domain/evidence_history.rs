@@ -47,6 +47,9 @@ pub struct ChangeEntry {
     /// The file name, for imports.
     pub source: String,
     pub changes: Vec<FieldChange>,
+    /// Why a withdrawn consent was given back (empty for any other change).
+    #[serde(default)]
+    pub reason: String,
 }
 
 impl EvidenceFields {
@@ -157,6 +160,36 @@ impl ImportRefusal {
     }
 }
 
+/// The longest reason for giving a withdrawn consent back, in characters.
+pub const CONSENT_REASON_MAX: usize = 1000;
+
+/// Withdrawal is one-way except through the finding's form, by an editor who says why:
+/// answers the reason to record (trimmed) when `after` gives back a consent `before`
+/// withdrew, None for any other change (a reason typed then is not kept).
+pub fn reason_for_consent(
+    before: crate::domain::evidence::Consent,
+    after: crate::domain::evidence::Consent,
+    reason: &str,
+) -> Result<Option<String>, AppError> {
+    use crate::domain::evidence::Consent;
+    if before != Consent::Withdrawn || after == Consent::Withdrawn {
+        return Ok(None);
+    }
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(AppError::invalid("consent_reason", Problem::Required));
+    }
+    if reason.chars().count() > CONSENT_REASON_MAX {
+        return Err(AppError::invalid(
+            "consent_reason",
+            Problem::TooLong {
+                max: CONSENT_REASON_MAX,
+            },
+        ));
+    }
+    Ok(Some(reason.to_string()))
+}
+
 /// Compares an imported row with the finding stored under its key (in `stored_assessment`):
 /// the changes it would make, consent and visibility first, or why it may not make them.
 pub fn review_import_row(
@@ -182,6 +215,42 @@ pub fn review_import_row(
 mod tests {
     use super::*;
     use crate::domain::evidence::{Consent, EvidenceKind, Visibility};
+
+    #[test]
+    fn giving_a_withdrawn_consent_back_takes_a_reason_of_bounded_length() {
+        use Consent::{Anonymised, Given, Withdrawn};
+        let required = AppError::invalid("consent_reason", Problem::Required);
+        assert_eq!(
+            reason_for_consent(Withdrawn, Given, ""),
+            Err(required.clone())
+        );
+        assert_eq!(
+            reason_for_consent(Withdrawn, Anonymised, "  \n "),
+            Err(required)
+        );
+        assert_eq!(
+            reason_for_consent(Withdrawn, Given, " Signed again on 3 May. "),
+            Ok(Some("Signed again on 3 May.".into()))
+        );
+        let long = "é".repeat(CONSENT_REASON_MAX + 1);
+        assert_eq!(
+            reason_for_consent(Withdrawn, Given, &long),
+            Err(AppError::invalid(
+                "consent_reason",
+                Problem::TooLong {
+                    max: CONSENT_REASON_MAX
+                }
+            ))
+        );
+        assert_eq!(
+            reason_for_consent(Withdrawn, Given, &long[..CONSENT_REASON_MAX * 2]),
+            Ok(Some("é".repeat(CONSENT_REASON_MAX)))
+        );
+        // Nothing given back: no reason needed, none kept.
+        assert_eq!(reason_for_consent(Withdrawn, Withdrawn, "why"), Ok(None));
+        assert_eq!(reason_for_consent(Given, Withdrawn, ""), Ok(None));
+        assert_eq!(reason_for_consent(Given, Anonymised, "why"), Ok(None));
+    }
 
     fn item() -> EvidenceFields {
         EvidenceFields {

@@ -15,7 +15,7 @@ use axum::extract::{Multipart, Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use http::{HeaderMap, StatusCode, header};
 
-fn csv_response(file_name: &str, body: Vec<u8>) -> Response {
+fn csv_response(file_name: &str, body: impl Into<axum::body::Body>) -> Response {
     (
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
@@ -24,7 +24,7 @@ fn csv_response(file_name: &str, body: Vec<u8>) -> Response {
                 format!("attachment; filename=\"{file_name}\""),
             ),
         ],
-        body,
+        body.into(),
     )
         .into_response()
 }
@@ -36,7 +36,13 @@ pub async fn sample() -> Response {
     )
 }
 
-/// `/evidence.csv?country=HU&q=…`: every item the current filter shows to this person.
+/// How many items the export reads from the database at a time.
+const EXPORT_PAGE: usize = 1000;
+
+/// `/evidence.csv?country=HU&q=…`: every item the current filter shows to this person (at
+/// most [`evidence_csv::MAX_ROWS`]), streamed a page of items at a time, so that memory
+/// stays small however many there are. The first page is read before answering: a database
+/// that fails at once gets the error page, not a file cut short.
 pub async fn export(
     State(state): State<AppState>,
     Extension(session): Extension<CurrentSession>,
@@ -47,20 +53,108 @@ pub async fn export(
     let Ok(filter) = filter.bounded() else {
         return page.answer(&AppError::Request);
     };
-    // With search words, the search engine says which findings match.
-    let only = match state
+    // With search words, the search engine says which findings match, best first; the
+    // export follows that order. Without, every finding the filter allows, by key.
+    let source = match state
         .search
-        .rank(&filter, audience, crate::domain::evidence_csv::MAX_ROWS)
+        .rank(&filter, audience, evidence_csv::MAX_ROWS)
     {
-        Ok(matches) => matches.map(|m| m.ids),
+        Ok(Some(matches)) => Source::Matches(std::sync::Arc::new(matches.ids)),
+        Ok(None) => Source::Listing,
         Err(error) => return page.answer(&error),
     };
-    match store::evidence::export(&state.db, &filter, audience, only)
-        .await
-        .and_then(|rows| evidence_csv::write(&rows))
-    {
-        Ok(body) => csv_response("groundwork-evidence.csv", body),
-        Err(_) => page.answer(&AppError::Internal),
+    let first = match export_part(&state, &filter, audience, &source, None, 0).await {
+        Ok(first) => first,
+        Err(_) => return page.answer(&AppError::Internal),
+    };
+    let Ok(header) = evidence_csv::write_header() else {
+        return page.answer(&AppError::Internal);
+    };
+    let header = futures_util::stream::once(async move { Ok(header) });
+    let parts = futures_util::stream::unfold(Some(first), move |part| {
+        let (state, filter, source) = (state.clone(), filter.clone(), source.clone());
+        async move {
+            let part = part?;
+            let next = if part.more {
+                match export_part(
+                    &state,
+                    &filter,
+                    audience,
+                    &source,
+                    part.last_key.as_deref(),
+                    part.done,
+                )
+                .await
+                {
+                    Ok(next) => Some(next),
+                    Err(error) => {
+                        // Too late for an error page: the file is cut short, and logged.
+                        tracing::error!(?error, "the evidence export failed part way");
+                        return Some((Err(std::io::Error::other("export failed")), None));
+                    }
+                }
+            } else {
+                None
+            };
+            Some((Ok::<_, std::io::Error>(part.bytes), next))
+        }
+    });
+    use futures_util::StreamExt;
+    let body = axum::body::Body::from_stream(header.chain(parts));
+    csv_response("groundwork-evidence.csv", body)
+}
+
+/// Where the export's findings come from.
+#[derive(Clone)]
+enum Source {
+    /// Every finding the filter allows, paged by key.
+    Listing,
+    /// The search engine's matches (ids, best first), read a page of ids at a time.
+    Matches(std::sync::Arc<Vec<String>>),
+}
+
+/// One page of the export, written.
+struct ExportPart {
+    bytes: Vec<u8>,
+    /// The key of the page's last item, where a listing goes on from.
+    last_key: Option<String>,
+    /// How far the export has gone: items written (listing) or ids read (matches).
+    done: usize,
+    /// There may be more.
+    more: bool,
+}
+
+async fn export_part(
+    state: &AppState,
+    filter: &EvidenceFilter,
+    audience: Audience,
+    source: &Source,
+    after: Option<&str>,
+    done: usize,
+) -> Result<ExportPart, AppError> {
+    let limit = EXPORT_PAGE.min(evidence_csv::MAX_ROWS - done);
+    match source {
+        Source::Listing => {
+            let items =
+                store::evidence::export_page(&state.db, filter, audience, after, limit).await?;
+            Ok(ExportPart {
+                bytes: evidence_csv::write_rows(&items)?,
+                last_key: items.last().map(|item| item.key.clone()),
+                done: done + items.len(),
+                more: items.len() == limit && done + items.len() < evidence_csv::MAX_ROWS,
+            })
+        }
+        Source::Matches(ids) => {
+            let end = (done + limit).min(ids.len());
+            let items =
+                store::evidence::export_ids(&state.db, &ids[done..end], filter, audience).await?;
+            Ok(ExportPart {
+                bytes: evidence_csv::write_rows(&items)?,
+                last_key: None,
+                done: end,
+                more: end < ids.len(),
+            })
+        }
     }
 }
 

@@ -71,25 +71,17 @@ pub fn app(state: AppState) -> Router {
         let options = state.leptos_options.clone();
         move || shell(options.clone())
     };
-    // Exempt from the request timeout: the live stream of a draft stays open while the
-    // draft does, and a large CSV upload over a field office's connection takes its time.
-    let long_lived = Router::new()
-        .route("/papers/{slug}/events", get(papers_live::events))
-        .route(
-            "/assessments/{id}/import",
-            axum::routing::post(evidence_files::upload)
-                .layer(axum::extract::DefaultBodyLimit::disable()),
-        );
-    Router::new()
-        .route("/healthz", get(pages::health))
-        .route("/lang/{code}", get(pages::switch_language))
-        .route("/evidence.csv", get(evidence_files::export))
-        .route("/evidence/sample.csv", get(evidence_files::sample))
-        .route("/papers/{slug}/draft.md", get(papers_live::markdown))
-        .route(
-            "/papers/{slug}/consultation.csv",
-            get(consultation_files::results_csv),
-        )
+    let (mut timed, mut long_lived) = (Router::new(), Router::new());
+    for route in plain_routes() {
+        // Exempt from the request timeout: the live stream of a draft stays open while the
+        // draft does, and a large CSV upload over a field office's connection takes its time.
+        if route.long_lived {
+            long_lived = long_lived.route(route.path, route.handler);
+        } else {
+            timed = timed.route(route.path, route.handler);
+        }
+    }
+    timed
         .nest_service("/pkg", static_files::bundle(&state.leptos_options))
         .leptos_routes_with_context(&state, routes, provide_state.clone(), render_shell)
         .fallback(leptos_axum::file_and_error_handler_with_context::<
@@ -137,6 +129,106 @@ pub fn app(state: AppState) -> Router {
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// A route axum answers itself, outside the app's page routes.
+pub struct PlainRoute {
+    pub method: http::Method,
+    pub path: &'static str,
+    /// Exempt from the request timeout.
+    pub long_lived: bool,
+    handler: axum::routing::MethodRouter<AppState>,
+}
+
+/// Every route axum answers itself: the router is built from this list, so what
+/// [`route_list`] says is what is served.
+pub fn plain_routes() -> Vec<PlainRoute> {
+    use http::Method;
+    let route = |method: Method, path, long_lived, handler| PlainRoute {
+        method,
+        path,
+        long_lived,
+        handler,
+    };
+    vec![
+        route(Method::GET, "/healthz", false, get(pages::health)),
+        route(
+            Method::GET,
+            "/lang/{code}",
+            false,
+            get(pages::switch_language),
+        ),
+        route(
+            Method::GET,
+            "/evidence.csv",
+            false,
+            get(evidence_files::export),
+        ),
+        route(
+            Method::GET,
+            "/evidence/sample.csv",
+            false,
+            get(evidence_files::sample),
+        ),
+        route(
+            Method::GET,
+            "/papers/{slug}/draft.md",
+            false,
+            get(papers_live::markdown),
+        ),
+        route(
+            Method::GET,
+            "/papers/{slug}/consultation.csv",
+            false,
+            get(consultation_files::results_csv),
+        ),
+        route(
+            Method::GET,
+            "/papers/{slug}/events",
+            true,
+            get(papers_live::events),
+        ),
+        route(
+            Method::POST,
+            "/assessments/{id}/import",
+            true,
+            axum::routing::post(evidence_files::upload)
+                .layer(axum::extract::DefaultBodyLimit::disable()),
+        ),
+    ]
+}
+
+/// Every route the router answers (method, path in axum's syntax): the app's pages, as
+/// Leptos lists them for the router, and the plain routes. Server functions are listed by
+/// their own registry (`server_fn::axum::server_fn_paths`), and static files live under
+/// [`static_files::PKG_DIR`].
+pub fn route_list() -> Vec<(http::Method, String)> {
+    let mut routes: Vec<(http::Method, String)> = generate_route_list(App)
+        .iter()
+        .flat_map(|listing| {
+            listing
+                .methods()
+                .map(|method| (page_method(method), listing.path().to_string()))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    routes.extend(
+        plain_routes()
+            .into_iter()
+            .map(|route| (route.method, route.path.to_string())),
+    );
+    routes
+}
+
+fn page_method(method: leptos_router::Method) -> http::Method {
+    use leptos_router::Method;
+    match method {
+        Method::Get => http::Method::GET,
+        Method::Post => http::Method::POST,
+        Method::Put => http::Method::PUT,
+        Method::Delete => http::Method::DELETE,
+        Method::Patch => http::Method::PATCH,
+    }
 }
 
 /// Serves until Ctrl-C / SIGTERM.

@@ -383,6 +383,44 @@ pub async fn update(
     changes: &[FieldChange],
     member_id: &str,
 ) -> Result<(), AppError> {
+    let edit = Edit {
+        base_version,
+        assessment_id,
+        fields,
+        changes,
+        member_id,
+        reason: None,
+    };
+    update_with_reason(db, current_key, edit).await
+}
+
+/// One save of a finding's form.
+pub struct Edit<'a> {
+    /// The version the form was based on: the save is refused if the item changed since.
+    pub base_version: &'a str,
+    pub assessment_id: &'a str,
+    pub fields: &'a EvidenceFields,
+    pub changes: &'a [FieldChange],
+    pub member_id: &'a str,
+    /// Why a withdrawn consent is given back, for the history.
+    pub reason: Option<&'a str>,
+}
+
+/// [`update`], with the reason recorded in the history entry. The version check in the
+/// transaction makes sure the consent the caller saw withdrawn is the one stored.
+pub async fn update_with_reason(
+    db: &Db,
+    current_key: &str,
+    edit: Edit<'_>,
+) -> Result<(), AppError> {
+    let Edit {
+        base_version,
+        assessment_id,
+        fields,
+        changes,
+        member_id,
+        reason,
+    } = edit;
     let changes = serde_json::to_value(changes).map_err(|_| AppError::Internal)?;
     let item = item_object(fields);
     let result = retrying(|| {
@@ -400,7 +438,7 @@ pub async fn update(
              });
              CREATE evidence_change CONTENT {
                  evidence: $found.id, member: type::record('member', $member),
-                 action: 'updated', source: '', changes: $changes
+                 action: 'updated', source: '', changes: $changes, reason: $reason
              };
              CREATE search_feed CONTENT { finding: $found.id };
              RETURN 'done';
@@ -412,6 +450,7 @@ pub async fn update(
         .bind(("item", item.clone()))
         .bind(("changes", changes.clone()))
         .bind(("member", member_id.to_string()))
+        .bind(("reason", reason.map(str::to_string)))
     })
     .await
     .and_then(Outcome::of);
@@ -442,6 +481,20 @@ pub async fn import(
 ) -> Result<ImportCounts, AppError> {
     let keys = items.iter().map(|i| i.key.clone()).collect();
     let existing = stored_by_keys(db, keys).await?;
+    import_over(db, assessment_id, items, &existing, author).await
+}
+
+/// [`import`] over the stored items the caller has already read by key (with
+/// [`stored_by_keys`], outside the transaction as `import` reads them): they decide the
+/// counts and the history's changes, while what must hold at the write (no withdrawn consent
+/// given back, no finding moved) is checked again inside the transaction.
+pub async fn import_over(
+    db: &Db,
+    assessment_id: &str,
+    items: &[EvidenceFields],
+    existing: &HashMap<String, Stored>,
+    author: Author<'_>,
+) -> Result<ImportCounts, AppError> {
     let mut counts = ImportCounts::default();
     let mut objects = Vec::new();
     for item in items {
@@ -540,7 +593,7 @@ pub async fn history(db: &Db, key: &str) -> Result<Vec<ChangeEntry>, AppError> {
         .query(
             "LET $item = (SELECT VALUE id FROM evidence WHERE key = $key LIMIT 1)[0];
              SELECT time::format(at, '%Y-%m-%dT%H:%M:%S%.6fZ') AS at, member.name ?? '' AS who,
-                 action, source, changes
+                 action, source, changes, reason ?? '' AS reason
              FROM evidence_change WHERE evidence = $item ORDER BY at DESC LIMIT 200;",
         )
         .bind(("key", key.to_string()))
@@ -682,6 +735,8 @@ struct ExportRow {
     visibility: String,
     /// Only when read for editing or comparing (`STORED_FIELDS`).
     assessment_id: Option<String>,
+    /// Only when read by id (the export of a search).
+    id: Option<String>,
     key_locked: Option<bool>,
     version: Option<String>,
 }
@@ -708,40 +763,75 @@ impl ExportRow {
     }
 }
 
-/// Every item the filter and audience allow (no pages), for the CSV export; `only` are the
-/// ids the search engine matched when the filter has search words.
-pub async fn export(
+/// The items the filter and audience allow, in key order, after `after` (a key; None: from
+/// the start), at most `limit` of them: a page of the CSV export, which pages by key so that
+/// no item is written twice or skipped when the export streams.
+pub async fn export_page(
     db: &Db,
     filter: &EvidenceFilter,
     audience: Audience,
-    only: Option<Vec<String>>,
+    after: Option<&str>,
+    limit: usize,
 ) -> Result<Vec<EvidenceFields>, AppError> {
-    let also: &[&'static str] = if only.is_some() {
-        &["id IN $only"]
+    let also: &[&'static str] = if after.is_some() {
+        &["key > $export_after"]
     } else {
         &[]
     };
     let scope = evidence_where(filter, audience, also);
-    let only: Vec<surrealdb::types::RecordId> = only
-        .unwrap_or_default()
-        .into_iter()
-        .map(|id| surrealdb::types::RecordId::new("evidence", id))
-        .collect();
     let query = format!(
         "SELECT key, kind, swot_quadrant, text, value, unit, sample_size, baseline, country, region,
             collected_on, language, tags, consent, visibility
-         FROM evidence {} ORDER BY key LIMIT {}",
+         FROM evidence {} ORDER BY key LIMIT {limit}",
         scope.clause,
-        crate::domain::evidence_csv::MAX_ROWS
+    );
+    let mut request = db.query(query).bind(scope.variables);
+    if let Some(after) = after {
+        request = request.bind(("export_after", after.to_string()));
+    }
+    let mut response = request.await.or_internal("export evidence")?;
+    let rows: Vec<ExportRow> = response.take(0).or_internal("export evidence")?;
+    rows.into_iter().map(ExportRow::into_fields).collect()
+}
+
+/// These findings (ids from the search engine, best first), in that order, as far as the
+/// filter and audience allow them: the audience is checked here again, so an index a moment
+/// behind never exports what the reader may not see.
+pub async fn export_ids(
+    db: &Db,
+    ids: &[String],
+    filter: &EvidenceFilter,
+    audience: Audience,
+) -> Result<Vec<EvidenceFields>, AppError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let records: Vec<surrealdb::types::RecordId> = ids
+        .iter()
+        .map(|id| surrealdb::types::RecordId::new("evidence", id.clone()))
+        .collect();
+    let scope = evidence_where(filter, audience, &[]);
+    let query = format!(
+        "SELECT record::id(id) AS id, key, kind, swot_quadrant, text, value, unit, sample_size,
+            baseline, country, region, collected_on, language, tags, consent, visibility
+         FROM $ids {}",
+        scope.clause,
     );
     let mut response = db
         .query(query)
         .bind(scope.variables)
-        .bind(("only", only))
+        .bind(("ids", records))
         .await
         .or_internal("export evidence")?;
     let rows: Vec<ExportRow> = response.take(0).or_internal("export evidence")?;
-    rows.into_iter().map(ExportRow::into_fields).collect()
+    let mut by_id: HashMap<String, ExportRow> = rows
+        .into_iter()
+        .filter_map(|mut r| Some((r.id.take()?, r)))
+        .collect();
+    ids.iter()
+        .filter_map(|id| by_id.remove(id))
+        .map(ExportRow::into_fields)
+        .collect()
 }
 
 /// Which of these keys name items the audience may see (for the live preview of a block).

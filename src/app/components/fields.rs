@@ -47,6 +47,7 @@ pub fn field_label(field: &str) -> AnyView {
         "language" => t!(i18n, field_language).into_any(),
         "tags" => t!(i18n, field_tags).into_any(),
         "consent" => t!(i18n, field_consent).into_any(),
+        "consent_reason" => t!(i18n, field_consent_reason).into_any(),
         "visibility" => t!(i18n, field_visibility).into_any(),
         "assessment" => t!(i18n, field_assessment).into_any(),
         "title" => t!(i18n, field_title).into_any(),
@@ -65,6 +66,22 @@ pub fn field_label(field: &str) -> AnyView {
 /// Then its inputs show what was typed (from the query string), not what is stored.
 pub fn came_back_with_error() -> bool {
     leptos_router::hooks::use_query_map().with_untracked(|q| q.get("error").is_some())
+}
+
+/// Text to put inside a `<textarea>`. Leptos writes a textarea's children into the page
+/// unescaped (tachys marks the element's children raw), so a text holding `</textarea>` would
+/// end the field and the rest would be read as markup: escaped here on the server. The
+/// browser decodes the entities back into the field's text; in the browser the text is set
+/// through the DOM, which needs no escaping.
+pub fn textarea_text(text: impl AsRef<str>) -> String {
+    let text = text.as_ref();
+    if cfg!(feature = "ssr") {
+        text.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    } else {
+        text.to_string()
+    }
 }
 
 /// What was typed in `name` before the error, or the stored value.

@@ -2,7 +2,7 @@
 use crate::api::evidence_edit::{AssessmentFormView, SaveAssessment, assessment_form};
 use crate::app::components::alerts::{FormAlert, form_error, invalid};
 use crate::app::components::fields::{
-    Field, came_back_with_error, described, field_label, initial,
+    Field, came_back_with_error, described, field_label, initial, textarea_text,
 };
 use crate::app::components::labels::method_name;
 use crate::app::components::status::{LoadError, editor_gate};
@@ -115,7 +115,7 @@ fn AssessmentForm(view: AssessmentFormView) -> impl IntoView {
                 hint=t!(i18n, markdown_hint).into_any()>
                 <textarea id="summary" name="assessment[summary]" rows="8" required maxlength=SUMMARY_MAX.to_string()
                     aria-invalid=invalid(error, "summary") aria-describedby=described("summary")>
-                    {value("assessment[summary]", &a.summary)}
+                    {textarea_text(value("assessment[summary]", &a.summary))}
                 </textarea>
             </Field>
             <Field field="link" label=t!(i18n, field_link).into_any() error

@@ -6,7 +6,7 @@ use crate::api::blocks::{
 };
 use crate::api::evidence::{EvidenceFilter, evidence_library};
 use crate::app::components::alerts::{FieldError, FormAlert, form_error};
-use crate::app::components::fields::came_back_with_error;
+use crate::app::components::fields::{came_back_with_error, textarea_text};
 use crate::app::components::labels::{block_kind_name, display_time, stance_name};
 use crate::app::components::status::LoadError;
 use crate::domain::coverage::{BlockKind, Stance};
@@ -166,7 +166,7 @@ fn BlockEditor(
                         aria-describedby="text-hint text-error"
                         prop:value=move || text.get()
                         on:input=move |ev| text.set(event_target_value(&ev))>
-                        {text.get_untracked()}
+                        {textarea_text(text.get_untracked())}
                     </textarea>
                     <FieldError error field="text" />
                 </div>

@@ -8,6 +8,7 @@ use crate::api::consultations::{
 use crate::api::votes::CastVote;
 use crate::app::components::alerts::{FieldError, FormAlert, Notice, invalid, kept, problem_text};
 use crate::app::components::consultation_window::WindowSummary;
+use crate::app::components::fields::textarea_text;
 use crate::app::components::labels::{choice_name, display_time, paper_status_name};
 use crate::app::components::status::{LoadError, NotFound, SignInFirst, role_gate};
 use crate::domain::accounts::Role;
@@ -380,7 +381,7 @@ fn TargetCard(
                             </p>
                             <textarea id=reason_id.clone() name="reason" rows="3" maxlength=REASON_MAX.to_string()
                                 aria-invalid=invalid(error, "reason")
-                                aria-describedby=format!("{reason_id}-hint {reason_id}-error")>{reason}</textarea>
+                                aria-describedby=format!("{reason_id}-hint {reason_id}-error")>{textarea_text(reason)}</textarea>
                             <p class="field-error" id=format!("{reason_id}-error") aria-live="polite">
                                 {move || error.get().and_then(|e| e.problem_for("reason").cloned()).map(|p| problem_text(&p))}
                             </p>

@@ -4,6 +4,7 @@
 use crate::api::blocks::{AddBlock, BlockAction, MoveBlock};
 use crate::api::papers::draft_workspace;
 use crate::app::components::coverage_meter::CoverageMeter;
+use crate::app::components::fields::textarea_text;
 use crate::app::components::labels::{
     block_kind_name, country_label, display_time, evidence_kind_name, paper_status_name,
     stance_name,
@@ -531,7 +532,7 @@ pub fn DraftImportPage() -> impl IntoView {
             <div class="field">
                 <label for="markdown">{t!(i18n, draft_import_label)}</label>
                 <p class="hint" id="markdown-hint">{t!(i18n, draft_import_hint)}</p>
-                <textarea id="markdown" name="markdown" rows="18" aria-describedby="markdown-hint">{kept}</textarea>
+                <textarea id="markdown" name="markdown" rows="18" aria-describedby="markdown-hint">{textarea_text(kept)}</textarea>
             </div>
             <p class="actions">
                 <button type="submit" class="button" disabled=move || import.pending().get()>{t!(i18n, draft_import_submit)}</button>

@@ -5,7 +5,7 @@ use crate::api::evidence_edit::{
 };
 use crate::app::components::alerts::{FieldError, FormAlert, form_error, invalid, problem_text};
 use crate::app::components::fields::{
-    Field, came_back_with_error, described, field_label, initial,
+    Field, came_back_with_error, described, field_label, initial, textarea_text,
 };
 use crate::app::components::labels::{
     consent_name, evidence_kind_name, quadrant_name, visibility_name,
@@ -15,6 +15,7 @@ use crate::domain::countries::all_countries;
 use crate::domain::evidence::{
     Consent, EvidenceKind, KEY_MAX, REGION_MAX, SwotQuadrant, TEXT_MAX, UNIT_MAX, Visibility,
 };
+use crate::domain::evidence_history::CONSENT_REASON_MAX;
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -111,6 +112,8 @@ fn EvidenceForm(view: EvidenceFormView) -> impl IntoView {
     let chosen_consent = value("item[consent]", &i.consent);
     let chosen_visibility = value("item[visibility]", &i.visibility);
     let key_locked = view.key_locked;
+    // Giving a withdrawn consent back takes a reason, which the history keeps.
+    let withdrawn = !is_new && i.consent == Consent::Withdrawn.as_str();
 
     view! {
         <Title text=heading />
@@ -159,7 +162,7 @@ fn EvidenceForm(view: EvidenceFormView) -> impl IntoView {
             <Field field="text" label=t!(i18n, field_text).into_any() error hint=t!(i18n, evidence_text_hint).into_any()>
                 <textarea id="text" name="item[text]" rows="7" required maxlength=TEXT_MAX.to_string()
                     aria-invalid=invalid(error, "text") aria-describedby=described("text")>
-                    {value("item[text]", &i.text)}
+                    {textarea_text(value("item[text]", &i.text))}
                 </textarea>
             </Field>
             <fieldset class="subfields" hidden=move || !applies("indicator")>
@@ -239,6 +242,14 @@ fn EvidenceForm(view: EvidenceFormView) -> impl IntoView {
                 }).collect_view()}
                 <p class="field-error" id="consent-error">{move || error.get().and_then(|e| e.problem_for("consent").cloned()).map(|p| problem_text(&p))}</p>
             </fieldset>
+            {withdrawn.then(|| view! {
+                <Field field="consent_reason" label=t!(i18n, field_consent_reason).into_any() error hint=t!(i18n, evidence_consent_reason_hint).into_any()>
+                    <textarea id="consent_reason" name="consent_reason" rows="3" maxlength=CONSENT_REASON_MAX.to_string()
+                        aria-invalid=invalid(error, "consent_reason") aria-describedby=described("consent_reason")>
+                        {textarea_text(value("consent_reason", ""))}
+                    </textarea>
+                </Field>
+            })}
             <fieldset class="choices" aria-describedby="visibility-hint">
                 <legend>{t!(i18n, field_visibility)}</legend>
                 <p class="hint" id="visibility-hint">{t!(i18n, evidence_visibility_hint)}</p>

@@ -119,6 +119,9 @@ fn History(entries: Vec<ChangeEntry>) -> impl IntoView {
                                 {action_name(&entry.action)}
                                 {(!entry.source.is_empty()).then(|| view! { " " <span class="muted">"(" {entry.source.clone()} ")"</span> })}
                             </p>
+                            {(!entry.reason.is_empty()).then(|| view! {
+                                <p class="history-reason">{t!(i18n, history_consent_reason)} " " {entry.reason.clone()}</p>
+                            })}
                             {(count > 0).then(|| view! {
                                 <details>
                                     <summary>

@@ -2,7 +2,7 @@
 use crate::api::papers::{CreatePaper, papers_index};
 use crate::app::components::alerts::{FieldError, FormAlert, form_error, invalid};
 use crate::app::components::coverage_meter::CoverageMeter;
-use crate::app::components::fields::{came_back_with_error, field_label, initial};
+use crate::app::components::fields::{came_back_with_error, field_label, initial, textarea_text};
 use crate::app::components::labels::paper_status_name;
 use crate::app::components::session::use_session;
 use crate::app::components::status::{LoadError, editor_gate};
@@ -103,7 +103,7 @@ pub fn NewPaperPage() -> impl IntoView {
                 <p class="hint" id="summary-hint">{t!(i18n, markdown_hint)}</p>
                 <textarea id="summary" name="paper[summary]" rows="5" maxlength="20000"
                     aria-invalid=invalid(error, "summary") aria-describedby="summary-hint summary-error">
-                    {initial("paper[summary]", "", came_back)}
+                    {textarea_text(initial("paper[summary]", "", came_back))}
                 </textarea>
                 <FieldError error field="summary" />
             </div>

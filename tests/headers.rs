@@ -1,0 +1,47 @@
+//! Security headers on the kinds of response `safety::every_kind_of_response_carries_the_
+//! security_headers` does not reach: the bundle under /pkg/, the rate limit's 429 and an
+//! internal error's 500 (issue 14, "keep it closed").
+use crate::helpers::*;
+use crate::safety::checked_security_headers;
+
+#[tokio::test]
+async fn bundle_files_rate_limits_and_internal_errors_carry_the_security_headers() {
+    let site = tempfile::tempdir().unwrap();
+    std::fs::create_dir(site.path().join("pkg")).unwrap();
+    std::fs::write(site.path().join("pkg/groundwork.css"), "main { margin: 0 }").unwrap();
+    let mut config = groundwork::config::Config::for_tests("mem://");
+    config.site_root = site.path().to_str().unwrap().to_string();
+    config.costly_per_minute = 1;
+    let database = config.db_database.clone();
+    let app = TestApp::spawn_with(config).await;
+
+    let bundle = app.get("/pkg/groundwork.css", None).await;
+    assert_eq!(bundle.status(), 200);
+    checked_security_headers("a file of the bundle", &bundle);
+    let missing = app.get("/pkg/missing.css", None).await;
+    assert_eq!(missing.status(), 404);
+    checked_security_headers("a file missing from the bundle", &missing);
+
+    // Exports cost more than a budget of one a minute: refused by the second at the latest.
+    let mut limited = app.get("/evidence.csv", None).await;
+    if limited.status() != 429 {
+        limited = app.get("/evidence.csv", None).await;
+    }
+    assert_eq!(limited.status(), 429);
+    checked_security_headers("the 429 answer", &limited);
+
+    // The database gone from under the app: what reads it fails inside.
+    app.state
+        .db
+        .query(format!("REMOVE DATABASE {database}"))
+        .await
+        .unwrap()
+        .check()
+        .unwrap();
+    let failed = app.get("/evidence/some-key", None).await;
+    assert_eq!(failed.status(), 500);
+    checked_security_headers("the 500 page", &failed);
+    let failed = app.fetch("/fn/evidence_item?key=some-key", None).await;
+    assert_eq!(failed.status(), 500);
+    checked_security_headers("a server function's 500", &failed);
+}

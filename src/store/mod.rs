@@ -14,6 +14,7 @@ pub mod members;
 pub mod organisations;
 pub mod papers;
 pub mod sessions;
+pub mod versions;
 
 use crate::config::Config;
 use crate::error::AppError;
@@ -26,7 +27,8 @@ use surrealdb::opt::auth::Root;
 pub type Db = Arc<Surreal<Any>>;
 
 /// 3: consultations and votes (new tables only: nothing to migrate).
-pub const SCHEMA_VERSION: i64 = 3;
+/// 4: published versions (a new table and index only: nothing to migrate).
+pub const SCHEMA_VERSION: i64 = 4;
 const SCHEMA: &str = include_str!("schema.surql");
 
 #[derive(Debug, thiserror::Error)]

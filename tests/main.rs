@@ -13,5 +13,6 @@ mod live;
 mod ownership;
 mod paper_editors;
 mod papers;
+mod publishing;
 mod safety;
 mod static_files;

@@ -7,6 +7,7 @@ mod guard;
 mod pages;
 mod papers_live;
 mod rate_limit;
+mod reading;
 mod static_files;
 
 use crate::app::{App, shell};
@@ -24,7 +25,7 @@ use tower_http::compression::CompressionLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-pub use cli::main;
+pub use cli::{main, verify_chains};
 
 pub fn leptos_options(config: &Config) -> LeptosOptions {
     LeptosOptions::builder()
@@ -84,6 +85,9 @@ pub fn app(state: AppState) -> Router {
         .route("/evidence.csv", get(evidence_files::export))
         .route("/evidence/sample.csv", get(evidence_files::sample))
         .route("/papers/{slug}/draft.md", get(papers_live::markdown))
+        .route("/reading.css", get(reading::stylesheet))
+        .route("/papers/{slug}", get(reading::latest))
+        .route("/papers/{slug}/v/{number}", get(reading::version))
         .route(
             "/papers/{slug}/consultation.csv",
             get(consultation_files::results_csv),

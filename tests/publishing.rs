@@ -506,3 +506,71 @@ async fn verify_reports_each_chain_and_the_first_broken_version() {
         .unwrap();
     assert!(page.contains("does not verify from version 2"), "{page}");
 }
+
+#[tokio::test]
+async fn the_check_page_publishes_with_a_plain_form_and_keeps_what_was_typed() {
+    let app = TestApp::spawn().await;
+    let marco = app.sign_in(EDITOR, PASSWORD).await;
+    let (slug, unsupported) = paper_to_publish(&app, &marco, "Plain form").await;
+    let page_path = format!("/papers/{slug}/publish");
+    let page = app.get(&page_path, Some(&marco)).await;
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    for expected in [
+        "action=\"/fn/publish_paper\"",
+        "name=\"release_notes\"",
+        &format!("name=\"overrides[0][reason]\""),
+        &format!("value=\"{unsupported}\""),
+        "Publish version",
+    ] {
+        assert!(html.contains(expected), "{expected} in the check page");
+    }
+    let member = app.sign_in(MEMBER, PASSWORD).await;
+    assert_eq!(app.get(&page_path, Some(&member)).await.status(), 403);
+
+    let post = |notes: &'static str, reason: &'static str| {
+        let (app, slug, block, cookie, from) = (
+            &app,
+            slug.clone(),
+            unsupported.clone(),
+            marco.clone(),
+            app.url(&page_path),
+        );
+        async move {
+            TestApp::client()
+                .post(app.url("/fn/publish_paper"))
+                .header("cookie", cookie)
+                .header("accept", "text/html")
+                .header("referer", from)
+                .form(&[
+                    ("slug", slug.as_str()),
+                    ("number", "1"),
+                    ("release_notes", notes),
+                    ("overrides[0][block]", block.as_str()),
+                    ("overrides[0][reason]", reason),
+                ])
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let refused = post("", "Kept reason, typed before the error.").await;
+    assert!(refused.status().is_redirection(), "{}", refused.status());
+    let back = location(&refused);
+    assert!(back.starts_with(&format!("{page_path}?error=")), "{back}");
+    let again = app.get(&back, Some(&marco)).await.text().await.unwrap();
+    assert!(
+        again.contains("Kept reason, typed before the error."),
+        "the reason is kept"
+    );
+    assert!(
+        again.contains("aria-invalid=\"true\""),
+        "the field says what is wrong"
+    );
+    assert_eq!(version_count(&app).await, 0);
+
+    let done = post("Typed notes.", "Kept reason.").await;
+    assert!(done.status().is_redirection(), "{}", done.status());
+    assert_eq!(location(&done), format!("/papers/{slug}/v/1"));
+    assert_eq!(version_count(&app).await, 1);
+}

@@ -574,3 +574,100 @@ async fn the_check_page_publishes_with_a_plain_form_and_keeps_what_was_typed() {
     assert_eq!(location(&done), format!("/papers/{slug}/v/1"));
     assert_eq!(version_count(&app).await, 1);
 }
+
+#[tokio::test]
+async fn the_demo_paper_has_two_versions_that_differ() {
+    let app = TestApp::spawn().await;
+    let slug = "inclusive-volunteering";
+    let latest = app.get(&format!("/papers/{slug}"), None).await;
+    assert_eq!(latest.status(), 200);
+    let v2 = latest.text().await.unwrap();
+    let v1 = app
+        .get(&format!("/papers/{slug}/v/1"), None)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        v2.contains("aria-current=\"page\">v2</a>"),
+        "the latest is v2"
+    );
+    assert!(v1.contains("often go on learning the camp"), "v1's wording");
+    assert!(
+        !v2.contains("often go on learning the camp"),
+        "changed in v2"
+    );
+    assert!(
+        v2.contains("id=\"evidence-pt-2019-testimony-01\""),
+        "v2 added a citation"
+    );
+    assert!(!v1.contains("id=\"evidence-pt-2019-testimony-01\""));
+    let figure = |html: &str| {
+        let at = html.find("id=\"evidence-be-2019-indicator-01\"").unwrap();
+        let meta = &html[at..];
+        let strong = meta.find("<strong>").unwrap();
+        meta[strong..strong + 20].to_string()
+    };
+    assert_ne!(figure(&v1), figure(&v2), "the indicator's value changed");
+    for html in [&v1, &v2] {
+        assert!(html.contains("The chain of versions verifies"));
+    }
+    let mut out = Vec::new();
+    assert!(
+        groundwork::server::verify_chains(&app.state.db, &mut out)
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        String::from_utf8(out).unwrap(),
+        format!("{slug}: OK (2 versions)\n")
+    );
+}
+
+/// `groundwork verify` as run from a shell, on the embedded on-disk database.
+fn run_verify(endpoint: &str) -> (i32, String) {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_groundwork"))
+        .arg("verify")
+        .env("GROUNDWORK_DB", endpoint)
+        .env("RUST_LOG", "error")
+        .output()
+        .unwrap();
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned()
+            + &String::from_utf8_lossy(&output.stderr),
+    )
+}
+
+#[tokio::test]
+async fn the_verify_command_exits_non_zero_when_a_chain_breaks() {
+    let dir = tempfile::tempdir().unwrap();
+    let endpoint = format!("surrealkv://{}/db", dir.path().display());
+    let app = TestApp::spawn_on(&endpoint).await;
+    app.stop().await;
+    let (code, out) = run_verify(&endpoint);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("inclusive-volunteering: OK (2 versions)"),
+        "{out}"
+    );
+
+    let app = TestApp::spawn_on(&endpoint).await;
+    app.state
+        .db
+        .query(
+            "REMOVE EVENT paper_version_immutable ON paper_version;
+             UPDATE paper_version SET previous_hash = string::repeat('0', 64) WHERE number = 2;",
+        )
+        .await
+        .unwrap()
+        .check()
+        .unwrap();
+    app.stop().await;
+    let (code, out) = run_verify(&endpoint);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("inclusive-volunteering: FAILED at version 2 (Link)"),
+        "{out}"
+    );
+}

@@ -6,6 +6,8 @@
 use futures_util::StreamExt;
 use std::time::{Duration, Instant};
 
+use groundwork::store::papers;
+
 mod common;
 #[path = "common/paper.rs"]
 mod paper;

@@ -47,16 +47,19 @@ async fn main() {
         .expect("session cookie")
         .to_string();
     // Every unsupported recommendation gets its reason, as an editor would give it.
-    let check: serde_json::Value = http
-        .get(format!("{base}/fn/prepublish_check?slug={SLUG}"))
-        .header("accept", "application/json")
-        .header("cookie", &cookie)
-        .send()
-        .await
-        .expect("check")
-        .json()
-        .await
-        .expect("check JSON");
+    let check: serde_json::Value = serde_json::from_slice(
+        &http
+            .get(format!("{base}/fn/prepublish_check?slug={SLUG}"))
+            .header("accept", "application/json")
+            .header("cookie", &cookie)
+            .send()
+            .await
+            .expect("check")
+            .bytes()
+            .await
+            .expect("check body"),
+    )
+    .expect("check JSON");
     let unsupported: Vec<String> = check["unsupported"]
         .as_array()
         .map(|list| {

@@ -54,7 +54,7 @@ pub async fn load(db: &Db, paper_id: &str, slug: &str, title: &str) -> Result<()
         &paper,
         2,
         v1,
-        "The language-learning claim now cites the Portuguese testimonies too; the Belgian \
+        "The leadership claim now cites the Italian follow-up too; the Belgian \
          confidence figure is the survey's final one, not its preliminary estimate.",
         10,
     )

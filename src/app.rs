@@ -26,6 +26,7 @@ use pages::{
     consultation_results::ConsultationResultsPage,
     draft::{DraftImportPage, DraftPage},
     papers::{NewPaperPage, PapersPage},
+    publish::PublishPage,
 };
 
 pub fn shell(options: leptos::config::LeptosOptions) -> impl IntoView {
@@ -114,6 +115,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/papers/:slug/draft/import") view=DraftImportPage />
                         <Route path=path!("/papers/:slug/draft/blocks/:block") view=BlockEditorPage ssr=SsrMode::Async />
                         <Route path=path!("/papers/:slug/editors") view=PaperEditorsPage ssr=SsrMode::Async />
+                        <Route path=path!("/papers/:slug/publish") view=PublishPage ssr=SsrMode::Async />
                         <Route path=path!("/papers/:slug/consultation") view=ConsultationPage ssr=SsrMode::Async />
                         <Route path=path!("/papers/:slug/consultation/results") view=ConsultationResultsPage ssr=SsrMode::Async />
                         <Route path=path!("/assessments/new") view=AssessmentFormPage ssr=SsrMode::Async />

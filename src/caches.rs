@@ -115,6 +115,11 @@ pub fn rankings_kept_for(ttl: Duration) -> Rankings {
         .build()
 }
 
+/// Whether a paper's chain of versions verifies (None) or the first version that breaks it,
+/// by (paper, latest version's hash): a new version is a new key, and the check is read again
+/// after a while, so a version altered behind the app's back is reported within minutes.
+pub type Chains = Cache<(String, String), Option<u32>>;
+
 /// Every cache of one app instance; cloning shares them.
 #[derive(Clone)]
 pub struct Caches {
@@ -122,6 +127,7 @@ pub struct Caches {
     block_html: BlockHtml,
     library: Library,
     rankings: Rankings,
+    chains: Chains,
 }
 
 impl Default for Caches {
@@ -149,7 +155,15 @@ impl Caches {
                 .time_to_live(LIBRARY_TTL)
                 .build(),
             rankings: rankings_kept_for(RANKING_TTL),
+            chains: Cache::builder()
+                .max_capacity(10_000)
+                .time_to_live(Duration::from_secs(600))
+                .build(),
         }
+    }
+
+    pub fn chains(&self) -> &Chains {
+        &self.chains
     }
 
     pub fn drafts(&self) -> &Drafts {

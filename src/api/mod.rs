@@ -12,6 +12,7 @@ mod forms;
 pub mod imports;
 pub mod paper_editors;
 pub mod papers;
+pub mod publishing;
 pub mod votes;
 
 /// The prefix of every server function URL (`/api/v1` is kept for the public JSON API).

@@ -150,11 +150,12 @@ pub(super) mod access {
         Ok((state, member, paper))
     }
 
-    /// The paper, for one of its editors to change: a published paper takes no more
-    /// changes, whoever asks (until publishing has its own workflow).
+    /// The paper, for one of its editors to change. Publishing freezes the version, not the
+    /// draft: a paper with versions takes changes towards the next one; only a paper whose
+    /// stored status is `published` (closed) refuses them, whoever asks.
     pub async fn writable(slug: &str) -> Result<(AppState, SessionMember, PaperRow), AppError> {
         let (state, member, paper) = editable(slug).await?;
-        if !crate::domain::papers::takes_changes(&paper.status) {
+        if !crate::domain::papers::takes_changes(&paper.stored_status) {
             return Err(AppError::Published);
         }
         Ok((state, member, paper))

@@ -15,3 +15,4 @@ pub mod invite;
 pub mod login;
 pub mod paper_editors;
 pub mod papers;
+pub mod publish;

@@ -5,6 +5,7 @@
 mod consultation;
 mod evidence;
 mod paper;
+mod versions;
 
 use crate::domain::accounts::{NewOrganisation, Role};
 use crate::error::AppError;

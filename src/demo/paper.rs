@@ -32,5 +32,6 @@ pub async fn load(db: &Db) -> Result<(), AppError> {
         })
         .collect::<Vec<_>>();
     papers::append_blocks(db, &id, &blocks, None).await?;
+    super::versions::load(db, &id, &fields.slug, &fields.title).await?;
     super::consultation::load(db, &id).await
 }

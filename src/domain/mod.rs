@@ -51,7 +51,11 @@ pub mod order;
 #[cfg(feature = "ssr")]
 pub mod paper_markdown;
 pub mod papers;
+pub mod publishing;
 #[cfg(feature = "ssr")]
+/// Hashes with `sha2`, a server-only dependency: browsers read a version's hash, not compute it.
+#[cfg(feature = "ssr")]
+pub mod versions;
 /// Uses `csv`, a server-only dependency.
 #[cfg(feature = "ssr")]
 pub mod votes_csv;

@@ -336,8 +336,9 @@ pub fn draft_block_href(slug: &str, block: &str) -> String {
     format!("/papers/{slug}/draft?at={block}#block-{block}")
 }
 
-/// Does a paper in this status take changes (blocks, editors, imports)? A published paper
-/// does not: what readers cite must not change under them.
+/// Does a paper in this stored status take changes (blocks, editors, imports)? One closed as
+/// `published` does not. Publishing a version leaves the status a draft: what readers cite
+/// is the version, which never changes, and drafting goes on towards the next one.
 pub fn takes_changes(status: &str) -> bool {
     status != "published"
 }

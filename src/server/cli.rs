@@ -14,6 +14,9 @@ USAGE:
                                       create the first administrator; the password is read
                                       from $GROUNDWORK_ADMIN_PASSWORD or the first line of stdin
   groundwork demo load                load the demo organisations and members (empty database only)
+  groundwork verify                   check every published paper's chain of versions: one line
+                                      per paper, OK or FAILED with the first broken version;
+                                      exits with 1 if any chain fails
   groundwork help                     this text
 
   --config PATH                       settings file (default: Leptos.toml, or $GROUNDWORK_CONFIG)
@@ -53,6 +56,7 @@ pub fn main() -> ExitCode {
         [] | ["serve"] => runtime.block_on(serve(config)),
         ["admin", "create", ..] => runtime.block_on(create_admin(config, &mut args)),
         ["demo", "load"] => runtime.block_on(load_demo(config)),
+        ["verify"] => runtime.block_on(verify(config)),
         ["help"] | ["--help"] | ["-h"] => {
             print!("{USAGE}");
             Ok(())
@@ -103,6 +107,42 @@ async fn serve(config: Config) -> Result<(), String> {
     super::serve(state)
         .await
         .map_err(|e| format!("server stopped: {e}"))
+}
+
+async fn verify(config: Config) -> Result<(), String> {
+    let db = store::connect(&config).await.map_err(|e| e.to_string())?;
+    let mut out = std::io::stdout().lock();
+    if verify_chains(&db, &mut out).await? {
+        Ok(())
+    } else {
+        Err("a chain of versions does not verify".into())
+    }
+}
+
+/// Checks every published paper's chain and writes one line per paper to `out`. Answers
+/// whether all of them verify.
+pub async fn verify_chains(db: &store::Db, out: &mut impl std::io::Write) -> Result<bool, String> {
+    let papers = store::versions::published_papers(db)
+        .await
+        .map_err(|e| format!("cannot read the papers: {e}"))?;
+    let mut all = true;
+    for (id, slug) in papers {
+        let chain = store::versions::chain(db, &id)
+            .await
+            .map_err(|e| format!("cannot read the versions of {slug}: {e}"))?;
+        let line = match crate::domain::versions::verify_chain(&chain) {
+            Ok(()) => format!("{slug}: OK ({} versions)", chain.len()),
+            Err(broken) => {
+                all = false;
+                format!(
+                    "{slug}: FAILED at version {} ({:?})",
+                    broken.number, broken.problem
+                )
+            }
+        };
+        writeln!(out, "{line}").map_err(|e| e.to_string())?;
+    }
+    Ok(all)
 }
 
 async fn load_demo(config: Config) -> Result<(), String> {

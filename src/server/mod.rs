@@ -7,6 +7,7 @@ mod guard;
 mod pages;
 mod papers_live;
 mod rate_limit;
+mod reading;
 mod static_files;
 
 use crate::app::{App, shell};
@@ -24,7 +25,7 @@ use tower_http::compression::CompressionLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-pub use cli::main;
+pub use cli::{main, verify_chains};
 
 pub fn leptos_options(config: &Config) -> LeptosOptions {
     LeptosOptions::builder()
@@ -175,6 +176,14 @@ pub fn plain_routes() -> Vec<PlainRoute> {
             "/papers/{slug}/draft.md",
             false,
             get(papers_live::markdown),
+        ),
+        route(Method::GET, "/reading.css", false, get(reading::stylesheet)),
+        route(Method::GET, "/papers/{slug}", false, get(reading::latest)),
+        route(
+            Method::GET,
+            "/papers/{slug}/v/{number}",
+            false,
+            get(reading::version),
         ),
         route(
             Method::GET,

@@ -12,14 +12,16 @@ const TIME: &str = "'%Y-%m-%dT%H:%M:%S%.6fZ'";
 
 /// A paper's status as everyone sees it: a draft whose consultation is open at the
 /// database's now is in consultation, and goes back to being a draft when it closes, without
-/// anything having to write that. `paper` is the path to the paper record in the query
-/// (`id`, `in.paper`…). The one place the status is decided.
+/// anything having to write that; a draft with a published version shows as published (its
+/// drafting goes on towards the next version). `paper` is the path to the paper record in
+/// the query (`id`, `in.paper`…). The one place the status is decided.
 pub(super) fn paper_status(paper: &str) -> String {
     format!(
         "(IF {paper}.status = 'draft' AND {paper}.consultation != NONE
             AND {paper}.consultation.opens_at <= time::now()
             AND {paper}.consultation.closes_at > time::now()
-         {{ 'consultation' }} ELSE {{ {paper}.status }})"
+         {{ 'consultation' }} ELSE IF {paper}.status = 'draft' AND {paper}.published_version != NONE
+         {{ 'published' }} ELSE {{ {paper}.status }})"
     )
 }
 

@@ -15,6 +15,7 @@ pub mod members;
 pub mod organisations;
 pub mod papers;
 pub mod sessions;
+pub mod versions;
 
 use crate::config::Config;
 use crate::error::AppError;
@@ -27,8 +28,9 @@ use surrealdb::opt::auth::Root;
 pub type Db = Arc<Surreal<Any>>;
 
 /// 3: consultations and votes (new tables only: nothing to migrate).
-/// 4: the FULLTEXT index and its analyser removed (the schema file removes them on every
-/// start, idempotently): search moved to each instance's own engine (`crate::search`).
+/// 4: published versions (a new table and index: nothing to migrate), and the FULLTEXT index
+/// and its analyser removed (the schema file removes them on every start, idempotently):
+/// search moved to each instance's own engine (`crate::search`).
 pub const SCHEMA_VERSION: i64 = 4;
 const SCHEMA: &str = include_str!("schema.surql");
 

@@ -14,7 +14,14 @@ pub struct PaperRow {
     pub slug: String,
     pub title: String,
     pub summary: String,
+    /// As everyone sees it (see `paper_status`).
     pub status: String,
+    /// As stored: `published` here (set by no path of the app since versions came) closes
+    /// the paper to changes, while a paper that has versions is a draft that shows as
+    /// published and goes on taking changes.
+    pub stored_status: String,
+    /// The number of its latest version, if it has one.
+    pub published_version: Option<i64>,
 }
 
 #[derive(Debug, Clone, SurrealValue)]
@@ -165,7 +172,8 @@ pub async fn list(db: &Db) -> Result<Vec<PaperSummary>, AppError> {
 pub async fn by_slug(db: &Db, slug: &str) -> Result<Option<PaperRow>, AppError> {
     let mut response = db
         .query(format!(
-            "SELECT record::id(id) AS id, slug, title, summary, {} AS status FROM paper
+            "SELECT record::id(id) AS id, slug, title, summary, {} AS status,
+                 status AS stored_status, published_version FROM paper
              WHERE slug = $slug LIMIT 1",
             paper_status("$this")
         ))

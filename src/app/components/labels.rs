@@ -3,7 +3,7 @@
 use crate::domain::accounts::{OrgKind, Role};
 use crate::domain::consultations::{Choice, Remaining, ResultsMode};
 use crate::domain::countries::country_name;
-use crate::domain::coverage::{BlockKind, Stance};
+use crate::domain::coverage::{BlockKind, Stance, Warning};
 use crate::domain::evidence_csv_views::ImportCounts;
 use crate::i18n::*;
 use leptos::prelude::*;
@@ -186,6 +186,31 @@ pub fn import_done_text(counts: ImportCounts) -> AnyView {
         unchanged = move || unchanged
     )
     .into_any()
+}
+
+/// A drafting warning in words (the workspace and the pre-publish check).
+pub fn warning_text(warning: &Warning) -> AnyView {
+    let i18n = use_i18n();
+    match warning.clone() {
+        Warning::Unsupported => t!(i18n, warning_unsupported).into_any(),
+        Warning::EvidenceNeeded => t!(i18n, warning_evidence_needed).into_any(),
+        Warning::SingleItem => t!(i18n, warning_single_item).into_any(),
+        Warning::SingleCountry => t!(i18n, warning_single_country).into_any(),
+        Warning::OnlyTestimonies => t!(i18n, warning_only_testimonies).into_any(),
+        Warning::OnlyContradicts => t!(i18n, warning_only_contradicts).into_any(),
+        Warning::ConsentWithdrawn { keys } => {
+            let keys = keys.join(", ");
+            t!(i18n, warning_consent_withdrawn, keys = move || keys.clone()).into_any()
+        }
+        Warning::MembersOnly { keys } => {
+            let keys = keys.join(", ");
+            t!(i18n, warning_members_only, keys = move || keys.clone()).into_any()
+        }
+        Warning::UnknownKeys { keys } => {
+            let keys = keys.join(", ");
+            t!(i18n, warning_unknown_keys, keys = move || keys.clone()).into_any()
+        }
+    }
 }
 
 #[cfg(test)]

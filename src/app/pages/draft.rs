@@ -7,7 +7,7 @@ use crate::app::components::coverage_meter::CoverageMeter;
 use crate::app::components::fields::textarea_text;
 use crate::app::components::labels::{
     block_kind_name, country_label, display_time, evidence_kind_name, paper_status_name,
-    stance_name,
+    stance_name, warning_text,
 };
 use crate::app::components::status::{LoadError, editor_gate};
 use crate::domain::coverage::{BlockKind, Warning};
@@ -17,30 +17,6 @@ use browser::{dragged_block, live_updates, lower_half, started_dragging};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
-
-pub fn warning_text(warning: &Warning) -> AnyView {
-    let i18n = use_i18n();
-    match warning.clone() {
-        Warning::Unsupported => t!(i18n, warning_unsupported).into_any(),
-        Warning::EvidenceNeeded => t!(i18n, warning_evidence_needed).into_any(),
-        Warning::SingleItem => t!(i18n, warning_single_item).into_any(),
-        Warning::SingleCountry => t!(i18n, warning_single_country).into_any(),
-        Warning::OnlyTestimonies => t!(i18n, warning_only_testimonies).into_any(),
-        Warning::OnlyContradicts => t!(i18n, warning_only_contradicts).into_any(),
-        Warning::ConsentWithdrawn { keys } => {
-            let keys = keys.join(", ");
-            t!(i18n, warning_consent_withdrawn, keys = move || keys.clone()).into_any()
-        }
-        Warning::MembersOnly { keys } => {
-            let keys = keys.join(", ");
-            t!(i18n, warning_members_only, keys = move || keys.clone()).into_any()
-        }
-        Warning::UnknownKeys { keys } => {
-            let keys = keys.join(", ");
-            t!(i18n, warning_unknown_keys, keys = move || keys.clone()).into_any()
-        }
-    }
-}
 
 /// Serious warnings (the claim is not backed, or cites what it must not) read as errors.
 fn is_serious(warning: &Warning) -> bool {
@@ -255,6 +231,8 @@ fn WorkspaceView(
                 })}
                 {can_edit.then(|| view! { <a class="button button-quiet" href=format!("/papers/{}/editors", w.slug)>{t!(i18n, draft_editors)}</a> })}
                 <a class="button button-quiet" href=format!("/papers/{}/consultation", w.slug)>{t!(i18n, draft_consultation)}</a>
+                {can_edit.then(|| view! { <a class="button button-quiet" href=format!("/papers/{}/publish", w.slug)>{t!(i18n, publish_link)}</a> })}
+                {(w.status == "published").then(|| view! { <a class="button button-quiet" href=format!("/papers/{}", w.slug) rel="external">{t!(i18n, publish_read)}</a> })}
             </p>
         </header>
         {imported.map(|n| view! { <div class="alert alert-ok" role="status">{t!(i18n, draft_imported, count = move || n.clone())}</div> })}

@@ -1,0 +1,302 @@
+//! The reading view of published papers, for everyone, no account needed:
+//! `/papers/{slug}` (the latest version) and `/papers/{slug}/v/{n}`. The article was rendered
+//! once, at publication (`publishing.rs`); a request wraps the stored bytes in the page's
+//! frame (the version picker, the hash and whether the chain verifies), hides the text of
+//! findings whose consent was withdrawn since, and answers with an ETag, so an unchanged page
+//! costs a `304`. Plain HTML without scripts: it reads the same with JavaScript off.
+use super::pages::ErrorPage;
+use crate::auth::CurrentSession;
+use crate::domain::versions::verify_chain;
+use crate::error::AppError;
+use crate::lang::Lang;
+use crate::publishing::escape;
+use crate::state::AppState;
+use crate::store::{self, papers::PaperRow, versions::VersionListing};
+use axum::Extension;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Response};
+use http::{HeaderMap, HeaderValue, StatusCode, header};
+use std::sync::OnceLock;
+
+const STYLESHEET: &str = include_str!("../../style/reading.css");
+
+/// A numbered version may gain a newer sibling in its picker, and a finding's text may have
+/// to disappear from it (consent withdrawn), so even a version's own page is trusted for a
+/// day rather than forever; the latest is checked again after a minute.
+const VERSION_CACHE: &str = "public, max-age=86400";
+const LATEST_CACHE: &str = "public, max-age=60";
+
+/// The stylesheet's address carries its digest, so it is cached for a year and replaced the
+/// moment it changes.
+fn stylesheet_href() -> &'static str {
+    static HREF: OnceLock<String> = OnceLock::new();
+    HREF.get_or_init(|| {
+        let digest = crate::domain::versions::sha256_hex(STYLESHEET.as_bytes());
+        format!("/reading.css?v={}", &digest[..12])
+    })
+}
+
+pub async fn stylesheet() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
+        ],
+        STYLESHEET,
+    )
+        .into_response()
+}
+
+/// `/papers/{slug}`: the latest version. A paper without one is a draft: members go to its
+/// workspace, visitors learn that nothing is published here.
+pub async fn latest(
+    State(state): State<AppState>,
+    Extension(session): Extension<CurrentSession>,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+    page: ErrorPage,
+) -> Response {
+    let paper = match published_paper(&state, &slug).await {
+        Ok(paper) => paper,
+        Err(error) => return page.answer(&error),
+    };
+    let versions = match store::versions::list(&state.db, &paper.id).await {
+        Ok(versions) => versions,
+        Err(error) => return page.answer(&error),
+    };
+    let Some(last) = versions.last() else {
+        if session.member.is_some() {
+            let to = format!("/papers/{}/draft", paper.slug);
+            return (StatusCode::SEE_OTHER, [(header::LOCATION, to)]).into_response();
+        }
+        return page.answer(&AppError::NotFound);
+    };
+    let number = u32::try_from(last.number).unwrap_or(0);
+    serve(
+        &state,
+        &paper,
+        &versions,
+        number,
+        LATEST_CACHE,
+        &headers,
+        &page,
+    )
+    .await
+}
+
+/// `/papers/{slug}/v/{n}`: one version.
+pub async fn version(
+    State(state): State<AppState>,
+    Path((slug, number)): Path<(String, String)>,
+    headers: HeaderMap,
+    page: ErrorPage,
+) -> Response {
+    // Only plain version numbers are addresses: "01", "+1", "1.0" and the like are not.
+    let number = match number.parse::<u32>() {
+        Ok(n) if n >= 1 && n.to_string() == number => n,
+        _ => return page.answer(&AppError::NotFound),
+    };
+    let paper = match published_paper(&state, &slug).await {
+        Ok(paper) => paper,
+        Err(error) => return page.answer(&error),
+    };
+    let versions = match store::versions::list(&state.db, &paper.id).await {
+        Ok(versions) => versions,
+        Err(error) => return page.answer(&error),
+    };
+    serve(
+        &state,
+        &paper,
+        &versions,
+        number,
+        VERSION_CACHE,
+        &headers,
+        &page,
+    )
+    .await
+}
+
+/// The paper a reading address names; anything that cannot be a slug is not found without
+/// asking the database.
+async fn published_paper(state: &AppState, slug: &str) -> Result<PaperRow, AppError> {
+    let plausible = slug.len() <= crate::domain::papers::SLUG_MAX
+        && !slug.is_empty()
+        && slug
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if !plausible {
+        return Err(AppError::NotFound);
+    }
+    store::papers::by_slug(&state.db, slug)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+async fn serve(
+    state: &AppState,
+    paper: &PaperRow,
+    versions: &[VersionListing],
+    number: u32,
+    cache: &'static str,
+    headers: &HeaderMap,
+    page: &ErrorPage,
+) -> Response {
+    let stored = match store::versions::served(&state.db, &paper.id, number).await {
+        Ok(Some(stored)) => stored,
+        Ok(None) => return page.answer(&AppError::NotFound),
+        Err(error) => return page.answer(&error),
+    };
+    let (withdrawn, broken) = tokio::join!(
+        store::versions::withdrawn_among(&state.db, &stored.cited_keys),
+        chain_broken_at(state, paper, versions),
+    );
+    let withdrawn = match withdrawn {
+        Ok(withdrawn) => withdrawn,
+        Err(error) => return page.answer(&error),
+    };
+    let broken = match broken {
+        Ok(broken) => broken,
+        Err(error) => return page.answer(&error),
+    };
+    // Everything the page is made of: the version, what its picker lists, the chain's state,
+    // what is hidden now, the frame's stylesheet.
+    let etag = {
+        let latest = versions.last().map_or("", |v| v.hash.as_str());
+        let key = format!(
+            "{}|{latest}|{broken:?}|{}|{}",
+            stored.hash,
+            withdrawn.join(","),
+            stylesheet_href()
+        );
+        format!(
+            "\"{}\"",
+            &crate::domain::versions::sha256_hex(key.as_bytes())[..32]
+        )
+    };
+    let matches = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|tags| {
+            tags.split(',')
+                .any(|tag| tag.trim() == etag || tag.trim() == "*")
+        });
+    let mut response = if matches {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        let lang = Lang::En;
+        let article = if withdrawn.is_empty() {
+            stored.html
+        } else {
+            crate::publishing::hide_withdrawn(
+                &stored.html,
+                &withdrawn,
+                &lang.text("reading_withdrawn"),
+            )
+        };
+        let body = frame(
+            paper,
+            versions,
+            number,
+            &stored.hash,
+            broken,
+            &article,
+            lang,
+        );
+        ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response()
+    };
+    let headers = response.headers_mut();
+    if let Ok(value) = HeaderValue::from_str(&etag) {
+        headers.insert(header::ETAG, value);
+    }
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    response
+}
+
+/// The first version at which the paper's chain breaks (None: it verifies), kept per latest
+/// hash for a while: checking reads every version in full.
+async fn chain_broken_at(
+    state: &AppState,
+    paper: &PaperRow,
+    versions: &[VersionListing],
+) -> Result<Option<u32>, AppError> {
+    let latest = versions.last().map_or(String::new(), |v| v.hash.clone());
+    let key = (paper.id.clone(), latest);
+    if let Some(kept) = state.caches.chains().get(&key) {
+        return Ok(kept);
+    }
+    let chain = store::versions::chain(&state.db, &paper.id).await?;
+    let broken = verify_chain(&chain).err().map(|b| b.number);
+    state.caches.chains().insert(key, broken);
+    Ok(broken)
+}
+
+/// The page around a stored article: the site's name, the version picker, the hash and the
+/// chain's state.
+fn frame(
+    paper: &PaperRow,
+    versions: &[VersionListing],
+    number: u32,
+    hash: &str,
+    broken: Option<u32>,
+    article: &str,
+    lang: Lang,
+) -> String {
+    let slug = escape(&paper.slug);
+    let text = |key: &str| escape(&lang.text(key));
+    let mut picker = String::new();
+    let last = versions.last().map_or(0, |v| v.number);
+    for v in versions.iter().rev() {
+        let current = if u32::try_from(v.number).ok() == Some(number) {
+            " aria-current=\"page\""
+        } else {
+            ""
+        };
+        let latest = if v.number == last {
+            format!(" ({})", text("reading_latest"))
+        } else {
+            String::new()
+        };
+        picker.push_str(&format!(
+            "<li><a href=\"/papers/{slug}/v/{n}\"{current}>v{n}</a> · {date}{latest}</li>",
+            n = v.number,
+            date = escape(v.created_at.get(..10).unwrap_or("")),
+        ));
+    }
+    let chain = match broken {
+        None => format!(
+            "<p class=\"chain chain-ok\">{}</p>",
+            text("reading_chain_ok")
+        ),
+        Some(n) => format!(
+            "<p class=\"chain chain-broken\" role=\"alert\">{}</p>",
+            escape(
+                &lang
+                    .text("reading_chain_broken")
+                    .replace("{{ number }}", &n.to_string())
+            )
+        ),
+    };
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"{code}\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>{title} · v{number} · Groundwork</title>\n\
+         <link rel=\"canonical\" href=\"/papers/{slug}/v/{number}\">\n\
+         <link rel=\"icon\" href=\"/favicon.svg\" type=\"image/svg+xml\">\n\
+         <link rel=\"stylesheet\" href=\"{css}\">\n</head>\n<body class=\"reading\">\n\
+         <a class=\"skip-link\" href=\"#main\">{skip}</a>\n\
+         <header class=\"site\"><a class=\"brand\" href=\"/\">Groundwork</a> \
+         <a href=\"/papers\">{papers}</a></header>\n<main id=\"main\">\n\
+         <aside class=\"version-meta\">\n<nav aria-labelledby=\"versions-title\">\
+         <h2 id=\"versions-title\">{versions_title}</h2><ul>{picker}</ul></nav>\n\
+         <p class=\"hash\">{hash_label}: <code>{hash}</code></p>\n{chain}\n</aside>\n\
+         {article}</main>\n</body>\n</html>\n",
+        code = lang.code(),
+        title = escape(&paper.title),
+        css = stylesheet_href(),
+        skip = text("skip_to_content"),
+        papers = text("nav_papers"),
+        versions_title = text("reading_versions"),
+        hash_label = text("reading_hash"),
+        hash = escape(hash),
+    )
+}

@@ -1,0 +1,265 @@
+//! Published versions of papers: written once, never changed. The schema refuses an UPDATE or
+//! DELETE of a `paper_version` (an event that throws), so this holds for every writer of the
+//! database, not only this file; and the unique index on (paper, number) lets exactly one of
+//! two simultaneous publications of the same number through.
+use super::{Db, OrInternal, internal, is_duplicate};
+use crate::domain::versions::{Finding, StoredVersion};
+use crate::error::AppError;
+use surrealdb::types::SurrealValue;
+
+/// A version to write: everything but the paper's record and the time, which the database
+/// sets.
+#[derive(Debug, Clone)]
+pub struct NewVersion {
+    pub number: u32,
+    pub hash: String,
+    pub previous_hash: String,
+    /// The canonical bytes (UTF-8 JSON), exactly as hashed.
+    pub content: String,
+    pub findings: Vec<Finding>,
+    pub html: String,
+    pub author_id: Option<String>,
+    pub release_notes: String,
+    pub overrides: Vec<(String, String)>,
+    pub published_at: String,
+}
+
+/// Why a version was not written.
+#[derive(Debug)]
+pub enum PublishRefused {
+    /// Another publication took this number first.
+    AlreadyPublished,
+    Error(AppError),
+}
+
+/// Writes the version and marks the paper as published at that number, in one transaction.
+pub async fn create(db: &Db, paper_id: &str, version: NewVersion) -> Result<(), PublishRefused> {
+    let findings = serde_json::to_string(&version.findings)
+        .map_err(|_| PublishRefused::Error(AppError::Internal))?;
+    let cited: Vec<String> = version.findings.iter().map(|f| f.key.clone()).collect();
+    let overrides: Vec<serde_json::Value> = version
+        .overrides
+        .iter()
+        .map(|(block, reason)| serde_json::json!({ "block": block, "reason": reason }))
+        .collect();
+    let result = db
+        .query(
+            "BEGIN TRANSACTION;
+             LET $paper_record = type::record('paper', $paper);
+             CREATE paper_version CONTENT {
+                 paper: $paper_record, number: $number, hash: $hash,
+                 previous_hash: $previous_hash, content: $content, findings: $findings,
+                 cited_keys: $cited, html: $html,
+                 author: IF $author { type::record('member', $author) } ELSE { NONE },
+                 release_notes: $release_notes, overrides: $overrides,
+                 created_at: <datetime> $published_at
+             };
+             UPDATE $paper_record SET published_version = $number, updated_at = time::now();
+             COMMIT TRANSACTION;",
+        )
+        .bind(("paper", paper_id.to_string()))
+        .bind(("number", i64::from(version.number)))
+        .bind(("hash", version.hash))
+        .bind(("previous_hash", version.previous_hash))
+        .bind(("content", version.content))
+        .bind(("findings", findings))
+        .bind(("cited", cited))
+        .bind(("html", version.html))
+        .bind(("author", version.author_id))
+        .bind(("release_notes", version.release_notes))
+        .bind(("overrides", overrides))
+        .bind(("published_at", version.published_at))
+        .await
+        .and_then(super::check_cause);
+    match result {
+        Ok(_) => Ok(()),
+        Err(e) if is_duplicate(&e) || super::conflicts::is_write_conflict(&e) => {
+            Err(PublishRefused::AlreadyPublished)
+        }
+        Err(e) => Err(PublishRefused::Error(internal("publish version", e))),
+    }
+}
+
+/// A paper's versions as a list: number, hash, time and release notes (no content).
+#[derive(Debug, Clone, SurrealValue)]
+pub struct VersionListing {
+    pub number: i64,
+    pub hash: String,
+    pub created_at: String,
+    pub release_notes: String,
+}
+
+const TIME: &str = "'%Y-%m-%dT%H:%M:%SZ'";
+
+pub async fn list(db: &Db, paper_id: &str) -> Result<Vec<VersionListing>, AppError> {
+    let mut response = db
+        .query(format!(
+            "SELECT number, hash, time::format(created_at, {TIME}) AS created_at, release_notes
+             FROM paper_version WHERE paper = type::record('paper', $paper) ORDER BY number"
+        ))
+        .bind(("paper", paper_id.to_string()))
+        .await
+        .or_internal("list versions")?;
+    response.take(0).or_internal("list versions")
+}
+
+/// What the reading page serves of one version: its stored page and the keys it cites.
+#[derive(Debug, Clone, SurrealValue)]
+pub struct ServedVersion {
+    pub number: i64,
+    pub hash: String,
+    pub html: String,
+    pub cited_keys: Vec<String>,
+}
+
+pub async fn served(
+    db: &Db,
+    paper_id: &str,
+    number: u32,
+) -> Result<Option<ServedVersion>, AppError> {
+    let mut response = db
+        .query(
+            "SELECT number, hash, html, cited_keys FROM paper_version
+             WHERE paper = type::record('paper', $paper) AND number = $number LIMIT 1",
+        )
+        .bind(("paper", paper_id.to_string()))
+        .bind(("number", i64::from(number)))
+        .await
+        .or_internal("read version")?;
+    let rows: Vec<ServedVersion> = response.take(0).or_internal("read version")?;
+    Ok(rows.into_iter().next())
+}
+
+#[derive(Debug, SurrealValue)]
+struct FullRow {
+    number: i64,
+    hash: String,
+    previous_hash: String,
+    content: String,
+    findings: String,
+    html: String,
+}
+
+/// Every version of a paper in full, in order of number, for checking its chain.
+pub async fn chain(db: &Db, paper_id: &str) -> Result<Vec<StoredVersion>, AppError> {
+    let mut response = db
+        .query(
+            "SELECT number, hash, previous_hash, content, findings, html FROM paper_version
+             WHERE paper = type::record('paper', $paper) ORDER BY number",
+        )
+        .bind(("paper", paper_id.to_string()))
+        .await
+        .or_internal("read versions")?;
+    let rows: Vec<FullRow> = response.take(0).or_internal("read versions")?;
+    Ok(rows
+        .into_iter()
+        .map(|row| StoredVersion {
+            number: u32::try_from(row.number).unwrap_or(0),
+            hash: row.hash,
+            previous_hash: row.previous_hash,
+            content: row.content.into_bytes(),
+            // Unreadable finding texts fail the check (their digests are then missing).
+            findings: serde_json::from_str(&row.findings).unwrap_or_else(|_| {
+                vec![Finding {
+                    key: "(unreadable)".into(),
+                    kind: String::new(),
+                    text: String::new(),
+                    value: None,
+                    unit: String::new(),
+                    country: String::new(),
+                    collected_on: String::new(),
+                    assessment: String::new(),
+                    method: String::new(),
+                }]
+            }),
+            html: row.html.into_bytes(),
+        })
+        .collect())
+}
+
+/// The latest version's number and hash (None before the first publication).
+pub async fn latest(db: &Db, paper_id: &str) -> Result<Option<(u32, String)>, AppError> {
+    #[derive(SurrealValue)]
+    struct Row {
+        number: i64,
+        hash: String,
+    }
+    let mut response = db
+        .query(
+            "SELECT number, hash FROM paper_version
+             WHERE paper = type::record('paper', $paper) ORDER BY number DESC LIMIT 1",
+        )
+        .bind(("paper", paper_id.to_string()))
+        .await
+        .or_internal("latest version")?;
+    let rows: Vec<Row> = response.take(0).or_internal("latest version")?;
+    Ok(rows
+        .into_iter()
+        .next()
+        .map(|r| (u32::try_from(r.number).unwrap_or(0), r.hash)))
+}
+
+/// Every paper that has versions: (id, slug).
+pub async fn published_papers(db: &Db) -> Result<Vec<(String, String)>, AppError> {
+    #[derive(SurrealValue)]
+    struct Row {
+        id: String,
+        slug: String,
+    }
+    let mut response = db
+        .query(
+            "SELECT record::id(id) AS id, slug FROM paper
+             WHERE id IN (SELECT VALUE paper FROM paper_version) ORDER BY slug",
+        )
+        .await
+        .or_internal("published papers")?;
+    let rows: Vec<Row> = response.take(0).or_internal("published papers")?;
+    Ok(rows.into_iter().map(|r| (r.id, r.slug)).collect())
+}
+
+/// The findings a version cites, as readers need them (text, value, assessment): read
+/// through the paper's citation edges, not key by key.
+pub async fn cited_findings(db: &Db, paper_id: &str) -> Result<Vec<CitedFinding>, AppError> {
+    let mut response = db
+        .query(
+            "SELECT key, kind, text, value, unit, country, collected_on, consent, visibility,
+                 assessment.title ?? '' AS assessment, assessment.method ?? '' AS method
+             FROM array::distinct((SELECT VALUE out FROM cites
+                 WHERE paper = type::record('paper', $paper)))",
+        )
+        .bind(("paper", paper_id.to_string()))
+        .await
+        .or_internal("cited findings")?;
+    response.take(0).or_internal("cited findings")
+}
+
+#[derive(Debug, Clone, SurrealValue)]
+pub struct CitedFinding {
+    pub key: String,
+    pub kind: String,
+    pub text: String,
+    pub value: Option<f64>,
+    pub unit: String,
+    pub country: String,
+    pub collected_on: String,
+    pub consent: String,
+    pub visibility: String,
+    pub assessment: String,
+    pub method: String,
+}
+
+/// Of these keys, those whose consent is withdrawn now (after the version was published).
+pub async fn withdrawn_among(db: &Db, keys: &[String]) -> Result<Vec<String>, AppError> {
+    if keys.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut response = db
+        .query("SELECT VALUE key FROM evidence WHERE consent = 'withdrawn'")
+        .await
+        .or_internal("withdrawn findings")?;
+    let withdrawn: Vec<String> = response.take(0).or_internal("withdrawn findings")?;
+    Ok(withdrawn
+        .into_iter()
+        .filter(|k| keys.binary_search(k).is_ok())
+        .collect())
+}

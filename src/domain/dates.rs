@@ -81,10 +81,16 @@ pub fn spreadsheet_date(
 mod tests {
     use super::*;
 
+    /// Typed, whether the file shows month-first dates elsewhere, read as.
+    type DateCase = (
+        &'static str,
+        bool,
+        Result<Option<&'static str>, AmbiguousDate>,
+    );
+
     #[test]
     fn spreadsheet_dates() {
-        // (typed, the file shows month-first dates elsewhere, read as)
-        let table: &[(&str, bool, Result<Option<&str>, AmbiguousDate>)] = &[
+        let table: &[DateCase] = &[
             ("2021-07-14", false, Ok(None)),
             ("2021-07-14", true, Ok(None)),
             ("14/07/2021", false, Ok(Some("2021-07-14"))),

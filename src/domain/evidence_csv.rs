@@ -497,7 +497,8 @@ ok-2020-observation-01,observation,,FR,2020-02-30,maybe,public,
         utf16_le.extend(header.encode_utf16().flat_map(u16::to_le_bytes));
         let mut utf16_be = vec![0xfe, 0xff];
         utf16_be.extend(header.encode_utf16().flat_map(u16::to_be_bytes));
-        let table: [(&[u8], Result<(&str, TextEncoding), FileProblem>); 12] = [
+        type Decoded<'a> = Result<(&'a str, TextEncoding), FileProblem>;
+        let table: [(&[u8], Decoded<'_>); 12] = [
             (header.as_bytes(), Ok((header, TextEncoding::Utf8))),
             (&utf8_bom, Ok((header, TextEncoding::Utf8))),
             (&utf16_le, Ok((header, TextEncoding::Utf16Le))),

@@ -54,6 +54,18 @@ pub enum Problem {
     NotOpen,
     /// The paper already has a consultation that has not closed.
     AlreadyOpen,
+    /// An imported row's country is neither a code nor a name the app knows.
+    UnknownCountry {
+        typed: String,
+    },
+    /// An imported row's country name belongs to more than one country.
+    AmbiguousCountry {
+        typed: String,
+    },
+    /// An imported date could be day or month first, in a file that writes some month first.
+    AmbiguousDate {
+        typed: String,
+    },
 }
 
 /// One problem with one input, for errors that list several.

@@ -159,6 +159,9 @@ const MATRIX: &[Row] = &[
     f("close_consultation",          [In,     No,     Ok,     No,     No,     Ok], "slug={consulting_paper}"),
     f("cast_vote",                   [In,     Ok,     Ok,     Ok,     Ok,     Ok], "slug={slug}&target={recommendation}&choice=support"),
     f("consultation_results",        [In,     Ok,     Ok,     Ok,     Ok,     Ok], "slug={slug}"),
+    // Publishing
+    f("prepublish_check",            [In,     No,     Ok,     No,     No,     Ok], "slug={slug}"),
+    f("publish_paper",               [In,     No,     Ok,     No,     No,     Ok], "slug={new_paper}&number=1&release_notes=First publication."),
     // Evidence
     f("evidence_library",            [Ok,     Ok,     Ok,     Ok,     Ok,     Ok], "filter[page]=1"),
     f("evidence_item",               [Ok,     Ok,     Ok,     Ok,     Ok,     Ok], "key={key}"),
@@ -190,6 +193,11 @@ const MATRIX: &[Row] = &[
     page("/papers/{slug}/editors",   [In,     No,     Ok,     No,     No,     Ok]),
     page("/papers/{slug}/consultation", [In,  Ok,     Ok,     Ok,     Ok,     Ok]),
     page("/papers/{slug}/consultation/results", [In, Ok, Ok,  Ok,     Ok,     Ok]),
+    page("/papers/{slug}/publish",   [In,     No,     Ok,     No,     No,     Ok]),
+    // The published versions: for everyone, no account needed.
+    page("/papers/{slug}",           [Ok,     Ok,     Ok,     Ok,     Ok,     Ok]),
+    page("/papers/{slug}/v/{number}", [Ok,    Ok,     Ok,     Ok,     Ok,     Ok]),
+    page("/reading.css",             [Ok,     Ok,     Ok,     Ok,     Ok,     Ok]),
     page("/assessments/new",         [In,     No,     Ok,     Ok,     Ok,     Ok]),
     page("/assessments/{id}",        [Ok,     Ok,     Ok,     Ok,     Ok,     Ok]),
     page("/assessments/{id}/edit",   [In,     No,     Ok,     Ok,     Ok,     Ok]),
@@ -355,6 +363,7 @@ impl Cell<'_> {
             "n" => n.to_string(),
             "slug" => SLUG.to_string(),
             "code" => "fi".to_string(),
+            "number" => "1".to_string(),
             "key" => demo.key.clone(),
             "assessment" | "id" => demo.assessment.clone(),
             "kapocs" => demo.kapocs.clone(),

@@ -7,18 +7,28 @@ use groundwork::domain::evidence_csv;
 use groundwork::domain::evidence_views::EvidenceFilter;
 use groundwork::store;
 
-/// The file as the export wrote it before it streamed: every finding read at once, in key
-/// order, then written whole.
+/// The file as the export wrote it before it streamed: every finding read at once (in key
+/// order, or for search words in the search engine's order), then written whole.
 async fn written_at_once(app: &TestApp, filter: &EvidenceFilter, audience: Audience) -> Vec<u8> {
-    let all = store::evidence::export_page(
-        &app.state.db,
-        filter,
-        audience,
-        None,
-        evidence_csv::MAX_ROWS,
-    )
-    .await
-    .unwrap();
+    let all = match app
+        .state
+        .search
+        .rank(filter, audience, evidence_csv::MAX_ROWS)
+        .unwrap()
+    {
+        Some(matches) => store::evidence::export_ids(&app.state.db, &matches.ids, filter, audience)
+            .await
+            .unwrap(),
+        None => store::evidence::export_page(
+            &app.state.db,
+            filter,
+            audience,
+            None,
+            evidence_csv::MAX_ROWS,
+        )
+        .await
+        .unwrap(),
+    };
     evidence_csv::write(&all).unwrap()
 }
 

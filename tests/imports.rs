@@ -503,3 +503,189 @@ async fn an_import_never_moves_a_finding_from_another_assessment() {
     .await;
     assert_eq!(item["detail"]["assessment_id"], first.as_str(), "{item}");
 }
+
+/// A page's HTML without the markers hydration leaves around interpolated values.
+fn without_markers(html: &str) -> String {
+    let mut out = String::new();
+    let mut rest = html;
+    while let Some(start) = rest.find("<!") {
+        out.push_str(&rest[..start]);
+        let end = if rest[start..].starts_with("<!--") {
+            rest[start..].find("-->").map(|e| start + e + 3)
+        } else {
+            rest[start..].find('>').map(|e| start + e + 1)
+        };
+        rest = &rest[end.unwrap_or(rest.len())..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// What a French office's Excel saves as "CSV (séparateur : point-virgule)": Windows-1252,
+/// semicolons, French column names, countries by name and dates day first.
+const FRENCH_EXCEL_FILE: &[u8] = b"Cl\xe9;Type;Texte;Pays;Date de collecte;Consentement;Visibilit\xe9;\xc9tiquettes;R\xe9gion
+fr-2022-testimony-41;testimony;\xc0 Besan\xe7on, les b\xe9n\xe9voles ont tout pr\xe9par\xe9 pour le chantier.;France;14/07/2022;given;public;\xe9t\xe9, b\xe9n\xe9voles;Bourgogne-Franche-Comt\xe9
+hu-2022-testimony-42;testimony;A t\xe1borban senki sem k\xe9rdezte, honnan j\xf6ttem.;Hongrie;03.08.2022;anonymised;public;;
+de-2022-testimony-43;testimony;Die B\xfcrger von G\xf6ttingen halfen mit.;Allemagne;2022-09-01;given;members;;
+";
+
+#[tokio::test]
+async fn a_french_excel_file_imports_with_its_names_and_accents() {
+    let app = TestApp::spawn().await;
+    let editor = app.sign_in(EDITOR, PASSWORD).await;
+    let assessment = app.first_assessment().await;
+    let uploaded = app
+        .upload(&assessment, FRENCH_EXCEL_FILE, Some(&editor))
+        .await;
+    assert_eq!(uploaded.status(), 303);
+    let preview_path = location(&uploaded);
+    let batch = preview_path.rsplit('/').next().unwrap().to_string();
+    let preview = json(
+        app.fetch(&format!("/fn/import_preview?batch={batch}"), Some(&editor))
+            .await,
+    )
+    .await;
+    assert_eq!(preview["problems"], serde_json::json!([]));
+    assert_eq!(preview["valid_rows"], 3);
+    assert_eq!(preview["encoding"], "windows1252");
+    assert_eq!(preview["separator"], "semicolon");
+    let page = without_markers(
+        &app.get(&preview_path, Some(&editor))
+            .await
+            .text()
+            .await
+            .unwrap(),
+    );
+    assert!(
+        page.contains("Read as Windows-1252, fields separated by semicolons."),
+        "the preview says how the file was read"
+    );
+    assert!(page.contains("À Besançon, les bénévoles"));
+    assert_eq!(
+        app.fetch("/fn/evidence_item?key=fr-2022-testimony-41", Some(&editor))
+            .await
+            .status(),
+        404,
+        "nothing is saved before confirming"
+    );
+
+    let confirmed = app
+        .call("confirm_import", &[("batch", &batch)], Some(&editor))
+        .await;
+    assert_eq!(
+        json(confirmed).await,
+        serde_json::json!({ "created": 3, "updated": 0, "unchanged": 0 })
+    );
+    for (key, country, collected_on, text) in [
+        (
+            "fr-2022-testimony-41",
+            "FR",
+            "2022-07-14",
+            "À Besançon, les bénévoles ont tout préparé pour le chantier.",
+        ),
+        (
+            "hu-2022-testimony-42",
+            "HU",
+            "2022-08-03",
+            "A táborban senki sem kérdezte, honnan jöttem.",
+        ),
+        (
+            "de-2022-testimony-43",
+            "DE",
+            "2022-09-01",
+            "Die Bürger von Göttingen halfen mit.",
+        ),
+    ] {
+        let item = json(
+            app.fetch(&format!("/fn/evidence_item?key={key}"), Some(&editor))
+                .await,
+        )
+        .await;
+        assert_eq!(item["detail"]["country"], country, "{key}");
+        assert_eq!(item["detail"]["collected_on"], collected_on, "{key}");
+        assert_eq!(item["detail"]["text"], text, "{key}");
+    }
+    let first = json(
+        app.fetch("/fn/evidence_item?key=fr-2022-testimony-41", None)
+            .await,
+    )
+    .await;
+    assert_eq!(
+        first["detail"]["tags"],
+        serde_json::json!(["été", "bénévoles"])
+    );
+    assert_eq!(first["detail"]["region"], "Bourgogne-Franche-Comté");
+    // Found by its town written with or without the cedilla.
+    for query in ["Besan%C3%A7on", "Besancon", "BESANCON"] {
+        let found = json(
+            app.fetch(
+                &format!("/fn/evidence_library?filter[page]=1&filter[q]={query}"),
+                None,
+            )
+            .await,
+        )
+        .await;
+        assert_eq!(
+            strings(&found["results"]["items"], "key"),
+            ["fr-2022-testimony-41"],
+            "{query}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn unknown_and_ambiguous_countries_and_dates_are_named_by_line() {
+    let app = TestApp::spawn().await;
+    let editor = app.sign_in(EDITOR, PASSWORD).await;
+    let assessment = app.first_assessment().await;
+    let file = "pays\tclé\ttype\ttexte\tdate de collecte\tconsentement\tvisibilité
+Grèce\tgr-2022-testimony-51\ttestimony\tFine.\t2022-01-01\tgiven\tpublic
+Atlantide\tgr-2022-testimony-52\ttestimony\tUnknown.\t2022-01-01\tgiven\tpublic
+Congo\tgr-2022-testimony-53\ttestimony\tTwo of them.\t2022-01-01\tgiven\tpublic
+Ελλάδα\tgr-2022-testimony-54\ttestimony\tMonth first.\t04/23/2022\tgiven\tpublic
+Ελλάδα\tgr-2022-testimony-55\ttestimony\tWhich?\t03/04/2022\tgiven\tpublic
+";
+    let (batch, preview) = previewed(&app, &assessment, file.as_bytes(), &editor).await;
+    assert_eq!(preview["separator"], "tab");
+    assert_eq!(preview["encoding"], "utf8");
+    assert_eq!(preview["valid_rows"], 2);
+    let problems: Vec<(u64, &str, &str, &str)> = preview["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["line"].as_u64().unwrap(),
+                p["column"].as_str().unwrap(),
+                p["error"]["problem"]["code"].as_str().unwrap(),
+                p["error"]["problem"]["typed"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        problems,
+        [
+            (3, "country", "unknown_country", "Atlantide"),
+            (4, "country", "ambiguous_country", "Congo"),
+            (6, "collected_on", "ambiguous_date", "03/04/2022"),
+        ]
+    );
+    let page = without_markers(
+        &app.get(
+            &format!("/assessments/{assessment}/import/{batch}"),
+            Some(&editor),
+        )
+        .await
+        .text()
+        .await
+        .unwrap(),
+    );
+    assert!(page.contains("“Atlantide” is not a country code or name Groundwork knows."));
+    assert!(page.contains("“03/04/2022” could be read day first or month first"));
+    assert_eq!(
+        app.call("confirm_import", &[("batch", &batch)], Some(&editor))
+            .await
+            .status(),
+        409
+    );
+}

@@ -111,6 +111,8 @@ pub async fn import_preview(batch: String) -> Result<ImportPreviewView, AppError
             problems: problems.into_iter().take(1000).collect(),
             changed_rows: changes.len(),
             changes: changes.into_iter().take(PREVIEW_CHANGES).collect(),
+            encoding: preview.encoding,
+            separator: preview.separator,
         })
     }
     .await;

@@ -26,7 +26,77 @@ pub struct ImportPreviewView {
     /// Findings already stored that the import would change (the first ones), and how many.
     pub changes: Vec<RowChanges>,
     pub changed_rows: usize,
+    pub encoding: TextEncoding,
+    pub separator: Separator,
 }
+
+/// How the import decoded a file's bytes, shown on the preview so that an editor can spot a
+/// wrong guess (names a spreadsheet's "save as" dialog uses, not translated).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TextEncoding {
+    #[default]
+    Utf8,
+    Utf16Le,
+    Utf16Be,
+    Windows1252,
+}
+
+impl TextEncoding {
+    pub fn name(self) -> &'static str {
+        match self {
+            TextEncoding::Utf8 => "UTF-8",
+            TextEncoding::Utf16Le => "UTF-16LE",
+            TextEncoding::Utf16Be => "UTF-16BE",
+            TextEncoding::Windows1252 => "Windows-1252",
+        }
+    }
+}
+
+/// What separates the fields of a file's lines.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Separator {
+    #[default]
+    Comma,
+    Semicolon,
+    Tab,
+}
+
+impl Separator {
+    pub const ALL: [Separator; 3] = [Separator::Comma, Separator::Semicolon, Separator::Tab];
+
+    pub fn byte(self) -> u8 {
+        match self {
+            Separator::Comma => b',',
+            Separator::Semicolon => b';',
+            Separator::Tab => b'\t',
+        }
+    }
+}
+
+/// French names accepted for each column besides its English one (compared without case,
+/// accents, spaces or punctuation); the first is the one the import page shows.
+pub const FRENCH_COLUMNS: [(&str, &[&str]); 15] = [
+    ("key", &["clé", "clef", "clé de citation"]),
+    ("kind", &["type", "nature"]),
+    ("swot_quadrant", &["quadrant SWOT", "quadrant"]),
+    ("text", &["texte"]),
+    ("value", &["valeur"]),
+    ("unit", &["unité"]),
+    (
+        "sample_size",
+        &["taille de l'échantillon", "taille échantillon", "effectif"],
+    ),
+    ("baseline", &["valeur de référence", "référence"]),
+    ("country", &["pays"]),
+    ("region", &["région"]),
+    ("collected_on", &["date de collecte", "collecté le", "date"]),
+    ("language", &["langue"]),
+    ("tags", &["étiquettes", "mots-clés"]),
+    ("consent", &["consentement"]),
+    ("visibility", &["visibilité"]),
+];
 
 /// A problem with an uploaded file as a whole (not one row).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]

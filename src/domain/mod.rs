@@ -35,6 +35,9 @@ pub mod assessments;
 pub mod citations;
 pub mod consultations;
 pub mod countries;
+/// Uses `deunicode`, a server-only dependency: country names are read on the server.
+#[cfg(feature = "ssr")]
+pub mod country_names;
 pub mod coverage;
 pub mod dates;
 /// Uses `similar`, a server-only dependency: the browser asks the server for diffs.

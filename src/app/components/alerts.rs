@@ -36,6 +36,18 @@ pub fn problem_text(problem: &Problem) -> AnyView {
         Problem::ReasonToOppose => t!(i18n, problem_reason_to_oppose).into_any(),
         Problem::NotOpen => t!(i18n, problem_not_open).into_any(),
         Problem::AlreadyOpen => t!(i18n, problem_already_open).into_any(),
+        Problem::UnknownCountry { typed } => {
+            t!(i18n, problem_unknown_country, typed = move || typed.clone()).into_any()
+        }
+        Problem::AmbiguousCountry { typed } => t!(
+            i18n,
+            problem_ambiguous_country,
+            typed = move || typed.clone()
+        )
+        .into_any(),
+        Problem::AmbiguousDate { typed } => {
+            t!(i18n, problem_ambiguous_date, typed = move || typed.clone()).into_any()
+        }
     }
 }
 

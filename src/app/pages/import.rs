@@ -5,7 +5,7 @@ use crate::app::components::alerts::{FormAlert, error_text, form_error};
 use crate::app::components::fields::field_label;
 use crate::app::components::labels::{country_label, evidence_kind_name, import_done_text};
 use crate::app::components::status::{LoadError, editor_gate};
-use crate::domain::evidence_csv_views::FileProblem;
+use crate::domain::evidence_csv_views::{FRENCH_COLUMNS, FileProblem, Separator, TextEncoding};
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -178,6 +178,23 @@ fn upload_with_progress(ev: leptos::ev::SubmitEvent, set_upload: WriteSignal<Upl
 #[cfg(not(feature = "hydrate"))]
 fn upload_with_progress(_: leptos::ev::SubmitEvent, _: WriteSignal<Upload>) {}
 
+/// "Read as Windows-1252, fields separated by semicolons": how the file was decoded, so a
+/// wrong guess (garbled accents, one long column) can be traced to its cause.
+fn read_as_text(encoding: TextEncoding, separator: Separator) -> impl IntoView {
+    let i18n = use_i18n();
+    let separator = move || match separator {
+        Separator::Comma => t_string!(i18n, import_separator_comma).to_string(),
+        Separator::Semicolon => t_string!(i18n, import_separator_semicolon).to_string(),
+        Separator::Tab => t_string!(i18n, import_separator_tab).to_string(),
+    };
+    t!(
+        i18n,
+        import_read_as,
+        encoding = move || encoding.name(),
+        separator = separator
+    )
+}
+
 #[component]
 pub fn ImportPage() -> impl IntoView {
     let i18n = use_i18n();
@@ -199,7 +216,7 @@ pub fn ImportPage() -> impl IntoView {
             on:submit=move |ev| upload_with_progress(ev, set_upload)>
             <div class="field">
                 <label for="file">{t!(i18n, import_file_label)}</label>
-                <input id="file" name="file" type="file" accept=".csv,text/csv" required aria-describedby="file-hint" />
+                <input id="file" name="file" type="file" accept=".csv,text/csv,.txt,text/plain,.tsv,text/tab-separated-values" required aria-describedby="file-hint" />
                 <p class="hint" id="file-hint">{t!(i18n, import_file_hint)}</p>
             </div>
             <div>
@@ -219,6 +236,11 @@ pub fn ImportPage() -> impl IntoView {
                 {COLUMN_HELP.iter().map(|(name, required)| view! {
                     <li>
                         <code>{*name}</code>
+                        {FRENCH_COLUMNS
+                            .iter()
+                            .find(|(english, _)| english == name)
+                            .and_then(|(_, french)| french.first())
+                            .map(|french| view! { " " <span lang="fr">"(" <code>{*french}</code> ")"</span> })}
                         {required.then(|| view! { " " <span class="badge">{t!(i18n, import_required)}</span> })}
                     </li>
                 }).collect_view()}
@@ -265,6 +287,7 @@ pub fn ImportPreviewPage() -> impl IntoView {
                                 <p class="lead">
                                     {t!(i18n, import_summary, file = move || file_name.clone(), total = move || total, valid = move || valid)}
                                 </p>
+                                <p class="muted read-as">{read_as_text(p.encoding, p.separator)}</p>
                                 <Show when=done>
                                     <div class="alert alert-ok" role="status">
                                         {move || counts().map(import_done_text)} " "

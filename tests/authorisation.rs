@@ -161,7 +161,7 @@ const MATRIX: &[Row] = &[
     f("consultation_results",        [In,     Ok,     Ok,     Ok,     Ok,     Ok], "slug={slug}"),
     // Publishing
     f("prepublish_check",            [In,     No,     Ok,     No,     No,     Ok], "slug={slug}"),
-    f("publish_paper",               [In,     No,     Ok,     No,     No,     Ok], "slug={new_paper}&number=1&release_notes=First publication."),
+    f("publish_paper",               [In,     No,     Ok,     No,     No,     Ok], "slug={paper_to_publish}&number=1&release_notes=First publication."),
     // Evidence
     f("evidence_library",            [Ok,     Ok,     Ok,     Ok,     Ok,     Ok], "filter[page]=1"),
     f("evidence_item",               [Ok,     Ok,     Ok,     Ok,     Ok,     Ok], "key={key}"),
@@ -394,6 +394,12 @@ impl Cell<'_> {
                 id
             }
             "new_paper" => self.new_paper().await.1,
+            // Nothing unsupported to override: publishing it needs only release notes.
+            "paper_to_publish" => {
+                self.new_paper_of(groundwork::domain::coverage::BlockKind::Text)
+                    .await
+                    .1
+            }
             "consulting_paper" => {
                 let (id, slug) = self.new_paper().await;
                 let fields = groundwork::domain::consultations::ConsultationFields {
@@ -464,6 +470,15 @@ impl Cell<'_> {
 
     /// A new paper of Marco's with one recommendation and no consultation: (id, slug).
     async fn new_paper(&self) -> (String, String) {
+        self.new_paper_of(groundwork::domain::coverage::BlockKind::Recommendation)
+            .await
+    }
+
+    /// A new paper of Marco's with one block of this kind and no consultation: (id, slug).
+    async fn new_paper_of(
+        &self,
+        kind: groundwork::domain::coverage::BlockKind,
+    ) -> (String, String) {
         let (db, n) = (&self.demo.app.state.db, self.n);
         let fields = groundwork::domain::papers::PaperInput {
             title: format!("Paper of the matrix {n}"),
@@ -475,11 +490,7 @@ impl Cell<'_> {
         let id = store::papers::create(db, &fields, Some(&self.demo.ids[EDITOR]))
             .await
             .unwrap();
-        let blocks = vec![(
-            groundwork::domain::coverage::BlockKind::Recommendation,
-            "Fund inclusive workcamps.".to_string(),
-            Vec::new(),
-        )];
+        let blocks = vec![(kind, "Fund inclusive workcamps.".to_string(), Vec::new())];
         store::papers::append_blocks(db, &id, &blocks, None)
             .await
             .unwrap();

@@ -8,7 +8,10 @@ use crate::domain::coverage::{self, BlockKind, CitedEvidence};
 use crate::domain::papers::{Assembled, BlockView, CitedCard, heading_label};
 use crate::error::AppError;
 use crate::lang::Lang;
-use crate::store::{self, Db, papers::BlockRow};
+use crate::store::{
+    self, Db,
+    papers::{BlockRow, CiteRow},
+};
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
@@ -103,20 +106,7 @@ pub fn assemble(rows: Vec<BlockRow>, needed_label: &str, memo: Option<&BlockHtml
                     })
                 }
             };
-            let cited: Vec<CitedEvidence> = row
-                .cites
-                .iter()
-                .filter_map(|c| {
-                    Some(CitedEvidence {
-                        key: c.key.clone(),
-                        kind: c.kind.parse().ok()?,
-                        country: c.country.clone(),
-                        consent: c.consent.parse().ok()?,
-                        visibility: c.visibility.parse().ok()?,
-                        stance: c.stance.parse().unwrap_or_default(),
-                    })
-                })
-                .collect();
+            let cited: Vec<CitedEvidence> = row.cites.iter().filter_map(CiteRow::cited).collect();
             if coverage::needs_support(kind) {
                 needing += 1;
                 if coverage::is_supported(&cited) {

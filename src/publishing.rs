@@ -8,7 +8,7 @@ use crate::domain::versions::{
     sha256_hex,
 };
 use crate::lang::Lang;
-use crate::store::papers::BlockRow;
+use crate::store::papers::{BlockRow, CiteRow};
 use crate::store::versions::{CitedFinding, NewVersion};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -105,16 +105,7 @@ pub fn build(inputs: Inputs) -> NewVersion {
                     .cites
                     .iter()
                     .filter(|c| findings.contains_key(&c.key))
-                    .filter_map(|c| {
-                        Some(CitedEvidence {
-                            key: c.key.clone(),
-                            kind: c.kind.parse().ok()?,
-                            country: c.country.clone(),
-                            consent: c.consent.parse().ok()?,
-                            visibility: c.visibility.parse().ok()?,
-                            stance: c.stance.parse().unwrap_or_default(),
-                        })
-                    })
+                    .filter_map(CiteRow::cited)
                     .collect();
                 line.supported += usize::from(coverage::is_supported(&cited));
             }

@@ -36,6 +36,20 @@ pub struct CiteRow {
     pub visibility: String,
 }
 
+impl CiteRow {
+    /// The citation as coverage weighs it; None when a stored value no longer parses.
+    pub fn cited(&self) -> Option<crate::domain::coverage::CitedEvidence> {
+        Some(crate::domain::coverage::CitedEvidence {
+            key: self.key.clone(),
+            kind: self.kind.parse().ok()?,
+            country: self.country.clone(),
+            consent: self.consent.parse().ok()?,
+            visibility: self.visibility.parse().ok()?,
+            stance: self.stance.parse().unwrap_or_default(),
+        })
+    }
+}
+
 #[derive(Debug, Clone, SurrealValue)]
 pub struct BlockRow {
     pub id: String,

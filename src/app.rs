@@ -1,5 +1,6 @@
 //! The shell, the router and the pieces every page shares. UI only: data comes from `api`.
 pub mod components;
+pub mod islands;
 pub mod pages;
 
 use crate::domain::accounts::SessionMember;
@@ -39,8 +40,8 @@ pub fn shell(options: leptos::config::LeptosOptions) -> impl IntoView {
                 <meta name="color-scheme" content="light" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 // In the shell, not the app: only the server knows the bundle's hashed names.
-                <HashedStylesheet options=options.clone() id="leptos" />
-                <HydrationScripts options />
+                <HashedStylesheet options id="leptos" />
+                <islands::IslandScripts />
                 <MetaTags />
             </head>
             <body>
@@ -85,7 +86,6 @@ pub fn App() -> impl IntoView {
     provide_context(Session(StoredValue::new(member)));
     let demo = SharedValue::new(demo_on_server).into_inner();
     provide_context(components::layout::DemoInstallation(demo));
-    mark_hydrated();
     let cookie_options = leptos_use::UseCookieOptions::default()
         .path("/")
         .max_age(365_i64 * 24 * 3600 * 1000)
@@ -126,25 +126,10 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/assessments/:id/import/:batch") view=ImportPreviewPage ssr=SsrMode::Async />
                     </Routes>
                 </main>
-                <crate::app::components::citation_popover::CitationPopover />
                 <Footer />
             </Router>
         </I18nContextProvider>
     }
-}
-
-/// `<html data-hydrated="true">` once the WASM runs: end-to-end tests wait for it, and CSS
-/// could show controls that need JavaScript.
-fn mark_hydrated() {
-    #[cfg(feature = "hydrate")]
-    Effect::new(move |_| {
-        if let Some(root) = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.document_element())
-        {
-            let _ = root.set_attribute("data-hydrated", "true");
-        }
-    });
 }
 
 #[component]

@@ -42,5 +42,6 @@ pub mod store;
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    // Only the islands run in the browser (see `app::islands`).
+    leptos::mount::hydrate_islands();
 }

@@ -49,11 +49,16 @@ export function watchProblems(page: Page, problems: string[]) {
   });
 }
 
-/** Waits until the WASM has taken over the page (hydrated runs only). */
+/**
+ * Waits until the page's islands (its interactive parts) are live, in hydrated runs. A page
+ * without islands loads no WASM: it is ready once loaded, as it is without JavaScript.
+ */
 export async function ready(page: Page, hydrated: boolean) {
   await page.waitForLoadState('load');
   if (hydrated) {
-    await page.locator('html[data-hydrated="true"]').waitFor({ state: 'attached' });
+    await page.waitForFunction(
+      () => !document.querySelector('leptos-island') || document.documentElement.dataset.hydrated === 'true',
+    );
   }
 }
 

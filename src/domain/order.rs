@@ -116,6 +116,29 @@ pub fn stepped<T>(order: &[T], at: usize, step: Step) -> Option<Gap<'_, T>> {
     }
 }
 
+/// Where a block dropped onto another goes, as the id of the block it is placed after: just
+/// after `onto` when dropped on its lower half, else just before it (after the block above it
+/// that is not the one moving; at the top of the shown part, after `before`, the block shown
+/// before this part of a long paper, "" for the paper's top).
+pub fn after_for_drop(
+    order: &[String],
+    moving: &str,
+    onto: &str,
+    below: bool,
+    before: &str,
+) -> String {
+    if below {
+        return onto.to_string();
+    }
+    let at = order.iter().position(|b| b == onto).unwrap_or(0);
+    order
+        .iter()
+        .take(at)
+        .rfind(|b| *b != moving)
+        .cloned()
+        .unwrap_or_else(|| before.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -293,5 +316,31 @@ mod tests {
         for other in ["", "Up", "left", "up "] {
             assert_eq!(Step::parse(other), None, "{other:?}");
         }
+    }
+
+    fn ids(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn a_drop_on_the_lower_half_goes_after_the_target() {
+        let order = ids(&["a", "b", "c"]);
+        assert_eq!(after_for_drop(&order, "a", "c", true, ""), "c");
+    }
+
+    #[test]
+    fn a_drop_on_the_upper_half_goes_after_the_block_above_the_target() {
+        let order = ids(&["a", "b", "c", "d"]);
+        assert_eq!(after_for_drop(&order, "a", "c", false, ""), "b");
+        // The block above is the one moving: it is skipped.
+        assert_eq!(after_for_drop(&order, "b", "c", false, ""), "a");
+    }
+
+    #[test]
+    fn a_drop_above_the_first_shown_block_goes_after_the_block_before_the_part() {
+        let order = ids(&["a", "b"]);
+        assert_eq!(after_for_drop(&order, "b", "a", false, ""), "");
+        assert_eq!(after_for_drop(&order, "b", "a", false, "z"), "z");
+        assert_eq!(after_for_drop(&order, "a", "b", false, "z"), "z");
     }
 }

@@ -73,16 +73,7 @@ pub fn names_are_hashed() -> bool {
 
 /// The stylesheet's URL, for pages rendered outside Leptos (static error pages).
 pub fn stylesheet_href() -> String {
-    let hashes = hash_file()
-        .and_then(|file| std::fs::read_to_string(file).ok())
-        .unwrap_or_default();
-    let hash = hashes
-        .lines()
-        .filter_map(|line| line.split_once(':'))
-        .find(|(file, _)| file.trim() == "css")
-        .map(|(_, hash)| format!(".{}", hash.trim()))
-        .unwrap_or_default();
-    format!("/{PKG_DIR}/{OUTPUT_NAME}{hash}.css")
+    crate::app::islands::bundle_href("css")
 }
 
 #[cfg(test)]

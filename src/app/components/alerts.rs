@@ -92,6 +92,26 @@ where
     })
 }
 
+/// The error an island's form shows: its action's once it ran, before that the one a plain
+/// form post came back with (read by the page on the server and handed to the island, which
+/// has no router to read the address with).
+pub fn action_error<T, S>(value: S, posted: Option<AppError>) -> Signal<Option<AppError>>
+where
+    T: Clone + Send + Sync + 'static,
+    S: Get<Value = Option<Result<T, AppError>>> + Send + Sync + 'static,
+{
+    Signal::derive(move || match value.get() {
+        Some(Err(error)) => Some(error),
+        Some(Ok(_)) => None,
+        None => posted.clone(),
+    })
+}
+
+/// The error a plain form post came back with, from the page's address (on the server).
+pub fn posted_error() -> Option<AppError> {
+    use_query_map().with_untracked(|q| q.get("error").and_then(|e| AppError::from_query_value(&e)))
+}
+
 /// What the user typed before a plain form post came back with an error.
 pub fn kept(field: &'static str) -> String {
     use_query_map().with_untracked(|q| q.get(field).unwrap_or_default())

@@ -41,21 +41,14 @@ struct Shown {
     state: CardState,
 }
 
-/// Mounted once, in the page shell.
-#[component]
-pub fn CitationPopover() -> impl IntoView {
+/// Placed once on each page that shows citations (the draft, the block editor, the
+/// consultation); an island, so a page without citations loads no WASM for it.
+#[island]
+pub fn CitationCards(lang: Locale) -> impl IntoView {
+    crate::app::islands::speak(lang);
     let shown = RwSignal::new(None::<Shown>);
     #[cfg(feature = "hydrate")]
     listen(shown);
-    // A page change removes the citation without a mouseout or focusout: the card goes too.
-    let location = leptos_router::hooks::use_location();
-    Effect::new(move |previous: Option<String>| {
-        let path = location.pathname.get();
-        if previous.is_some_and(|p| p != path) {
-            shown.set(None);
-        }
-        path
-    });
     move || shown.get().map(|shown| view! { <CitationCard shown /> })
 }
 
@@ -103,7 +96,7 @@ fn CitationCard(shown: Shown) -> impl IntoView {
 }
 
 /// The document-wide listeners: hover and keyboard focus show the card, leaving hides it,
-/// Escape dismisses it. Removed again when the shell goes.
+/// Escape dismisses it. Removed again when the island goes.
 #[cfg(feature = "hydrate")]
 fn listen(shown: RwSignal<Option<Shown>>) {
     use std::cell::{Cell, RefCell};

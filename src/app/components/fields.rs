@@ -92,3 +92,47 @@ pub fn initial(name: &'static str, stored: &str, came_back: bool) -> String {
         stored.to_string()
     }
 }
+
+/// What a plain form post that came back with an error left in the page's address: the error
+/// and what was typed. Read by the page on the server and handed to an island (which has no
+/// router to read the address with).
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Returned {
+    pub error: Option<AppError>,
+    /// The form's fields as they were posted; empty unless the post came back with an error.
+    pub fields: Vec<(String, String)>,
+}
+
+impl Returned {
+    pub fn from_address() -> Returned {
+        leptos_router::hooks::use_query_map().with_untracked(|q| {
+            let Some(error) = q.get("error") else {
+                return Returned::default();
+            };
+            Returned {
+                error: AppError::from_query_value(&error),
+                fields: q
+                    .clone()
+                    .into_iter()
+                    .map(|(k, v)| (k.to_string(), v))
+                    .collect(),
+            }
+        })
+    }
+
+    pub fn came_back(&self) -> bool {
+        self.error.is_some()
+    }
+
+    /// What was typed in `name` before the error, or the stored value.
+    pub fn value(&self, name: &str, stored: &str) -> String {
+        if !self.came_back() {
+            return stored.to_string();
+        }
+        self.fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    }
+}

@@ -83,12 +83,8 @@ pub fn Header() -> impl IntoView {
 #[component]
 fn SignedIn(name: String, organisation: String) -> impl IntoView {
     let i18n = use_i18n();
+    // A plain form: the server signs out and sends the browser home.
     let logout = ServerAction::<Logout>::new();
-    Effect::new(move |_| {
-        if let Some(Ok(())) = logout.value().get() {
-            reload_to("/");
-        }
-    });
     view! {
         <div class="who">
             <span class="who-name">{name}</span>
@@ -100,8 +96,8 @@ fn SignedIn(name: String, organisation: String) -> impl IntoView {
     }
 }
 
-/// Links that work without JavaScript (`/lang/fr` sets the cookie and comes back); with it,
-/// the page switches language in place.
+/// Links: `/lang/fr` sets the cookie and comes back to this page, rendered by the server in the
+/// chosen language (no script, so a page that only reads loads no WASM for it).
 #[component]
 fn LanguageSwitch() -> impl IntoView {
     let i18n = use_i18n();
@@ -124,10 +120,6 @@ fn LanguageSwitch() -> impl IntoView {
                 lang=code
                 class="lang-option"
                 aria-current=move || (i18n.get_locale() == locale).then_some("true")
-                on:click=move |ev| {
-                    ev.prevent_default();
-                    i18n.set_locale(locale);
-                }
             >
                 {label}
             </a>

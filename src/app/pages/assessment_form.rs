@@ -11,7 +11,7 @@ use crate::domain::evidence::{Method, SUMMARY_MAX, TITLE_MAX, URL_MAX};
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_params_map;
 
 #[component]
 pub fn AssessmentFormPage() -> impl IntoView {
@@ -39,12 +39,7 @@ fn AssessmentForm(view: AssessmentFormView) -> impl IntoView {
     let i18n = use_i18n();
     let save = ServerAction::<SaveAssessment>::new();
     let error = form_error(save.value());
-    let navigate = use_navigate();
-    Effect::new(move |_| {
-        if let Some(Ok(id)) = save.value().get() {
-            navigate(&format!("/assessments/{id}?saved=1"), Default::default());
-        }
-    });
+    // A plain form: the server sends the browser to the saved assessment.
     let back = StoredValue::new(view.id.clone());
     let is_new = view.id.is_empty();
     let came_back = came_back_with_error();

@@ -1,11 +1,15 @@
 //! Editing one block: its text with a live preview and citation checks, an evidence picker,
 //! a conflict view when someone saved first (both texts side by side, nothing lost), and the
-//! block's revisions, each compared with the one before and restorable.
+//! block's revisions, each compared with the one before and restorable. The editor is an
+//! island (the preview, the picker and the conflict view need the browser); without
+//! JavaScript it is a plain form.
 use crate::api::blocks::{
     BlockVersion, RevisionChange, SaveBlock, block_revisions, current_block, preview_block,
 };
 use crate::api::evidence::{EvidenceFilter, evidence_library};
-use crate::app::components::alerts::{FieldError, FormAlert, form_error};
+use crate::app::components::alerts::{FieldError, FormAlert, action_error, posted_error};
+use crate::app::components::citation_popover::CitationCards;
+use crate::app::components::layout::reload_to;
 use crate::app::components::fields::{came_back_with_error, textarea_text};
 use crate::app::components::labels::{block_kind_name, display_time, stance_name};
 use crate::app::components::status::LoadError;
@@ -15,7 +19,7 @@ use crate::error::AppError;
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use leptos_router::hooks::{use_params_map, use_query_map};
 use presence::announce_editing;
 
 #[component]
@@ -44,9 +48,22 @@ pub fn BlockEditorPage() -> impl IntoView {
                 let slug = slug.clone();
                 Suspend::new(async move {
                     match (current.await, revisions.await) {
-                        (Ok(version), Ok(revisions)) => view! {
-                            <BlockEditor slug version revisions />
-                        }.into_any(),
+                        (Ok(version), Ok(revisions)) => {
+                            // After a plain form post came back (a conflict, a problem), what was
+                            // typed is in the address: the island gets it, having no router.
+                            let came_back = came_back_with_error();
+                            let kept = |name: &str| use_query_map().with_untracked(|q| q.get(name));
+                            let back = EditorReturn {
+                                error: posted_error(),
+                                text: came_back.then(|| kept("text").unwrap_or_default()),
+                                kind: came_back.then(|| kept("kind")).flatten(),
+                            };
+                            let lang = crate::app::islands::page_locale();
+                            view! {
+                                <CitationCards lang />
+                                <BlockEditor lang slug version revisions back />
+                            }.into_any()
+                        }
                         (Err(error), _) | (_, Err(error)) => view! {
                             <h1>{t!(i18n, block_edit_title)}</h1> <LoadError error />
                         }.into_any(),
@@ -57,28 +74,29 @@ pub fn BlockEditorPage() -> impl IntoView {
     }
 }
 
-#[component]
+/// What a plain form post that came back with an error left in the page's address.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+struct EditorReturn {
+    error: Option<AppError>,
+    text: Option<String>,
+    kind: Option<String>,
+}
+
+#[island]
 fn BlockEditor(
+    lang: Locale,
     slug: String,
     version: BlockVersion,
     revisions: Vec<RevisionChange>,
+    back: EditorReturn,
 ) -> impl IntoView {
+    crate::app::islands::speak(lang);
     let i18n = use_i18n();
     let save = ServerAction::<SaveBlock>::new();
-    let error = form_error(save.value());
-    let came_back = came_back_with_error();
-    let kept = |name: &str| use_query_map().with_untracked(|q| q.get(name));
+    let error = action_error(save.value(), back.error);
     // After a conflict (with or without JavaScript) the typed text is shown, not the stored one.
-    let text = RwSignal::new(if came_back {
-        kept("text").unwrap_or_default()
-    } else {
-        version.text.clone()
-    });
-    let kind = RwSignal::new(if came_back {
-        kept("kind").unwrap_or_else(|| version.kind.clone())
-    } else {
-        version.kind.clone()
-    });
+    let text = RwSignal::new(back.text.unwrap_or_else(|| version.text.clone()));
+    let kind = RwSignal::new(back.kind.unwrap_or_else(|| version.kind.clone()));
     let conflict = move || matches!(error.get(), Some(AppError::Conflict { .. }));
     // The stored version the next save is based on: after a conflict, the one now stored.
     let base = RwSignal::new(version.clone());
@@ -96,13 +114,12 @@ fn BlockEditor(
             });
         }
     });
-    let navigate = use_navigate();
     Effect::new(move |_| {
         if let Some(Ok(_)) = save.value().get() {
-            navigate(
-                &crate::domain::papers::draft_block_href(&slug.get_value(), &block_id.get_value()),
-                Default::default(),
-            );
+            reload_to(&crate::domain::papers::draft_block_href(
+                &slug.get_value(),
+                &block_id.get_value(),
+            ));
         }
     });
     announce_editing(slug.get_value(), block_id.get_value());
@@ -358,11 +375,10 @@ fn Revisions(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let restore = ServerAction::<SaveBlock>::new();
-    let navigate = use_navigate();
     let back = crate::domain::papers::draft_block_href(&slug, &block);
     Effect::new(move |_| {
         if let Some(Ok(_)) = restore.value().get() {
-            navigate(&back, Default::default());
+            reload_to(&back);
         }
     });
     let count = revisions.len();

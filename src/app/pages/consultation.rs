@@ -6,14 +6,16 @@ use crate::api::consultations::{
     CloseConsultation, ExtendConsultation, OpenConsultation, consultation,
 };
 use crate::api::votes::CastVote;
-use crate::app::components::alerts::{FieldError, FormAlert, Notice, invalid, kept, problem_text};
+use crate::app::components::alerts::{
+    FieldError, FormAlert, Notice, action_error, invalid, kept, posted_error, problem_text,
+};
 use crate::app::components::consultation_window::WindowSummary;
 use crate::app::components::fields::textarea_text;
 use crate::app::components::labels::{choice_name, display_time, paper_status_name};
 use crate::app::components::status::{LoadError, NotFound, SignInFirst, role_gate};
 use crate::domain::accounts::Role;
 use crate::domain::consultations::{
-    Choice, ConsultationPage as Page, Due, PAPER_TARGET, REASON_MAX, VoteTarget, WindowState,
+    Choice, ConsultationPage as Page, Due, MyVote, PAPER_TARGET, REASON_MAX, VoteTarget, WindowState,
     WindowView,
 };
 use crate::error::AppError;
@@ -32,8 +34,6 @@ pub fn ConsultationPage() -> impl IntoView {
     let open = ServerAction::<OpenConsultation>::new();
     let extend = ServerAction::<ExtendConsultation>::new();
     let close = ServerAction::<CloseConsultation>::new();
-    // Any vote cast on the page (each form has its own action) bumps this.
-    let voted = RwSignal::new(0usize);
     let page = {
         let slug = slug.clone();
         Resource::new(
@@ -42,7 +42,6 @@ pub fn ConsultationPage() -> impl IntoView {
                     open.version().get(),
                     extend.version().get(),
                     close.version().get(),
-                    voted.get(),
                 )
             },
             move |_| consultation(slug.clone()),
@@ -55,7 +54,7 @@ pub fn ConsultationPage() -> impl IntoView {
         <Transition fallback=move || view! { <p class="muted">{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
                 match page.await {
-                    Ok(data) => view! { <ConsultationView data open extend close voted /> }.into_any(),
+                    Ok(data) => view! { <ConsultationView data open extend close /> }.into_any(),
                     Err(AppError::NotFound) => view! { <NotFound /> }.into_any(),
                     Err(AppError::Unauthorized) => view! { <SignInFirst /> }.into_any(),
                     Err(error) => view! { <h1>{t!(i18n, consultation_heading)}</h1> <LoadError error /> }.into_any(),
@@ -72,7 +71,6 @@ fn ConsultationView(
     open: ServerAction<OpenConsultation>,
     extend: ServerAction<ExtendConsultation>,
     close: ServerAction<CloseConsultation>,
-    voted: RwSignal<usize>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
@@ -129,7 +127,7 @@ fn ConsultationView(
                 {targets
                     .into_iter()
                     .map(|target| view! {
-                        <TargetCard target slug=slug.clone() is_open window=window.clone() voted />
+                        <TargetCard target slug=slug.clone() is_open window=window.clone() />
                     })
                     .collect_view()}
             </section>
@@ -255,20 +253,8 @@ fn OpenForm(slug: String, open: ServerAction<OpenConsultation>) -> impl IntoView
 
 /// One recommendation (or the paper as a whole), the member's vote on it, and the form.
 #[component]
-fn TargetCard(
-    target: VoteTarget,
-    slug: String,
-    is_open: bool,
-    window: Option<WindowView>,
-    voted: RwSignal<usize>,
-) -> impl IntoView {
+fn TargetCard(target: VoteTarget, slug: String, is_open: bool, window: Option<WindowView>) -> impl IntoView {
     let i18n = use_i18n();
-    let action = ServerAction::<CastVote>::new();
-    Effect::new(move |_| {
-        if matches!(action.value().get(), Some(Ok(()))) {
-            voted.update(|n| *n += 1);
-        }
-    });
     let VoteTarget {
         id,
         number,
@@ -278,38 +264,12 @@ fn TargetCard(
     } = target;
     // After a plain form post came back with an error, the form it came from shows it and
     // what was typed; the other forms do not.
-    let query = use_query_map();
-    let mine_was_posted = query.with_untracked(|q| q.get("target").as_deref() == Some(id.as_str()));
-    let from_query = move || {
-        if mine_was_posted {
-            query.with(|q| q.get("error").and_then(|e| AppError::from_query_value(&e)))
-        } else {
-            None
-        }
-    };
-    let error = Signal::derive(move || match action.value().get() {
-        Some(Err(error)) => Some(error),
-        Some(Ok(())) => None,
-        None => from_query(),
-    });
-    let kept_if_mine = |field| {
-        if mine_was_posted {
-            kept(field)
-        } else {
-            String::new()
-        }
-    };
-    let kept_choice = kept_if_mine("choice");
-    let kept_reason = kept_if_mine("reason");
-    let chosen = if !kept_choice.is_empty() {
-        kept_choice.parse::<Choice>().ok()
+    let mine_was_posted =
+        use_query_map().with_untracked(|q| q.get("target").as_deref() == Some(id.as_str()));
+    let (posted, kept_choice, kept_reason) = if mine_was_posted {
+        (posted_error(), kept("choice"), kept("reason"))
     } else {
-        mine.as_ref().map(|m| m.choice)
-    };
-    let reason = if mine_was_posted && !kept_reason.is_empty() {
-        kept_reason
-    } else {
-        mine.as_ref().map(|m| m.reason.clone()).unwrap_or_default()
+        (None, String::new(), String::new())
     };
     let reason_required = window.as_ref().is_some_and(|w| w.reason_required);
     let is_paper = id == PAPER_TARGET;
@@ -322,8 +282,6 @@ fn TargetCard(
     let heading_id = format!("target-{id}-heading");
     let labelled_by = heading_id.clone();
     let anchor = format!("target-{id}");
-    let reason_id = format!("reason-{id}");
-    let due = mine.as_ref().map(|m| m.due);
     view! {
         <article class="card vote-target" id=anchor aria-labelledby=labelled_by>
             <h3 id=heading_id>
@@ -335,68 +293,141 @@ fn TargetCard(
                 }}
             </h3>
             {(!is_paper).then(|| view! { <div class="block-body" inner_html=html></div> })}
-            {mine.as_ref().map(|m| {
-                let choice = m.choice;
-                view! {
-                    <p class="my-vote">
-                        {t!(i18n, vote_yours)} " " <strong>{choice_name(choice)}</strong>
-                        {(m.due == Due::Reconfirm).then(|| view! {
-                            " " <span class="badge badge-danger">{t!(i18n, vote_earlier_text)}</span>
-                        })}
-                    </p>
-                    {(m.due == Due::Reconfirm && is_open).then(|| view! { <p class="hint">{t!(i18n, vote_reconfirm_hint)}</p> })}
-                }
-            })}
-            {is_open.then(move || {
-                view! {
-                    <FormAlert error fields=&["choice", "reason"] />
-                    <ActionForm action attr:class="form vote-form">
-                        <input type="hidden" name="slug" value=slug.clone() />
-                        <input type="hidden" name="target" value=id.clone() />
-                        <input type="hidden" name="rev" value=seen_rev.clone() />
-                        <fieldset>
-                            <legend>{t!(i18n, vote_choice)}</legend>
-                            {Choice::ALL.iter().map(|&c| {
-                                let input_id = format!("choice-{id}-{}", c.as_str());
-                                let label_for = input_id.clone();
-                                view! {
-                                    <label for=label_for class="radio">
-                                        <input type="radio" id=input_id name="choice" value=c.as_str() required checked=chosen == Some(c) />
-                                        " " {choice_name(c)}
-                                    </label>
-                                }
-                            }).collect_view()}
-                            <p class="field-error" aria-live="polite">
-                                {move || error.get().and_then(|e| e.problem_for("choice").cloned()).map(|p| problem_text(&p))}
-                            </p>
-                        </fieldset>
-                        <div class="field">
-                            <label for=reason_id.clone()>{t!(i18n, vote_reason)}</label>
-                            <p class="hint" id=format!("{reason_id}-hint")>
-                                {if reason_required {
-                                    t!(i18n, vote_reason_hint_required, max = move || REASON_MAX).into_any()
-                                } else {
-                                    t!(i18n, vote_reason_hint, max = move || REASON_MAX).into_any()
-                                }}
-                            </p>
-                            <textarea id=reason_id.clone() name="reason" rows="3" maxlength=REASON_MAX.to_string()
-                                aria-invalid=invalid(error, "reason")
-                                aria-describedby=format!("{reason_id}-hint {reason_id}-error")>{textarea_text(reason)}</textarea>
-                            <p class="field-error" id=format!("{reason_id}-error") aria-live="polite">
-                                {move || error.get().and_then(|e| e.problem_for("reason").cloned()).map(|p| problem_text(&p))}
-                            </p>
-                        </div>
-                        <button type="submit" class="button" disabled=move || action.pending().get()>
-                            {match due {
-                                None => t!(i18n, vote_submit).into_any(),
-                                Some(Due::Reconfirm) => t!(i18n, vote_reconfirm).into_any(),
-                                Some(_) => t!(i18n, vote_change).into_any(),
-                            }}
-                        </button>
-                    </ActionForm>
-                }
-            })}
+            {if is_open {
+                let form = VoteSetup {
+                    slug,
+                    target: id,
+                    seen_rev,
+                    reason_required,
+                    posted,
+                    kept_choice,
+                    kept_reason,
+                };
+                view! { <VoteForm lang=crate::app::islands::page_locale() mine form /> }.into_any()
+            } else {
+                view! { <MyVoteLine mine=mine.map(|m| (m.choice, m.due)) is_open=false /> }.into_any()
+            }}
         </article>
+    }
+}
+
+/// The member's vote on a target, if they voted.
+#[component]
+fn MyVoteLine(mine: Option<(Choice, Due)>, is_open: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    mine.map(|(choice, due)| {
+        view! {
+            <p class="my-vote">
+                {t!(i18n, vote_yours)} " " <strong>{choice_name(choice)}</strong>
+                {(due == Due::Reconfirm).then(|| view! {
+                    " " <span class="badge badge-danger">{t!(i18n, vote_earlier_text)}</span>
+                })}
+            </p>
+            {(due == Due::Reconfirm && is_open).then(|| view! { <p class="hint">{t!(i18n, vote_reconfirm_hint)}</p> })}
+        }
+    })
+}
+
+/// What the vote form of one target needs from the page (an island's props are serialised).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+struct VoteSetup {
+    slug: String,
+    target: String,
+    seen_rev: String,
+    reason_required: bool,
+    posted: Option<AppError>,
+    kept_choice: String,
+    kept_reason: String,
+}
+
+/// The vote form of one target. With JavaScript the vote is sent by the page's own request and
+/// the member's vote shows at once; without it the form posts and the page comes back.
+#[island]
+fn VoteForm(lang: Locale, mine: Option<MyVote>, form: VoteSetup) -> impl IntoView {
+    crate::app::islands::speak(lang);
+    let i18n = use_i18n();
+    let VoteSetup {
+        slug,
+        target: id,
+        seen_rev,
+        reason_required,
+        posted,
+        kept_choice,
+        kept_reason,
+    } = form;
+    let action = ServerAction::<CastVote>::new();
+    let error = action_error(action.value(), posted);
+    let initial = if !kept_choice.is_empty() {
+        kept_choice.parse::<Choice>().ok()
+    } else {
+        mine.as_ref().map(|m| m.choice)
+    };
+    let reason = if !kept_reason.is_empty() {
+        kept_reason
+    } else {
+        mine.as_ref().map(|m| m.reason.clone()).unwrap_or_default()
+    };
+    let chosen = RwSignal::new(initial);
+    let shown = RwSignal::new(mine.as_ref().map(|m| (m.choice, m.due)));
+    // A vote that went through is now the member's vote on the current text.
+    Effect::new(move |_| {
+        if matches!(action.value().get(), Some(Ok(())))
+            && let Some(choice) = chosen.get_untracked()
+        {
+            shown.set(Some((choice, Due::Nothing)));
+        }
+    });
+    let due = mine.as_ref().map(|m| m.due);
+    let reason_id = format!("reason-{id}");
+    view! {
+        {move || view! { <MyVoteLine mine=shown.get() is_open=true /> }}
+        <FormAlert error fields=&["choice", "reason"] />
+        <ActionForm action attr:class="form vote-form">
+            <input type="hidden" name="slug" value=slug.clone() />
+            <input type="hidden" name="target" value=id.clone() />
+            <input type="hidden" name="rev" value=seen_rev.clone() />
+            <fieldset>
+                <legend>{t!(i18n, vote_choice)}</legend>
+                {Choice::ALL.iter().map(|&c| {
+                    let input_id = format!("choice-{id}-{}", c.as_str());
+                    let label_for = input_id.clone();
+                    view! {
+                        <label for=label_for class="radio">
+                            <input type="radio" id=input_id name="choice" value=c.as_str() required
+                                checked=initial == Some(c)
+                                on:change=move |_| chosen.set(Some(c)) />
+                            " " {choice_name(c)}
+                        </label>
+                    }
+                }).collect_view()}
+                <p class="field-error" aria-live="polite">
+                    {move || error.get().and_then(|e| e.problem_for("choice").cloned()).map(|p| problem_text(&p))}
+                </p>
+            </fieldset>
+            <div class="field">
+                <label for=reason_id.clone()>{t!(i18n, vote_reason)}</label>
+                <p class="hint" id=format!("{reason_id}-hint")>
+                    {if reason_required {
+                        t!(i18n, vote_reason_hint_required, max = move || REASON_MAX).into_any()
+                    } else {
+                        t!(i18n, vote_reason_hint, max = move || REASON_MAX).into_any()
+                    }}
+                </p>
+                <textarea id=reason_id.clone() name="reason" rows="3" maxlength=REASON_MAX.to_string()
+                    aria-invalid=invalid(error, "reason")
+                    aria-describedby=format!("{reason_id}-hint {reason_id}-error")>{textarea_text(reason)}</textarea>
+                <p class="field-error" id=format!("{reason_id}-error") aria-live="polite">
+                    {move || error.get().and_then(|e| e.problem_for("reason").cloned()).map(|p| problem_text(&p))}
+                </p>
+            </div>
+            <button type="submit" class="button" disabled=move || action.pending().get()>
+                {match due {
+                    None => t!(i18n, vote_submit).into_any(),
+                    Some(Due::Reconfirm) => t!(i18n, vote_reconfirm).into_any(),
+                    Some(_) => t!(i18n, vote_change).into_any(),
+                }}
+            </button>
+        </ActionForm>
     }
 }
 

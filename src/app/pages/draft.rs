@@ -1,7 +1,10 @@
 //! The draft workspace: the paper's blocks with their evidence, coverage and warnings; who is
 //! here and what each is editing; changes by others appear live (server-sent events).
-//! Every action is a form, so the page works without JavaScript (with plain reloads).
-use crate::api::blocks::{AddBlock, BlockAction, MoveBlock};
+//! Every action is a form, so the page works without JavaScript (with plain reloads). The page
+//! is rendered on the server only; the `DraftLive` island follows the draft's events and
+//! replaces the workspace with a fresh rendering, moves blocks dropped by drag and drop, and
+//! fetches the parts of a long paper without leaving the page.
+use crate::api::blocks::{AddBlock, BlockAction};
 use crate::api::papers::draft_workspace;
 use crate::app::components::coverage_meter::CoverageMeter;
 use crate::app::components::fields::textarea_text;
@@ -13,7 +16,6 @@ use crate::app::components::status::{LoadError, editor_gate};
 use crate::domain::coverage::{BlockKind, Warning};
 use crate::domain::papers::{BlockView, PartLink, PresenceView, Workspace};
 use crate::i18n::*;
-use browser::{dragged_block, live_updates, lower_half, started_dragging};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -51,125 +53,246 @@ pub fn DraftPage() -> impl IntoView {
         })
     };
     let adder = ServerAction::<AddBlock>::new();
-    let mover = ServerAction::<MoveBlock>::new();
     let actor = ServerAction::<BlockAction>::new();
-    // The block being dragged lives here, not in the workspace's view: others' changes
-    // re-render that view, and a drag under way must survive it.
-    let dragged = RwSignal::new(None::<String>);
-    // Any change made here refreshes the page's data (others' changes arrive as events).
-    Effect::new(move |_| {
-        let (a, m, b) = (
-            adder.version().get(),
-            mover.version().get(),
-            actor.version().get(),
-        );
-        if a + m + b > 0 {
-            workspace.refetch();
-        }
-    });
-    live_updates(slug.clone(), workspace);
+    let lang = crate::app::islands::page_locale();
     view! {
+        <crate::app::components::citation_popover::CitationCards lang />
+        <DraftLive slug=slug.clone() />
         <Transition fallback=move || view! { <p class="muted">{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
                 match workspace.await {
                     Err(error) => view! { <h1>{t!(i18n, paper_unavailable)}</h1> <LoadError error /> }.into_any(),
-                    Ok(w) => view! { <WorkspaceView w adder mover actor dragged /> }.into_any(),
+                    Ok(w) => view! { <div id="workspace"><WorkspaceView w adder actor /></div> }.into_any(),
                 }
             })}
         </Transition>
     }
 }
 
-/// What the draft does only with JavaScript: follow others' changes, and tell where a dragged
-/// block was dropped. Without it (and while rendering on the server) the page works by plain
-/// reloads and forms, so there these do nothing.
-#[cfg(feature = "hydrate")]
-mod browser {
-    use crate::domain::papers::Workspace;
-    use crate::error::AppError;
-    use leptos::prelude::*;
-    use wasm_bindgen::JsCast;
-    use wasm_bindgen::closure::Closure;
+/// The draft's live parts. Renders nothing: it works on the server-rendered workspace (see
+/// the module's comment), which is why a page without JavaScript loses nothing but liveness.
+#[island]
+fn DraftLive(slug: String) -> impl IntoView {
+    #[cfg(feature = "hydrate")]
+    live::start(slug);
+    #[cfg(not(feature = "hydrate"))]
+    let _ = slug;
+}
 
-    /// Listens to the draft's event stream and reloads the data when someone changes it
-    /// (changes in quick succession cause one reload).
-    pub fn live_updates(slug: String, workspace: Resource<Result<Workspace, AppError>>) {
+#[cfg(feature = "hydrate")]
+mod live {
+    use std::cell::{Cell, RefCell};
+    use std::rc::Rc;
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::{JsCast, JsValue};
+    use wasm_bindgen_futures::JsFuture;
+    use web_sys::{DragEvent, Element, Event, MouseEvent};
+
+    const DRAG_TYPE: &str = "application/x-groundwork-block";
+
+    thread_local! {
+        /// Bumped by every refresh: an answer that arrives after a newer request is dropped.
+        static GENERATION: Cell<u64> = const { Cell::new(0) };
+    }
+
+    pub fn start(slug: String) {
+        let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+            return;
+        };
+        follow_events(&slug);
+        let dragged = Rc::new(RefCell::new(None::<String>));
+        listen(&document, "click", parts_navigation);
+        {
+            let dragged = Rc::clone(&dragged);
+            listen(&document, "dragstart", move |ev| started_dragging(ev, &dragged));
+        }
+        listen(&document, "dragover", |ev: Event| {
+            if closest(&ev, "#workspace li.block").is_some() {
+                ev.prevent_default();
+            }
+        });
+        listen(&document, "drop", move |ev| dropped(ev, &slug, &dragged));
+        if let Some(window) = web_sys::window() {
+            let back = Closure::<dyn FnMut(Event)>::new(|_| refresh(None));
+            let _ = window.add_event_listener_with_callback("popstate", back.as_ref().unchecked_ref());
+            back.forget();
+        }
+    }
+
+    /// Listens for the page's life (the island lives as long as the page).
+    fn listen(document: &web_sys::Document, name: &str, f: impl FnMut(Event) + 'static) {
+        let listener = Closure::<dyn FnMut(Event)>::new(f);
+        let _ = document.add_event_listener_with_callback(name, listener.as_ref().unchecked_ref());
+        listener.forget();
+    }
+
+    fn closest(ev: &Event, selector: &str) -> Option<Element> {
+        ev.target()
+            .and_then(|t| t.dyn_into::<Element>().ok())
+            .and_then(|e| e.closest(selector).ok().flatten())
+    }
+
+    /// Others' changes (and presence) come as events; changes in quick succession cause one
+    /// refresh.
+    fn follow_events(slug: &str) {
         let Ok(source) = web_sys::EventSource::new(&format!("/papers/{slug}/events")) else {
             return;
         };
-        let scheduled = RwSignal::new(false);
+        let scheduled = Rc::new(Cell::new(false));
         let on_change = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |_| {
-            if scheduled.get_untracked() {
+            if scheduled.replace(true) {
                 return;
             }
-            scheduled.set(true);
-            set_timeout(
+            let scheduled = Rc::clone(&scheduled);
+            leptos::prelude::set_timeout(
                 move || {
                     scheduled.set(false);
-                    workspace.refetch();
+                    refresh(None);
                 },
                 std::time::Duration::from_millis(120),
             );
         });
-        let _ =
-            source.add_event_listener_with_callback("change", on_change.as_ref().unchecked_ref());
-        let _ =
-            source.add_event_listener_with_callback("reload", on_change.as_ref().unchecked_ref());
+        for name in ["change", "reload"] {
+            let _ = source.add_event_listener_with_callback(name, on_change.as_ref().unchecked_ref());
+        }
         on_change.forget();
-        // Closed when the page goes (the browser would otherwise keep it open).
-        let source = StoredValue::new_local(source);
-        on_cleanup(move || source.with_value(|s| s.close()));
+        // Open for the page's life; the browser closes it when the page goes.
+        std::mem::forget(source);
+    }
+
+    /// A link between the parts of a long paper: fetched and shown in place, with the address.
+    fn parts_navigation(ev: Event) {
+        let Some(link) = closest(&ev, "#workspace nav.parts a") else {
+            return;
+        };
+        let plain_click = ev
+            .dyn_ref::<MouseEvent>()
+            .is_some_and(|m| m.button() == 0 && !(m.ctrl_key() || m.meta_key() || m.shift_key() || m.alt_key()));
+        let Some(href) = link.dyn_ref::<web_sys::HtmlAnchorElement>().map(|a| a.href()) else {
+            return;
+        };
+        if !plain_click {
+            return;
+        }
+        ev.prevent_default();
+        refresh(Some(href));
+    }
+
+    /// Fetches the page again (or `to`, a part, which then becomes the address) and puts its
+    /// workspace in place of this one.
+    fn refresh(to: Option<String>) {
+        let generation = GENERATION.with(|g| {
+            g.set(g.get() + 1);
+            g.get()
+        });
+        wasm_bindgen_futures::spawn_local(async move {
+            if let Err(error) = replace_workspace(to, generation).await {
+                web_sys::console::warn_2(&JsValue::from_str("the draft could not be refreshed"), &error);
+            }
+        });
+    }
+
+    async fn replace_workspace(to: Option<String>, generation: u64) -> Result<(), JsValue> {
+        let window = web_sys::window().ok_or("no window")?;
+        let document = window.document().ok_or("no document")?;
+        let href = match &to {
+            Some(href) => href.clone(),
+            None => window.location().href()?,
+        };
+        let response: web_sys::Response = JsFuture::from(window.fetch_with_str(&href)).await?.dyn_into()?;
+        if !response.ok() {
+            // Signed out, or the paper is gone: the page itself says what happened.
+            return window.location().assign(&href);
+        }
+        let html = JsFuture::from(response.text()?).await?.as_string().unwrap_or_default();
+        if GENERATION.with(Cell::get) != generation {
+            return Ok(());
+        }
+        let fresh = web_sys::DomParser::new()?.parse_from_string(&html, web_sys::SupportedType::TextHtml)?;
+        let (Some(new), Some(old)) = (fresh.get_element_by_id("workspace"), document.get_element_by_id("workspace")) else {
+            return window.location().assign(&href);
+        };
+        // Keep the keyboard where it was when the focused control is still there.
+        let focused = document.active_element().map(|e| e.id()).filter(|id| !id.is_empty());
+        old.replace_with_with_node_1(&new)?;
+        if let Some(element) = focused.and_then(|id| document.get_element_by_id(&id))
+            && let Some(element) = element.dyn_ref::<web_sys::HtmlElement>()
+        {
+            let _ = element.focus();
+        }
+        if to.is_some() {
+            window.history()?.push_state_with_url(&JsValue::NULL, "", Some(&href))?;
+            document.set_title(&fresh.title());
+            window.scroll_to_with_x_and_y(0.0, 0.0);
+        }
+        Ok(())
     }
 
     /// Puts the dragged block's id on the drag itself (some browsers start no drag without
-    /// data), so the drop finds it whatever was re-rendered in between.
-    pub fn started_dragging(ev: &leptos::ev::DragEvent, block: &str) {
-        if let Some(data) = ev.data_transfer() {
-            let _ = data.set_data(DRAG_TYPE, block);
+    /// data), and keeps it here too.
+    fn started_dragging(ev: Event, dragged: &RefCell<Option<String>>) {
+        let Some(block) = closest(&ev, "#workspace li.block[draggable=true]") else {
+            return;
+        };
+        let id = block.id().trim_start_matches("block-").to_string();
+        if let Some(data) = ev.dyn_ref::<DragEvent>().and_then(DragEvent::data_transfer) {
+            let _ = data.set_data(DRAG_TYPE, &id);
             data.set_effect_allowed("move");
         }
+        *dragged.borrow_mut() = Some(id);
     }
 
-    /// The id of the block dropped, if the drag came from this page.
-    pub fn dragged_block(ev: &leptos::ev::DragEvent) -> Option<String> {
-        ev.data_transfer()
-            .and_then(|data| data.get_data(DRAG_TYPE).ok())
+    /// Dropped on a block's upper half: the dragged block goes just before it; lower half:
+    /// just after it.
+    fn dropped(ev: Event, slug: &str, dragged: &RefCell<Option<String>>) {
+        let Some(target) = closest(&ev, "#workspace li.block") else {
+            return;
+        };
+        ev.prevent_default();
+        let Some(drag) = ev.dyn_ref::<DragEvent>() else {
+            return;
+        };
+        let moving = drag
+            .data_transfer()
+            .and_then(|d| d.get_data(DRAG_TYPE).ok())
             .filter(|id| !id.is_empty())
-    }
-
-    const DRAG_TYPE: &str = "application/x-groundwork-block";
-
-    /// Was the drop in the lower half of the element it landed on?
-    pub fn lower_half(ev: &leptos::ev::DragEvent) -> bool {
-        // Leptos delegates events to the document: the block is found from the drop's target.
-        if let Some(element) = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-            .and_then(|e| e.closest("li.block").ok().flatten())
-        {
-            let rect = element.get_bounding_client_rect();
-            return f64::from(ev.client_y()) > rect.top() + rect.height() / 2.0;
+            .or_else(|| dragged.borrow_mut().take());
+        let Some(moving) = moving else {
+            return;
+        };
+        let onto = target.id().trim_start_matches("block-").to_string();
+        if moving == onto {
+            return;
         }
-        false
-    }
-}
-
-#[cfg(not(feature = "hydrate"))]
-mod browser {
-    use crate::domain::papers::Workspace;
-    use crate::error::AppError;
-    use leptos::prelude::*;
-
-    pub fn live_updates(_: String, _: Resource<Result<Workspace, AppError>>) {}
-
-    pub fn lower_half(_: &leptos::ev::DragEvent) -> bool {
-        false
-    }
-
-    pub fn started_dragging(_: &leptos::ev::DragEvent, _: &str) {}
-
-    pub fn dragged_block(_: &leptos::ev::DragEvent) -> Option<String> {
-        None
+        let rect = target.get_bounding_client_rect();
+        let below = f64::from(drag.client_y()) > rect.top() + rect.height() / 2.0;
+        let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+            return;
+        };
+        let order: Vec<String> = document
+            .query_selector_all("#workspace li.block")
+            .map(|list| {
+                (0..list.length())
+                    .filter_map(|i| list.item(i))
+                    .filter_map(|n| n.dyn_into::<Element>().ok())
+                    .map(|e| e.id().trim_start_matches("block-").to_string())
+                    .collect()
+            })
+            .unwrap_or_default();
+        // The block shown before this part of a long paper, for a drop at the very top.
+        let before = document
+            .query_selector("#workspace ol.blocks")
+            .ok()
+            .flatten()
+            .and_then(|list| list.get_attribute("data-before"))
+            .unwrap_or_default();
+        let after = crate::domain::order::after_for_drop(&order, &moving, &onto, below, &before);
+        let slug = slug.to_string();
+        wasm_bindgen_futures::spawn_local(async move {
+            if crate::api::blocks::move_block(slug, moving, String::new(), after).await.is_ok() {
+                refresh(None);
+            }
+        });
     }
 }
 
@@ -177,27 +300,16 @@ mod browser {
 fn WorkspaceView(
     w: Workspace,
     adder: ServerAction<AddBlock>,
-    mover: ServerAction<MoveBlock>,
     actor: ServerAction<BlockAction>,
-    dragged: RwSignal<Option<String>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
     // The last deletion made here can be undone (until the next action).
-    let deleted_here = move || {
-        actor
-            .value()
-            .get()
-            .and_then(Result::ok)
-            .filter(|done| done.op == "delete")
-            .map(|done| done.block)
-    };
     let deleted_by_form = query.with_untracked(|q| q.get("deleted"));
     let imported = query.with_untracked(|q| q.get("imported"));
     let slug = StoredValue::new(w.slug.clone());
     let can_edit = w.can_edit;
     let first = w.first;
-    let before = StoredValue::new(w.before.clone());
     let order: Vec<String> = w.blocks.iter().map(|b| b.id.clone()).collect();
     let order = StoredValue::new(order);
     let presence = StoredValue::new(w.presence.clone());
@@ -236,48 +348,17 @@ fn WorkspaceView(
             </p>
         </header>
         {imported.map(|n| view! { <div class="alert alert-ok" role="status">{t!(i18n, draft_imported, count = move || n.clone())}</div> })}
-        {move || deleted_here().or_else(|| deleted_by_form.clone()).filter(|_| can_edit).map(undo)}
+        {deleted_by_form.filter(|_| can_edit).map(undo)}
         {(can_edit && first == 0).then(|| view! { <AddBlockForm slug=w.slug.clone() after=String::new() adder choose_kind=true /> })}
         <PartsNav slug=w.slug.clone() parts=w.parts.clone() first total=w.total shown=w.blocks.len() />
-        <ol class="blocks" start=first + 1>
+        // `data-before`: the block shown before this part, where a drop at the very top goes.
+        <ol class="blocks" start=first + 1 data-before=w.before.clone()>
             {w.blocks.into_iter().enumerate().map(|(index, block)| {
                 let id = block.id.clone();
                 let editing: Vec<String> = presence.with_value(|p| p.iter().filter(|x| x.block == id).map(|x| x.name.clone()).collect());
-                let drop_target = id.clone();
-                let on_drop = move |ev: leptos::ev::DragEvent| {
-                    ev.prevent_default();
-                    if let Some(moving) = dragged_block(&ev).or_else(|| dragged.get_untracked()) {
-                        dragged.set(None);
-                        if moving == drop_target {
-                            return;
-                        }
-                        // Dropped on a block's upper half: goes just before it; lower half: after.
-                        let below = lower_half(&ev);
-                        let after = order.with_value(|o| {
-                            let at = o.iter().position(|b| *b == drop_target).unwrap_or(0);
-                            if below {
-                                return drop_target.clone();
-                            }
-                            o.iter()
-                                .take(at)
-                                .rfind(|b| **b != moving)
-                                .cloned()
-                                .unwrap_or_else(|| before.get_value())
-                        });
-                        mover.dispatch(MoveBlock { slug: slug.get_value(), block: moving, direction: String::new(), after });
-                    }
-                };
-                let drag_id = id.clone();
                 let kind_class = format!("block block-{}", block.kind.as_str());
                 view! {
-                    <li id=format!("block-{id}") class=kind_class
-                        draggable=if can_edit { "true" } else { "false" }
-                        on:dragstart=move |ev: leptos::ev::DragEvent| {
-                            started_dragging(&ev, &drag_id);
-                            dragged.set(Some(drag_id.clone()));
-                        }
-                        on:dragover=move |ev: leptos::ev::DragEvent| ev.prevent_default()
-                        on:drop=on_drop>
+                    <li id=format!("block-{id}") class=kind_class draggable=if can_edit { "true" } else { "false" }>
                         <BlockItem block editing can_edit slug=slug.get_value() first=first + index == 0 actor />
                     </li>
                 }
@@ -488,16 +569,8 @@ pub fn DraftImportPage() -> impl IntoView {
     let slug = use_params_map().with_untracked(|p| p.get("slug").unwrap_or_default());
     let import = ServerAction::<crate::api::blocks::ImportMarkdown>::new();
     let error = crate::app::components::alerts::form_error(import.value());
-    let navigate = leptos_router::hooks::use_navigate();
+    // A plain form: the server sends the browser back to the draft with the count.
     let back = format!("/papers/{slug}/draft");
-    {
-        let back = back.clone();
-        Effect::new(move |_| {
-            if let Some(Ok(n)) = import.value().get() {
-                navigate(&format!("{back}?imported={n}"), Default::default());
-            }
-        });
-    }
     let kept = crate::app::components::alerts::kept("markdown");
     view! {
         <Title text=move || t_string!(i18n, draft_import).to_string() />

@@ -3,10 +3,9 @@
 use crate::api::evidence_edit::{
     EvidenceFormView, SaveEvidence, evidence_form, suggest_evidence_key,
 };
-use crate::app::components::alerts::{FieldError, FormAlert, form_error, invalid, problem_text};
-use crate::app::components::fields::{
-    Field, came_back_with_error, described, field_label, initial, textarea_text,
-};
+use crate::app::components::alerts::{FieldError, FormAlert, action_error, invalid, problem_text};
+use crate::app::components::fields::{Field, Returned, described, field_label, textarea_text};
+use crate::app::components::layout::reload_to;
 use crate::app::components::labels::{
     consent_name, evidence_kind_name, quadrant_name, visibility_name,
 };
@@ -19,7 +18,7 @@ use crate::domain::evidence_history::CONSENT_REASON_MAX;
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_params_map;
 
 /// `/assessments/:id/evidence/new` and `/evidence/:key/edit`.
 #[component]
@@ -44,7 +43,9 @@ pub fn EvidenceFormPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match form.await {
                     Err(error) => view! { <h1>{t!(i18n, evidence_unavailable)}</h1> <LoadError error /> }.into_any(),
-                    Ok(view) => view! { <EvidenceForm view /> }.into_any(),
+                    Ok(view) => view! {
+                        <EvidenceForm lang=crate::app::islands::page_locale() view back=Returned::from_address() />
+                    }.into_any(),
                 }
             })}
         </Suspense>
@@ -52,20 +53,22 @@ pub fn EvidenceFormPage() -> impl IntoView {
     .into_any()
 }
 
-#[component]
-fn EvidenceForm(view: EvidenceFormView) -> impl IntoView {
+/// The form is an island: with JavaScript it shows only the fields of the chosen kind and
+/// suggests a key as country, date and kind change.
+#[island]
+fn EvidenceForm(lang: Locale, view: EvidenceFormView, back: Returned) -> impl IntoView {
+    crate::app::islands::speak(lang);
     let i18n = use_i18n();
     let save = ServerAction::<SaveEvidence>::new();
-    let error = form_error(save.value());
-    let navigate = use_navigate();
+    let error = action_error(save.value(), back.error.clone());
     Effect::new(move |_| {
         if let Some(Ok(key)) = save.value().get() {
-            navigate(&format!("/evidence/{key}?saved=1"), Default::default());
+            reload_to(&format!("/evidence/{key}?saved=1"));
         }
     });
-    let came_back = came_back_with_error();
     let i = view.input;
-    let value = move |name: &'static str, stored: &str| initial(name, stored, came_back);
+    let back = StoredValue::new(back);
+    let value = move |name: &'static str, stored: &str| back.with_value(|b| b.value(name, stored));
     let is_new = view.current_key.is_empty();
     let assessment = value("assessment", &view.assessment_id);
 

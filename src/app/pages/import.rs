@@ -202,7 +202,6 @@ pub fn ImportPage() -> impl IntoView {
         return gate;
     }
     let id = use_params_map().with_untracked(|p| p.get("id").unwrap_or_default());
-    let (upload, set_upload) = signal(Upload::Idle);
     let file_error = use_query_map()
         .with_untracked(|q| q.get("file_error"))
         .and_then(|e| serde_json::from_str::<FileProblem>(&e).ok());
@@ -212,20 +211,7 @@ pub fn ImportPage() -> impl IntoView {
         <h1>{t!(i18n, import_heading)}</h1>
         <p class="lead">{t!(i18n, import_intro)}</p>
         {file_error.map(|p| view! { <div class="alert alert-error" role="alert">{file_problem_text(&p)}</div> })}
-        <form class="card form" method="post" enctype="multipart/form-data" action=format!("/assessments/{id}/import")
-            on:submit=move |ev| upload_with_progress(ev, set_upload)>
-            <div class="field">
-                <label for="file">{t!(i18n, import_file_label)}</label>
-                <input id="file" name="file" type="file" accept=".csv,text/csv,.txt,text/plain,.tsv,text/tab-separated-values" required aria-describedby="file-hint" />
-                <p class="hint" id="file-hint">{t!(i18n, import_file_hint)}</p>
-            </div>
-            <div>
-                <button type="submit" class="button" disabled=move || matches!(upload.get(), Upload::Sending { .. } | Upload::Checking)>
-                    {t!(i18n, import_check)}
-                </button>
-            </div>
-            <UploadStatus upload />
-        </form>
+        <UploadForm lang=crate::app::islands::page_locale() id=id.clone() />
         <section class="card" aria-labelledby="columns-heading">
             <h2 id="columns-heading">{t!(i18n, import_columns_heading)}</h2>
             <p>
@@ -249,6 +235,31 @@ pub fn ImportPage() -> impl IntoView {
         </section>
     }
     .into_any()
+}
+
+/// The upload form: a plain multipart form; with JavaScript (an island) it shows the upload's
+/// progress and then the preview.
+#[island]
+fn UploadForm(lang: Locale, id: String) -> impl IntoView {
+    crate::app::islands::speak(lang);
+    let i18n = use_i18n();
+    let (upload, set_upload) = signal(Upload::Idle);
+    view! {
+        <form class="card form" method="post" enctype="multipart/form-data" action=format!("/assessments/{id}/import")
+            on:submit=move |ev| upload_with_progress(ev, set_upload)>
+            <div class="field">
+                <label for="file">{t!(i18n, import_file_label)}</label>
+                <input id="file" name="file" type="file" accept=".csv,text/csv,.txt,text/plain,.tsv,text/tab-separated-values" required aria-describedby="file-hint" />
+                <p class="hint" id="file-hint">{t!(i18n, import_file_hint)}</p>
+            </div>
+            <div>
+                <button type="submit" class="button" disabled=move || matches!(upload.get(), Upload::Sending { .. } | Upload::Checking)>
+                    {t!(i18n, import_check)}
+                </button>
+            </div>
+            <UploadStatus upload />
+        </form>
+    }
 }
 
 #[component]

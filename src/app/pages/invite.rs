@@ -4,7 +4,6 @@ use crate::app::components::alerts::{
     FieldError, FormAlert, error_text, form_error, invalid, kept,
 };
 use crate::app::components::labels::role_name;
-use crate::app::components::layout::reload_to;
 use crate::app::components::status::set_status;
 use crate::i18n::*;
 use leptos::prelude::*;
@@ -23,11 +22,7 @@ pub fn InvitePage() -> impl IntoView {
     };
     let accept = ServerAction::<AcceptInvitation>::new();
     let error = form_error(accept.value());
-    Effect::new(move |_| {
-        if let Some(Ok(())) = accept.value().get() {
-            reload_to("/account?welcome=1");
-        }
-    });
+    // A plain form: the server signs the new member in and sends the browser to the account.
 
     view! {
         <Title text=move || t_string!(i18n, invite_title).to_string() />

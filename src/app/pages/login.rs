@@ -1,6 +1,5 @@
 use crate::api::accounts::{Login, safe_next};
 use crate::app::components::alerts::{FormAlert, form_error, kept};
-use crate::app::components::layout::reload_to;
 use crate::app::components::session::use_session;
 use crate::i18n::*;
 use leptos::prelude::*;
@@ -18,20 +17,9 @@ pub fn LoginPage() -> impl IntoView {
     if use_session().member().is_some() {
         return view! { <Redirect path=target /> }.into_any();
     }
+    // A plain form: the server signs in and redirects to `next`, or comes back with the error.
     let login = ServerAction::<Login>::new();
     let error = form_error(login.value());
-    {
-        let target = target.clone();
-        Effect::new(move |_| {
-            if let Some(Ok(())) = login.value().get() {
-                reload_to(&target);
-            }
-        });
-    }
-    // The show-password toggle needs JavaScript, so it appears only once the page is live.
-    let hydrated = RwSignal::new(false);
-    Effect::new(move |_| hydrated.set(true));
-    let show_password = RwSignal::new(false);
 
     view! {
         <Title text=move || t_string!(i18n, login_title).to_string() />
@@ -56,31 +44,7 @@ pub fn LoginPage() -> impl IntoView {
                 <div class="field">
                     <label for="password">{t!(i18n, field_password)}</label>
                     <div class="input-with-action">
-                        <input
-                            id="password"
-                            name="password"
-                            type=move || if show_password.get() { "text" } else { "password" }
-                            autocomplete="current-password"
-                            required
-                            maxlength="256"
-                        />
-                        <Show when=move || hydrated.get()>
-                            <button
-                                type="button"
-                                class="button button-quiet"
-                                aria-controls="password"
-                                aria-pressed=move || show_password.get().to_string()
-                                on:click=move |_| show_password.update(|s| *s = !*s)
-                            >
-                                {move || {
-                                    if show_password.get() {
-                                        t!(i18n, login_hide_password).into_any()
-                                    } else {
-                                        t!(i18n, login_show_password).into_any()
-                                    }
-                                }}
-                            </button>
-                        </Show>
+                        <PasswordInput lang=crate::app::islands::page_locale() />
                     </div>
                 </div>
                 <button type="submit" class="button" disabled=move || login.pending().get()>
@@ -91,4 +55,42 @@ pub fn LoginPage() -> impl IntoView {
         </div>
     }
     .into_any()
+}
+
+/// The password field, with a show/hide toggle that appears once the island is live (it needs
+/// JavaScript; without it the field is a plain password field).
+#[island]
+fn PasswordInput(lang: Locale) -> impl IntoView {
+    crate::app::islands::speak(lang);
+    let i18n = use_i18n();
+    let live = RwSignal::new(false);
+    Effect::new(move |_| live.set(true));
+    let show_password = RwSignal::new(false);
+    view! {
+        <input
+            id="password"
+            name="password"
+            type=move || if show_password.get() { "text" } else { "password" }
+            autocomplete="current-password"
+            required
+            maxlength="256"
+        />
+        <Show when=move || live.get()>
+            <button
+                type="button"
+                class="button button-quiet"
+                aria-controls="password"
+                aria-pressed=move || show_password.get().to_string()
+                on:click=move |_| show_password.update(|s| *s = !*s)
+            >
+                {move || {
+                    if show_password.get() {
+                        t!(i18n, login_hide_password).into_any()
+                    } else {
+                        t!(i18n, login_show_password).into_any()
+                    }
+                }}
+            </button>
+        </Show>
+    }
 }

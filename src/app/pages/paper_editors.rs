@@ -12,17 +12,12 @@ use crate::error::{AppError, Problem};
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
-
-/// What the last change on this page did: its outcome (`added`, `unchanged`, `removed`) or
-/// its error. With JavaScript it comes from the actions; without, from the address.
-type Outcome = Option<Result<&'static str, AppError>>;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 #[derive(Clone, Copy)]
 struct Actions {
     add: ServerAction<AddPaperEditor>,
     remove: ServerAction<RemovePaperEditor>,
-    latest: RwSignal<Outcome>,
 }
 
 #[component]
@@ -36,24 +31,7 @@ pub fn PaperEditorsPage() -> impl IntoView {
     let actions = Actions {
         add: ServerAction::new(),
         remove: ServerAction::new(),
-        latest: RwSignal::new(None),
     };
-    Effect::new(move |_| match actions.add.value().get() {
-        Some(Ok(added)) => actions
-            .latest
-            .set(Some(Ok(if added { "added" } else { "unchanged" }))),
-        Some(Err(error)) => actions.latest.set(Some(Err(error))),
-        None => {}
-    });
-    Effect::new(move |_| match actions.remove.value().get() {
-        Some(Ok(removed)) => {
-            actions
-                .latest
-                .set(Some(Ok(if removed { "removed" } else { "unchanged" })))
-        }
-        Some(Err(error)) => actions.latest.set(Some(Err(error))),
-        None => {}
-    });
     let editors = {
         let slug = slug.clone();
         Resource::new(
@@ -62,19 +40,6 @@ pub fn PaperEditorsPage() -> impl IntoView {
         )
     };
     let draft_href = format!("/papers/{slug}/draft");
-    // An editor who took themselves off may no longer see this page: back to the draft (the
-    // server sends a browser without JavaScript there itself).
-    {
-        let navigate = use_navigate();
-        let draft_href = draft_href.clone();
-        Effect::new(move |_| {
-            if actions.remove.version().get() > 0
-                && matches!(editors.get(), Some(Err(AppError::Forbidden)))
-            {
-                navigate(&draft_href, Default::default());
-            }
-        });
-    }
     let my_id = StoredValue::new(me.id.clone());
 
     view! {
@@ -124,17 +89,12 @@ fn EditorsView(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
-    let error = Signal::derive(move || match actions.latest.get() {
-        Some(Err(error)) => Some(error),
-        Some(Ok(_)) => None,
-        None => query.with(|q| q.get("error").and_then(|e| AppError::from_query_value(&e))),
+    // The forms are plain posts: the page comes back with the outcome (`added`, `unchanged`,
+    // `removed`) or the error in its address.
+    let error = Signal::derive(move || {
+        query.with(|q| q.get("error").and_then(|e| AppError::from_query_value(&e)))
     });
-    let done = move || match actions.latest.get() {
-        Some(Ok(done)) => Some(done.to_string()),
-        Some(Err(_)) => None,
-        // After a plain form post: the outcome, unless the same address also carries an error.
-        None => query.with(|q| q.get("error").is_none().then(|| q.get("done")).flatten()),
-    };
+    let done = move || query.with(|q| q.get("error").is_none().then(|| q.get("done")).flatten());
     let PaperEditorList {
         slug,
         title,
@@ -143,18 +103,6 @@ fn EditorsView(
     } = data;
     let slug = StoredValue::new(slug);
     let kept_member = kept("member");
-    // After an addition the choice goes back to "Choose a member": the options are rebuilt in
-    // place when the list reloads, which would otherwise leave the next name selected.
-    let member_select = NodeRef::<leptos::html::Select>::new();
-    Effect::new(move |_| {
-        let added = matches!(actions.latest.get(), Some(Ok("added")));
-        #[cfg(feature = "hydrate")]
-        if added && let Some(select) = member_select.get_untracked() {
-            select.set_value("");
-        }
-        #[cfg(not(feature = "hydrate"))]
-        let _ = added;
-    });
     view! {
         <h1>{t!(i18n, editors_heading)}</h1>
         <p class="lead">{t!(i18n, editors_lead, title = move || title.clone())}</p>
@@ -201,7 +149,7 @@ fn EditorsView(
                         <div class="field">
                             <label for="member">{t!(i18n, editors_add_label)}</label>
                             <p class="hint" id="member-hint">{t!(i18n, editors_add_hint)}</p>
-                            <select id="member" name="member" required node_ref=member_select
+                            <select id="member" name="member" required
                                 aria-invalid=invalid(error, "member") aria-describedby="member-hint member-error">
                                 <option value="">{t!(i18n, editors_choose)}</option>
                                 {candidates

@@ -11,7 +11,6 @@ use crate::domain::papers::PaperSummary;
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_navigate;
 
 #[component]
 pub fn PapersPage() -> impl IntoView {
@@ -70,12 +69,7 @@ pub fn NewPaperPage() -> impl IntoView {
     }
     let create = ServerAction::<CreatePaper>::new();
     let error = form_error(create.value());
-    let navigate = use_navigate();
-    Effect::new(move |_| {
-        if let Some(Ok(slug)) = create.value().get() {
-            navigate(&format!("/papers/{slug}/draft"), Default::default());
-        }
-    });
+    // A plain form: the server sends the browser to the new draft.
     let came_back = came_back_with_error();
     view! {
         <Title text=move || t_string!(i18n, paper_new_heading).to_string() />

@@ -1,0 +1,67 @@
+//! Islands: the only parts of a page that run in the browser.
+//!
+//! Every page is rendered on the server and works as plain HTML and forms. The parts that need
+//! the browser (the block editor, the live draft, citation cards, voting in place, the import's
+//! upload progress, the evidence form's key suggestion, the password toggle) are `#[island]`
+//! components: the WASM is loaded only on a page that has one, and only their code is in it.
+//! An island sees no context from the page around it, so everything it needs comes in its
+//! props (serialised into the HTML), the reader's language first.
+use crate::i18n::*;
+use leptos::prelude::*;
+
+/// The reader's language, for an island's props.
+pub fn page_locale() -> Locale {
+    use_i18n().get_locale_untracked()
+}
+
+/// Gives an island the page's language, so its texts match what the server rendered around it.
+pub fn speak(locale: Locale) {
+    let context = leptos_i18n::context::init_i18n_subcontext_with_options(
+        Some(Signal::stored(locale)),
+        None,
+        None,
+        None,
+    );
+    provide_context(context);
+}
+
+/// The bundle's files (`js`, `wasm`, `css`) under `/pkg/`, with the content hash cargo-leptos
+/// wrote beside the server binary when there is one.
+#[cfg(feature = "ssr")]
+pub fn bundle_href(kind: &str) -> String {
+    use std::sync::OnceLock;
+    static HASHES: OnceLock<String> = OnceLock::new();
+    let hashes = HASHES.get_or_init(|| {
+        std::env::current_exe()
+            .ok()
+            .and_then(|exe| std::fs::read_to_string(exe.parent()?.join("hash.txt")).ok())
+            .unwrap_or_default()
+    });
+    let hash = hashes
+        .lines()
+        .filter_map(|line| line.split_once(':'))
+        .find(|(file, _)| file.trim() == kind)
+        .map(|(_, hash)| format!(".{}", hash.trim()))
+        .unwrap_or_default();
+    format!("/pkg/groundwork{hash}.{kind}")
+}
+
+/// The script that starts the islands (in the page's head, with the CSP nonce).
+#[component]
+pub fn IslandScripts() -> impl IntoView {
+    // Pages outside islands carry no hydration markers.
+    if let Some(context) = Owner::current_shared_context() {
+        context.set_is_hydrating(false);
+    }
+    #[cfg(feature = "ssr")]
+    let (js, wasm) = (bundle_href("js"), bundle_href("wasm"));
+    #[cfg(not(feature = "ssr"))]
+    let (js, wasm) = (String::new(), String::new());
+    let nonce = leptos::nonce::use_nonce();
+    let script = include_str!("islands.js");
+    view! {
+        <script type="module" nonce=nonce>
+            {format!("{script}({js:?}, {wasm:?});")}
+        </script>
+    }
+}

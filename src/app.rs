@@ -82,9 +82,8 @@ fn demo_on_server() -> bool {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    let member = SharedValue::new(session_on_server).into_inner();
-    provide_context(Session(StoredValue::new(member)));
-    let demo = SharedValue::new(demo_on_server).into_inner();
+    provide_context(Session(StoredValue::new(session_on_server())));
+    let demo = demo_on_server();
     provide_context(components::layout::DemoInstallation(demo));
     let cookie_options = leptos_use::UseCookieOptions::default()
         .path("/")

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_location;
 
-/// After signing in or out the whole page reloads, so every part of it agrees on who is here.
+/// Goes to another page (a full load: islands have no router), after an island's form saved.
 pub fn reload_to(path: &str) {
     #[cfg(feature = "hydrate")]
     if let Some(window) = web_sys::window() {

@@ -2,8 +2,8 @@
 use crate::domain::accounts::SessionMember;
 use leptos::prelude::*;
 
-/// The signed-in member, computed once on the server from the session cookie and handed to
-/// the browser with the page (no extra request, no flash of "signed out").
+/// The signed-in member, computed once per page on the server from the session cookie. Pages
+/// render on the server only; an island that needs to know gets what it needs in its props.
 #[derive(Clone, Copy)]
 pub struct Session(pub StoredValue<Option<SessionMember>>);
 

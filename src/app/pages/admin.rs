@@ -101,7 +101,9 @@ fn OrganisationsSection(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let error = form_error(action.value());
-    let created = move || matches!(action.value().get(), Some(Ok(_)));
+    // A plain form: the server comes back with `done=organisation` once it is created.
+    let created = leptos_router::hooks::use_query_map()
+        .with_untracked(|q| q.get("done").as_deref() == Some("organisation"));
     view! {
         <section id="organisations" class="card" aria-labelledby="organisations-heading">
             <h2 id="organisations-heading">{t!(i18n, admin_organisations)}</h2>
@@ -135,9 +137,7 @@ fn OrganisationsSection(
                 </table>
             </div>
             <h3>{t!(i18n, admin_new_organisation)}</h3>
-            <Show when=created>
-                <Notice>{t!(i18n, admin_organisation_created)}</Notice>
-            </Show>
+            {created.then(|| view! { <Notice>{t!(i18n, admin_organisation_created)}</Notice> })}
             <FormAlert error fields=&["name", "short_name", "country", "kind"] />
             <ActionForm action attr:class="form form-inline">
                 <div class="field">
@@ -306,17 +306,16 @@ fn InvitationsSection(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let error = form_error(actions.invite.value());
-    let issued = move || match actions.invite.value().get() {
-        Some(Ok(issued)) => Some(issued),
-        _ => fresh_invitation.clone(),
-    };
+    // The link of the invitation just made, which the server keeps for this page (the form is
+    // a plain post).
+    let issued = fresh_invitation;
     let kept_org = kept("organisation");
     let kept_role = kept("role");
     view! {
         <section id="invitations" class="card" aria-labelledby="invitations-heading">
             <h2 id="invitations-heading">{t!(i18n, admin_invitations)}</h2>
             <p class="muted">{t!(i18n, admin_invite_intro)}</p>
-            {move || issued().map(|inv| view! { <IssuedLink invitation=inv /> })}
+            {issued.map(|inv| view! { <IssuedLink invitation=inv /> })}
             <FormAlert error fields=&["email", "organisation", "role"] />
             <ActionForm action=actions.invite attr:class="form form-inline">
                 <div class="field">

@@ -9,9 +9,9 @@ use crate::api::blocks::{
 use crate::api::evidence::{EvidenceFilter, evidence_library};
 use crate::app::components::alerts::{FieldError, FormAlert, action_error, posted_error};
 use crate::app::components::citation_popover::CitationCards;
-use crate::app::components::layout::reload_to;
 use crate::app::components::fields::{came_back_with_error, textarea_text};
 use crate::app::components::labels::{block_kind_name, display_time, stance_name};
+use crate::app::components::layout::reload_to;
 use crate::app::components::status::LoadError;
 use crate::domain::coverage::{BlockKind, Stance};
 use crate::domain::papers::{BLOCK_TEXT_MAX, DiffPart};

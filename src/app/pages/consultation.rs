@@ -15,8 +15,8 @@ use crate::app::components::labels::{choice_name, display_time, paper_status_nam
 use crate::app::components::status::{LoadError, NotFound, SignInFirst, role_gate};
 use crate::domain::accounts::Role;
 use crate::domain::consultations::{
-    Choice, ConsultationPage as Page, Due, MyVote, PAPER_TARGET, REASON_MAX, VoteTarget, WindowState,
-    WindowView,
+    Choice, ConsultationPage as Page, Due, MyVote, PAPER_TARGET, REASON_MAX, VoteTarget,
+    WindowState, WindowView,
 };
 use crate::error::AppError;
 use crate::i18n::*;
@@ -253,7 +253,12 @@ fn OpenForm(slug: String, open: ServerAction<OpenConsultation>) -> impl IntoView
 
 /// One recommendation (or the paper as a whole), the member's vote on it, and the form.
 #[component]
-fn TargetCard(target: VoteTarget, slug: String, is_open: bool, window: Option<WindowView>) -> impl IntoView {
+fn TargetCard(
+    target: VoteTarget,
+    slug: String,
+    is_open: bool,
+    window: Option<WindowView>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let VoteTarget {
         id,

@@ -104,7 +104,9 @@ mod live {
         listen(&document, "click", parts_navigation);
         {
             let dragged = Rc::clone(&dragged);
-            listen(&document, "dragstart", move |ev| started_dragging(ev, &dragged));
+            listen(&document, "dragstart", move |ev| {
+                started_dragging(ev, &dragged)
+            });
         }
         listen(&document, "dragover", |ev: Event| {
             if closest(&ev, "#workspace li.block").is_some() {
@@ -114,7 +116,8 @@ mod live {
         listen(&document, "drop", move |ev| dropped(ev, &slug, &dragged));
         if let Some(window) = web_sys::window() {
             let back = Closure::<dyn FnMut(Event)>::new(|_| refresh(None));
-            let _ = window.add_event_listener_with_callback("popstate", back.as_ref().unchecked_ref());
+            let _ =
+                window.add_event_listener_with_callback("popstate", back.as_ref().unchecked_ref());
             back.forget();
         }
     }
@@ -153,7 +156,8 @@ mod live {
             );
         });
         for name in ["change", "reload"] {
-            let _ = source.add_event_listener_with_callback(name, on_change.as_ref().unchecked_ref());
+            let _ =
+                source.add_event_listener_with_callback(name, on_change.as_ref().unchecked_ref());
         }
         on_change.forget();
         // Open for the page's life; the browser closes it when the page goes.
@@ -165,10 +169,13 @@ mod live {
         let Some(link) = closest(&ev, "#workspace nav.parts a") else {
             return;
         };
-        let plain_click = ev
-            .dyn_ref::<MouseEvent>()
-            .is_some_and(|m| m.button() == 0 && !(m.ctrl_key() || m.meta_key() || m.shift_key() || m.alt_key()));
-        let Some(href) = link.dyn_ref::<web_sys::HtmlAnchorElement>().map(|a| a.href()) else {
+        let plain_click = ev.dyn_ref::<MouseEvent>().is_some_and(|m| {
+            m.button() == 0 && !(m.ctrl_key() || m.meta_key() || m.shift_key() || m.alt_key())
+        });
+        let Some(href) = link
+            .dyn_ref::<web_sys::HtmlAnchorElement>()
+            .map(|a| a.href())
+        else {
             return;
         };
         if !plain_click {
@@ -187,7 +194,10 @@ mod live {
         });
         wasm_bindgen_futures::spawn_local(async move {
             if let Err(error) = replace_workspace(to, generation).await {
-                web_sys::console::warn_2(&JsValue::from_str("the draft could not be refreshed"), &error);
+                web_sys::console::warn_2(
+                    &JsValue::from_str("the draft could not be refreshed"),
+                    &error,
+                );
             }
         });
     }
@@ -199,21 +209,33 @@ mod live {
             Some(href) => href.clone(),
             None => window.location().href()?,
         };
-        let response: web_sys::Response = JsFuture::from(window.fetch_with_str(&href)).await?.dyn_into()?;
+        let response: web_sys::Response = JsFuture::from(window.fetch_with_str(&href))
+            .await?
+            .dyn_into()?;
         if !response.ok() {
             // Signed out, or the paper is gone: the page itself says what happened.
             return window.location().assign(&href);
         }
-        let html = JsFuture::from(response.text()?).await?.as_string().unwrap_or_default();
+        let html = JsFuture::from(response.text()?)
+            .await?
+            .as_string()
+            .unwrap_or_default();
         if GENERATION.with(Cell::get) != generation {
             return Ok(());
         }
-        let fresh = web_sys::DomParser::new()?.parse_from_string(&html, web_sys::SupportedType::TextHtml)?;
-        let (Some(new), Some(old)) = (fresh.get_element_by_id("workspace"), document.get_element_by_id("workspace")) else {
+        let fresh = web_sys::DomParser::new()?
+            .parse_from_string(&html, web_sys::SupportedType::TextHtml)?;
+        let (Some(new), Some(old)) = (
+            fresh.get_element_by_id("workspace"),
+            document.get_element_by_id("workspace"),
+        ) else {
             return window.location().assign(&href);
         };
         // Keep the keyboard where it was when the focused control is still there.
-        let focused = document.active_element().map(|e| e.id()).filter(|id| !id.is_empty());
+        let focused = document
+            .active_element()
+            .map(|e| e.id())
+            .filter(|id| !id.is_empty());
         old.replace_with_with_node_1(&new)?;
         if let Some(element) = focused.and_then(|id| document.get_element_by_id(&id))
             && let Some(element) = element.dyn_ref::<web_sys::HtmlElement>()
@@ -221,7 +243,9 @@ mod live {
             let _ = element.focus();
         }
         if to.is_some() {
-            window.history()?.push_state_with_url(&JsValue::NULL, "", Some(&href))?;
+            window
+                .history()?
+                .push_state_with_url(&JsValue::NULL, "", Some(&href))?;
             document.set_title(&fresh.title());
             window.scroll_to_with_x_and_y(0.0, 0.0);
         }
@@ -289,7 +313,10 @@ mod live {
         let after = crate::domain::order::after_for_drop(&order, &moving, &onto, below, &before);
         let slug = slug.to_string();
         wasm_bindgen_futures::spawn_local(async move {
-            if crate::api::blocks::move_block(slug, moving, String::new(), after).await.is_ok() {
+            if crate::api::blocks::move_block(slug, moving, String::new(), after)
+                .await
+                .is_ok()
+            {
                 refresh(None);
             }
         });

@@ -5,10 +5,10 @@ use crate::api::evidence_edit::{
 };
 use crate::app::components::alerts::{FieldError, FormAlert, action_error, invalid, problem_text};
 use crate::app::components::fields::{Field, Returned, described, field_label, textarea_text};
-use crate::app::components::layout::reload_to;
 use crate::app::components::labels::{
     consent_name, evidence_kind_name, quadrant_name, visibility_name,
 };
+use crate::app::components::layout::reload_to;
 use crate::app::components::status::{LoadError, editor_gate};
 use crate::domain::countries::all_countries;
 use crate::domain::evidence::{

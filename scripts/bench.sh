@@ -5,12 +5,36 @@
 #   scripts/bench.sh evidence     the evidence library: 100,000 findings (GW_BENCH_ROWS, GW_BENCH_DB)
 #   scripts/bench.sh drafting     the draft workspace: 500 blocks (GW_BENCH_BLOCKS)
 #   scripts/bench.sh publishing   publishing 500 blocks, then reading the stored page (GW_BENCH_BLOCKS, GW_BENCH_DB)
+#   scripts/bench.sh first-load   what a first visit downloads and the time to interactive on a
+#                                 slow connection, in Chromium, against the release site
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 cd "$GW_ROOT"
-for bench in "${@:-evidence drafting publishing}"; do
+first_load() {
+  setup_build
+  setup_release
+  setup_browser
+  cargo leptos build --release --precompress
+  local log address server
+  log="$(mktemp)"
+  GROUNDWORK_DB="mem://" GROUNDWORK_DEMO=true GROUNDWORK_ADDRESS=127.0.0.1:0 \
+    GROUNDWORK_SITE_ROOT="$GW_ROOT/target/site" NO_COLOR=1 \
+    "$CARGO_TARGET_DIR/release/groundwork" serve >"$log" 2>&1 &
+  server=$!
+  address=""
+  for _ in $(seq 1 240); do
+    address="$(grep -oE 'http://127\.0\.0\.1:[0-9]+' "$log" | head -n 1 || true)"
+    [ -n "$address" ] && break
+    sleep 0.5
+  done
+  (cd end2end && node first-load.mjs "$address") || { kill "$server"; cat "$log"; return 1; }
+  kill "$server"
+  rm -f "$log"
+}
+
+for bench in "${@:-evidence drafting publishing first-load}"; do
   for name in $bench; do
     say "benchmark: $name"
-    cargo bench --bench "$name"
+    if [ "$name" = first-load ]; then first_load; else cargo bench --bench "$name"; fi
   done
 done

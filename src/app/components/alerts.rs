@@ -5,75 +5,72 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 /// A sentence for what is wrong with one input.
-pub fn problem_text(problem: &Problem) -> AnyView {
+pub fn problem_text(problem: &Problem) -> String {
     let i18n = use_i18n();
     match problem.clone() {
-        Problem::Required => t!(i18n, problem_required).into_any(),
-        Problem::TooLong { max } => t!(i18n, problem_too_long, max = move || max).into_any(),
-        Problem::TooShort { min } => t!(i18n, problem_too_short, min = move || min).into_any(),
-        Problem::InvalidEmail => t!(i18n, problem_invalid_email).into_any(),
-        Problem::InvalidCountry => t!(i18n, problem_invalid_country).into_any(),
-        Problem::InvalidChoice => t!(i18n, problem_invalid_choice).into_any(),
-        Problem::PasswordsDiffer => t!(i18n, problem_passwords_differ).into_any(),
-        Problem::AlreadyTaken => t!(i18n, problem_already_taken).into_any(),
-        Problem::InvitationInvalid => t!(i18n, problem_invitation_invalid).into_any(),
-        Problem::CannotChangeOwnAccount => t!(i18n, problem_own_account).into_any(),
-        Problem::WrongPassword => t!(i18n, problem_wrong_password).into_any(),
-        Problem::KeyHasSpaces => t!(i18n, problem_key_spaces).into_any(),
-        Problem::KeyCharacters => t!(i18n, problem_key_characters).into_any(),
-        Problem::InvalidDate => t!(i18n, problem_invalid_date).into_any(),
-        Problem::InvalidNumber => t!(i18n, problem_invalid_number).into_any(),
-        Problem::InvalidLanguage => t!(i18n, problem_invalid_language).into_any(),
-        Problem::TooMany { max } => t!(i18n, problem_too_many, max = move || max).into_any(),
-        Problem::InvalidLink => t!(i18n, problem_invalid_link).into_any(),
-        Problem::DatesOutOfOrder => t!(i18n, problem_dates_out_of_order).into_any(),
-        Problem::KeyLocked => t!(i18n, problem_key_locked).into_any(),
-        Problem::UnbalancedFence => t!(i18n, problem_unbalanced_fence).into_any(),
-        Problem::WithdrawalIsFinal => t!(i18n, problem_withdrawal_is_final).into_any(),
-        Problem::OtherAssessment => t!(i18n, problem_other_assessment).into_any(),
-        Problem::InPast => t!(i18n, problem_in_past).into_any(),
-        Problem::NotLater => t!(i18n, problem_not_later).into_any(),
-        Problem::ReasonToOppose => t!(i18n, problem_reason_to_oppose).into_any(),
-        Problem::NotOpen => t!(i18n, problem_not_open).into_any(),
-        Problem::AlreadyOpen => t!(i18n, problem_already_open).into_any(),
+        Problem::Required => t_string!(i18n, problem_required).to_string(),
+        Problem::TooLong { max } => t_string!(i18n, problem_too_long, max = max).to_string(),
+        Problem::TooShort { min } => t_string!(i18n, problem_too_short, min = min).to_string(),
+        Problem::InvalidEmail => t_string!(i18n, problem_invalid_email).to_string(),
+        Problem::InvalidCountry => t_string!(i18n, problem_invalid_country).to_string(),
+        Problem::InvalidChoice => t_string!(i18n, problem_invalid_choice).to_string(),
+        Problem::PasswordsDiffer => t_string!(i18n, problem_passwords_differ).to_string(),
+        Problem::AlreadyTaken => t_string!(i18n, problem_already_taken).to_string(),
+        Problem::InvitationInvalid => t_string!(i18n, problem_invitation_invalid).to_string(),
+        Problem::CannotChangeOwnAccount => t_string!(i18n, problem_own_account).to_string(),
+        Problem::WrongPassword => t_string!(i18n, problem_wrong_password).to_string(),
+        Problem::KeyHasSpaces => t_string!(i18n, problem_key_spaces).to_string(),
+        Problem::KeyCharacters => t_string!(i18n, problem_key_characters).to_string(),
+        Problem::InvalidDate => t_string!(i18n, problem_invalid_date).to_string(),
+        Problem::InvalidNumber => t_string!(i18n, problem_invalid_number).to_string(),
+        Problem::InvalidLanguage => t_string!(i18n, problem_invalid_language).to_string(),
+        Problem::TooMany { max } => t_string!(i18n, problem_too_many, max = max).to_string(),
+        Problem::InvalidLink => t_string!(i18n, problem_invalid_link).to_string(),
+        Problem::DatesOutOfOrder => t_string!(i18n, problem_dates_out_of_order).to_string(),
+        Problem::KeyLocked => t_string!(i18n, problem_key_locked).to_string(),
+        Problem::UnbalancedFence => t_string!(i18n, problem_unbalanced_fence).to_string(),
+        Problem::WithdrawalIsFinal => t_string!(i18n, problem_withdrawal_is_final).to_string(),
+        Problem::OtherAssessment => t_string!(i18n, problem_other_assessment).to_string(),
+        Problem::InPast => t_string!(i18n, problem_in_past).to_string(),
+        Problem::NotLater => t_string!(i18n, problem_not_later).to_string(),
+        Problem::ReasonToOppose => t_string!(i18n, problem_reason_to_oppose).to_string(),
+        Problem::NotOpen => t_string!(i18n, problem_not_open).to_string(),
+        Problem::AlreadyOpen => t_string!(i18n, problem_already_open).to_string(),
         Problem::UnknownCountry { typed } => {
-            t!(i18n, problem_unknown_country, typed = move || typed.clone()).into_any()
+            t_string!(i18n, problem_unknown_country, typed = typed.clone()).to_string()
         }
-        Problem::AmbiguousCountry { typed } => t!(
-            i18n,
-            problem_ambiguous_country,
-            typed = move || typed.clone()
-        )
-        .into_any(),
+        Problem::AmbiguousCountry { typed } => {
+            t_string!(i18n, problem_ambiguous_country, typed = typed.clone()).to_string()
+        }
         Problem::AmbiguousDate { typed } => {
-            t!(i18n, problem_ambiguous_date, typed = move || typed.clone()).into_any()
+            t_string!(i18n, problem_ambiguous_date, typed = typed.clone()).to_string()
         }
     }
 }
 
 /// A sentence for any error.
-pub fn error_text(error: &AppError) -> AnyView {
+pub fn error_text(error: &AppError) -> String {
     let i18n = use_i18n();
     match error.clone() {
         AppError::Validation { problem, .. } => problem_text(&problem),
         AppError::Invalid { problems } => {
             let count = problems.len();
-            t!(i18n, error_several_problems, count = move || count).into_any()
+            t_string!(i18n, error_several_problems, count = count).to_string()
         }
-        AppError::NotFound => t!(i18n, error_not_found).into_any(),
-        AppError::Unauthorized => t!(i18n, error_unauthorized).into_any(),
-        AppError::Forbidden => t!(i18n, error_forbidden).into_any(),
-        AppError::Conflict { .. } => t!(i18n, error_conflict).into_any(),
-        AppError::OtherOrganisation => t!(i18n, error_other_organisation).into_any(),
-        AppError::Published => t!(i18n, error_published).into_any(),
-        AppError::TooLarge => t!(i18n, error_too_large).into_any(),
+        AppError::NotFound => t_string!(i18n, error_not_found).to_string(),
+        AppError::Unauthorized => t_string!(i18n, error_unauthorized).to_string(),
+        AppError::Forbidden => t_string!(i18n, error_forbidden).to_string(),
+        AppError::Conflict { .. } => t_string!(i18n, error_conflict).to_string(),
+        AppError::OtherOrganisation => t_string!(i18n, error_other_organisation).to_string(),
+        AppError::Published => t_string!(i18n, error_published).to_string(),
+        AppError::TooLarge => t_string!(i18n, error_too_large).to_string(),
         AppError::RateLimited { retry_after_secs } => {
             let minutes = retry_after_secs.div_ceil(60).max(1);
-            t!(i18n, error_rate_limited, minutes = move || minutes).into_any()
+            t_string!(i18n, error_rate_limited, minutes = minutes).to_string()
         }
-        AppError::Internal => t!(i18n, error_internal).into_any(),
-        AppError::WarmingUp => t!(i18n, error_warming_up).into_any(),
-        AppError::Request => t!(i18n, error_request).into_any(),
+        AppError::Internal => t_string!(i18n, error_internal).to_string(),
+        AppError::WarmingUp => t_string!(i18n, error_warming_up).to_string(),
+        AppError::Request => t_string!(i18n, error_request).to_string(),
     }
 }
 
@@ -126,7 +123,7 @@ pub fn FormAlert(
     #[prop(optional)] fields: &'static [&'static str],
     /// The label of each field, for the summary of several problems.
     #[prop(optional)]
-    label: Option<fn(&str) -> AnyView>,
+    label: Option<fn(&str) -> String>,
 ) -> impl IntoView {
     let general = move || {
         error.get().filter(|e| match e {

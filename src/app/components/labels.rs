@@ -6,91 +6,90 @@ use crate::domain::countries::country_name;
 use crate::domain::coverage::{BlockKind, Stance, Warning};
 use crate::domain::evidence_csv_views::ImportCounts;
 use crate::i18n::*;
-use leptos::prelude::*;
 
-pub fn block_kind_name(kind: BlockKind) -> AnyView {
+pub fn block_kind_name(kind: BlockKind) -> String {
     let i18n = use_i18n();
     match kind {
-        BlockKind::Heading => t!(i18n, block_heading).into_any(),
-        BlockKind::Text => t!(i18n, block_text).into_any(),
-        BlockKind::Claim => t!(i18n, block_claim).into_any(),
-        BlockKind::Recommendation => t!(i18n, block_recommendation).into_any(),
+        BlockKind::Heading => t_string!(i18n, block_heading).to_string(),
+        BlockKind::Text => t_string!(i18n, block_text).to_string(),
+        BlockKind::Claim => t_string!(i18n, block_claim).to_string(),
+        BlockKind::Recommendation => t_string!(i18n, block_recommendation).to_string(),
     }
 }
 
-pub fn stance_name(stance: Stance) -> AnyView {
+pub fn stance_name(stance: Stance) -> String {
     let i18n = use_i18n();
     match stance {
-        Stance::Supports => t!(i18n, stance_supports).into_any(),
-        Stance::Illustrates => t!(i18n, stance_illustrates).into_any(),
-        Stance::Qualifies => t!(i18n, stance_qualifies).into_any(),
-        Stance::Contradicts => t!(i18n, stance_contradicts).into_any(),
+        Stance::Supports => t_string!(i18n, stance_supports).to_string(),
+        Stance::Illustrates => t_string!(i18n, stance_illustrates).to_string(),
+        Stance::Qualifies => t_string!(i18n, stance_qualifies).to_string(),
+        Stance::Contradicts => t_string!(i18n, stance_contradicts).to_string(),
     }
 }
 
 /// A paper's status: draft, consultation, published, archived.
-pub fn paper_status_name(status: &str) -> AnyView {
+pub fn paper_status_name(status: &str) -> String {
     let i18n = use_i18n();
     match status {
-        "consultation" => t!(i18n, status_consultation).into_any(),
-        "published" => t!(i18n, status_published).into_any(),
-        "archived" => t!(i18n, status_archived).into_any(),
-        _ => t!(i18n, status_draft).into_any(),
+        "consultation" => t_string!(i18n, status_consultation).to_string(),
+        "published" => t_string!(i18n, status_published).to_string(),
+        "archived" => t_string!(i18n, status_archived).to_string(),
+        _ => t_string!(i18n, status_draft).to_string(),
     }
 }
 
 /// How a member voted.
-pub fn choice_name(choice: Choice) -> AnyView {
+pub fn choice_name(choice: Choice) -> String {
     let i18n = use_i18n();
     match choice {
-        Choice::Support => t!(i18n, choice_support).into_any(),
-        Choice::Oppose => t!(i18n, choice_oppose).into_any(),
-        Choice::Abstain => t!(i18n, choice_abstain).into_any(),
+        Choice::Support => t_string!(i18n, choice_support).to_string(),
+        Choice::Oppose => t_string!(i18n, choice_oppose).to_string(),
+        Choice::Abstain => t_string!(i18n, choice_abstain).to_string(),
     }
 }
 
 /// Whether a consultation's results CSV names who voted.
-pub fn results_mode_name(mode: ResultsMode) -> AnyView {
+pub fn results_mode_name(mode: ResultsMode) -> String {
     let i18n = use_i18n();
     match mode {
-        ResultsMode::Named => t!(i18n, results_named).into_any(),
-        ResultsMode::Anonymised => t!(i18n, results_anonymised).into_any(),
+        ResultsMode::Named => t_string!(i18n, results_named).to_string(),
+        ResultsMode::Anonymised => t_string!(i18n, results_anonymised).to_string(),
     }
 }
 
 /// "3 days", "5 hours", "12 minutes".
-pub fn remaining_text(remaining: Remaining) -> AnyView {
+pub fn remaining_text(remaining: Remaining) -> String {
     let i18n = use_i18n();
     // The catalogue has no plural rules: one of each unit has its own word.
     match remaining {
-        Remaining::Days(1) => t!(i18n, remaining_day).into_any(),
-        Remaining::Hours(1) => t!(i18n, remaining_hour).into_any(),
-        Remaining::Minutes(1) => t!(i18n, remaining_minute).into_any(),
-        Remaining::Days(n) => t!(i18n, remaining_days, count = move || n).into_any(),
-        Remaining::Hours(n) => t!(i18n, remaining_hours, count = move || n).into_any(),
-        Remaining::Minutes(n) => t!(i18n, remaining_minutes, count = move || n).into_any(),
+        Remaining::Days(1) => t_string!(i18n, remaining_day).to_string(),
+        Remaining::Hours(1) => t_string!(i18n, remaining_hour).to_string(),
+        Remaining::Minutes(1) => t_string!(i18n, remaining_minute).to_string(),
+        Remaining::Days(n) => t_string!(i18n, remaining_days, count = n).to_string(),
+        Remaining::Hours(n) => t_string!(i18n, remaining_hours, count = n).to_string(),
+        Remaining::Minutes(n) => t_string!(i18n, remaining_minutes, count = n).to_string(),
     }
 }
 
 /// How an impact assessment was made.
-pub fn method_name(method: &str) -> AnyView {
+pub fn method_name(method: &str) -> String {
     let i18n = use_i18n();
     match method {
-        "testimonies" => t!(i18n, method_testimonies).into_any(),
-        "survey" => t!(i18n, method_survey).into_any(),
-        "swot" => t!(i18n, method_swot).into_any(),
-        "workcamp_follow_up" => t!(i18n, method_workcamp_follow_up).into_any(),
-        "focus_group" => t!(i18n, method_focus_group).into_any(),
-        _ => t!(i18n, method_other).into_any(),
+        "testimonies" => t_string!(i18n, method_testimonies).to_string(),
+        "survey" => t_string!(i18n, method_survey).to_string(),
+        "swot" => t_string!(i18n, method_swot).to_string(),
+        "workcamp_follow_up" => t_string!(i18n, method_workcamp_follow_up).to_string(),
+        "focus_group" => t_string!(i18n, method_focus_group).to_string(),
+        _ => t_string!(i18n, method_other).to_string(),
     }
 }
 
-pub fn role_name(role: Role) -> AnyView {
+pub fn role_name(role: Role) -> String {
     let i18n = use_i18n();
     match role {
-        Role::Admin => t!(i18n, role_admin).into_any(),
-        Role::Editor => t!(i18n, role_editor).into_any(),
-        Role::Member => t!(i18n, role_member).into_any(),
+        Role::Admin => t_string!(i18n, role_admin).to_string(),
+        Role::Editor => t_string!(i18n, role_editor).to_string(),
+        Role::Member => t_string!(i18n, role_member).to_string(),
     }
 }
 
@@ -104,54 +103,54 @@ pub fn role_text(role: Role) -> &'static str {
     }
 }
 
-pub fn org_kind_name(kind: OrgKind) -> AnyView {
+pub fn org_kind_name(kind: OrgKind) -> String {
     let i18n = use_i18n();
     match kind {
-        OrgKind::Network => t!(i18n, org_kind_network).into_any(),
-        OrgKind::Member => t!(i18n, org_kind_member).into_any(),
-        OrgKind::Partner => t!(i18n, org_kind_partner).into_any(),
+        OrgKind::Network => t_string!(i18n, org_kind_network).to_string(),
+        OrgKind::Member => t_string!(i18n, org_kind_member).to_string(),
+        OrgKind::Partner => t_string!(i18n, org_kind_partner).to_string(),
     }
 }
 
 /// An evidence item's kind: testimony, indicator, observation, SWOT.
-pub fn evidence_kind_name(kind: &str) -> AnyView {
+pub fn evidence_kind_name(kind: &str) -> String {
     let i18n = use_i18n();
     match kind {
-        "testimony" => t!(i18n, kind_testimony).into_any(),
-        "indicator" => t!(i18n, kind_indicator).into_any(),
-        "observation" => t!(i18n, kind_observation).into_any(),
-        "swot" => t!(i18n, kind_swot).into_any(),
-        other => other.to_string().into_any(),
+        "testimony" => t_string!(i18n, kind_testimony).to_string(),
+        "indicator" => t_string!(i18n, kind_indicator).to_string(),
+        "observation" => t_string!(i18n, kind_observation).to_string(),
+        "swot" => t_string!(i18n, kind_swot).to_string(),
+        other => other.to_string(),
     }
 }
 
-pub fn quadrant_name(quadrant: &str) -> AnyView {
+pub fn quadrant_name(quadrant: &str) -> String {
     let i18n = use_i18n();
     match quadrant {
-        "strength" => t!(i18n, quadrant_strength).into_any(),
-        "weakness" => t!(i18n, quadrant_weakness).into_any(),
-        "opportunity" => t!(i18n, quadrant_opportunity).into_any(),
-        "threat" => t!(i18n, quadrant_threat).into_any(),
-        other => other.to_string().into_any(),
+        "strength" => t_string!(i18n, quadrant_strength).to_string(),
+        "weakness" => t_string!(i18n, quadrant_weakness).to_string(),
+        "opportunity" => t_string!(i18n, quadrant_opportunity).to_string(),
+        "threat" => t_string!(i18n, quadrant_threat).to_string(),
+        other => other.to_string(),
     }
 }
 
-pub fn consent_name(consent: &str) -> AnyView {
+pub fn consent_name(consent: &str) -> String {
     let i18n = use_i18n();
     match consent {
-        "given" => t!(i18n, consent_given).into_any(),
-        "anonymised" => t!(i18n, consent_anonymised).into_any(),
-        "withdrawn" => t!(i18n, consent_withdrawn).into_any(),
-        other => other.to_string().into_any(),
+        "given" => t_string!(i18n, consent_given).to_string(),
+        "anonymised" => t_string!(i18n, consent_anonymised).to_string(),
+        "withdrawn" => t_string!(i18n, consent_withdrawn).to_string(),
+        other => other.to_string(),
     }
 }
 
 /// Who may see an evidence item: everyone, or members only.
-pub fn visibility_name(visibility: &str) -> AnyView {
+pub fn visibility_name(visibility: &str) -> String {
     let i18n = use_i18n();
     match visibility {
-        "public" => t!(i18n, visibility_public).into_any(),
-        _ => t!(i18n, visibility_members).into_any(),
+        "public" => t_string!(i18n, visibility_public).to_string(),
+        _ => t_string!(i18n, visibility_members).to_string(),
     }
 }
 
@@ -171,44 +170,44 @@ pub fn display_time(at: &str) -> String {
 }
 
 /// "Import finished: 3 new, 1 updated, 40 unchanged."
-pub fn import_done_text(counts: ImportCounts) -> AnyView {
+pub fn import_done_text(counts: ImportCounts) -> String {
     let i18n = use_i18n();
     let ImportCounts {
         created,
         updated,
         unchanged,
     } = counts;
-    t!(
+    t_string!(
         i18n,
         import_done,
-        created = move || created,
-        updated = move || updated,
-        unchanged = move || unchanged
+        created = created,
+        updated = updated,
+        unchanged = unchanged
     )
-    .into_any()
+    .to_string()
 }
 
 /// A drafting warning in words (the workspace and the pre-publish check).
-pub fn warning_text(warning: &Warning) -> AnyView {
+pub fn warning_text(warning: &Warning) -> String {
     let i18n = use_i18n();
     match warning.clone() {
-        Warning::Unsupported => t!(i18n, warning_unsupported).into_any(),
-        Warning::EvidenceNeeded => t!(i18n, warning_evidence_needed).into_any(),
-        Warning::SingleItem => t!(i18n, warning_single_item).into_any(),
-        Warning::SingleCountry => t!(i18n, warning_single_country).into_any(),
-        Warning::OnlyTestimonies => t!(i18n, warning_only_testimonies).into_any(),
-        Warning::OnlyContradicts => t!(i18n, warning_only_contradicts).into_any(),
+        Warning::Unsupported => t_string!(i18n, warning_unsupported).to_string(),
+        Warning::EvidenceNeeded => t_string!(i18n, warning_evidence_needed).to_string(),
+        Warning::SingleItem => t_string!(i18n, warning_single_item).to_string(),
+        Warning::SingleCountry => t_string!(i18n, warning_single_country).to_string(),
+        Warning::OnlyTestimonies => t_string!(i18n, warning_only_testimonies).to_string(),
+        Warning::OnlyContradicts => t_string!(i18n, warning_only_contradicts).to_string(),
         Warning::ConsentWithdrawn { keys } => {
             let keys = keys.join(", ");
-            t!(i18n, warning_consent_withdrawn, keys = move || keys.clone()).into_any()
+            t_string!(i18n, warning_consent_withdrawn, keys = keys.clone()).to_string()
         }
         Warning::MembersOnly { keys } => {
             let keys = keys.join(", ");
-            t!(i18n, warning_members_only, keys = move || keys.clone()).into_any()
+            t_string!(i18n, warning_members_only, keys = keys.clone()).to_string()
         }
         Warning::UnknownKeys { keys } => {
             let keys = keys.join(", ");
-            t!(i18n, warning_unknown_keys, keys = move || keys.clone()).into_any()
+            t_string!(i18n, warning_unknown_keys, keys = keys.clone()).to_string()
         }
     }
 }

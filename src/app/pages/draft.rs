@@ -56,15 +56,24 @@ pub fn DraftPage() -> impl IntoView {
     let actor = ServerAction::<BlockAction>::new();
     let lang = crate::app::islands::page_locale();
     view! {
-        <crate::app::components::citation_popover::CitationCards lang />
-        <DraftLive slug=slug.clone() />
         <Transition fallback=move || view! { <p class="muted">{t!(i18n, loading)}</p> }>
-            {move || Suspend::new(async move {
-                match workspace.await {
-                    Err(error) => view! { <h1>{t!(i18n, paper_unavailable)}</h1> <LoadError error /> }.into_any(),
-                    Ok(w) => view! { <div id="workspace"><WorkspaceView w adder actor /></div> }.into_any(),
-                }
-            })}
+            {move || {
+                let slug = slug.clone();
+                Suspend::new(async move {
+                    match workspace.await {
+                        Err(error) => view! { <h1>{t!(i18n, paper_unavailable)}</h1> <LoadError error /> }.into_any(),
+                        Ok(w) => {
+                            // The block shown before this part: where a drop at the very top goes.
+                            let before = w.before.clone();
+                            view! {
+                                <crate::app::components::citation_popover::CitationCards lang />
+                                <DraftLive slug />
+                                <div id="workspace" data-before=before><WorkspaceView w adder actor /></div>
+                            }.into_any()
+                        }
+                    }
+                })
+            }}
         </Transition>
     }
 }
@@ -305,10 +314,8 @@ mod live {
             .unwrap_or_default();
         // The block shown before this part of a long paper, for a drop at the very top.
         let before = document
-            .query_selector("#workspace ol.blocks")
-            .ok()
-            .flatten()
-            .and_then(|list| list.get_attribute("data-before"))
+            .get_element_by_id("workspace")
+            .and_then(|workspace| workspace.get_attribute("data-before"))
             .unwrap_or_default();
         let after = crate::domain::order::after_for_drop(&order, &moving, &onto, below, &before);
         let slug = slug.to_string();
@@ -378,8 +385,7 @@ fn WorkspaceView(
         {deleted_by_form.filter(|_| can_edit).map(undo)}
         {(can_edit && first == 0).then(|| view! { <AddBlockForm slug=w.slug.clone() after=String::new() adder choose_kind=true /> })}
         <PartsNav slug=w.slug.clone() parts=w.parts.clone() first total=w.total shown=w.blocks.len() />
-        // `data-before`: the block shown before this part, where a drop at the very top goes.
-        <ol class="blocks" start=first + 1 data-before=w.before.clone()>
+        <ol class="blocks" start=first + 1>
             {w.blocks.into_iter().enumerate().map(|(index, block)| {
                 let id = block.id.clone();
                 let editing: Vec<String> = presence.with_value(|p| p.iter().filter(|x| x.block == id).map(|x| x.name.clone()).collect());

@@ -1,14 +1,11 @@
 //! Creating and editing an evidence item (editors): every problem shown at once, beside its
 //! input and in a summary; a key suggested from country, year and kind.
-use crate::api::evidence_edit::{
-    EvidenceFormView, SaveEvidence, evidence_form, suggest_evidence_key,
-};
+use crate::api::evidence_edit::{EvidenceFormView, SaveEvidence, evidence_form};
 use crate::app::components::alerts::{FieldError, FormAlert, action_error, invalid, problem_text};
 use crate::app::components::fields::{Field, Returned, described, field_label, textarea_text};
 use crate::app::components::labels::{
     consent_name, evidence_kind_name, quadrant_name, visibility_name,
 };
-use crate::app::components::layout::reload_to;
 use crate::app::components::status::{LoadError, editor_gate};
 use crate::domain::countries::all_countries;
 use crate::domain::evidence::{
@@ -43,9 +40,7 @@ pub fn EvidenceFormPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match form.await {
                     Err(error) => view! { <h1>{t!(i18n, evidence_unavailable)}</h1> <LoadError error /> }.into_any(),
-                    Ok(view) => view! {
-                        <EvidenceForm lang=crate::app::islands::page_locale() view back=Returned::from_address() />
-                    }.into_any(),
+                    Ok(view) => view! { <EvidenceForm view back=Returned::from_address() /> }.into_any(),
                 }
             })}
         </Suspense>
@@ -53,48 +48,22 @@ pub fn EvidenceFormPage() -> impl IntoView {
     .into_any()
 }
 
-/// The form is an island: with JavaScript it shows only the fields of the chosen kind and
-/// suggests a key as country, date and kind change.
-#[island]
-fn EvidenceForm(lang: Locale, view: EvidenceFormView, back: Returned) -> impl IntoView {
-    crate::app::islands::speak(lang);
+/// A plain form (the server sends the browser to the saved finding, or back with every
+/// problem and what was typed). The `KeyHelper` island adds what needs the browser.
+#[component]
+fn EvidenceForm(view: EvidenceFormView, back: Returned) -> impl IntoView {
     let i18n = use_i18n();
     let save = ServerAction::<SaveEvidence>::new();
     let error = action_error(save.value(), back.error.clone());
-    Effect::new(move |_| {
-        if let Some(Ok(key)) = save.value().get() {
-            reload_to(&format!("/evidence/{key}?saved=1"));
-        }
-    });
     let i = view.input;
     let back = StoredValue::new(back);
     let value = move |name: &'static str, stored: &str| back.with_value(|b| b.value(name, stored));
     let is_new = view.current_key.is_empty();
     let assessment = value("assessment", &view.assessment_id);
 
-    // What the key suggestion and the kind-specific fields follow.
-    let (kind, set_kind) = signal(value("item[kind]", &i.kind));
-    let (country, set_country) = signal(value("item[country]", &i.country));
-    let (collected_on, set_collected_on) = signal(value("item[collected_on]", &i.collected_on));
-    // Kind-specific fields are all shown without JavaScript; with it, only those that apply.
-    let (hydrated, set_hydrated) = signal(false);
-    Effect::new(move |_| set_hydrated.set(true));
-    let applies = move |wanted: &str| !hydrated.get() || kind.get() == wanted;
-    // The suggestion follows country, date and kind; only in the browser (effects do not
-    // run on the server, where an empty key is filled in on save instead).
-    let suggestion = RwSignal::new(String::new());
-    Effect::new(move |_| {
-        let (country, date, kind) = (country.get(), collected_on.get(), kind.get());
-        if !is_new || country.is_empty() {
-            return;
-        }
-        leptos::task::spawn_local(async move {
-            if let Ok(key) = suggest_evidence_key(country, date, kind).await {
-                suggestion.set(key);
-            }
-        });
-    });
-    let suggested = move || suggestion.get();
+    let chosen_kind = value("item[kind]", &i.kind);
+    let chosen_country = value("item[country]", &i.country);
+    let collected_on = value("item[collected_on]", &i.collected_on);
 
     let heading = move || {
         if is_new {
@@ -109,9 +78,7 @@ fn EvidenceForm(lang: Locale, view: EvidenceFormView, back: Returned) -> impl In
     } else {
         format!("/evidence/{}", view.current_key)
     };
-    let chosen_kind = kind.get_untracked();
     let chosen_quadrant = value("item[swot_quadrant]", &i.swot_quadrant);
-    let chosen_country = country.get_untracked();
     let chosen_consent = value("item[consent]", &i.consent);
     let chosen_visibility = value("item[visibility]", &i.visibility);
     let key_locked = view.key_locked;
@@ -141,15 +108,15 @@ fn EvidenceForm(lang: Locale, view: EvidenceFormView, back: Returned) -> impl In
                     view! {
                         <label class="choice">
                             <input type="radio" name="item[kind]" value=code id=format!("kind-{code}")
-                                checked=chosen_kind == code
-                                on:change=move |_| set_kind.set(code.to_string()) />
+                                checked=chosen_kind == code />
                             {evidence_kind_name(code)}
                         </label>
                     }
                 }).collect_view()}
                 <p class="field-error" id="kind-error">{move || error.get().and_then(|e| e.problem_for("kind").cloned()).map(|p| problem_text(&p))}</p>
             </fieldset>
-            <div class="field" hidden=move || !applies("swot")>
+            // Shown for every kind without JavaScript; `KeyHelper` hides what does not apply.
+            <div class="field" data-kind-only="swot">
                 <label for="swot_quadrant">{t!(i18n, field_swot_quadrant)}</label>
                 <p class="hint" id="swot_quadrant-hint">{t!(i18n, evidence_swot_only)}</p>
                 <select id="swot_quadrant" name="item[swot_quadrant]"
@@ -168,7 +135,7 @@ fn EvidenceForm(lang: Locale, view: EvidenceFormView, back: Returned) -> impl In
                     {textarea_text(value("item[text]", &i.text))}
                 </textarea>
             </Field>
-            <fieldset class="subfields" hidden=move || !applies("indicator")>
+            <fieldset class="subfields" data-kind-only="indicator">
                 <legend>{t!(i18n, evidence_figures)}</legend>
                 <p class="hint">{t!(i18n, evidence_indicator_only)}</p>
                 <div class="field-row">
@@ -197,7 +164,6 @@ fn EvidenceForm(lang: Locale, view: EvidenceFormView, back: Returned) -> impl In
             <div class="field-row">
                 <Field field="country" label=t!(i18n, field_country).into_any() error>
                     <select id="country" name="item[country]" required
-                        on:change=move |ev| set_country.set(event_target_value(&ev))
                         aria-invalid=invalid(error, "country") aria-describedby="country-error">
                         <option value="">{t!(i18n, evidence_choose_country)}</option>
                         {all_countries().iter().map(|(code, name)| view! {
@@ -215,8 +181,7 @@ fn EvidenceForm(lang: Locale, view: EvidenceFormView, back: Returned) -> impl In
                 <Field field="collected_on" label=t!(i18n, field_collected_on).into_any() error>
                     <input id="collected_on" name="item[collected_on]" type="date" required
                         min="1900-01-01" max="2100-12-31"
-                        value=collected_on.get_untracked()
-                        on:change=move |ev| set_collected_on.set(event_target_value(&ev))
+                        value=collected_on
                         aria-invalid=invalid(error, "collected_on") aria-describedby="collected_on-error" />
                 </Field>
                 <Field field="language" label=t!(i18n, field_language).into_any() error hint=t!(i18n, evidence_language_hint).into_any()>
@@ -271,17 +236,106 @@ fn EvidenceForm(lang: Locale, view: EvidenceFormView, back: Returned) -> impl In
                 <input id="key" name="item[key]" type="text" maxlength=KEY_MAX.to_string()
                     autocapitalize="none" spellcheck="false" readonly=key_locked
                     value=value("item[key]", &i.key)
-                    placeholder=suggested
                     aria-invalid=invalid(error, "key") aria-describedby=described("key") />
             </Field>
-            <Show when=move || is_new && !suggested().is_empty()>
-                <p class="hint" role="status">{t!(i18n, evidence_key_suggested)} " " <code>{suggested}</code></p>
-            </Show>
+            <KeyHelper lang=crate::app::islands::page_locale() suggest=is_new />
             <p class="actions">
-                <button type="submit" class="button" disabled=move || save.pending().get()>
-                    {move || if is_new { t!(i18n, evidence_create).into_any() } else { t!(i18n, form_save).into_any() }}
+                <button type="submit" class="button">
+                    {if is_new { t!(i18n, evidence_create).into_any() } else { t!(i18n, form_save).into_any() }}
                 </button>
             </p>
         </ActionForm>
+    }
+}
+
+/// What the evidence form does with JavaScript: it hides the fields that do not apply to the
+/// chosen kind, and for a new finding (`suggest`) suggests a key from the country, date and
+/// kind as they change (without JavaScript an empty key is filled in the same way on save). It works on the form the server
+/// rendered, by the inputs' names, so the form's markup stays on the server.
+#[island]
+fn KeyHelper(lang: Locale, suggest: bool) -> impl IntoView {
+    crate::app::islands::speak(lang);
+    let i18n = use_i18n();
+    let suggestion = RwSignal::new(String::new());
+    #[cfg(feature = "hydrate")]
+    key_helper::start(suggestion, suggest);
+    #[cfg(not(feature = "hydrate"))]
+    let _ = suggest;
+    view! {
+        <p class="hint" role="status">
+            {move || {
+                let key = suggestion.get();
+                (!key.is_empty()).then(|| view! { {t!(i18n, evidence_key_suggested)} " " <code>{key}</code> })
+            }}
+        </p>
+    }
+}
+
+#[cfg(feature = "hydrate")]
+mod key_helper {
+    use crate::api::evidence_edit::suggest_evidence_key;
+    use leptos::prelude::*;
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen::closure::Closure;
+    use web_sys::{Document, HtmlInputElement, HtmlSelectElement};
+
+    pub fn start(suggestion: RwSignal<String>, suggest: bool) {
+        let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+            return;
+        };
+        follow(&document, suggestion, suggest);
+        let listener = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
+            if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+                follow(&document, suggestion, suggest);
+            }
+        });
+        let _ =
+            document.add_event_listener_with_callback("change", listener.as_ref().unchecked_ref());
+        // For the page's life, like the island.
+        listener.forget();
+    }
+
+    fn input_value(document: &Document, selector: &str) -> String {
+        document
+            .query_selector(selector)
+            .ok()
+            .flatten()
+            .and_then(|e| e.dyn_into::<HtmlInputElement>().ok())
+            .map(|e| e.value())
+            .unwrap_or_default()
+    }
+
+    /// Shows the fields of the chosen kind and asks for a key for the current choices.
+    fn follow(document: &Document, suggestion: RwSignal<String>, suggest: bool) {
+        let kind = input_value(document, r#"input[name="item[kind]"]:checked"#);
+        if let Ok(parts) = document.query_selector_all("[data-kind-only]") {
+            for element in (0..parts.length()).filter_map(|i| parts.item(i)) {
+                if let Ok(element) = element.dyn_into::<web_sys::HtmlElement>() {
+                    let only = element.get_attribute("data-kind-only").unwrap_or_default();
+                    element.set_hidden(!kind.is_empty() && only != kind);
+                }
+            }
+        }
+        let country = document
+            .get_element_by_id("country")
+            .and_then(|e| e.dyn_into::<HtmlSelectElement>().ok())
+            .map(|e| e.value())
+            .unwrap_or_default();
+        let date = input_value(document, "#collected_on");
+        if !suggest || country.is_empty() {
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            if let Ok(key) = suggest_evidence_key(country, date, kind).await {
+                if let Some(input) = web_sys::window()
+                    .and_then(|w| w.document())
+                    .and_then(|d| d.get_element_by_id("key"))
+                    .and_then(|e| e.dyn_into::<HtmlInputElement>().ok())
+                {
+                    input.set_placeholder(&key);
+                }
+                suggestion.set(key);
+            }
+        });
     }
 }

@@ -61,11 +61,11 @@ pub fn PaperEditorsPage() -> impl IntoView {
 }
 
 /// The sentence for a problem on this page: the two rules of the editors list have their own.
-fn editors_problem(field: &str, problem: &Problem) -> AnyView {
+fn editors_problem(field: &str, problem: &Problem) -> String {
     let i18n = use_i18n();
     match (field, problem) {
-        ("editors", Problem::TooShort { .. }) => t!(i18n, editors_last).into_any(),
-        ("member", Problem::InvalidChoice) => t!(i18n, editors_not_eligible).into_any(),
+        ("editors", Problem::TooShort { .. }) => t_string!(i18n, editors_last).to_string(),
+        ("member", Problem::InvalidChoice) => t_string!(i18n, editors_not_eligible).to_string(),
         _ => problem_text(problem),
     }
 }

@@ -54,10 +54,10 @@ fn Check(check: PublishCheck) -> impl IntoView {
     let next = check.next_number;
     let banner = error.as_ref().and_then(|e| match e {
         AppError::Conflict { what } if what == "version_published" => {
-            Some(t!(i18n, publish_version_just_published).into_any())
+            Some(t_string!(i18n, publish_version_just_published).to_string())
         }
         AppError::Conflict { what } if what == "consultation_open" => {
-            Some(t!(i18n, publish_consultation_open).into_any())
+            Some(t_string!(i18n, publish_consultation_open).to_string())
         }
         AppError::Invalid { .. } | AppError::Validation { .. } => None,
         other => Some(error_text(other)),

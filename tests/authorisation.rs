@@ -164,6 +164,7 @@ const MATRIX: &[Row] = &[
     f("publish_paper",               [In,     No,     Ok,     No,     No,     Ok], "slug={paper_to_publish}&number=1&release_notes=First publication."),
     // Evidence
     f("evidence_library",            [Ok,     Ok,     Ok,     Ok,     Ok,     Ok], "filter[page]=1"),
+    f("evidence_to_cite",            [Ok,     Ok,     Ok,     Ok,     Ok,     Ok], "q=camp"),
     f("evidence_item",               [Ok,     Ok,     Ok,     Ok,     Ok,     Ok], "key={key}"),
     f("evidence_card",               [Ok,     Ok,     Ok,     Ok,     Ok,     Ok], "key={key}"),
     f("assessment",                  [Ok,     Ok,     Ok,     Ok,     Ok,     Ok], "id={assessment}&page=1"),

@@ -232,3 +232,44 @@ async fn the_csv_export_of_a_search_holds_its_matches() {
     assert_eq!(rows as u64, total, "{body}");
     assert!(keys.iter().all(|k| body.contains(k.as_str())));
 }
+
+#[tokio::test]
+async fn the_citation_picker_lists_the_first_matches_the_reader_may_see() {
+    let app = TestApp::spawn().await;
+    let editor = app.sign_in(EDITOR, PASSWORD).await;
+    let (library, _) = found(&app, "camp", Some(&editor)).await;
+    let response = app
+        .fetch("/fn/evidence_to_cite?q=camp", Some(&editor))
+        .await;
+    assert_eq!(response.status(), 200);
+    let picks = json(response).await;
+    let keys = strings(&picks, "key");
+    // The library's order, at most eight, each with the start of its text.
+    assert!(!keys.is_empty() && keys.len() <= 8, "{keys:?}");
+    assert_eq!(
+        keys,
+        library.into_iter().take(keys.len()).collect::<Vec<_>>()
+    );
+    for pick in picks.as_array().unwrap() {
+        let snippet = pick["snippet"].as_str().unwrap();
+        assert!(
+            !snippet.is_empty() && snippet.chars().count() <= 140,
+            "{snippet}"
+        );
+    }
+    // A visitor is offered no members-only finding, as in the library.
+    let (visible, _) = found(&app, "camp", None).await;
+    let response = app.fetch("/fn/evidence_to_cite?q=camp", None).await;
+    for key in strings(&json(response).await, "key") {
+        assert!(
+            visible.contains(&key),
+            "{key} is not in the visitor's library"
+        );
+    }
+    // Input over the library's limit is refused clearly, not cut silently.
+    let long = "a".repeat(10_000);
+    let response = app
+        .fetch(&format!("/fn/evidence_to_cite?q={long}"), Some(&editor))
+        .await;
+    assert!(response.status().is_client_error(), "{}", response.status());
+}

@@ -97,6 +97,48 @@ pub async fn evidence_library(filter: EvidenceFilter) -> Result<LibraryView, App
     door::finish(result, &[])
 }
 
+/// A finding as the block editor's citation picker lists it: its key and the start of its
+/// text, with the match marked by nothing (a plain line).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CitePick {
+    pub key: String,
+    pub snippet: String,
+}
+
+/// The picker's search: the library's first matches for `q`, as the reader may see them, and
+/// nothing else (no facets or counts: the picker asks on every pause in typing).
+#[server(prefix = "/fn", endpoint = "evidence_to_cite", input = leptos::server_fn::codec::GetUrl)]
+pub async fn evidence_to_cite(q: String) -> Result<Vec<CitePick>, AppError> {
+    const SHOWN: usize = 8;
+    const SNIPPET_CHARS: usize = 140;
+    let result = async {
+        let filter = EvidenceFilter {
+            q,
+            page: 1,
+            ..Default::default()
+        }
+        .bounded()?;
+        let state = door::state()?;
+        let page = findings_page(&state, &filter, audience()).await?;
+        Ok(page
+            .items
+            .into_iter()
+            .take(SHOWN)
+            .map(|item| CitePick {
+                snippet: item
+                    .snippet
+                    .iter()
+                    .flat_map(|part| part.text.chars())
+                    .take(SNIPPET_CHARS)
+                    .collect(),
+                key: item.key,
+            })
+            .collect())
+    }
+    .await;
+    door::finish(result, &[])
+}
+
 #[server(prefix = "/fn", endpoint = "evidence_item", input = leptos::server_fn::codec::GetUrl)]
 pub async fn evidence_item(key: String) -> Result<EvidenceItemView, AppError> {
     let result = async {

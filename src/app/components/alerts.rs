@@ -132,7 +132,7 @@ pub fn FormAlert(
         })
     };
     view! {
-        <Show when=move || general().is_some()>
+        {move || general().is_some().then(|| view! {
             <div class="alert alert-error" role="alert" id="form-problems" tabindex="-1">
                 {move || general().map(|e| {
                     let list = e.field_problems().into_iter().map(|(field, problem)| {
@@ -152,7 +152,7 @@ pub fn FormAlert(
                     }
                 })}
             </div>
-        </Show>
+        })}
     }
 }
 

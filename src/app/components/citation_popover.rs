@@ -6,6 +6,7 @@ use crate::api::evidence_card::EvidenceCardView;
 use crate::app::components::evidence_card::{UsageFlags, format_value};
 use crate::app::components::labels::{country_label, evidence_kind_name};
 use crate::i18n::*;
+use leptos::either::{Either, EitherOf4};
 use leptos::prelude::*;
 
 /// The card's id: the citation it describes points at it with `aria-describedby`.
@@ -60,14 +61,16 @@ fn CitationCard(shown: Shown) -> impl IntoView {
     let (top, left) = (format!("{}px", shown.top), format!("{}px", shown.left));
     let body = match shown.state {
         CardState::Loading => {
-            view! { <p class="muted">{t!(i18n, citation_card_loading)}</p> }.into_any()
+            EitherOf4::A(view! { <p class="muted">{t!(i18n, citation_card_loading)}</p> })
         }
-        CardState::Unavailable => view! { <p>{t!(i18n, citation_card_unavailable)}</p> }.into_any(),
-        CardState::Failed => view! { <p>{t!(i18n, citation_card_failed)}</p> }.into_any(),
+        CardState::Unavailable => {
+            EitherOf4::B(view! { <p>{t!(i18n, citation_card_unavailable)}</p> })
+        }
+        CardState::Failed => EitherOf4::C(view! { <p>{t!(i18n, citation_card_failed)}</p> }),
         CardState::Ready(card) => {
             let value = card.value.map(|v| format_value(v, &card.unit));
             let quoted = card.kind == "testimony";
-            view! {
+            EitherOf4::D(view! {
                 <p class="citation-card-head">
                     <span class=format!("kind kind-{}", card.kind)>{evidence_kind_name(&card.kind)}</span>
                     <UsageFlags consent=card.consent.clone() visibility=card.visibility.clone() />
@@ -75,17 +78,16 @@ fn CitationCard(shown: Shown) -> impl IntoView {
                 {value.map(|v| view! { <p class="evidence-value">{v}</p> })}
                 <p class="citation-card-text">
                     {if quoted {
-                        view! { <q>{card.text.clone()}</q> }.into_any()
+                        Either::Left(view! { <q>{card.text.clone()}</q> })
                     } else {
-                        card.text.clone().into_any()
+                        Either::Right(card.text.clone())
                     }}
                 </p>
                 <p class="small muted">
                     {country_label(&card.country)} " · " {card.collected_on.clone()} " · "
                     {t!(i18n, field_assessment)} ": " {card.assessment.clone()}
                 </p>
-            }
-            .into_any()
+            })
         }
     };
     view! {

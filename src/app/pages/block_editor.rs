@@ -6,7 +6,7 @@
 use crate::api::blocks::{
     BlockVersion, RevisionChange, SaveBlock, block_revisions, current_block, preview_block,
 };
-use crate::api::evidence::{EvidenceFilter, evidence_library};
+use crate::api::evidence::evidence_to_cite;
 use crate::app::components::alerts::{FieldError, FormAlert, action_error, posted_error};
 use crate::app::components::citation_popover::CitationCards;
 use crate::app::components::fields::{came_back_with_error, textarea_text};
@@ -17,6 +17,7 @@ use crate::domain::coverage::{BlockKind, Stance};
 use crate::domain::papers::{BLOCK_TEXT_MAX, DiffPart};
 use crate::error::AppError;
 use crate::i18n::*;
+use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -135,10 +136,8 @@ fn BlockEditor(
         <h1>{t!(i18n, block_edit_title)}</h1>
         <p class="muted">{t!(i18n, block_edit_meta, rev = move || version.rev, author = move || author.clone(), at = move || display_time(&version.updated_at))}</p>
         // A conflict has its own explanation below, with both versions.
-        <Show when=move || !conflict()>
-            <FormAlert error fields=&["text"] />
-        </Show>
-        <Show when=conflict>
+        {move || (!conflict()).then(|| view! { <FormAlert error fields=&["text"] /> })}
+        {move || conflict().then(|| view! {
             <section class="conflict card" aria-labelledby="conflict-heading">
                 <h2 id="conflict-heading">{t!(i18n, conflict_heading)}</h2>
                 <p>{t!(i18n, conflict_explain)}</p>
@@ -146,8 +145,7 @@ fn BlockEditor(
                     <div>
                         <h3>{move || {
                             let theirs = base.get();
-                            let rev = theirs.rev;
-                            t!(i18n, conflict_theirs, author = move || theirs.author.clone(), rev = move || rev)
+                            t_string!(i18n, conflict_theirs, author = theirs.author, rev = theirs.rev).to_string()
                         }}</h3>
                         <pre class="conflict-text">{move || base.get().text}</pre>
                         <button type="button" class="button button-quiet" on:click=move |_| text.set(base.get_untracked().text)>
@@ -160,7 +158,7 @@ fn BlockEditor(
                     </div>
                 </div>
             </section>
-        </Show>
+        })}
         <div class="editor-grid">
             <ActionForm action=save attr:class="form card block-form">
                 <input type="hidden" name="slug" value=slug.get_value() />
@@ -195,8 +193,8 @@ fn BlockEditor(
                 <section class="card preview" aria-labelledby="preview-heading">
                     <h2 id="preview-heading">{t!(i18n, block_preview)}</h2>
                     {move || match preview.get() {
-                        None => view! { <p class="muted small">{t!(i18n, block_preview_js)}</p> }.into_any(),
-                        Some(p) => view! {
+                        None => Either::Left(view! { <p class="muted small">{t!(i18n, block_preview_js)}</p> }),
+                        Some(p) => Either::Right(view! {
                             {(!p.unknown.is_empty()).then(|| {
                                 let keys = p.unknown.join(", ");
                                 view! { <p class="field-error" role="alert">{t!(i18n, warning_unknown_keys, keys = move || keys.clone())}</p> }
@@ -206,7 +204,7 @@ fn BlockEditor(
                                 view! { <p class="field-error" role="alert">{t!(i18n, citation_malformed, at = move || at.clone())}</p> }
                             })}
                             <div class="prose" inner_html=p.html></div>
-                        }.into_any(),
+                        }),
                     }}
                 </section>
                 <EvidencePicker text stances textarea />
@@ -287,13 +285,8 @@ fn EvidencePicker(
             return;
         }
         leptos::task::spawn_local(async move {
-            let filter = EvidenceFilter {
-                q,
-                page: 1,
-                ..Default::default()
-            };
-            if let Ok(found) = evidence_library(filter).await {
-                results.set(found.results.items.into_iter().take(8).collect());
+            if let Ok(found) = evidence_to_cite(q).await {
+                results.set(found);
             }
         });
     });
@@ -338,7 +331,7 @@ fn EvidencePicker(
             <ul class="picker-results" aria-live="polite">
                 {move || results.get().into_iter().map(|item| {
                     let key = item.key.clone();
-                    let snippet: String = item.snippet.iter().map(|s| s.text.as_str()).collect::<String>().chars().take(140).collect();
+                    let snippet = item.snippet;
                     view! {
                         <li>
                             <code>{item.key.clone()}</code> " " <span class="muted small">{snippet}</span>
@@ -395,15 +388,15 @@ fn Revisions(
                         <li>
                             <p>
                                 <strong>{format!("rev {}", r.rev)}</strong> " · "
-                                {if r.author.is_empty() { t!(i18n, history_demo).into_any() } else { r.author.clone().into_any() }} " · "
+                                {if r.author.is_empty() { t_string!(i18n, history_demo).to_string() } else { r.author.clone() }} " · "
                                 <time datetime=r.at.clone()>{display_time(&r.at)}</time> " · " {r.kind.clone()}
                             </p>
                             <details open=index == 0>
                                 <summary>{t!(i18n, revisions_changes)}</summary>
                                 <p class="diff">{change.diff.into_iter().map(|part| match part {
-                                    DiffPart::Same(t) => view! { <span>{t}</span> }.into_any(),
-                                    DiffPart::Removed(t) => view! { <del>{t}</del> }.into_any(),
-                                    DiffPart::Added(t) => view! { <ins>{t}</ins> }.into_any(),
+                                    DiffPart::Same(t) => EitherOf3::A(view! { <span>{t}</span> }),
+                                    DiffPart::Removed(t) => EitherOf3::B(view! { <del>{t}</del> }),
+                                    DiffPart::Added(t) => EitherOf3::C(view! { <ins>{t}</ins> }),
                                 }).collect_view()}</p>
                             </details>
                             {(index > 0).then(|| view! {

@@ -413,9 +413,9 @@ fn VoteForm(lang: Locale, mine: Option<MyVote>, form: VoteSetup) -> impl IntoVie
                 <label for=reason_id.clone()>{t!(i18n, vote_reason)}</label>
                 <p class="hint" id=format!("{reason_id}-hint")>
                     {if reason_required {
-                        t!(i18n, vote_reason_hint_required, max = move || REASON_MAX).into_any()
+                        t_string!(i18n, vote_reason_hint_required, max = REASON_MAX).to_string()
                     } else {
-                        t!(i18n, vote_reason_hint, max = move || REASON_MAX).into_any()
+                        t_string!(i18n, vote_reason_hint, max = REASON_MAX).to_string()
                     }}
                 </p>
                 <textarea id=reason_id.clone() name="reason" rows="3" maxlength=REASON_MAX.to_string()
@@ -427,9 +427,9 @@ fn VoteForm(lang: Locale, mine: Option<MyVote>, form: VoteSetup) -> impl IntoVie
             </div>
             <button type="submit" class="button" disabled=move || action.pending().get()>
                 {match due {
-                    None => t!(i18n, vote_submit).into_any(),
-                    Some(Due::Reconfirm) => t!(i18n, vote_reconfirm).into_any(),
-                    Some(_) => t!(i18n, vote_change).into_any(),
+                    None => t_string!(i18n, vote_submit),
+                    Some(Due::Reconfirm) => t_string!(i18n, vote_reconfirm),
+                    Some(_) => t_string!(i18n, vote_change),
                 }}
             </button>
         </ActionForm>

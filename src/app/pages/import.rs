@@ -7,6 +7,7 @@ use crate::app::components::labels::{country_label, evidence_kind_name, import_d
 use crate::app::components::status::{LoadError, editor_gate};
 use crate::domain::evidence_csv_views::{FRENCH_COLUMNS, FileProblem, Separator, TextEncoding};
 use crate::i18n::*;
+use leptos::either::EitherOf4;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -75,25 +76,29 @@ fn UploadStatus(upload: ReadSignal<Upload>) -> impl IntoView {
     view! {
         <div class="upload-progress" aria-live="polite">
             {move || match upload.get() {
-                Upload::Idle => ().into_any(),
+                // Concrete types, no `AnyView`: this is island code, in the browser's bundle.
+                Upload::Idle => EitherOf4::A(()),
                 Upload::Sending { loaded, total } => {
                     let percent = if total > 0.0 { (loaded / total * 100.0).round() } else { 0.0 };
                     let (sent, size) = (megabytes(loaded), megabytes(total));
-                    view! {
-                        <progress max="100" value=percent aria-label=move || t_string!(i18n, import_uploading_label).to_string()></progress>
-                        <p class="hint">{t!(i18n, import_uploading, percent = move || percent, sent = move || sent.clone(), size = move || size.clone())}</p>
-                    }.into_any()
+                    let text = t_string!(i18n, import_uploading, percent = percent, sent = sent, size = size).to_string();
+                    EitherOf4::B(view! {
+                        <progress max="100" value=percent aria-label=t_string!(i18n, import_uploading_label)></progress>
+                        <p class="hint">{text}</p>
+                    })
                 }
-                Upload::Checking => view! {
-                    <progress aria-label=move || t_string!(i18n, import_checking).to_string()></progress>
-                    <p class="hint">{t!(i18n, import_checking)}</p>
-                }.into_any(),
-                Upload::Failed { status: 413 } => view! {
-                    <div class="alert alert-error" role="alert">{t!(i18n, error_too_large)}</div>
-                }.into_any(),
-                Upload::Failed { .. } => view! {
-                    <div class="alert alert-error" role="alert">{t!(i18n, import_upload_failed)}</div>
-                }.into_any(),
+                Upload::Checking => EitherOf4::C(view! {
+                    <progress aria-label=t_string!(i18n, import_checking)></progress>
+                    <p class="hint">{t_string!(i18n, import_checking)}</p>
+                }),
+                Upload::Failed { status } => {
+                    let text = if status == 413 {
+                        t_string!(i18n, error_too_large)
+                    } else {
+                        t_string!(i18n, import_upload_failed)
+                    };
+                    EitherOf4::D(view! { <div class="alert alert-error" role="alert">{text}</div> })
+                }
             }}
         </div>
     }

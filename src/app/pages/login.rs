@@ -75,7 +75,7 @@ fn PasswordInput(lang: Locale) -> impl IntoView {
             required
             maxlength="256"
         />
-        <Show when=move || live.get()>
+        {move || live.get().then(|| view! {
             <button
                 type="button"
                 class="button button-quiet"
@@ -85,12 +85,12 @@ fn PasswordInput(lang: Locale) -> impl IntoView {
             >
                 {move || {
                     if show_password.get() {
-                        t!(i18n, login_hide_password).into_any()
+                        t_string!(i18n, login_hide_password)
                     } else {
-                        t!(i18n, login_show_password).into_any()
+                        t_string!(i18n, login_show_password)
                     }
                 }}
             </button>
-        </Show>
+        })}
     }
 }

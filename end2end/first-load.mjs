@@ -17,7 +17,7 @@ const EDITOR = { email: 'marco.bellini@example.org', password: 'groundwork-demo'
 const PAGES = [
   { name: 'home', path: '/' },
   { name: 'evidence library', path: '/evidence' },
-  { name: 'a finding', path: '/evidence/hu-2019-testimony-01' },
+  { name: 'a finding', path: '/evidence/eu-2020-swot-01' },
   { name: 'draft, visitor (sign-in page)', path: '/papers/inclusive-volunteering/draft' },
   { name: 'draft, editor', path: '/papers/inclusive-volunteering/draft', signedIn: true },
   { name: 'block editor, editor', path: null, signedIn: true, blockEditor: true },

@@ -245,9 +245,10 @@ mod live {
             .active_element()
             .map(|e| e.id())
             .filter(|id| !id.is_empty());
-        old.replace_with_with_node_1(&new)?;
+        update_workspace(&old, &new)?;
         if let Some(element) = focused.and_then(|id| document.get_element_by_id(&id))
             && let Some(element) = element.dyn_ref::<web_sys::HtmlElement>()
+            && document.active_element().as_ref() != Some(element.as_ref())
         {
             let _ = element.focus();
         }
@@ -257,6 +258,75 @@ mod live {
                 .push_state_with_url(&JsValue::NULL, "", Some(&href))?;
             document.set_title(&fresh.title());
             window.scroll_to_with_x_and_y(0.0, 0.0);
+        }
+        Ok(())
+    }
+
+    /// The element children of `parent`, in order.
+    fn element_children(parent: &Element) -> Vec<Element> {
+        let children = parent.children();
+        (0..children.length())
+            .filter_map(|i| children.item(i))
+            .collect()
+    }
+
+    /// Brings the shown workspace up to the fresh rendering, touching only what changed: a
+    /// part that differs is replaced, and the blocks are matched by id, so an unchanged block
+    /// keeps its element (and whatever the reader is pointing at, focusing or dragging).
+    fn update_workspace(old: &Element, new: &Element) -> Result<(), JsValue> {
+        if old.outer_html() == new.outer_html() {
+            return Ok(());
+        }
+        old.set_attribute(
+            "data-before",
+            &new.get_attribute("data-before").unwrap_or_default(),
+        )?;
+        let (old_parts, new_parts) = (element_children(old), element_children(new));
+        if old_parts.len() != new_parts.len() {
+            // Something appeared or went (a notice, the parts of a long paper): all anew.
+            old.set_inner_html(&new.inner_html());
+            return Ok(());
+        }
+        for (old_part, new_part) in old_parts.iter().zip(new_parts) {
+            if old_part.outer_html() == new_part.outer_html() {
+                continue;
+            }
+            let is_block_list = |e: &Element| e.tag_name() == "OL" && e.class_name() == "blocks";
+            if is_block_list(old_part) && is_block_list(&new_part) {
+                update_blocks(old_part, &new_part)?;
+            } else {
+                old_part.replace_with_with_node_1(&new_part)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The blocks, matched by their element's id: unchanged ones stay (moved into place if the
+    /// order changed), changed and new ones come from the fresh rendering, gone ones go.
+    fn update_blocks(old: &Element, new: &Element) -> Result<(), JsValue> {
+        if let Some(start) = new.get_attribute("start") {
+            old.set_attribute("start", &start)?;
+        }
+        let mut shown: std::collections::HashMap<String, Element> = element_children(old)
+            .into_iter()
+            .map(|e| (e.id(), e))
+            .collect();
+        for (at, fresh) in element_children(new).into_iter().enumerate() {
+            let keep = match shown.remove(&fresh.id()) {
+                Some(current) if current.outer_html() == fresh.outer_html() => current,
+                Some(current) => {
+                    current.remove();
+                    fresh
+                }
+                None => fresh,
+            };
+            let here = old.children().item(at as u32);
+            if here.as_ref() != Some(&keep) {
+                old.insert_before(&keep, here.as_ref().map(AsRef::as_ref))?;
+            }
+        }
+        for gone in shown.into_values() {
+            gone.remove();
         }
         Ok(())
     }

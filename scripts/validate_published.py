@@ -32,9 +32,9 @@ def check(condition, what):
 def get(url):
     try:
         with urllib.request.urlopen(url) as response:
-            return response.status, dict(response.headers), response.read()
+            return response.status, response.headers, response.read()
     except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), error.read()
+        return error.code, error.headers, error.read()
 
 
 def main(base, slug):

@@ -354,8 +354,17 @@ mod tests {
 
     /// (status, id, moved) of each listed block, in order.
     type Summary = Vec<(BlockStatus, &'static str, Option<(usize, usize)>)>;
+    type Listed = (BlockStatus, String, Option<(usize, usize)>);
+    /// (name, blocks before, blocks after, what is listed, how many are unchanged).
+    type Case = (
+        &'static str,
+        Vec<VersionBlock>,
+        Vec<VersionBlock>,
+        Summary,
+        usize,
+    );
 
-    fn summary(comparison: &Comparison) -> Vec<(BlockStatus, String, Option<(usize, usize)>)> {
+    fn summary(comparison: &Comparison) -> Vec<Listed> {
         comparison
             .blocks
             .iter()
@@ -371,7 +380,7 @@ mod tests {
         let c = text("c", "Gamma.");
         let d = text("d", "Delta.");
         let b2 = text("b", "Beta, reworded.");
-        let cases: Vec<(&str, Vec<VersionBlock>, Vec<VersionBlock>, Summary, usize)> = vec![
+        let cases: Vec<Case> = vec![
             (
                 "identical",
                 vec![a.clone(), b.clone()],

@@ -17,6 +17,7 @@ mod live;
 mod ownership;
 mod paper_editors;
 mod papers;
+mod published;
 mod publishing;
 mod safety;
 mod search;

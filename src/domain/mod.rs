@@ -55,6 +55,15 @@ pub mod order;
 pub mod paper_markdown;
 pub mod papers;
 pub mod publishing;
+/// Citations of a version in BibTeX, RIS, CSL-JSON and plain text.
+#[cfg(feature = "ssr")]
+pub mod version_citation;
+/// Builds on `versions` and `diff`, both server-only.
+#[cfg(feature = "ssr")]
+pub mod version_diff;
+/// Builds on `versions` and `paper_markdown`, both server-only.
+#[cfg(feature = "ssr")]
+pub mod version_markdown;
 #[cfg(feature = "ssr")]
 /// Hashes with `sha2`, a server-only dependency: browsers read a version's hash, not compute it.
 #[cfg(feature = "ssr")]

@@ -1,14 +1,18 @@
 //! Start-up, the router, and request-level safety. `app(state)` is what `main` serves and
 //! what integration tests start on 127.0.0.1:0.
 mod cli;
+mod compare;
 mod consultation_files;
 mod evidence_files;
+mod feeds;
 mod guard;
 mod pages;
 mod papers_live;
+mod public_api;
 mod rate_limit;
 mod reading;
 mod static_files;
+mod version_files;
 
 use crate::app::{App, shell};
 use crate::config::Config;
@@ -187,6 +191,73 @@ pub fn plain_routes() -> Vec<PlainRoute> {
         ),
         route(
             Method::GET,
+            "/papers/{slug}/compare/{from}/{to}",
+            false,
+            get(compare::versions),
+        ),
+        route(
+            Method::GET,
+            "/papers/{slug}/v/{number}/citation.bib",
+            false,
+            get(version_files::bibtex),
+        ),
+        route(
+            Method::GET,
+            "/papers/{slug}/v/{number}/citation.ris",
+            false,
+            get(version_files::ris),
+        ),
+        route(
+            Method::GET,
+            "/papers/{slug}/v/{number}/citation.json",
+            false,
+            get(version_files::csl_json),
+        ),
+        route(
+            Method::GET,
+            "/papers/{slug}/v/{number}/paper.md",
+            false,
+            get(version_files::markdown),
+        ),
+        route(
+            Method::GET,
+            "/papers/{slug}/v/{number}/paper.html",
+            false,
+            get(version_files::standalone_html),
+        ),
+        route(Method::GET, "/feed.atom", false, get(feeds::site)),
+        route(
+            Method::GET,
+            "/papers/{slug}/feed.atom",
+            false,
+            get(feeds::paper),
+        ),
+        route(
+            Method::GET,
+            "/api/v1/openapi.json",
+            false,
+            open_for_reading(get(public_api::openapi)),
+        ),
+        route(
+            Method::GET,
+            "/api/v1/papers",
+            false,
+            open_for_reading(get(public_api::papers)),
+        ),
+        route(
+            Method::GET,
+            "/api/v1/papers/{slug}/versions",
+            false,
+            open_for_reading(get(public_api::versions)),
+        ),
+        route(
+            Method::GET,
+            "/api/v1/papers/{slug}/versions/{number}",
+            false,
+            open_for_reading(get(public_api::version)),
+        ),
+        route(
+            Method::GET,
             "/papers/{slug}/consultation.csv",
             false,
             get(consultation_files::results_csv),
@@ -205,6 +276,17 @@ pub fn plain_routes() -> Vec<PlainRoute> {
                 .layer(axum::extract::DefaultBodyLimit::disable()),
         ),
     ]
+}
+
+/// Any website may read the public API from a browser: its answers are published data, and a
+/// GET without credentials needs no preflight.
+fn open_for_reading(
+    handler: axum::routing::MethodRouter<AppState>,
+) -> axum::routing::MethodRouter<AppState> {
+    handler.layer(tower_http::set_header::SetResponseHeaderLayer::overriding(
+        http::header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        http::HeaderValue::from_static("*"),
+    ))
 }
 
 /// Every route the router answers (method, path in axum's syntax): the app's pages, as

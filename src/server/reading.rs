@@ -6,6 +6,8 @@
 //! costs a `304`. Plain HTML without scripts: it reads the same with JavaScript off.
 use super::pages::ErrorPage;
 use crate::auth::CurrentSession;
+use crate::config::Config;
+use crate::domain::version_citation::CitedVersion;
 use crate::domain::versions::verify_chain;
 use crate::error::AppError;
 use crate::lang::Lang;
@@ -18,17 +20,17 @@ use axum::response::{IntoResponse, Response};
 use http::{HeaderMap, HeaderValue, StatusCode, header};
 use std::sync::OnceLock;
 
-const STYLESHEET: &str = include_str!("../../style/reading.css");
+pub(super) const STYLESHEET: &str = include_str!("../../style/reading.css");
 
 /// A numbered version may gain a newer sibling in its picker, and a finding's text may have
 /// to disappear from it (consent withdrawn), so even a version's own page is trusted for a
 /// day rather than forever; the latest is checked again after a minute.
-const VERSION_CACHE: &str = "public, max-age=86400";
-const LATEST_CACHE: &str = "public, max-age=60";
+pub(super) const VERSION_CACHE: &str = "public, max-age=86400";
+pub(super) const LATEST_CACHE: &str = "public, max-age=60";
 
 /// The stylesheet's address carries its digest, so it is cached for a year and replaced the
 /// moment it changes.
-fn stylesheet_href() -> &'static str {
+pub(super) fn stylesheet_href() -> &'static str {
     static HREF: OnceLock<String> = OnceLock::new();
     HREF.get_or_init(|| {
         let digest = crate::domain::versions::sha256_hex(STYLESHEET.as_bytes());
@@ -118,7 +120,7 @@ pub async fn version(
 
 /// The paper a reading address names; anything that cannot be a slug is not found without
 /// asking the database.
-async fn published_paper(state: &AppState, slug: &str) -> Result<PaperRow, AppError> {
+pub(super) async fn published_paper(state: &AppState, slug: &str) -> Result<PaperRow, AppError> {
     let plausible = slug.len() <= crate::domain::papers::SLUG_MAX
         && !slug.is_empty()
         && slug
@@ -158,12 +160,13 @@ async fn serve(
         Ok(broken) => broken,
         Err(error) => return page.answer(&error),
     };
+    let origin = site_origin(headers, &state.config);
     // Everything the page is made of: the version, what its picker lists, the chain's state,
-    // what is hidden now, the frame's stylesheet.
+    // what is hidden now, the frame's stylesheet, the address its citation names.
     let etag = {
         let latest = versions.last().map_or("", |v| v.hash.as_str());
         let key = format!(
-            "{}|{latest}|{broken:?}|{}|{}",
+            "{}|{latest}|{broken:?}|{}|{}|{origin}",
             stored.hash,
             withdrawn.join(","),
             stylesheet_href()
@@ -193,15 +196,16 @@ async fn serve(
                 &lang.text("reading_withdrawn"),
             )
         };
-        let body = frame(
-            paper,
-            versions,
+        let cited = CitedVersion {
+            slug: paper.slug.clone(),
+            title: stored.title,
+            author: stored.author,
             number,
-            &stored.hash,
-            broken,
-            &article,
-            lang,
-        );
+            published_at: stored.published_at,
+            url: format!("{origin}/papers/{}/v/{number}", paper.slug),
+            hash: stored.hash.clone(),
+        };
+        let body = frame(paper, versions, &cited, broken, &article, lang);
         ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response()
     };
     let headers = response.headers_mut();
@@ -235,12 +239,12 @@ async fn chain_broken_at(
 fn frame(
     paper: &PaperRow,
     versions: &[VersionListing],
-    number: u32,
-    hash: &str,
+    cited: &CitedVersion,
     broken: Option<u32>,
     article: &str,
     lang: Lang,
 ) -> String {
+    let (number, hash) = (cited.number, cited.hash.as_str());
     let slug = escape(&paper.slug);
     let text = |key: &str| escape(&lang.text(key));
     let mut picker = String::new();
@@ -256,8 +260,19 @@ fn frame(
         } else {
             String::new()
         };
+        // Each version links to what changed since the one before it.
+        let changes = if v.number > 1 {
+            format!(
+                " · <a href=\"/papers/{slug}/compare/{before}/{n}\">{}</a>",
+                text("reading_changes"),
+                before = v.number - 1,
+                n = v.number,
+            )
+        } else {
+            String::new()
+        };
         picker.push_str(&format!(
-            "<li><a href=\"/papers/{slug}/v/{n}\"{current}>v{n}</a> · {date}{latest}</li>",
+            "<li><a href=\"/papers/{slug}/v/{n}\"{current}>v{n}</a> · {date}{latest}{changes}</li>",
             n = v.number,
             date = escape(v.created_at.get(..10).unwrap_or("")),
         ));
@@ -282,13 +297,17 @@ fn frame(
          <title>{title} · v{number} · Groundwork</title>\n\
          <link rel=\"canonical\" href=\"/papers/{slug}/v/{number}\">\n\
          <link rel=\"icon\" href=\"/favicon.svg\" type=\"image/svg+xml\">\n\
-         <link rel=\"stylesheet\" href=\"{css}\">\n</head>\n<body class=\"reading\">\n\
+         <link rel=\"stylesheet\" href=\"{css}\">\n\
+         <link rel=\"alternate\" type=\"application/atom+xml\" href=\"/papers/{slug}/feed.atom\" \
+         title=\"{feed_paper}\">\n\
+         <link rel=\"alternate\" type=\"application/atom+xml\" href=\"/feed.atom\" \
+         title=\"{feed_site}\">\n</head>\n<body class=\"reading\">\n\
          <a class=\"skip-link\" href=\"#main\">{skip}</a>\n\
          <header class=\"site\"><a class=\"brand\" href=\"/\">Groundwork</a> \
          <a href=\"/papers\">{papers}</a></header>\n<main id=\"main\">\n\
          <aside class=\"version-meta\">\n<nav aria-labelledby=\"versions-title\">\
          <h2 id=\"versions-title\">{versions_title}</h2><ul>{picker}</ul></nav>\n\
-         <p class=\"hash\">{hash_label}: <code>{hash}</code></p>\n{chain}\n</aside>\n\
+         <p class=\"hash\">{hash_label}: <code>{hash}</code></p>\n{chain}\n{cite}</aside>\n\
          {article}</main>\n</body>\n</html>\n",
         code = lang.code(),
         title = escape(&paper.title),
@@ -298,5 +317,54 @@ fn frame(
         versions_title = text("reading_versions"),
         hash_label = text("reading_hash"),
         hash = escape(hash),
+        feed_paper = text("reading_feed_paper"),
+        feed_site = text("reading_feed_site"),
+        cite = cite_section(cited, lang),
     )
+}
+
+/// "Cite this version" (a `<details>`, so it opens without script) and the downloads.
+fn cite_section(cited: &CitedVersion, lang: Lang) -> String {
+    let text = |key: &str| escape(&lang.text(key));
+    let base = format!("/papers/{}/v/{}", escape(&cited.slug), cited.number);
+    let file = |name: &str, label: &str| format!("<a href=\"{base}/{name}\" download>{label}</a>");
+    format!(
+        "<details class=\"cite\">\n<summary>{cite}</summary>\n\
+         <p class=\"citation\">{reference}</p>\n<p>{files} {bib} · {ris} · {csl}</p>\n\
+         </details>\n<p class=\"downloads\">{download}: {md} · {html}</p>\n",
+        cite = text("reading_cite"),
+        reference = escape(&cited.plain_text()),
+        files = text("reading_cite_files"),
+        bib = file(super::version_files::BIBTEX, "BibTeX"),
+        ris = file(super::version_files::RIS, "RIS"),
+        csl = file(super::version_files::CSL_JSON, "CSL-JSON"),
+        download = text("reading_download"),
+        md = file(
+            super::version_files::MARKDOWN,
+            &text("reading_download_markdown")
+        ),
+        html = file(super::version_files::HTML, &text("reading_download_html")),
+    )
+}
+
+/// The address readers reach this site at, for what leaves it (citations, feeds, the API's
+/// links): the request's `Host` when it is a plausible host name, else the configured
+/// address; https when the site is served over HTTPS.
+pub(super) fn site_origin(headers: &HeaderMap, config: &Config) -> String {
+    let scheme = if config.secure_cookies {
+        "https"
+    } else {
+        "http"
+    };
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .filter(|h| {
+            !h.is_empty()
+                && h.len() <= 255
+                && h.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-.:[]".contains(&b))
+        })
+        .map_or_else(|| config.address.to_string(), str::to_string);
+    format!("{scheme}://{host}")
 }

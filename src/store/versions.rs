@@ -3,7 +3,7 @@
 //! database, not only this file; and the unique index on (paper, number) lets exactly one of
 //! two simultaneous publications of the same number through.
 use super::{Db, OrInternal, internal, is_duplicate};
-use crate::domain::versions::{Finding, StoredVersion};
+use crate::domain::versions::{Finding, StoredVersion, VersionContent};
 use crate::error::AppError;
 use surrealdb::types::SurrealValue;
 
@@ -103,13 +103,17 @@ pub async fn list(db: &Db, paper_id: &str) -> Result<Vec<VersionListing>, AppErr
     response.take(0).or_internal("list versions")
 }
 
-/// What the reading page serves of one version: its stored page and the keys it cites.
+/// What the reading page serves of one version: its stored page, the keys it cites, and
+/// what its citation names (title, author, time).
 #[derive(Debug, Clone, SurrealValue)]
 pub struct ServedVersion {
     pub number: i64,
     pub hash: String,
     pub html: String,
     pub cited_keys: Vec<String>,
+    pub title: String,
+    pub author: String,
+    pub published_at: String,
 }
 
 pub async fn served(
@@ -117,17 +121,159 @@ pub async fn served(
     paper_id: &str,
     number: u32,
 ) -> Result<Option<ServedVersion>, AppError> {
+    #[derive(SurrealValue)]
+    struct Row {
+        number: i64,
+        hash: String,
+        html: String,
+        cited_keys: Vec<String>,
+        content: String,
+        published_at: String,
+    }
+    /// The title and author as the version's hashed content says them, not as the paper or
+    /// the member is named today.
+    #[derive(serde::Deserialize)]
+    struct Named {
+        title: String,
+        author: String,
+    }
     let mut response = db
-        .query(
-            "SELECT number, hash, html, cited_keys FROM paper_version
-             WHERE paper = type::record('paper', $paper) AND number = $number LIMIT 1",
-        )
+        .query(format!(
+            "SELECT number, hash, html, cited_keys, content,
+                 time::format(created_at, {TIME}) AS published_at
+             FROM paper_version
+             WHERE paper = type::record('paper', $paper) AND number = $number LIMIT 1"
+        ))
         .bind(("paper", paper_id.to_string()))
         .bind(("number", i64::from(number)))
         .await
         .or_internal("read version")?;
-    let rows: Vec<ServedVersion> = response.take(0).or_internal("read version")?;
-    Ok(rows.into_iter().next())
+    let rows: Vec<Row> = response.take(0).or_internal("read version")?;
+    let Some(row) = rows.into_iter().next() else {
+        return Ok(None);
+    };
+    let named: Named = serde_json::from_str(&row.content).map_err(|error| {
+        tracing::error!(%error, "a version's content is not JSON");
+        AppError::Internal
+    })?;
+    Ok(Some(ServedVersion {
+        number: row.number,
+        hash: row.hash,
+        html: row.html,
+        cited_keys: row.cited_keys,
+        title: named.title,
+        author: named.author,
+        published_at: row.published_at,
+    }))
+}
+
+/// One version in full, as stored: what compare, the exports and the API read.
+#[derive(Debug, Clone, SurrealValue)]
+pub struct VersionRecord {
+    pub number: i64,
+    pub hash: String,
+    pub previous_hash: String,
+    /// The canonical JSON, as hashed.
+    pub content: String,
+    /// The cited findings' text and values (JSON), kept beside the content.
+    pub findings: String,
+    pub html: String,
+    pub cited_keys: Vec<String>,
+    pub published_at: String,
+}
+
+impl VersionRecord {
+    /// The content and the findings, read back; a record that does not read is an internal
+    /// error (the chain check says which version).
+    pub fn read(&self) -> Result<(VersionContent, Vec<Finding>), AppError> {
+        let content =
+            VersionContent::from_canonical(self.content.as_bytes()).ok_or(AppError::Internal)?;
+        let findings: Vec<Finding> = serde_json::from_str(&self.findings).map_err(|error| {
+            tracing::error!(%error, number = self.number, "a version's findings are not JSON");
+            AppError::Internal
+        })?;
+        Ok((content, findings))
+    }
+}
+
+/// Versions of a paper in full, those of these numbers only, in order of number.
+pub async fn records(
+    db: &Db,
+    paper_id: &str,
+    numbers: &[u32],
+) -> Result<Vec<VersionRecord>, AppError> {
+    let numbers: Vec<i64> = numbers.iter().map(|n| i64::from(*n)).collect();
+    let mut response = db
+        .query(format!(
+            "SELECT number, hash, previous_hash, content, findings, html, cited_keys,
+                 time::format(created_at, {TIME}) AS published_at
+             FROM paper_version
+             WHERE paper = type::record('paper', $paper) AND number IN $numbers
+             ORDER BY number"
+        ))
+        .bind(("paper", paper_id.to_string()))
+        .bind(("numbers", numbers))
+        .await
+        .or_internal("read versions")?;
+    response.take(0).or_internal("read versions")
+}
+
+/// A published version as feeds list it, newest first.
+#[derive(Debug, Clone, SurrealValue)]
+pub struct FeedVersion {
+    pub slug: String,
+    /// The paper's title today (a version's own title is inside its content).
+    pub title: String,
+    pub number: i64,
+    pub hash: String,
+    pub published_at: String,
+    pub release_notes: String,
+}
+
+/// The latest `limit` versions of every paper, or of one paper, newest first.
+pub async fn recent(
+    db: &Db,
+    paper_id: Option<&str>,
+    limit: usize,
+) -> Result<Vec<FeedVersion>, AppError> {
+    let filter = if paper_id.is_some() {
+        "WHERE paper = type::record('paper', $paper)"
+    } else {
+        ""
+    };
+    let mut response = db
+        .query(format!(
+            "SELECT paper.slug AS slug, paper.title AS title, number, hash,
+                 time::format(created_at, {TIME}) AS published_at, release_notes
+             FROM paper_version {filter}
+             ORDER BY published_at DESC, number DESC LIMIT $limit"
+        ))
+        .bind(("paper", paper_id.unwrap_or_default().to_string()))
+        .bind(("limit", i64::try_from(limit).unwrap_or(i64::MAX)))
+        .await
+        .or_internal("recent versions")?;
+    response.take(0).or_internal("recent versions")
+}
+
+/// A paper that has versions, as the public lists show it.
+#[derive(Debug, Clone, SurrealValue)]
+pub struct PublishedPaper {
+    pub id: String,
+    pub slug: String,
+    pub title: String,
+    pub summary: String,
+}
+
+/// Every paper that has versions, with its title and summary, by slug.
+pub async fn published_listing(db: &Db) -> Result<Vec<PublishedPaper>, AppError> {
+    let mut response = db
+        .query(
+            "SELECT record::id(id) AS id, slug, title, summary FROM paper
+             WHERE id IN (SELECT VALUE paper FROM paper_version) ORDER BY slug",
+        )
+        .await
+        .or_internal("published papers")?;
+    response.take(0).or_internal("published papers")
 }
 
 #[derive(Debug, SurrealValue)]

@@ -192,7 +192,8 @@ async fn proposals_are_checked_shown_as_a_diff_commented_and_voted_on() {
     let votes: Vec<String> = app
         .state
         .db
-        .query("SELECT VALUE choice FROM amendment_vote")
+        .query("SELECT VALUE choice FROM amendment_vote WHERE record::id(amendment) = $id")
+        .bind(("id", amendment.clone()))
         .await
         .unwrap()
         .take(0)

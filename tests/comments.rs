@@ -502,7 +502,7 @@ async fn a_comment_writes_an_event_for_the_live_stream() {
 }
 
 #[tokio::test]
-async fn moderation_reports_hides_dismisses_and_queues_by_who_may_moderate() {
+async fn reports_and_the_queue_follow_who_may_moderate() {
     let app = TestApp::spawn().await;
     let marco = app.sign_in(EDITOR, PASSWORD).await;
     let zsofia = app.sign_in(MEMBER, PASSWORD).await;
@@ -587,7 +587,39 @@ async fn moderation_reports_hides_dismisses_and_queues_by_who_may_moderate() {
             .len(),
         2
     );
+}
 
+#[tokio::test]
+async fn moderators_hide_with_a_reason_or_dismiss_the_reports() {
+    let app = TestApp::spawn().await;
+    let marco = app.sign_in(EDITOR, PASSWORD).await;
+    let zsofia = app.sign_in(MEMBER, PASSWORD).await;
+    let lucia = app.sign_in(LUCIA, PASSWORD).await;
+    let liisa = app.sign_in(LIISA, PASSWORD).await;
+    let amelie = app.sign_in(ADMIN, PASSWORD).await;
+    let (slug, block) = paper_with_block(&app, &marco, "Moderation", BLOCK_TEXT).await;
+    let mut ids = Vec::new();
+    for text in ["You are all fools.", "A fair point, badly put."] {
+        let posted = app
+            .comment(&slug, &block, &[("text", text)], Some(&zsofia))
+            .await;
+        assert_eq!(posted.status(), 200);
+        ids.push(json(posted).await.as_str().unwrap().to_string());
+    }
+    for (cookie, comment, reason) in [(&lucia, &ids[0], "Insulting"), (&marco, &ids[1], "Tone")] {
+        let reported = app
+            .call(
+                "report_comment",
+                &[("slug", &slug), ("comment", comment), ("reason", reason)],
+                Some(cookie),
+            )
+            .await;
+        assert_eq!(reported.status(), 200);
+    }
+    let queue = |cookie: String| {
+        let app = &app;
+        async move { app.fetch("/fn/moderation_queue", Some(&cookie)).await }
+    };
     // Hiding: the paper's editors and admins, with a reason.
     let hide = |cookie: String, reason: &'static str| {
         let (app, slug, comment) = (&app, slug.clone(), ids[0].clone());
@@ -668,10 +700,83 @@ async fn moderation_reports_hides_dismisses_and_queues_by_who_may_moderate() {
     let reports: Vec<String> = app
         .state
         .db
-        .query("SELECT VALUE status FROM comment_report ORDER BY status")
+        .query("SELECT VALUE status FROM comment_report WHERE paper.slug = $slug ORDER BY status")
+        .bind(("slug", slug.clone()))
         .await
         .unwrap()
         .take(0)
         .unwrap();
     assert_eq!(reports, ["dismissed", "hidden"]);
+}
+
+#[tokio::test]
+async fn the_demo_paper_has_a_discussion() {
+    let app = TestApp::spawn().await;
+    let zsofia = app.sign_in(MEMBER, PASSWORD).await;
+    let marco = app.sign_in(EDITOR, PASSWORD).await;
+    let slug = "inclusive-volunteering";
+    let counts = app.open_counts(slug, &zsofia).await;
+    // A question with its replies, a request for evidence, a comment on a whole block; the
+    // hidden remark is not open.
+    assert_eq!(counts.len(), 3, "{counts:?}");
+    assert!(counts.iter().all(|(_, open)| *open == 1));
+    let mut kinds = Vec::new();
+    for (block, _) in &counts {
+        let view = app.comments_of(slug, block, &zsofia).await;
+        for thread in view["threads"].as_array().unwrap() {
+            kinds.push(thread["comment"]["kind"].as_str().unwrap().to_string());
+            if thread["comment"]["passage"].is_object() {
+                assert_eq!(thread["comment"]["passage"]["anchoring"]["state"], "found");
+            }
+            if thread["comment"]["kind"] == "question" {
+                assert_eq!(thread["replies"].as_array().unwrap().len(), 2);
+            }
+        }
+    }
+    kinds.sort();
+    assert_eq!(kinds, ["comment", "needs_evidence", "question"]);
+    let amendments = json(
+        app.fetch(&format!("/fn/amendments?slug={slug}"), Some(&zsofia))
+            .await,
+    )
+    .await;
+    let amendment = &amendments[0];
+    assert_eq!(amendments.as_array().unwrap().len(), 1);
+    assert_eq!(amendment["status"], "open");
+    assert_eq!(amendment["counts"]["support"], 2);
+    assert_eq!(amendment["counts"]["oppose"], 1);
+    let block = amendment["block"].as_str().unwrap();
+    let on_amendment = json(
+        app.fetch(
+            &format!(
+                "/fn/block_comments?slug={slug}&block={block}&amendment={}",
+                amendment["id"].as_str().unwrap()
+            ),
+            Some(&zsofia),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(on_amendment["threads"].as_array().unwrap().len(), 1);
+    // The hidden remark shows as hidden, with its reason; nothing waits in the queue.
+    let hidden_on: Vec<String> = app
+        .state
+        .db
+        .query("SELECT VALUE record::id(block) FROM comment WHERE hidden_reason != NONE")
+        .await
+        .unwrap()
+        .take(0)
+        .unwrap();
+    assert_eq!(hidden_on.len(), 1);
+    let view = app.comments_of(slug, &hidden_on[0], &zsofia).await;
+    let remark = &view["threads"][0]["comment"];
+    assert!(
+        remark["hidden"]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("rather than the text")
+    );
+    assert_eq!(remark["html"], "");
+    let queue = json(app.fetch("/fn/moderation_queue", Some(&marco)).await).await;
+    assert!(queue.as_array().unwrap().is_empty());
 }

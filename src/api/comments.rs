@@ -2,6 +2,10 @@
 //! author's 15-minute correction; resolving and reopening (the paper's editors and admins);
 //! and the open threads per block for the workspace's margin and its filter. Every signed-in
 //! member comments; visitors are refused.
+// `post_comment` takes the fields of a plain form, one argument each (eight); the browser's
+// side of a server function is generated without the function's own attributes, so the
+// allowance is the module's.
+#![allow(clippy::too_many_arguments)]
 use crate::domain::comments::{CommentsView, OpenCount};
 use crate::domain::papers::BlockView;
 use crate::error::AppError;
@@ -66,7 +70,6 @@ pub async fn block_comments(
 /// find is refused, with nothing posted. With `amendment`, the comment is about that
 /// amendment (and a passage is quoted from its proposed text). Answers the comment's id.
 #[server(prefix = "/fn", endpoint = "post_comment")]
-#[allow(clippy::too_many_arguments)]
 pub async fn post_comment(
     slug: String,
     block: String,

@@ -105,7 +105,7 @@ async fn poll(
                     continue;
                 }
                 sent.insert(event.id.clone(), at);
-                if event.kind != "presence" {
+                if event.changes_blocks() {
                     drafts.forget_paper(&event.paper);
                 }
                 let _ = sender.send(event);

@@ -2,14 +2,18 @@
 //! person typed can run as script in someone else's browser.
 use comrak::Options;
 
-pub fn render(markdown: &str) -> String {
+fn options() -> Options<'static> {
     let mut options = Options::default();
     options.extension.strikethrough = true;
     options.extension.table = true;
     options.extension.autolink = true;
     // Raw HTML stays off (the default); ammonia is the second belt.
     options.render.r#unsafe = false;
-    let html = comrak::markdown_to_html(markdown, &options);
+    options
+}
+
+pub fn render(markdown: &str) -> String {
+    let html = comrak::markdown_to_html(markdown, &options());
     ammonia::Builder::default()
         .link_rel(Some("noopener noreferrer nofollow"))
         .clean(&html)
@@ -25,7 +29,47 @@ pub fn render_with_citations(
     known: impl Fn(&str) -> bool,
     needed_label: &str,
 ) -> String {
-    let linked = crate::domain::citations::replace_groups(text, parsed, |group| {
+    render(&linked(text, parsed, known, needed_label)).replace(
+        "<a href=\"/evidence/",
+        "<a class=\"cite\" href=\"/evidence/",
+    )
+}
+
+/// What a reader sees of a block, as text: its rendered words without Markdown's marks or
+/// HTML, citations as they show (`[key, p. 4]`), blocks and lines separated by spaces. The
+/// text comment passages are quoted from (see `domain::anchors`).
+pub fn reading_text(text: &str, known: impl Fn(&str) -> bool, needed_label: &str) -> String {
+    use comrak::nodes::NodeValue;
+    let parsed = crate::domain::citations::parse(text);
+    let linked = linked(text, &parsed, known, needed_label);
+    let arena = comrak::Arena::new();
+    let root = comrak::parse_document(&arena, &linked, &options());
+    let mut out = String::with_capacity(text.len());
+    for node in root.descendants() {
+        let data = node.data();
+        match &data.value {
+            NodeValue::Text(t) => out.push_str(t),
+            NodeValue::Code(code) => out.push_str(&code.literal),
+            NodeValue::CodeBlock(block) => {
+                out.push(' ');
+                out.push_str(&block.literal);
+            }
+            NodeValue::SoftBreak | NodeValue::LineBreak => out.push(' '),
+            value if value.block() => out.push(' '),
+            _ => {}
+        }
+    }
+    crate::domain::anchors::reading_form(&out)
+}
+
+/// A block's Markdown with its citations written as the links (or marks) they render as.
+fn linked(
+    text: &str,
+    parsed: &crate::domain::citations::Parsed,
+    known: impl Fn(&str) -> bool,
+    needed_label: &str,
+) -> String {
+    crate::domain::citations::replace_groups(text, parsed, |group| {
         let mut parts: Vec<String> = group
             .items
             .iter()
@@ -50,11 +94,7 @@ pub fn render_with_citations(
             parts.push(format!("*{}*", escape(needed_label)));
         }
         format!("\\[{}\\]", parts.join("; "))
-    });
-    render(&linked).replace(
-        "<a href=\"/evidence/",
-        "<a class=\"cite\" href=\"/evidence/",
-    )
+    })
 }
 
 /// A heading block's rendered text as a heading of the paper (`<h2>`), so readers of assistive
@@ -114,6 +154,28 @@ mod tests {
         );
         assert!(!html.contains("<script"), "{html}");
         assert!(!html.contains("javascript:"), "{html}");
+    }
+
+    #[test]
+    fn reading_text_is_what_readers_see() {
+        // (Markdown) -> the text passages are quoted from
+        let table = [
+            (
+                "Workcamps build **trust** [@hu-2019-indicator-01, p. 4] and `code`.",
+                "Workcamps build trust [hu-2019-indicator-01, p. 4] and code.",
+            ),
+            (
+                "Unknown [@nowhere] and [@?].",
+                "Unknown [nowhere?] and [evidence needed].",
+            ),
+            ("First\nline\n\n- one\n- two", "First line one two"),
+            ("# Title\n\n<b>raw</b> text", "Title raw text"),
+            ("", ""),
+        ];
+        for (markdown, expected) in table {
+            let text = super::reading_text(markdown, |k| k.starts_with("hu-"), "evidence needed");
+            assert_eq!(text, expected, "{markdown:?}");
+        }
     }
 
     #[test]

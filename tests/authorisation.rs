@@ -159,6 +159,27 @@ const MATRIX: &[Row] = &[
     f("close_consultation",          [In,     No,     Ok,     No,     No,     Ok], "slug={consulting_paper}"),
     f("cast_vote",                   [In,     Ok,     Ok,     Ok,     Ok,     Ok], "slug={slug}&target={recommendation}&choice=support"),
     f("consultation_results",        [In,     Ok,     Ok,     Ok,     Ok,     Ok], "slug={slug}"),
+    // Comments, moderation and amendments
+    f("block_comments",              [In,     Ok,     Ok,     Ok,     Ok,     Ok], "slug={slug}&block={block}"),
+    f("post_comment",                [In,     Ok,     Ok,     Ok,     Ok,     Ok], "slug={slug}&block={block}&text=A comment.&passage=A block"),
+    f("reply_comment",               [In,     Ok,     Ok,     Ok,     Ok,     Ok], "slug={slug}&parent={comment}&text=A reply."),
+    // Each person corrects a comment of their own (only its author may).
+    f("edit_comment",                [In,     Ok,     Ok,     Ok,     Ok,     Ok], "slug={slug}&comment={own_comment}&text=Corrected."),
+    f("resolve_comment",             [In,     No,     Ok,     No,     No,     Ok], "slug={slug}&comment={comment}"),
+    f("open_comment_counts",         [In,     Ok,     Ok,     Ok,     Ok,     Ok], "slug={slug}"),
+    f("blocks_with_open_comments",   [In,     Ok,     Ok,     Ok,     Ok,     Ok], "slug={slug}"),
+    f("report_comment",              [In,     Ok,     Ok,     Ok,     Ok,     Ok], "slug={slug}&comment={comment}&reason=Off topic."),
+    f("hide_comment",                [In,     No,     Ok,     No,     No,     Ok], "slug={slug}&comment={comment}&reason=Off topic."),
+    f("dismiss_reports",             [In,     No,     Ok,     No,     No,     Ok], "slug={slug}&comment={comment}"),
+    // Editors get the reports of their own papers (none, off the paper).
+    f("moderation_queue",            [In,     No,     Ok,     Ok,     Ok,     Ok], ""),
+    f("propose_amendment",           [In,     Ok,     Ok,     Ok,     Ok,     Ok], "slug={slug}&block={block}&text=A better block.&rationale=Clearer."),
+    f("amendments",                  [In,     Ok,     Ok,     Ok,     Ok,     Ok], "slug={slug}&block={block}"),
+    f("vote_amendment",              [In,     Ok,     Ok,     Ok,     Ok,     Ok], "slug={slug}&amendment={amendment}&choice=support"),
+    f("accept_amendment",            [In,     No,     Ok,     No,     No,     Ok], "slug={slug}&amendment={amendment}"),
+    f("reject_amendment",            [In,     No,     Ok,     No,     No,     Ok], "slug={slug}&amendment={amendment}&reason=Not now."),
+    // Each person withdraws an amendment of their own (only its proposer may).
+    f("withdraw_amendment",          [In,     Ok,     Ok,     Ok,     Ok,     Ok], "slug={slug}&amendment={own_amendment}"),
     // Publishing
     f("prepublish_check",            [In,     No,     Ok,     No,     No,     Ok], "slug={slug}"),
     f("publish_paper",               [In,     No,     Ok,     No,     No,     Ok], "slug={paper_to_publish}&number=1&release_notes=First publication."),
@@ -371,11 +392,16 @@ impl Cell<'_> {
             "awa" => demo.ids[AWA].clone(),
             "in_a_week" => in_days(7),
             "in_a_month" => in_days(30),
-            "block" => {
-                let kind = groundwork::domain::coverage::BlockKind::Text;
-                store::papers::add_block(db, &demo.paper_id, None, kind, "A block.", &[], None)
+            "block" => self.new_block().await,
+            "comment" => self.new_comment(MEMBER).await,
+            "own_comment" => {
+                self.new_comment(self.person.email().unwrap_or(EDITOR))
                     .await
-                    .unwrap()
+            }
+            "amendment" => self.new_amendment(MEMBER).await,
+            "own_amendment" => {
+                self.new_amendment(self.person.email().unwrap_or(EDITOR))
+                    .await
             }
             "recommendation" => {
                 store::papers::blocks(db, &demo.paper_id)
@@ -467,6 +493,51 @@ impl Cell<'_> {
             fields.push((format!("item[{field}]"), value));
         }
         fields
+    }
+
+    /// A new text block at the top of the demo paper.
+    async fn new_block(&self) -> String {
+        let kind = groundwork::domain::coverage::BlockKind::Text;
+        let db = &self.demo.app.state.db;
+        store::papers::add_block(db, &self.demo.paper_id, None, kind, "A block.", &[], None)
+            .await
+            .unwrap()
+    }
+
+    /// A new comment by `email` on a new block of the demo paper.
+    async fn new_comment(&self, email: &str) -> String {
+        let block = self.new_block().await;
+        let comment = store::comments::NewComment {
+            paper: &self.demo.paper_id,
+            block: &block,
+            amendment: None,
+            parent: None,
+            kind: groundwork::domain::comments::CommentKind::Comment,
+            text: "A comment.",
+            quote: None,
+            author: &self.demo.ids[email],
+        };
+        store::comments::post(&self.demo.app.state.db, &comment)
+            .await
+            .unwrap()
+            .unwrap()
+    }
+
+    /// A new open amendment by `email` to a new block of the demo paper.
+    async fn new_amendment(&self, email: &str) -> String {
+        let block = self.new_block().await;
+        store::amendments::propose(
+            &self.demo.app.state.db,
+            &self.demo.paper_id,
+            &block,
+            1,
+            "A better block.",
+            "Clearer.",
+            &self.demo.ids[email],
+        )
+        .await
+        .unwrap()
+        .unwrap()
     }
 
     /// A new paper of Marco's with one recommendation and no consultation: (id, slug).

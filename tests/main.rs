@@ -2,7 +2,9 @@
 //! One binary (one link step on two cores).
 mod accounts;
 mod admin;
+mod amendments;
 mod authorisation;
+mod comments;
 mod concurrency;
 mod consent;
 mod consultations;

@@ -2,7 +2,9 @@
 //! the error. One file per resource.
 pub mod accounts;
 pub mod admin;
+pub mod amendments;
 pub mod blocks;
+pub mod comments;
 pub mod consultations;
 pub mod evidence;
 pub mod evidence_card;
@@ -10,6 +12,7 @@ pub mod evidence_edit;
 #[cfg(feature = "ssr")]
 mod forms;
 pub mod imports;
+pub mod moderation;
 pub mod paper_editors;
 pub mod papers;
 pub mod publishing;

@@ -2,6 +2,7 @@
 //! (`GROUNDWORK_DEMO=true`) or on demand (`groundwork demo load`). Only into an empty database.
 //! It sits above `store` and `auth` because it needs both: the store to write, auth to hash
 //! the demo accounts' password.
+mod comments;
 mod consultation;
 mod evidence;
 mod paper;

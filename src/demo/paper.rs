@@ -1,6 +1,7 @@
 //! The demo draft: a realistic paper of 38 blocks that cites the demo evidence, with a few
 //! claims left unsupported on purpose (and one marked "evidence needed"), so coverage and
-//! warnings have something to show; and its open consultation (`consultation.rs`).
+//! warnings have something to show; its open consultation (`consultation.rs`) and its
+//! discussion (`comments.rs`).
 use crate::domain::papers::PaperInput;
 use crate::error::AppError;
 use crate::store::{Db, papers};
@@ -33,5 +34,6 @@ pub async fn load(db: &Db) -> Result<(), AppError> {
         .collect::<Vec<_>>();
     papers::append_blocks(db, &id, &blocks, None).await?;
     super::versions::load(db, &id, &fields.slug, &fields.title).await?;
-    super::consultation::load(db, &id).await
+    super::consultation::load(db, &id).await?;
+    super::comments::load(db, &id).await
 }

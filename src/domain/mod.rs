@@ -31,8 +31,11 @@ macro_rules! named_enum {
 }
 
 pub mod accounts;
+pub mod amendments;
+pub mod anchors;
 pub mod assessments;
 pub mod citations;
+pub mod comments;
 pub mod consultations;
 pub mod countries;
 /// Uses `deunicode`, a server-only dependency: country names are read on the server.

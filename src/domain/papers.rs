@@ -250,12 +250,22 @@ pub struct RevisionView {
 pub struct PaperEvent {
     pub id: String,
     pub paper: String,
-    /// `saved`, `added`, `moved`, `deleted`, `restored`, `presence`.
+    /// `saved`, `added`, `moved`, `deleted`, `restored`, `presence`, `editors`,
+    /// `consultation`; `comment` (posted, replied, edited, resolved, reopened, hidden) and
+    /// `amendment` (proposed, voted on, rejected, withdrawn; an accepted one also saves).
     pub kind: String,
     pub block: String,
     pub rev: i64,
     pub member: String,
     pub member_name: String,
+}
+
+impl PaperEvent {
+    /// Does this change what the draft's blocks show? Presence, comments and amendments are
+    /// beside the blocks: the rendered draft stays as it is.
+    pub fn changes_blocks(&self) -> bool {
+        !matches!(self.kind.as_str(), "presence" | "comment" | "amendment")
+    }
 }
 
 /// A word diff between two texts: unchanged, removed and inserted runs.
@@ -468,5 +478,24 @@ mod tests {
             draft_block_href("p", "b1"),
             "/papers/p/draft?at=b1#block-b1"
         );
+    }
+
+    #[test]
+    fn only_changes_to_blocks_make_the_draft_render_again() {
+        let event = |kind: &str| PaperEvent {
+            id: String::new(),
+            paper: "p".into(),
+            kind: kind.into(),
+            block: String::new(),
+            rev: 0,
+            member: String::new(),
+            member_name: String::new(),
+        };
+        for kind in ["saved", "added", "moved", "deleted", "restored", "editors"] {
+            assert!(event(kind).changes_blocks(), "{kind}");
+        }
+        for kind in ["presence", "comment", "amendment"] {
+            assert!(!event(kind).changes_blocks(), "{kind}");
+        }
     }
 }

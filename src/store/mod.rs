@@ -2,7 +2,9 @@
 //!
 //! Authorisation does not live here (the embedded root connection ignores DB permissions):
 //! callers in `api/` check roles first.
+pub mod amendments;
 pub mod assessments;
+pub mod comments;
 mod conflicts;
 pub mod consultations;
 pub mod events;
@@ -31,7 +33,8 @@ pub type Db = Arc<Surreal<Any>>;
 /// 4: published versions (a new table and index: nothing to migrate), and the FULLTEXT index
 /// and its analyser removed (the schema file removes them on every start, idempotently):
 /// search moved to each instance's own engine (`crate::search`).
-pub const SCHEMA_VERSION: i64 = 4;
+/// 5: comments, their reports, amendments and their votes (new tables only).
+pub const SCHEMA_VERSION: i64 = 5;
 const SCHEMA: &str = include_str!("schema.surql");
 
 #[derive(Debug, thiserror::Error)]

@@ -338,7 +338,7 @@ pub async fn add_block(
 ) -> Result<String, AppError> {
     let (before, next) = gap(db, paper_id, after, None).await?;
     let position = crate::domain::order::between(before.as_deref(), next.as_deref());
-    let new_id = new_block_id();
+    let new_id = new_record_id();
     let query = format!(
             "BEGIN TRANSACTION;
              LET $paper_record = type::record('paper', $paper);
@@ -369,8 +369,9 @@ pub async fn add_block(
     Ok(new_id)
 }
 
-/// A random block id (20 lower-case letters and digits, like SurrealDB's own).
-fn new_block_id() -> String {
+/// A random record id (20 lower-case letters and digits, like SurrealDB's own), for a
+/// transaction that names what it creates (blocks, comments, amendments).
+pub(super) fn new_record_id() -> String {
     use rand::Rng;
     const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
     let mut rng = rand::thread_rng();
@@ -400,7 +401,7 @@ const SYNC: &str = "
         };
     };";
 
-fn cite_objects(citations: &[CiteSpec]) -> serde_json::Value {
+pub(super) fn cite_objects(citations: &[CiteSpec]) -> serde_json::Value {
     serde_json::Value::Array(
         citations
             .iter()
@@ -423,6 +424,30 @@ pub enum SaveRefused {
     Error(AppError),
 }
 
+/// The statements of a block's save, for a transaction to run: refuse a deleted block
+/// (`missing`) or one no longer at `$base_rev` (`stale`), then write the text as the next rev
+/// credited to `$member`, its revision, its `cites` edges and its event. Expects `$id`,
+/// `$base_rev`, `$kind`, `$text`, `$cites`, `$member`; leaves `$block`, `$paper_record` and
+/// `$rev` set. Accepting an amendment saves through these too.
+pub(super) fn save_statements() -> String {
+    format!(
+        "LET $block = (SELECT * FROM ONLY type::record('block', $id));
+         IF !$block OR $block.deleted {{ RETURN 'missing' }};
+         IF $block.rev != $base_rev {{ RETURN 'stale' }};
+         LET $paper_record = $block.paper;
+         LET $rev = $base_rev + 1;
+         LET $author = IF $member {{ type::record('member', $member) }} ELSE {{ NONE }};
+         UPDATE $block.id SET kind = $kind, text = $text, rev = $rev, author = $author,
+             updated_at = time::now();
+         CREATE block_revision CONTENT {{
+             block: $block.id, rev: $rev, kind: $kind, text: $text, author: $author
+         }};
+         {SYNC}
+         LET $event_kind = 'saved'; LET $event_block = $id; LET $event_rev = $rev;
+         {EVENT}"
+    )
+}
+
 /// Saves a block's new text if it is still at `base_rev`: the new revision, its edges and its
 /// event in one transaction. Answers the new rev.
 pub async fn save_block(
@@ -436,22 +461,10 @@ pub async fn save_block(
 ) -> Result<i64, SaveRefused> {
     let query = format!(
         "BEGIN TRANSACTION;
-         LET $block = (SELECT * FROM ONLY type::record('block', $id));
-         IF !$block OR $block.deleted {{ RETURN 'missing' }};
-         IF $block.rev != $base_rev {{ RETURN 'stale' }};
-         LET $paper_record = $block.paper;
-         LET $rev = $base_rev + 1;
-         LET $author = IF $member {{ type::record('member', $member) }} ELSE {{ NONE }};
-         UPDATE $block.id SET kind = $kind, text = $text, rev = $rev, author = $author,
-             updated_at = time::now();
-         CREATE block_revision CONTENT {{
-             block: $block.id, rev: $rev, kind: $kind, text: $text, author: $author
-         }};
-         {SYNC}
-         LET $event_kind = 'saved'; LET $event_block = $id; LET $event_rev = $rev;
-         {EVENT}
+         {save}
          RETURN 'done';
-         COMMIT TRANSACTION;"
+         COMMIT TRANSACTION;",
+        save = save_statements()
     );
     let result = retrying(|| {
         db.query(query.as_str())
@@ -481,7 +494,7 @@ pub async fn save_block(
 
 /// The paper's "last changed", outside the change's transaction: many editors saving at once
 /// would otherwise all write this one record and conflict. Best effort.
-async fn touch_paper_of_block(db: &Db, block_id: &str) {
+pub(super) async fn touch_paper_of_block(db: &Db, block_id: &str) {
     let _ = db
         .query("UPDATE (SELECT VALUE paper FROM ONLY type::record('block', $id)) SET updated_at = time::now()")
         .bind(("id", block_id.to_string()))

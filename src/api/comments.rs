@@ -1,0 +1,386 @@
+//! Comments on a draft's blocks, on a passage of one, or on an amendment; their threads; the
+//! author's 15-minute correction; resolving and reopening (the paper's editors and admins);
+//! and the open threads per block for the workspace's margin and its filter. Every signed-in
+//! member comments; visitors are refused.
+use crate::domain::comments::{CommentsView, OpenCount};
+use crate::domain::papers::BlockView;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+use {
+    super::door,
+    super::papers::access::{block_of, can_edit, needed_label, paper, require_member},
+    crate::domain::accounts::SessionMember,
+    crate::domain::anchors::{self, TextQuote},
+    crate::domain::comments::{
+        self as rules, CommentView, HiddenView, PassageView, edit_seconds_left, threads,
+    },
+    crate::domain::papers::draft_block_href,
+    crate::state::AppState,
+    crate::store::{
+        self,
+        comments::{CommentRow, EditRefused, NewComment},
+        papers::PaperRow,
+    },
+};
+
+/// The comments on a block (or, with `amendment`, on one of its amendments), in threads.
+#[server(prefix = "/fn", endpoint = "block_comments", input = leptos::server_fn::codec::GetUrl)]
+pub async fn block_comments(
+    slug: String,
+    block: String,
+    #[server(default)] amendment: String,
+) -> Result<CommentsView, AppError> {
+    let result = async {
+        let (state, member) = require_member()?;
+        let paper = paper(&state, &slug).await?;
+        let block = block_of(&state, &paper, &block).await?;
+        let amendment = some(&amendment);
+        let (rows, can_moderate, text) = tokio::join!(
+            store::comments::of_block(&state.db, &paper.id, &block, amendment),
+            can_edit(&state, &paper, &member),
+            quoted_text(&state, &paper, &block, amendment),
+        );
+        let text = text?.unwrap_or_default();
+        let comments = rows?
+            .into_iter()
+            .map(|row| {
+                let root = row.root().to_string();
+                (view(row, &member, can_moderate, &text), root)
+            })
+            .collect();
+        Ok(CommentsView {
+            threads: threads(comments),
+            can_moderate,
+        })
+    }
+    .await;
+    door::finish(result, &[])
+}
+
+/// Posts a comment on a block, or on a passage of it: `passage` is the exact text quoted
+/// (typed, or a selection's text); `prefix` and `suffix`, when the page sends them, are the
+/// text just before and after it, to tell repeats apart. The server finds the passage in the
+/// block's text as readers see it and keeps its own context around it; a passage it cannot
+/// find is refused, with nothing posted. With `amendment`, the comment is about that
+/// amendment (and a passage is quoted from its proposed text). Answers the comment's id.
+#[server(prefix = "/fn", endpoint = "post_comment")]
+#[allow(clippy::too_many_arguments)]
+pub async fn post_comment(
+    slug: String,
+    block: String,
+    #[server(default)] kind: String,
+    text: String,
+    #[server(default)] passage: String,
+    #[server(default)] prefix: String,
+    #[server(default)] suffix: String,
+    #[server(default)] amendment: String,
+) -> Result<String, AppError> {
+    let result = async {
+        let (state, member) = require_member()?;
+        let paper = paper(&state, &slug).await?;
+        let block = block_of(&state, &paper, &block).await?;
+        let kind = kind_or_comment(&kind)?;
+        let body = rules::comment_text(&text)?;
+        let amendment = some(&amendment);
+        let quote = if passage.trim().is_empty() {
+            None
+        } else {
+            if passage.chars().count() > anchors::EXACT_MAX {
+                return Err(AppError::invalid(
+                    "passage",
+                    crate::error::Problem::TooLong {
+                        max: anchors::EXACT_MAX,
+                    },
+                ));
+            }
+            // A deleted block (or amendment) has no text to quote from: refused below.
+            let Some(text) = quoted_text(&state, &paper, &block, amendment).await? else {
+                return Err(AppError::NotFound);
+            };
+            let quote = anchors::from_quoted(&text, &passage, &prefix, &suffix)
+                .ok_or_else(rules::passage_not_found)?;
+            Some(quote)
+        };
+        let id = post(
+            &state,
+            &NewComment {
+                paper: &paper.id,
+                block: &block,
+                amendment,
+                parent: None,
+                kind,
+                text: &body,
+                quote: quote.as_ref(),
+                author: &member.id,
+            },
+        )
+        .await?;
+        door::redirect_plain_form(&comment_href(&slug, &block, &id));
+        Ok(id)
+    }
+    .await;
+    door::finish(
+        result,
+        &[("text", &text), ("kind", &kind), ("passage", &passage)],
+    )
+}
+
+/// Replies to a comment (to a reply too: threads nest by `parent`, and gather under their
+/// first comment). Answers the reply's id.
+#[server(prefix = "/fn", endpoint = "reply_comment")]
+pub async fn reply_comment(
+    slug: String,
+    parent: String,
+    text: String,
+    #[server(default)] kind: String,
+) -> Result<String, AppError> {
+    let result = async {
+        let (state, member) = require_member()?;
+        let paper = paper(&state, &slug).await?;
+        let parent = comment_of(&state, &paper, &parent).await?;
+        let kind = kind_or_comment(&kind)?;
+        let body = rules::comment_text(&text)?;
+        let id = post(
+            &state,
+            &NewComment {
+                paper: &paper.id,
+                block: &parent.block,
+                amendment: parent.amendment.as_deref(),
+                parent: Some(&parent.id),
+                kind,
+                text: &body,
+                quote: None,
+                author: &member.id,
+            },
+        )
+        .await?;
+        door::redirect_plain_form(&comment_href(&slug, &parent.block, &id));
+        Ok(id)
+    }
+    .await;
+    door::finish(result, &[("text", &text), ("kind", &kind)])
+}
+
+/// The author corrects their comment, within 15 minutes of posting it (by the database's
+/// clock); it shows as edited. Later: Conflict (`edit_window`), the text kept in the form.
+#[server(prefix = "/fn", endpoint = "edit_comment")]
+pub async fn edit_comment(slug: String, comment: String, text: String) -> Result<(), AppError> {
+    let result = async {
+        let (state, member) = require_member()?;
+        let paper = paper(&state, &slug).await?;
+        let row = comment_of(&state, &paper, &comment).await?;
+        if row.author_id != member.id || row.hidden_reason.is_some() {
+            return Err(AppError::Forbidden);
+        }
+        let body = rules::comment_text(&text)?;
+        match store::comments::edit(&state.db, &row.id, &body, &member.id).await? {
+            Ok(()) => {}
+            Err(EditRefused::Missing) => return Err(AppError::NotFound),
+            Err(EditRefused::TooLate) => return Err(rules::edit_window_closed()),
+        }
+        door::redirect_plain_form(&comment_href(&slug, &row.block, &row.id));
+        Ok(())
+    }
+    .await;
+    door::finish(result, &[("text", &text)])
+}
+
+/// Resolves a thread (`reopen` false) or reopens it: the paper's editors and admins, on a
+/// thread's first comment.
+#[server(prefix = "/fn", endpoint = "resolve_comment")]
+pub async fn resolve_comment(
+    slug: String,
+    comment: String,
+    #[server(default)] reopen: bool,
+) -> Result<(), AppError> {
+    let result = async {
+        let (state, member) = require_member()?;
+        let paper = paper(&state, &slug).await?;
+        let row = comment_of(&state, &paper, &comment).await?;
+        if !can_edit(&state, &paper, &member).await {
+            return Err(AppError::Forbidden);
+        }
+        // Only a thread is resolved, not one reply of it.
+        if row.thread.is_some()
+            || !store::comments::set_resolved(&state.db, &row.id, !reopen, &member.id).await?
+        {
+            return Err(AppError::NotFound);
+        }
+        door::redirect_plain_form(&comment_href(&slug, &row.block, &row.id));
+        Ok(())
+    }
+    .await;
+    door::finish(result, &[])
+}
+
+/// How many open threads each block of the paper has (blocks with none are left out): the
+/// numbers in the workspace's margin.
+#[server(prefix = "/fn", endpoint = "open_comment_counts", input = leptos::server_fn::codec::GetUrl)]
+pub async fn open_comment_counts(slug: String) -> Result<Vec<OpenCount>, AppError> {
+    let result = async {
+        let (state, _member) = require_member()?;
+        let paper = paper(&state, &slug).await?;
+        open_counts(&state, &paper.id).await
+    }
+    .await;
+    door::finish(result, &[])
+}
+
+/// The workspace filtered to the blocks with open threads, in the paper's order, rendered
+/// as the workspace shows them (see `open_comment_counts` for their numbers).
+#[server(prefix = "/fn", endpoint = "blocks_with_open_comments", input = leptos::server_fn::codec::GetUrl)]
+pub async fn blocks_with_open_comments(slug: String) -> Result<Vec<BlockView>, AppError> {
+    let result = async {
+        let (state, _member) = require_member()?;
+        let paper = paper(&state, &slug).await?;
+        let label = needed_label();
+        let (draft, counts) = tokio::join!(
+            crate::drafts::draft(&state.db, &state.caches, &paper.id, &label),
+            open_counts(&state, &paper.id),
+        );
+        let (draft, counts) = (draft?, counts?);
+        Ok(draft
+            .blocks
+            .iter()
+            .filter(|b| counts.iter().any(|c| c.block == b.id))
+            .cloned()
+            .collect())
+    }
+    .await;
+    door::finish(result, &[])
+}
+
+#[cfg(feature = "ssr")]
+async fn open_counts(state: &AppState, paper_id: &str) -> Result<Vec<OpenCount>, AppError> {
+    let mut counts: Vec<OpenCount> = Vec::new();
+    for block in store::comments::open_threads(&state.db, paper_id).await? {
+        match counts.iter_mut().find(|c| c.block == block) {
+            Some(count) => count.open += 1,
+            None => counts.push(OpenCount { block, open: 1 }),
+        }
+    }
+    Ok(counts)
+}
+
+#[cfg(feature = "ssr")]
+fn some(id: &str) -> Option<&str> {
+    (!id.is_empty()).then_some(id)
+}
+
+#[cfg(feature = "ssr")]
+fn kind_or_comment(kind: &str) -> Result<rules::CommentKind, AppError> {
+    if kind.trim().is_empty() {
+        Ok(rules::CommentKind::Comment)
+    } else {
+        kind.parse()
+    }
+}
+
+/// Where a plain form goes back to after a change to a comment.
+#[cfg(feature = "ssr")]
+pub(super) fn comment_href(slug: &str, block: &str, comment: &str) -> String {
+    let block_href = draft_block_href(slug, block);
+    let base = block_href.split('#').next().unwrap_or(&block_href);
+    format!("{base}#comment-{comment}")
+}
+
+#[cfg(feature = "ssr")]
+async fn post(state: &AppState, comment: &NewComment<'_>) -> Result<String, AppError> {
+    // None: the block (or the amendment, or the comment replied to) is gone or was deleted.
+    store::comments::post(&state.db, comment)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// A comment id from a request, checked to belong to the paper.
+#[cfg(feature = "ssr")]
+pub(super) async fn comment_of(
+    state: &AppState,
+    paper: &PaperRow,
+    comment: &str,
+) -> Result<CommentRow, AppError> {
+    if comment.is_empty() || comment.len() > 64 {
+        return Err(AppError::NotFound);
+    }
+    match store::comments::get(&state.db, comment).await? {
+        Some(row) if row.paper == paper.id => Ok(row),
+        _ => Err(AppError::NotFound),
+    }
+}
+
+/// The text passages are quoted from, as readers see it: the block's (or, with `amendment`,
+/// the proposed text's). None when the block is deleted or the amendment is not its own.
+#[cfg(feature = "ssr")]
+async fn quoted_text(
+    state: &AppState,
+    paper: &PaperRow,
+    block: &str,
+    amendment: Option<&str>,
+) -> Result<Option<String>, AppError> {
+    let text = match amendment {
+        Some(id) => match store::amendments::get(&state.db, id).await? {
+            Some(a) if a.block == block && !a.block_deleted => a.text,
+            _ => return Ok(None),
+        },
+        None => match store::papers::block(&state.db, block).await? {
+            Some(row) => row.text,
+            None => return Ok(None),
+        },
+    };
+    // Citations read as the workspace shows them: known keys plain, unknown ones marked.
+    let label = needed_label();
+    let draft = crate::drafts::draft(&state.db, &state.caches, &paper.id, &label).await?;
+    let known: Vec<&str> = draft
+        .blocks
+        .iter()
+        .find(|b| b.id == block)
+        .map(|b| b.cited.iter().map(|c| c.key.as_str()).collect())
+        .unwrap_or_default();
+    Ok(Some(crate::markdown::reading_text(
+        &text,
+        |key| known.contains(&key),
+        &label,
+    )))
+}
+
+/// A stored comment as `member` sees it: a hidden one's text only for those who moderate,
+/// the Markdown to correct only for its author within the window, its passage anchored in
+/// `text` (the quoted text now).
+#[cfg(feature = "ssr")]
+fn view(row: CommentRow, member: &SessionMember, can_moderate: bool, text: &str) -> CommentView {
+    let passage = row.quote().map(|quote: TextQuote| PassageView {
+        anchoring: anchors::anchor(text, &quote),
+        quote,
+    });
+    let hidden = row.hidden_reason.clone().map(|reason| HiddenView {
+        reason,
+        by: row.hidden_by.clone(),
+        at: row.hidden_on.clone(),
+    });
+    let own = row.author_id == member.id && hidden.is_none();
+    let left = if own { edit_seconds_left(row.age) } else { 0 };
+    let shown = hidden.is_none() || can_moderate;
+    CommentView {
+        html: if shown {
+            crate::markdown::render(&row.text)
+        } else {
+            String::new()
+        },
+        text: (left > 0).then(|| row.text.clone()),
+        kind: row.kind.parse().unwrap_or(rules::CommentKind::Comment),
+        id: row.id,
+        block: row.block,
+        amendment: row.amendment,
+        parent: row.parent,
+        author: row.author,
+        organisation: row.organisation,
+        created_at: row.posted_at,
+        edited: row.edited,
+        resolved: row.resolved,
+        hidden,
+        passage,
+        edit_seconds_left: left,
+    }
+}

@@ -464,7 +464,8 @@ fn amendment_view(a: AmendmentView, ctx: &Ctx) -> impl IntoView + use<> {
                 <time datetime=created_at.clone()>{display_time(&created_at)}</time>
                 {outdated.then(|| view! { " " <span class="badge">{t_string!(i18n, amendment_outdated)}</span> })}
             </p>
-            <p class="diff" aria-label=t_string!(i18n, amendment_diff).to_string()>
+            <p class="diff">
+                <span class="visually-hidden">{t_string!(i18n, amendment_diff)} ": "</span>
                 {diff.into_iter().map(|part| match part {
                     DiffPart::Same(t) => EitherOf3::A(view! { <span>{t}</span> }),
                     DiffPart::Removed(t) => EitherOf3::B(view! { <del>{t}</del> }),

@@ -428,7 +428,7 @@ async fn threads_edits_and_resolving_follow_who_is_asking() {
         .await,
     )
     .await;
-    assert_eq!(strings(&filtered, "id"), [block.clone()]);
+    assert_eq!(strings(&filtered, "id"), std::slice::from_ref(&block));
 
     // Resolving: the paper's editor and admins; not a member, not an editor not on it.
     let resolve = |cookie: String, reopen: &'static str| {

@@ -215,7 +215,8 @@ mod tests {
     #[test]
     fn selectors_from_a_range() {
         // (start, end) in characters of the reading form -> (exact, prefix, suffix)
-        let table: [(usize, usize, Option<(&str, &str, &str)>); 6] = [
+        type Row<'a> = (usize, usize, Option<(&'a str, &'a str, &'a str)>);
+        let table: [Row; 6] = [
             (
                 0,
                 10,
@@ -267,7 +268,8 @@ mod tests {
     #[test]
     fn a_typed_passage_gets_its_context_from_the_text() {
         // (typed exact, prefix, suffix) -> the exact text found and its prefix
-        let table: [(&str, &str, &str, Option<(&str, &str)>); 6] = [
+        type Row<'a> = (&'a str, &'a str, &'a str, Option<(&'a str, &'a str)>);
+        let table: [Row; 6] = [
             // Alone, a repeated passage is its first occurrence.
             ("Volunteers learn", "", "", Some(("Volunteers learn", ""))),
             // The context the member saw picks the second.

@@ -13,6 +13,7 @@ use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 use pages::import::{ImportPage, ImportPreviewPage};
+use pages::moderation::ModerationPage;
 use pages::paper_editors::PaperEditorsPage;
 use pages::{
     account::AccountPage, admin::AdminPage, home::HomePage, invite::InvitePage, login::LoginPage,
@@ -25,6 +26,7 @@ use pages::{
     block_editor::BlockEditorPage,
     consultation::ConsultationPage,
     consultation_results::ConsultationResultsPage,
+    discussion::DiscussionPage,
     draft::{DraftImportPage, DraftPage},
     papers::{NewPaperPage, PapersPage},
     publish::PublishPage,
@@ -113,6 +115,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/papers/:slug/draft") view=DraftPage ssr=SsrMode::Async />
                         <Route path=path!("/papers/:slug/draft/import") view=DraftImportPage />
                         <Route path=path!("/papers/:slug/draft/blocks/:block") view=BlockEditorPage ssr=SsrMode::Async />
+                        <Route path=path!("/papers/:slug/draft/blocks/:block/discussion") view=DiscussionPage ssr=SsrMode::Async />
+                        <Route path=path!("/moderation") view=ModerationPage ssr=SsrMode::Async />
                         <Route path=path!("/papers/:slug/editors") view=PaperEditorsPage ssr=SsrMode::Async />
                         <Route path=path!("/papers/:slug/publish") view=PublishPage ssr=SsrMode::Async />
                         <Route path=path!("/papers/:slug/consultation") view=ConsultationPage ssr=SsrMode::Async />

@@ -212,6 +212,9 @@ const MATRIX: &[Row] = &[
     // server function above, and they show nothing a member may not read.
     page("/papers/{slug}/draft/import", [In,  No,     Ok,     Ok,     Ok,     Ok]),
     page("/papers/{slug}/draft/blocks/{block}", [In, Ok, Ok,  Ok,     Ok,     Ok]),
+    page("/papers/{slug}/draft/blocks/{block}/discussion", [In, Ok, Ok, Ok, Ok, Ok]),
+    // Editors see the reports of their own papers (none, off the paper); members moderate nothing.
+    page("/moderation",              [In,     No,     Ok,     Ok,     Ok,     Ok]),
     page("/papers/{slug}/editors",   [In,     No,     Ok,     No,     No,     Ok]),
     page("/papers/{slug}/consultation", [In,  Ok,     Ok,     Ok,     Ok,     Ok]),
     page("/papers/{slug}/consultation/results", [In, Ok, Ok,  Ok,     Ok,     Ok]),

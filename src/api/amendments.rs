@@ -18,7 +18,7 @@ use {
         self as rules, AmendmentChoice, AmendmentCounts, AmendmentStatus, may_withdraw,
     },
     crate::domain::diff::word_diff,
-    crate::domain::papers::{draft_block_href, takes_changes},
+    crate::domain::papers::{discussion_href, takes_changes},
     crate::state::AppState,
     crate::store::{
         self,
@@ -138,7 +138,7 @@ pub async fn accept_amendment(slug: String, amendment: String) -> Result<i64, Ap
             .await?
             .map_err(refusal)?;
         changed(&state, &paper);
-        door::redirect_plain_form(&draft_block_href(&slug, &row.block));
+        door::redirect_plain_form(&amendment_href(&slug, &row.block, &row.id));
         Ok(rev)
     }
     .await;
@@ -163,7 +163,7 @@ pub async fn reject_amendment(
         Ok(())
     }
     .await;
-    door::finish(result, &[("reason", &reason)])
+    door::finish(result, &[("reason", &reason), ("amendment", &amendment)])
 }
 
 /// The proposer withdraws their open amendment.
@@ -200,9 +200,7 @@ fn refusal(refused: AmendmentRefused) -> AppError {
 
 #[cfg(feature = "ssr")]
 fn amendment_href(slug: &str, block: &str, amendment: &str) -> String {
-    let block_href = draft_block_href(slug, block);
-    let base = block_href.split('#').next().unwrap_or(&block_href);
-    format!("{base}#amendment-{amendment}")
+    format!("{}#amendment-{amendment}", discussion_href(slug, block))
 }
 
 /// An amendment id from a request, checked to belong to the paper.

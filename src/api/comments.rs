@@ -20,7 +20,7 @@ use {
     crate::domain::comments::{
         self as rules, CommentView, HiddenView, PassageView, edit_seconds_left, threads,
     },
-    crate::domain::papers::draft_block_href,
+    crate::domain::papers::discussion_href,
     crate::state::AppState,
     crate::store::{
         self,
@@ -163,7 +163,11 @@ pub async fn reply_comment(
         Ok(id)
     }
     .await;
-    door::finish(result, &[("text", &text), ("kind", &kind)])
+    // `parent` tells the page which thread's reply form came back.
+    door::finish(
+        result,
+        &[("text", &text), ("kind", &kind), ("parent", &parent)],
+    )
 }
 
 /// The author corrects their comment, within 15 minutes of posting it (by the database's
@@ -187,7 +191,7 @@ pub async fn edit_comment(slug: String, comment: String, text: String) -> Result
         Ok(())
     }
     .await;
-    door::finish(result, &[("text", &text)])
+    door::finish(result, &[("text", &text), ("comment", &comment)])
 }
 
 /// Resolves a thread (`reopen` false) or reopens it: the paper's editors and admins, on a
@@ -284,9 +288,7 @@ fn kind_or_comment(kind: &str) -> Result<rules::CommentKind, AppError> {
 /// Where a plain form goes back to after a change to a comment.
 #[cfg(feature = "ssr")]
 pub(super) fn comment_href(slug: &str, block: &str, comment: &str) -> String {
-    let block_href = draft_block_href(slug, block);
-    let base = block_href.split('#').next().unwrap_or(&block_href);
-    format!("{base}#comment-{comment}")
+    format!("{}#comment-{comment}", discussion_href(slug, block))
 }
 
 #[cfg(feature = "ssr")]

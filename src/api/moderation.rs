@@ -31,7 +31,7 @@ pub async fn report_comment(slug: String, comment: String, reason: String) -> Re
         Ok(())
     }
     .await;
-    door::finish(result, &[("reason", &reason)])
+    door::finish(result, &[("reason", &reason), ("comment", &comment)])
 }
 
 /// Hides a comment, with the reason readers will see in its place; its open reports close.
@@ -53,7 +53,7 @@ pub async fn hide_comment(slug: String, comment: String, reason: String) -> Resu
         Ok(())
     }
     .await;
-    door::finish(result, &[("reason", &reason)])
+    door::finish(result, &[("reason", &reason), ("comment", &comment)])
 }
 
 /// Closes a comment's open reports and leaves it shown. The paper's editors and admins.

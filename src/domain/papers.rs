@@ -346,6 +346,11 @@ pub fn draft_block_href(slug: &str, block: &str) -> String {
     format!("/papers/{slug}/draft?at={block}#block-{block}")
 }
 
+/// A block's discussion page: its comment threads and its amendments.
+pub fn discussion_href(slug: &str, block: &str) -> String {
+    format!("/papers/{slug}/draft/blocks/{block}/discussion")
+}
+
 /// Does a paper in this stored status take changes (blocks, editors, imports)? One closed as
 /// `published` does not. Publishing a version leaves the status a draft: what readers cite
 /// is the version, which never changes, and drafting goes on towards the next one.

@@ -30,6 +30,9 @@ pub fn Header() -> impl IntoView {
     let is_admin = member
         .as_ref()
         .is_some_and(|m| m.role.at_least(Role::Admin));
+    let is_editor = member
+        .as_ref()
+        .is_some_and(|m| m.role.at_least(Role::Editor));
     let signed_in = member.is_some();
 
     view! {
@@ -49,6 +52,11 @@ pub fn Header() -> impl IntoView {
                         <li>
                             <A href="/evidence">{t!(i18n, nav_evidence)}</A>
                         </li>
+                        {is_editor.then(|| view! {
+                            <li>
+                                <A href="/moderation">{t!(i18n, nav_moderation)}</A>
+                            </li>
+                        })}
                         {is_admin.then(|| view! {
                             <li>
                                 <A href="/admin">{t!(i18n, nav_admin)}</A>

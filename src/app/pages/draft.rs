@@ -5,6 +5,7 @@
 //! replaces the workspace with a fresh rendering, moves blocks dropped by drag and drop, and
 //! fetches the parts of a long paper without leaving the page.
 use crate::api::blocks::{AddBlock, BlockAction};
+use crate::api::comments::{blocks_with_open_comments, open_comment_counts};
 use crate::api::papers::draft_workspace;
 use crate::app::components::coverage_meter::CoverageMeter;
 use crate::app::components::fields::textarea_text;
@@ -13,8 +14,10 @@ use crate::app::components::labels::{
     stance_name, warning_text,
 };
 use crate::app::components::status::{LoadError, editor_gate};
+use crate::domain::comments::OpenCount;
 use crate::domain::coverage::{BlockKind, Warning};
-use crate::domain::papers::{BlockView, PartLink, PresenceView, Workspace};
+use crate::domain::papers::{BlockView, PartLink, PresenceView, Workspace, discussion_href};
+use crate::error::AppError;
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -43,13 +46,14 @@ pub fn DraftPage() -> impl IntoView {
                 .get("from")
                 .and_then(|f| f.parse::<usize>().ok())
                 .unwrap_or(0);
-            (from, q.get("at").unwrap_or_default())
+            let only_open = q.get("open_comments").is_some_and(|v| v == "1");
+            (from, q.get("at").unwrap_or_default(), only_open)
         })
     };
     let workspace = {
         let slug = slug.clone();
-        Resource::new(part, move |(from, at)| {
-            draft_workspace(slug.clone(), from, at)
+        Resource::new(part, move |(from, at, only_open)| {
+            workspace_with_counts(slug.clone(), from, at, only_open)
         })
     };
     let adder = ServerAction::<AddBlock>::new();
@@ -62,13 +66,13 @@ pub fn DraftPage() -> impl IntoView {
                 Suspend::new(async move {
                     match workspace.await {
                         Err(error) => view! { <h1>{t!(i18n, paper_unavailable)}</h1> <LoadError error /> }.into_any(),
-                        Ok(w) => {
+                        Ok((w, counts, only_open)) => {
                             // The block shown before this part: where a drop at the very top goes.
                             let before = w.before.clone();
                             view! {
                                 <crate::app::components::citation_popover::CitationCards lang />
                                 <DraftLive slug />
-                                <div id="workspace" data-before=before><WorkspaceView w adder actor /></div>
+                                <div id="workspace" data-before=before><WorkspaceView w counts only_open adder actor /></div>
                             }.into_any()
                         }
                     }
@@ -76,6 +80,25 @@ pub fn DraftPage() -> impl IntoView {
             }}
         </Transition>
     }
+}
+
+/// The workspace and each block's count of open comment threads (one call for the whole
+/// paper). With `only_open`, the blocks with open threads, all of them in one list.
+async fn workspace_with_counts(
+    slug: String,
+    from: usize,
+    at: String,
+    only_open: bool,
+) -> Result<(Workspace, Vec<OpenCount>, bool), AppError> {
+    let mut w = draft_workspace(slug.clone(), from, at).await?;
+    // The margin's numbers are an extra: a failure to count leaves the workspace shown.
+    let counts = open_comment_counts(slug.clone()).await.unwrap_or_default();
+    if only_open {
+        w.blocks = blocks_with_open_comments(slug).await?;
+        w.first = 0;
+        w.parts = Vec::new();
+    }
+    Ok((w, counts, only_open))
 }
 
 /// The draft's live parts. Renders nothing: it works on the server-rendered workspace (see
@@ -403,6 +426,8 @@ mod live {
 #[component]
 fn WorkspaceView(
     w: Workspace,
+    counts: Vec<OpenCount>,
+    only_open: bool,
     adder: ServerAction<AddBlock>,
     actor: ServerAction<BlockAction>,
 ) -> impl IntoView {
@@ -454,15 +479,23 @@ fn WorkspaceView(
         {imported.map(|n| view! { <div class="alert alert-ok" role="status">{t!(i18n, draft_imported, count = move || n.clone())}</div> })}
         {deleted_by_form.filter(|_| can_edit).map(undo)}
         {(can_edit && first == 0).then(|| view! { <AddBlockForm slug=w.slug.clone() after=String::new() adder choose_kind=true /> })}
+        <p class="filter">
+            {if only_open {
+                view! { <a href=format!("/papers/{}/draft", w.slug)>{t_string!(i18n, draft_filter_all)}</a> }
+            } else {
+                view! { <a href=format!("/papers/{}/draft?open_comments=1", w.slug)>{t_string!(i18n, draft_filter_open)}</a> }
+            }}
+        </p>
         <PartsNav slug=w.slug.clone() parts=w.parts.clone() first total=w.total shown=w.blocks.len() />
         <ol class="blocks" start=first + 1>
             {w.blocks.into_iter().enumerate().map(|(index, block)| {
                 let id = block.id.clone();
                 let editing: Vec<String> = presence.with_value(|p| p.iter().filter(|x| x.block == id).map(|x| x.name.clone()).collect());
                 let kind_class = format!("block block-{}", block.kind.as_str());
+                let open = counts.iter().find(|c| c.block == id).map_or(0, |c| c.open);
                 view! {
                     <li id=format!("block-{id}") class=kind_class draggable=if can_edit { "true" } else { "false" }>
-                        <BlockItem block editing can_edit slug=slug.get_value() first=first + index == 0 actor />
+                        <BlockItem block editing open can_edit slug=slug.get_value() first=first + index == 0 actor />
                     </li>
                 }
             }).collect_view()}
@@ -590,6 +623,8 @@ fn AddBlockForm(
 fn BlockItem(
     block: BlockView,
     editing: Vec<String>,
+    /// How many open comment threads the block has.
+    open: usize,
     can_edit: bool,
     slug: String,
     first: bool,
@@ -601,6 +636,7 @@ fn BlockItem(
         None => String::new(),
     };
     let edit_href = format!("/papers/{slug}/draft/blocks/{}", block.id);
+    let discuss_href = discussion_href(&slug, &block.id);
     let cited_count = block.cited.len();
     let empty = block.empty;
     let id = block.id.clone();
@@ -645,6 +681,15 @@ fn BlockItem(
                 </ul>
             </details>
         })}
+        <p class="block-discussion">
+            <a href=discuss_href>
+                {if open == 0 {
+                    t_string!(i18n, draft_discuss).to_string()
+                } else {
+                    t_string!(i18n, draft_open_comments, count = open).to_string()
+                }}
+            </a>
+        </p>
         // One form for the block's actions: the pressed button's value says which.
         {can_edit.then(|| view! {
             <div class="block-actions">

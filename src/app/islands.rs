@@ -25,6 +25,14 @@ pub fn speak(locale: Locale) {
     provide_context(context);
 }
 
+/// Where cargo-leptos writes the hashes of the bundle's files: beside the server binary. A
+/// binary built by plain `cargo build`, and the test binaries, find none and use plain names.
+#[cfg(feature = "ssr")]
+pub fn hash_file() -> Option<std::path::PathBuf> {
+    let exe = std::env::current_exe().ok()?;
+    Some(exe.parent()?.join("hash.txt"))
+}
+
 /// The bundle's files (`js`, `wasm`, `css`) under `/pkg/`, with the content hash cargo-leptos
 /// wrote beside the server binary when there is one.
 #[cfg(feature = "ssr")]
@@ -32,9 +40,8 @@ pub fn bundle_href(kind: &str) -> String {
     use std::sync::OnceLock;
     static HASHES: OnceLock<String> = OnceLock::new();
     let hashes = HASHES.get_or_init(|| {
-        std::env::current_exe()
-            .ok()
-            .and_then(|exe| std::fs::read_to_string(exe.parent()?.join("hash.txt")).ok())
+        hash_file()
+            .and_then(|file| std::fs::read_to_string(file).ok())
             .unwrap_or_default()
     });
     let hash = hashes

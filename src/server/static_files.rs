@@ -8,7 +8,7 @@ use axum::middleware::Next;
 use axum::response::Response;
 use http::{HeaderValue, StatusCode, header};
 use leptos::config::LeptosOptions;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use tower_http::services::ServeDir;
 
 /// The bundle's folder under the site root, and its files' name before hash and extension.
@@ -58,17 +58,10 @@ fn has_content_hash(path: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
-/// Where cargo-leptos writes the hashes of the bundle's files, and where Leptos's
-/// `HydrationScripts` and `HashedStylesheet` read them: beside the server binary.
-fn hash_file() -> Option<PathBuf> {
-    let exe = std::env::current_exe().ok()?;
-    Some(exe.parent()?.join("hash.txt"))
-}
-
 /// Whether the site was built with hashed names (`cargo leptos build`). A server binary built
 /// by plain `cargo build`, and the test binaries, find no hash file and use the plain names.
 pub fn names_are_hashed() -> bool {
-    hash_file().is_some_and(|file| file.exists())
+    crate::app::islands::hash_file().is_some_and(|file| file.exists())
 }
 
 /// The stylesheet's URL, for pages rendered outside Leptos (static error pages).

@@ -74,19 +74,14 @@ pub fn error_text(error: &AppError) -> String {
     }
 }
 
-/// The error to show on a form: the action's (JavaScript) or the query string's (after a
-/// plain form post came back).
+/// The error to show on a page's form: the one its plain form post came back with. Pages
+/// render on the server, where the address does not change while they render.
 pub fn form_error<T, S>(value: S) -> Signal<Option<AppError>>
 where
     T: Clone + Send + Sync + 'static,
     S: Get<Value = Option<Result<T, AppError>>> + Send + Sync + 'static,
 {
-    let query = use_query_map();
-    Signal::derive(move || match value.get() {
-        Some(Err(error)) => Some(error),
-        Some(Ok(_)) => None,
-        None => query.with(|q| q.get("error").and_then(|e| AppError::from_query_value(&e))),
-    })
+    action_error(value, posted_error())
 }
 
 /// The error an island's form shows: its action's once it ran, before that the one a plain

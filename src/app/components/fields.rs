@@ -105,19 +105,19 @@ pub struct Returned {
 
 impl Returned {
     pub fn from_address() -> Returned {
-        leptos_router::hooks::use_query_map().with_untracked(|q| {
-            let Some(error) = q.get("error") else {
-                return Returned::default();
-            };
-            Returned {
-                error: AppError::from_query_value(&error),
-                fields: q
-                    .clone()
-                    .into_iter()
-                    .map(|(k, v)| (k.to_string(), v))
-                    .collect(),
-            }
-        })
+        let Some(error) = crate::app::components::alerts::posted_error() else {
+            return Returned::default();
+        };
+        let fields = leptos_router::hooks::use_query_map().with_untracked(|q| {
+            q.clone()
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v))
+                .collect()
+        });
+        Returned {
+            error: Some(error),
+            fields,
+        }
     }
 
     pub fn came_back(&self) -> bool {

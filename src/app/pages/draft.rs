@@ -125,12 +125,24 @@ mod live {
     thread_local! {
         /// Bumped by every refresh: an answer that arrives after a newer request is dropped.
         static GENERATION: Cell<u64> = const { Cell::new(0) };
+        /// The workspace as the server last rendered it, detached. Fresh renderings are
+        /// compared with this, not with the shown elements, which carry what the reader is
+        /// doing (a citation's card, a drag): a block changes only when its rendering does.
+        static RENDERED: RefCell<Option<Element>> = const { RefCell::new(None) };
+    }
+
+    /// A detached deep copy of `element`.
+    fn copy(element: &Element) -> Result<Element, JsValue> {
+        Ok(element.clone_node_with_deep(true)?.unchecked_into())
     }
 
     pub fn start(slug: String) {
         let Some(document) = web_sys::window().and_then(|w| w.document()) else {
             return;
         };
+        if let Some(shown) = document.get_element_by_id("workspace") {
+            RENDERED.with(|r| *r.borrow_mut() = copy(&shown).ok());
+        }
         follow_events(&slug);
         let dragged = Rc::new(RefCell::new(None::<String>));
         listen(&document, "click", parts_navigation);
@@ -268,7 +280,12 @@ mod live {
             .active_element()
             .map(|e| e.id())
             .filter(|id| !id.is_empty());
-        update_workspace(&old, &new)?;
+        let rendered = RENDERED
+            .with(|r| r.borrow_mut().take())
+            .unwrap_or_else(|| old.clone());
+        let next = copy(&new)?;
+        update_workspace(&old, &rendered, &new)?;
+        RENDERED.with(|r| *r.borrow_mut() = Some(next));
         if let Some(element) = focused.and_then(|id| document.get_element_by_id(&id))
             && let Some(element) = element.dyn_ref::<web_sys::HtmlElement>()
             && document.active_element().as_ref() != Some(element.as_ref())
@@ -293,32 +310,40 @@ mod live {
             .collect()
     }
 
-    /// Brings the shown workspace up to the fresh rendering, touching only what changed: a
-    /// part that differs is replaced, and the blocks are matched by id, so an unchanged block
-    /// keeps its element (and whatever the reader is pointing at, focusing or dragging).
-    fn update_workspace(old: &Element, new: &Element) -> Result<(), JsValue> {
-        if old.outer_html() == new.outer_html() {
+    /// Brings the shown workspace up to the fresh rendering, touching only what changed since
+    /// the last one (`rendered`): a part that differs is replaced, and the blocks are matched
+    /// by id, so an unchanged block keeps its element (and whatever the reader is pointing at,
+    /// focusing or dragging).
+    fn update_workspace(shown: &Element, rendered: &Element, new: &Element) -> Result<(), JsValue> {
+        if rendered.outer_html() == new.outer_html() {
             return Ok(());
         }
-        old.set_attribute(
+        shown.set_attribute(
             "data-before",
             &new.get_attribute("data-before").unwrap_or_default(),
         )?;
-        let (old_parts, new_parts) = (element_children(old), element_children(new));
-        if old_parts.len() != new_parts.len() {
+        let (shown_parts, rendered_parts, new_parts) = (
+            element_children(shown),
+            element_children(rendered),
+            element_children(new),
+        );
+        if shown_parts.len() != new_parts.len() || rendered_parts.len() != new_parts.len() {
             // Something appeared or went (a notice, the parts of a long paper): all anew.
-            old.set_inner_html(&new.inner_html());
+            shown.set_inner_html(&new.inner_html());
             return Ok(());
         }
-        for (old_part, new_part) in old_parts.iter().zip(new_parts) {
-            if old_part.outer_html() == new_part.outer_html() {
+        let is_block_list = |e: &Element| e.tag_name() == "OL" && e.class_name() == "blocks";
+        for ((shown_part, rendered_part), new_part) in
+            shown_parts.iter().zip(&rendered_parts).zip(new_parts)
+        {
+            if rendered_part.outer_html() == new_part.outer_html() {
                 continue;
             }
-            let is_block_list = |e: &Element| e.tag_name() == "OL" && e.class_name() == "blocks";
-            if is_block_list(old_part) && is_block_list(&new_part) {
-                update_blocks(old_part, &new_part)?;
+            if is_block_list(shown_part) && is_block_list(rendered_part) && is_block_list(&new_part)
+            {
+                update_blocks(shown_part, rendered_part, &new_part)?;
             } else {
-                old_part.replace_with_with_node_1(&new_part)?;
+                shown_part.replace_with_with_node_1(&new_part)?;
             }
         }
         Ok(())
@@ -326,29 +351,34 @@ mod live {
 
     /// The blocks, matched by their element's id: unchanged ones stay (moved into place if the
     /// order changed), changed and new ones come from the fresh rendering, gone ones go.
-    fn update_blocks(old: &Element, new: &Element) -> Result<(), JsValue> {
+    fn update_blocks(shown: &Element, rendered: &Element, new: &Element) -> Result<(), JsValue> {
         if let Some(start) = new.get_attribute("start") {
-            old.set_attribute("start", &start)?;
+            shown.set_attribute("start", &start)?;
         }
-        let mut shown: std::collections::HashMap<String, Element> = element_children(old)
+        let rendered: std::collections::HashMap<String, String> = element_children(rendered)
+            .into_iter()
+            .map(|e| (e.id(), e.outer_html()))
+            .collect();
+        let mut current: std::collections::HashMap<String, Element> = element_children(shown)
             .into_iter()
             .map(|e| (e.id(), e))
             .collect();
         for (at, fresh) in element_children(new).into_iter().enumerate() {
-            let keep = match shown.remove(&fresh.id()) {
-                Some(current) if current.outer_html() == fresh.outer_html() => current,
-                Some(current) => {
-                    current.remove();
+            let unchanged = rendered.get(&fresh.id()) == Some(&fresh.outer_html());
+            let keep = match current.remove(&fresh.id()) {
+                Some(element) if unchanged => element,
+                Some(element) => {
+                    element.remove();
                     fresh
                 }
                 None => fresh,
             };
-            let here = old.children().item(at as u32);
+            let here = shown.children().item(at as u32);
             if here.as_ref() != Some(&keep) {
-                old.insert_before(&keep, here.as_ref().map(AsRef::as_ref))?;
+                shown.insert_before(&keep, here.as_ref().map(AsRef::as_ref))?;
             }
         }
-        for gone in shown.into_values() {
+        for gone in current.into_values() {
             gone.remove();
         }
         Ok(())

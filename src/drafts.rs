@@ -31,7 +31,23 @@ pub async fn draft(
     paper_id: &str,
     label: &str,
 ) -> Result<Arc<Assembled>, AppError> {
-    if let Some(hit) = caches.drafts().get(paper_id, label) {
+    draft_holding(db, caches, paper_id, label, "").await
+}
+
+/// Like [`draft`], for a request that names a block (`holding`, an id; empty for none): a
+/// kept draft without that block is assembled again. Another instance's change reaches this
+/// one's cache only when the event poller sees it, and a link to a block just added (from the
+/// page that added it, on the other instance) must not find "no such block" meanwhile.
+pub async fn draft_holding(
+    db: &Db,
+    caches: &Caches,
+    paper_id: &str,
+    label: &str,
+    holding: &str,
+) -> Result<Arc<Assembled>, AppError> {
+    if let Some(hit) = caches.drafts().get(paper_id, label)
+        && (holding.is_empty() || hit.blocks.iter().any(|b| b.id == holding))
+    {
         return Ok(hit);
     }
     let rows = store::papers::blocks(db, paper_id).await?;

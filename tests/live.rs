@@ -143,3 +143,41 @@ async fn shutting_down_ends_the_open_streams_and_finishes() {
     .await;
     assert!(ended.is_ok(), "the stream ended");
 }
+
+#[tokio::test]
+async fn a_block_added_on_another_instance_is_found_before_the_poller_hears_of_it() {
+    let app = TestApp::spawn().await;
+    let viewer = app.sign_in(MEMBER, PASSWORD).await;
+    let paper = app.paper_id().await;
+    // The draft is kept in this instance's cache...
+    let before = app
+        .fetch(&format!("/fn/draft_workspace?slug={SLUG}"), Some(&viewer))
+        .await;
+    assert_eq!(before.status(), 200);
+    // ...when another instance adds a block straight to the database.
+    let block = groundwork::store::papers::add_block(
+        &app.state.db,
+        &paper,
+        None,
+        groundwork::domain::coverage::BlockKind::Text,
+        "Added elsewhere.",
+        &[],
+        None,
+    )
+    .await
+    .unwrap();
+
+    let body = app
+        .fetch(
+            &format!("/fn/draft_workspace?slug={SLUG}&at={block}"),
+            Some(&viewer),
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        body.contains(&format!("\"id\":\"{block}\"")) && body.contains("Added elsewhere."),
+        "the part holding the new block shows it: {body:.300}"
+    );
+}

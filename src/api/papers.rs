@@ -67,7 +67,7 @@ pub async fn draft_workspace(
         let paper = access::paper(&state, &slug).await?;
         let label = access::needed_label();
         let (whole, presence, can_edit) = tokio::join!(
-            crate::drafts::draft(&state.db, &state.caches, &paper.id, &label),
+            crate::drafts::draft_holding(&state.db, &state.caches, &paper.id, &label, &at),
             store::events::presence(&state.db, &paper.id),
             access::can_edit(&state, &paper, &member),
         );

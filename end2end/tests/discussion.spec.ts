@@ -58,3 +58,134 @@ test('a member comments on a passage of a recommendation, and an editor resolves
   await expectAccessible(editorPage, hydrated);
   await editorContext.close();
 });
+
+test('a passage is quoted by choosing its sentence with the keyboard', async ({ page, hydrated }) => {
+  // Each project its own block: both share one server.
+  const text = hydrated ? 'Require preparation training' : 'Create a travel-cost top-up';
+  const words = `A question asked from the keyboard (${hydrated ? 'hydrated' : 'plain'} run)`;
+  const signIn = new SignInPage(page, hydrated);
+  await signIn.open(DRAFT);
+  await signIn.signIn('zsofia.kovacs@example.org', DEMO_PASSWORD);
+  await ready(page, hydrated);
+  await page.locator('li.block').filter({ hasText: text }).locator('.block-discussion a').click();
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('Discussion');
+  await ready(page, hydrated);
+
+  const sentence = page.getByLabel('Or choose a sentence');
+  await sentence.focus();
+  await page.keyboard.press('ArrowDown');
+  const chosen = await sentence.inputValue();
+  expect(chosen).toContain(text);
+  // The next stop is the comment itself; then the button.
+  await page.keyboard.press('Tab');
+  await expect(page.getByLabel('Your comment')).toBeFocused();
+  await page.keyboard.type(words);
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Enter');
+
+  const thread = page.locator('li.thread').filter({ hasText: words });
+  await expect(thread.locator('blockquote')).toContainText(chosen);
+});
+
+test('with JavaScript, words selected in the block are quoted with the text around them', async ({ page, hydrated }) => {
+  test.skip(!hydrated, 'selecting to quote needs JavaScript (without it, the passage is typed or a sentence chosen)');
+  const signIn = new SignInPage(page, hydrated);
+  await signIn.open(DRAFT);
+  await signIn.signIn('awa.diop@example.org', DEMO_PASSWORD);
+  await ready(page, hydrated);
+  await page.locator('li.block').filter({ hasText: 'Protect funding' }).locator('.block-discussion a').click();
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('Discussion');
+  await ready(page, hydrated);
+
+  const quote = page.getByRole('button', { name: 'Quote the selected words' });
+  await quote.click();
+  await expect(page.getByRole('status').filter({ hasText: 'Select some words' })).toBeVisible();
+
+  // A double click on the word selects it, as a person would (the word's place measured in the page).
+  const at = await page.locator('#block-text').evaluate((body) => {
+    const walker = document.createTreeWalker(body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const start = node.textContent!.indexOf('Protect');
+      if (start < 0) continue;
+      const range = document.createRange();
+      range.setStart(node, start);
+      range.setEnd(node, start + 'Protect'.length);
+      const box = range.getBoundingClientRect();
+      return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+    }
+    throw new Error('the word is not in the block');
+  });
+  await page.mouse.dblclick(at.x, at.y);
+  await quote.click();
+  await expect(page.getByLabel('Passage (optional)')).toHaveValue('Protect');
+  await expect(page.getByLabel('Passage (optional)')).toBeFocused();
+  await page.getByLabel('Your comment').fill('Protect from what, exactly?');
+  await page.getByRole('button', { name: 'Post the comment' }).click();
+
+  const thread = page.locator('li.thread').filter({ hasText: 'Protect from what, exactly?' });
+  await expect(thread.locator('blockquote')).toContainText('Protect');
+  await screenshot(page, 'discussion-quoted-selection', hydrated);
+});
+
+test('a member reports a comment, and an admin hides it from the moderation queue with a reason', async ({ browser, hydrated, pageProblems }) => {
+  const baseURL = test.info().project.use.baseURL;
+  const run = hydrated ? 'hydrated' : 'plain';
+  const words = `An off-topic remark (${run} run)`;
+  const reason = `Off topic (${run} run)`;
+  const [author, reporter] = hydrated
+    ? ['zsofia.kovacs@example.org', 'awa.diop@example.org']
+    : ['awa.diop@example.org', 'zsofia.kovacs@example.org'];
+
+  async function as(email: string, path: string) {
+    const context = await browser.newContext({ javaScriptEnabled: hydrated, baseURL });
+    const page = await context.newPage();
+    watchProblems(page, pageProblems);
+    const signIn = new SignInPage(page, hydrated);
+    await signIn.open(path);
+    await signIn.signIn(email, DEMO_PASSWORD);
+    await ready(page, hydrated);
+    return { context, page };
+  }
+
+  // The author comments.
+  const first = await as(author, DRAFT);
+  await first.page.locator('li.block').filter({ hasText: 'Adopt a common impact assessment' }).locator('.block-discussion a').click();
+  await expect(first.page.getByRole('heading', { level: 1 })).toContainText('Discussion');
+  await first.page.getByLabel('Your comment').fill(words);
+  await first.page.getByRole('button', { name: 'Post the comment' }).click();
+  await expect(first.page.locator('li.thread').filter({ hasText: words })).toBeVisible();
+  const discussion = new URL(first.page.url()).pathname;
+  await first.context.close();
+
+  // Another member reports it.
+  const second = await as(reporter, discussion);
+  const comment = second.page.locator('li.thread').filter({ hasText: words });
+  await comment.getByText('Report', { exact: true }).click();
+  await comment.getByLabel('Reason').fill(reason);
+  await comment.getByRole('button', { name: 'Send the report' }).click();
+  await expect(second.page.locator('li.thread').filter({ hasText: words })).toBeVisible();
+  await second.context.close();
+
+  // The admin finds it in the queue, with the reason, and hides it.
+  const admin = await as('amelie.laurent@example.org', '/moderation');
+  await expect(admin.page.getByRole('heading', { level: 1 })).toHaveText('Reported comments');
+  const report = admin.page.locator('li.report').filter({ hasText: reason });
+  await expect(report).toContainText(words);
+  await expectAccessible(admin.page, hydrated);
+  await screenshot(admin.page, 'moderation-queue', hydrated);
+  await report.getByRole('link', { name: 'Open the discussion' }).click();
+  await ready(admin.page, hydrated);
+  const reported = admin.page.locator('li.thread').filter({ hasText: words });
+  await reported.getByText('Hide', { exact: true }).click();
+  const why = `Not about this recommendation (${run} run).`;
+  await reported.getByLabel('Reason').last().fill(why);
+  await reported.getByRole('button', { name: 'Hide the comment' }).click();
+  const hidden = admin.page.locator('li.thread').filter({ hasText: why });
+  await expect(hidden.locator('.comment-hidden')).toContainText('Hidden by a moderator.');
+  await expectAccessible(admin.page, hydrated);
+
+  // The queue no longer lists it.
+  await admin.page.goto('/moderation');
+  await expect(admin.page.locator('li.report').filter({ hasText: reason })).toHaveCount(0);
+  await admin.context.close();
+});

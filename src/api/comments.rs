@@ -57,6 +57,7 @@ pub async fn block_comments(
         Ok(CommentsView {
             threads: threads(comments),
             can_moderate,
+            sentences: anchors::sentences(&text),
         })
     }
     .await;
@@ -76,6 +77,9 @@ pub async fn post_comment(
     #[server(default)] kind: String,
     text: String,
     #[server(default)] passage: String,
+    /// A sentence chosen from the list instead of typing (`passage` wins when both are given).
+    #[server(default)]
+    sentence: String,
     #[server(default)] prefix: String,
     #[server(default)] suffix: String,
     #[server(default)] amendment: String,
@@ -87,6 +91,11 @@ pub async fn post_comment(
         let kind = kind_or_comment(&kind)?;
         let body = rules::comment_text(&text)?;
         let amendment = some(&amendment);
+        let passage = if passage.trim().is_empty() {
+            &sentence
+        } else {
+            &passage
+        };
         let quote = if passage.trim().is_empty() {
             None
         } else {
@@ -102,7 +111,7 @@ pub async fn post_comment(
             let Some(text) = quoted_text(&state, &paper, &block, amendment).await? else {
                 return Err(AppError::NotFound);
             };
-            let quote = anchors::from_quoted(&text, &passage, &prefix, &suffix)
+            let quote = anchors::from_quoted(&text, passage, &prefix, &suffix)
                 .ok_or_else(rules::passage_not_found)?;
             Some(quote)
         };
@@ -126,7 +135,12 @@ pub async fn post_comment(
     .await;
     door::finish(
         result,
-        &[("text", &text), ("kind", &kind), ("passage", &passage)],
+        &[
+            ("text", &text),
+            ("kind", &kind),
+            ("passage", &passage),
+            ("sentence", &sentence),
+        ],
     )
 }
 
@@ -336,7 +350,8 @@ async fn quoted_text(
     };
     // Citations read as the workspace shows them: known keys plain, unknown ones marked.
     let label = needed_label();
-    let draft = crate::drafts::draft(&state.db, &state.caches, &paper.id, &label).await?;
+    let draft =
+        crate::drafts::draft_holding(&state.db, &state.caches, &paper.id, &label, block).await?;
     let known: Vec<&str> = draft
         .blocks
         .iter()

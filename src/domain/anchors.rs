@@ -162,6 +162,64 @@ fn best_match(form: &str, quote: &TextQuote) -> Option<(usize, usize)> {
     best
 }
 
+/// At most this many sentences are offered to choose a passage from.
+pub const SENTENCES_MAX: usize = 60;
+
+/// The sentences of a reading text (see [`reading_form`]), in order, to choose a passage from
+/// with the keyboard: split after `.`, `!`, `?` or `…` (with any closing quote) before a
+/// space (not inside brackets: "(a lot!) here" goes on), each at most [`EXACT_MAX`] characters (a longer one is cut at a word), a
+/// repeated sentence once, and no more than [`SENTENCES_MAX`]. Each is an exact part of the
+/// text, so it anchors as typed.
+pub fn sentences(reading: &str) -> Vec<String> {
+    let form = reading_form(reading);
+    let mut found: Vec<String> = Vec::new();
+    let mut start = 0;
+    let chars: Vec<(usize, char)> = form.char_indices().collect();
+    for (at, &(byte, c)) in chars.iter().enumerate() {
+        let ends_sentence = matches!(c, '.' | '!' | '?' | '…')
+            && chars
+                .get(at + 1..)
+                .unwrap_or_default()
+                .iter()
+                .find(|(_, next)| !matches!(next, '"' | '\'' | '”' | '’' | '»'))
+                .is_none_or(|(_, next)| *next == ' ');
+        if ends_sentence {
+            let close = chars
+                .get(at + 1..)
+                .unwrap_or_default()
+                .iter()
+                .find(|(_, next)| *next == ' ')
+                .map_or(form.len(), |(b, _)| *b);
+            if close >= start && byte >= start {
+                push_sentence(&mut found, &form[start..close]);
+                start = close;
+            }
+        }
+    }
+    push_sentence(&mut found, &form[start..]);
+    found.truncate(SENTENCES_MAX);
+    found
+}
+
+fn push_sentence(found: &mut Vec<String>, sentence: &str) {
+    let sentence = sentence.trim();
+    if sentence.is_empty() {
+        return;
+    }
+    let sentence = if sentence.chars().count() > EXACT_MAX {
+        let cut: String = sentence.chars().take(EXACT_MAX).collect();
+        match cut.rfind(' ') {
+            Some(space) => cut[..space].to_string(),
+            None => cut,
+        }
+    } else {
+        sentence.to_string()
+    };
+    if !found.contains(&sentence) {
+        found.push(sentence);
+    }
+}
+
 /// Where the passage of `quote` is in `text` now.
 pub fn anchor(text: &str, quote: &TextQuote) -> Anchoring {
     let form = reading_form(text);
@@ -405,5 +463,42 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn sentences_split_after_their_end_marks_and_keep_closing_quotes() {
+        let text = "Volunteers lead.  They learn (a lot!) here. \"Is it paid?\" No… Not 3.5 days";
+        assert_eq!(
+            sentences(text),
+            [
+                "Volunteers lead.",
+                "They learn (a lot!) here.",
+                "\"Is it paid?\"",
+                "No…",
+                "Not 3.5 days"
+            ]
+        );
+    }
+
+    #[test]
+    fn every_sentence_anchors_as_a_passage_of_its_text() {
+        let text = "First point. Second point!\nThird, across a line break? Yes.";
+        for sentence in sentences(text) {
+            assert!(
+                from_quoted(text, &sentence, "", "").is_some(),
+                "{sentence:?} is found in the text"
+            );
+        }
+    }
+
+    #[test]
+    fn sentences_are_offered_once_cut_to_a_passage_and_bounded_in_number() {
+        assert_eq!(sentences("Same. Same. Other."), ["Same.", "Other."]);
+        assert!(sentences("   ").is_empty());
+        let long = format!("{}.", "word ".repeat(1_000));
+        let cut = &sentences(&long)[0];
+        assert!(cut.chars().count() <= EXACT_MAX && long.starts_with(cut.as_str()));
+        let many: String = (0..200).map(|n| format!("Sentence {n}. ")).collect();
+        assert_eq!(sentences(&many).len(), SENTENCES_MAX);
     }
 }

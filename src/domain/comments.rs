@@ -126,6 +126,9 @@ pub struct Thread {
 pub struct CommentsView {
     pub threads: Vec<Thread>,
     pub can_moderate: bool,
+    /// The sentences of the text commented on, to quote one with the keyboard (see
+    /// [`crate::domain::anchors::sentences`]).
+    pub sentences: Vec<String>,
 }
 
 /// Groups comments into threads. `roots` names each comment's thread (its first comment:

@@ -11,9 +11,10 @@ use crate::app::components::alerts::{error_text, posted_error};
 use crate::app::components::fields::textarea_text;
 use crate::app::components::labels::{block_kind_name, display_time};
 use crate::app::components::status::{LoadError, NotFound, SignInFirst, role_gate};
+use crate::app::islands::{page_locale, speak};
 use crate::domain::accounts::Role;
 use crate::domain::amendments::{AmendmentChoice, AmendmentStatus, AmendmentView, RATIONALE_MAX};
-use crate::domain::anchors::Anchoring;
+use crate::domain::anchors::{Anchoring, EXACT_MAX};
 use crate::domain::comments::{COMMENT_MAX, CommentKind, CommentView, REASON_MAX, Thread};
 use crate::domain::papers::{BlockView, DiffPart};
 use crate::error::AppError;
@@ -33,6 +34,8 @@ struct Discussion {
     text: String,
     threads: Vec<Thread>,
     can_moderate: bool,
+    /// The block's sentences, to quote one with the keyboard.
+    sentences: Vec<String>,
     amendments: Vec<AmendmentView>,
 }
 
@@ -54,6 +57,7 @@ async fn discussion(slug: String, block: String) -> Result<Discussion, AppError>
         text: current.text,
         threads: comments.threads,
         can_moderate: comments.can_moderate,
+        sentences: comments.sentences,
         amendments,
     })
 }
@@ -135,6 +139,7 @@ fn DiscussionView(data: Discussion) -> impl IntoView {
         text,
         threads,
         can_moderate,
+        sentences,
         amendments,
     } = data;
     let draft_href = format!("/papers/{slug}/draft?at={0}#block-{0}", block.id);
@@ -158,7 +163,7 @@ fn DiscussionView(data: Discussion) -> impl IntoView {
             {if block.empty {
                 Either::Left(view! { <p class="muted">{t_string!(i18n, block_empty)}</p> })
             } else {
-                Either::Right(view! { <div class="block-body prose" inner_html=block.html.clone()></div> })
+                Either::Right(view! { <div class="block-body prose" id="block-text" inner_html=block.html.clone()></div> })
             }}
         </section>
         <section aria-labelledby="threads-heading">
@@ -172,7 +177,7 @@ fn DiscussionView(data: Discussion) -> impl IntoView {
                     </ol>
                 })
             }}
-            {comment_form(&ctx)}
+            {comment_form(&ctx, sentences)}
         </section>
         <section aria-labelledby="amendments-heading">
             <h2 id="amendments-heading">{t_string!(i18n, amendments_heading)} " (" {amendments.len()} ")"</h2>
@@ -373,12 +378,13 @@ fn comment_view(comment: CommentView, ctx: &Ctx) -> impl IntoView + use<> {
     }
 }
 
-fn comment_form(ctx: &Ctx) -> impl IntoView + use<> {
+fn comment_form(ctx: &Ctx, sentences: Vec<String>) -> impl IntoView + use<> {
     let i18n = use_i18n();
     let new = |b: &Back| b.is_new_comment();
-    let (kind, passage, text) = (
+    let (kind, passage, sentence, text) = (
         ctx.back.kept(new, "kind"),
         ctx.back.kept(new, "passage"),
+        ctx.back.kept(new, "sentence"),
         ctx.back.kept(new, "text"),
     );
     let kinds = [
@@ -403,8 +409,22 @@ fn comment_form(ctx: &Ctx) -> impl IntoView + use<> {
                 <label for="comment-passage">{t_string!(i18n, comment_passage)}</label>
                 <p class="hint" id="comment-passage-hint">{t_string!(i18n, comment_passage_hint)}</p>
                 <input type="text" id="comment-passage" name="passage" value=passage
-                    aria-describedby="comment-passage-hint" />
+                    maxlength=EXACT_MAX.to_string() aria-describedby="comment-passage-hint" />
+                <QuoteSelection lang=page_locale() />
             </div>
+            {(!sentences.is_empty()).then(|| view! {
+                <div class="field">
+                    <label for="comment-sentence">{t_string!(i18n, comment_sentence)}</label>
+                    <select id="comment-sentence" name="sentence">
+                        <option value="">{t_string!(i18n, comment_sentence_none)}</option>
+                        {sentences.into_iter().map(|s| {
+                            let chosen = s == sentence;
+                            let shown = s.clone();
+                            view! { <option value=s selected=chosen>{shown}</option> }
+                        }).collect_view()}
+                    </select>
+                </div>
+            })}
             <div class="field">
                 <label for="comment-text">{t_string!(i18n, comment_text)}</label>
                 <textarea id="comment-text" name="text" rows="4" required maxlength=COMMENT_MAX.to_string()>{textarea_text(&text)}</textarea>
@@ -537,5 +557,122 @@ fn propose_form(ctx: &Ctx, current: String, rev: i64) -> impl IntoView + use<> {
             </div>
             <button type="submit" class="button">{t_string!(i18n, amendment_submit)}</button>
         </form>
+    }
+}
+
+/// Quotes the words a person selected in the block's text (with the mouse, or the keyboard in
+/// caret browsing): fills the passage field, and sends the text around the selection so the
+/// server can tell a repeated phrase apart. Without JavaScript the passage is typed, or a
+/// sentence chosen from the list below it.
+#[island]
+fn QuoteSelection(lang: Locale) -> impl IntoView {
+    speak(lang);
+    let i18n = use_i18n();
+    let prefix = RwSignal::new(String::new());
+    let suffix = RwSignal::new(String::new());
+    let said = RwSignal::new(String::new());
+    // Rendered hidden (a button that does nothing without JavaScript); shown once running.
+    let running = RwSignal::new(false);
+    Effect::new(move |_| running.set(true));
+    #[cfg(feature = "hydrate")]
+    let remembered = quote::remember_selections();
+    let on_click = move |_| {
+        #[cfg(feature = "hydrate")]
+        match remembered.borrow().clone() {
+            Some(q) => {
+                quote::fill_passage(&q.exact);
+                prefix.set(q.prefix);
+                suffix.set(q.suffix);
+                said.set(t_string!(i18n, quote_done).to_string());
+            }
+            None => said.set(t_string!(i18n, quote_nothing_selected).to_string()),
+        }
+    };
+    view! {
+        <input type="hidden" name="prefix" prop:value=move || prefix.get() />
+        <input type="hidden" name="suffix" prop:value=move || suffix.get() />
+        <button type="button" class="button button-quiet quote-selection"
+            hidden=move || !running.get() on:click=on_click>
+            {t_string!(i18n, quote_selection)}
+        </button>
+        <span class="hint" role="status">{move || said.get()}</span>
+    }
+}
+
+#[cfg(feature = "hydrate")]
+mod quote {
+    use crate::domain::anchors::{CONTEXT_CHARS, TextQuote, reading_form};
+    use std::cell::RefCell;
+    use std::rc::Rc;
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen::closure::Closure;
+
+    /// Keeps the last selection made inside the block's text (a click elsewhere may clear the
+    /// selection before the button hears it).
+    pub fn remember_selections() -> Rc<RefCell<Option<TextQuote>>> {
+        let kept = Rc::new(RefCell::new(None));
+        let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+            return kept;
+        };
+        let into = Rc::clone(&kept);
+        let listener = Closure::<dyn FnMut()>::new(move || {
+            if let Some(quote) = selected_in_block() {
+                *into.borrow_mut() = Some(quote);
+            }
+        });
+        let _ = document
+            .add_event_listener_with_callback("selectionchange", listener.as_ref().unchecked_ref());
+        listener.forget();
+        kept
+    }
+
+    /// The selection, if it lies inside the block's text: its words and the text around them.
+    fn selected_in_block() -> Option<TextQuote> {
+        let document = web_sys::window()?.document()?;
+        let body = document.get_element_by_id("block-text")?;
+        let selection = document.get_selection().ok()??;
+        if selection.is_collapsed() || selection.range_count() == 0 {
+            return None;
+        }
+        let range = selection.get_range_at(0).ok()?;
+        let inside = |node: Option<web_sys::Node>| body.contains(node.as_ref());
+        if !inside(range.start_container().ok()) || !inside(range.end_container().ok()) {
+            return None;
+        }
+        let exact = reading_form(&String::from(selection.to_string()));
+        if exact.is_empty() {
+            return None;
+        }
+        let around = document.create_range().ok()?;
+        around.select_node_contents(&body).ok()?;
+        around
+            .set_end(&range.start_container().ok()?, range.start_offset().ok()?)
+            .ok()?;
+        let before = reading_form(&String::from(around.to_string()));
+        around.select_node_contents(&body).ok()?;
+        around
+            .set_start(&range.end_container().ok()?, range.end_offset().ok()?)
+            .ok()?;
+        let after = reading_form(&String::from(around.to_string()));
+        let prefix: Vec<char> = before.chars().collect();
+        let prefix: String = prefix[prefix.len().saturating_sub(CONTEXT_CHARS)..]
+            .iter()
+            .collect();
+        Some(TextQuote {
+            exact,
+            prefix,
+            suffix: after.chars().take(CONTEXT_CHARS).collect(),
+        })
+    }
+
+    pub fn fill_passage(exact: &str) {
+        let field = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id("comment-passage"))
+            .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok());
+        if let Some(field) = field {
+            field.set_value(exact);
+            let _ = field.focus();
+        }
     }
 }

@@ -32,6 +32,10 @@ pub struct Config {
     pub image_hosts: ImageHosts,
     /// Reverse proxies whose `X-Forwarded-For` names the client (nobody else's does).
     pub trusted_proxies: TrustedProxies,
+    /// The address readers reach the site at (`https://papers.example.org`), for the links
+    /// in feeds, citations and the API. Without it, the request's `Host` names the site,
+    /// which a cache in front of it may keep for everyone. Empty: none set.
+    pub public_url: String,
     pub site_root: String,
     pub db_endpoint: String,
     pub db_namespace: String,
@@ -89,6 +93,7 @@ struct ServerSection {
     secure_cookies: Option<bool>,
     image_hosts: Option<String>,
     trusted_proxies: Option<String>,
+    public_url: Option<String>,
     site_root: Option<String>,
 }
 
@@ -259,6 +264,24 @@ impl fmt::Display for ImageHosts {
     }
 }
 
+/// An origin readers reach the site at: `http` or `https`, a host and maybe a port, nothing
+/// after (a trailing `/` is dropped). Empty: none set.
+fn parse_public_url(value: &str) -> Option<String> {
+    let value = value.trim().trim_end_matches('/');
+    if value.is_empty() {
+        return Some(String::new());
+    }
+    let host = value
+        .strip_prefix("https://")
+        .or_else(|| value.strip_prefix("http://"))?;
+    let fine = !host.is_empty()
+        && host.len() <= 255
+        && host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-.:[]".contains(&b));
+    fine.then(|| value.to_string())
+}
+
 fn parse_bool(s: &str) -> Option<bool> {
     match s.to_ascii_lowercase().as_str() {
         "1" | "true" | "yes" | "on" => Some(true),
@@ -365,6 +388,17 @@ impl Config {
             },
             s.trusted_proxies,
             TrustedProxies::parse,
+        )?;
+        let public_url = r.take(
+            Setting {
+                name: "server.public_url",
+                env: &["GROUNDWORK_PUBLIC_URL"],
+                default: "",
+                expected: "the site's address such as https://papers.example.org (no path)",
+                secret: false,
+            },
+            s.public_url,
+            parse_public_url,
         )?;
         let site_root = r.take(
             Setting {
@@ -539,6 +573,7 @@ impl Config {
             secure_cookies,
             image_hosts,
             trusted_proxies,
+            public_url,
             site_root,
             db_endpoint,
             db_namespace,
@@ -665,6 +700,35 @@ mod tests {
         let file = "[server]\nsecure_cookies = false\n";
         let c = Config::from_parts(Some(file), "Leptos.toml", &at("0.0.0.0:3000")).unwrap();
         assert!(!c.secure_cookies, "an explicit setting wins");
+    }
+
+    #[test]
+    fn the_public_url_is_an_origin_without_a_path() {
+        let c = Config::from_parts(None, "x", &no_env).unwrap();
+        assert_eq!(
+            c.public_url, "",
+            "none by default: the request's host is used"
+        );
+        for (given, kept) in [
+            ("https://papers.example.org", "https://papers.example.org"),
+            ("https://papers.example.org/", "https://papers.example.org"),
+            ("http://127.0.0.1:3000", "http://127.0.0.1:3000"),
+        ] {
+            assert_eq!(parse_public_url(given).as_deref(), Some(kept));
+        }
+        for bad in [
+            "papers.example.org",
+            "ftp://papers.example.org",
+            "https://",
+            "https://papers.example.org/groundwork",
+            "https://papers.example.org?x=1",
+            "https://a b",
+        ] {
+            assert_eq!(parse_public_url(bad), None, "{bad}");
+        }
+        let env = |name: &str| (name == "GROUNDWORK_PUBLIC_URL").then(|| "/x".to_string());
+        let err = Config::from_parts(None, "x", &env).unwrap_err();
+        assert!(err.to_string().contains("GROUNDWORK_PUBLIC_URL"), "{err}");
     }
 
     #[test]

@@ -54,8 +54,11 @@ async fn two_versions_compare_at_a_shareable_address() {
         // The reworded claim, word by word (src/demo/versions.rs).
         "<del>",
         "<ins>",
-        "<del>often</del>",
+        "<del>often </del>",
+        "<ins>within a year ",
         "Blocks: 1 changed, 0 added, 0 removed, 0 moved",
+        // The citation it gained.
+        "Evidence linked: <code>it-2019-indicator-01</code>",
         // v2's release notes, the only ones since v1.
         "The leadership claim now cites the Italian follow-up too",
         // The corrected indicator.
@@ -251,6 +254,36 @@ async fn a_version_is_cited_and_downloaded_in_every_format() {
     }
     let draft = draft_paper(&app).await;
     assert_refused(&app, &format!("/papers/{draft}/v/1/paper.md"), &[404]).await;
+}
+
+#[tokio::test]
+async fn links_that_leave_the_site_use_its_public_url_and_not_the_requests_host() {
+    let mut config = groundwork::config::Config::for_tests("mem://");
+    config.public_url = "https://papers.example.org".into();
+    let app = TestApp::spawn_with(config).await;
+    let forged = TestApp::client()
+        .get(app.url("/feed.atom"))
+        .header("host", "evil.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), 200);
+    let xml = forged.text().await.unwrap();
+    assert!(
+        xml.contains(&format!("https://papers.example.org/papers/{SLUG}/v/2"))
+            && !xml.contains("evil.example"),
+        "{xml}"
+    );
+    let cited = app
+        .get(&format!("/papers/{SLUG}/v/2/citation.bib"), None)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        cited.contains(&format!("https://papers.example.org/papers/{SLUG}/v/2")),
+        "{cited}"
+    );
 }
 
 #[tokio::test]

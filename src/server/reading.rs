@@ -348,9 +348,12 @@ fn cite_section(cited: &CitedVersion, lang: Lang) -> String {
 }
 
 /// The address readers reach this site at, for what leaves it (citations, feeds, the API's
-/// links): the request's `Host` when it is a plausible host name, else the configured
-/// address; https when the site is served over HTTPS.
+/// links): `server.public_url` when set; else the request's `Host` when it is a plausible
+/// host name, or the configured address; https when the site is served over HTTPS.
 pub(super) fn site_origin(headers: &HeaderMap, config: &Config) -> String {
+    if !config.public_url.is_empty() {
+        return config.public_url.clone();
+    }
     let scheme = if config.secure_cookies {
         "https"
     } else {

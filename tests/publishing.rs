@@ -597,17 +597,20 @@ async fn the_demo_paper_has_two_versions_that_differ() {
         v2.contains("aria-current=\"page\">v2</a>"),
         "the latest is v2"
     );
-    // The language claim as the demo (src/demo/versions.rs) first published it.
-    assert!(v1.contains("often go on learning the camp"), "v1's wording");
+    // The leadership claim as the demo (src/demo/versions.rs) first published it.
     assert!(
-        !v2.contains("often go on learning the camp"),
+        v1.contains("often carries over into local civic life"),
+        "v1's wording"
+    );
+    assert!(
+        !v2.contains("often carries over into local civic life"),
         "changed in v2"
     );
     assert!(
-        v2.contains("participants start language courses on their own initiative"),
+        v2.contains("carries over into local civic life within a year"),
         "v2's wording"
     );
-    assert!(!v1.contains("participants start language courses on their own initiative"));
+    assert!(!v1.contains("civic life within a year"));
     let figure = |html: &str| {
         let at = html.find("id=\"evidence-be-2019-indicator-01\"").unwrap();
         let meta = &html[at..];

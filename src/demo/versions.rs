@@ -10,10 +10,10 @@ use crate::store::versions::PublishRefused;
 use crate::store::{self, Db, OrInternal};
 
 const AUTHOR: &str = "marco.bellini@example.org";
-/// The claim v2 reworded, with the citation it gained.
-const CHANGED_CLAIM: &str = "pt-2019-testimony-01";
-const V1_CLAIM: &str =
-    "Participants often go on learning the camp's language [@pt-2019-indicator-01].";
+/// The claim v2 reworded, with the citation it gained (a public finding, so readers see the
+/// link added when they compare the versions).
+const CHANGED_CLAIM: &str = "it-2019-indicator-01";
+const V1_CLAIM: &str = "Leadership experience at camp often carries over into local civic life [@pl-2019-indicator-01].";
 /// The indicator corrected in v2 (v1 was published with the survey's preliminary figure).
 const CORRECTED_INDICATOR: &str = "be-2019-indicator-01";
 const PRELIMINARY_DIFFERENCE: f64 = -6.0;

@@ -14,6 +14,7 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 use pages::import::{ImportPage, ImportPreviewPage};
 use pages::moderation::ModerationPage;
+use pages::needs::NeedsMePage;
 use pages::paper_editors::PaperEditorsPage;
 use pages::{
     account::AccountPage, admin::AdminPage, home::HomePage, invite::InvitePage, login::LoginPage,
@@ -117,6 +118,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/papers/:slug/draft/blocks/:block") view=BlockEditorPage ssr=SsrMode::Async />
                         <Route path=path!("/papers/:slug/draft/blocks/:block/discussion") view=DiscussionPage ssr=SsrMode::Async />
                         <Route path=path!("/moderation") view=ModerationPage ssr=SsrMode::Async />
+                        <Route path=path!("/needs-me") view=NeedsMePage ssr=SsrMode::Async />
                         <Route path=path!("/papers/:slug/editors") view=PaperEditorsPage ssr=SsrMode::Async />
                         <Route path=path!("/papers/:slug/publish") view=PublishPage ssr=SsrMode::Async />
                         <Route path=path!("/papers/:slug/consultation") view=ConsultationPage ssr=SsrMode::Async />

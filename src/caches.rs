@@ -120,6 +120,11 @@ pub fn rankings_kept_for(ttl: Duration) -> Rankings {
 /// after a while, so a version altered behind the app's back is reported within minutes.
 pub type Chains = Cache<(String, String), Option<u32>>;
 
+/// How many things need each member (the header's count), by member id: counted again after
+/// [`NEEDS_TTL`], or when the member votes here.
+pub type Needs = Cache<String, usize>;
+const NEEDS_TTL: Duration = Duration::from_secs(30);
+
 /// Every cache of one app instance; cloning shares them.
 #[derive(Clone)]
 pub struct Caches {
@@ -128,6 +133,7 @@ pub struct Caches {
     library: Library,
     rankings: Rankings,
     chains: Chains,
+    needs: Needs,
 }
 
 impl Default for Caches {
@@ -159,11 +165,19 @@ impl Caches {
                 .max_capacity(10_000)
                 .time_to_live(Duration::from_secs(600))
                 .build(),
+            needs: Cache::builder()
+                .max_capacity(100_000)
+                .time_to_live(NEEDS_TTL)
+                .build(),
         }
     }
 
     pub fn chains(&self) -> &Chains {
         &self.chains
+    }
+
+    pub fn needs(&self) -> &Needs {
+        &self.needs
     }
 
     pub fn drafts(&self) -> &Drafts {

@@ -173,6 +173,8 @@ const MATRIX: &[Row] = &[
     f("dismiss_reports",             [In,     No,     Ok,     No,     No,     Ok], "slug={slug}&comment={comment}"),
     // Editors get the reports of their own papers (none, off the paper).
     f("moderation_queue",            [In,     No,     Ok,     Ok,     Ok,     Ok], ""),
+    f("needs_me",                    [In,     Ok,     Ok,     Ok,     Ok,     Ok], ""),
+    f("needs_count",                 [Ok,     Ok,     Ok,     Ok,     Ok,     Ok], ""),
     f("propose_amendment",           [In,     Ok,     Ok,     Ok,     Ok,     Ok], "slug={slug}&block={block}&text=A better block.&rationale=Clearer."),
     f("amendments",                  [In,     Ok,     Ok,     Ok,     Ok,     Ok], "slug={slug}&block={block}"),
     f("vote_amendment",              [In,     Ok,     Ok,     Ok,     Ok,     Ok], "slug={slug}&amendment={amendment}&choice=support"),
@@ -215,6 +217,7 @@ const MATRIX: &[Row] = &[
     page("/papers/{slug}/draft/blocks/{block}/discussion", [In, Ok, Ok, Ok, Ok, Ok]),
     // Editors see the reports of their own papers (none, off the paper); members moderate nothing.
     page("/moderation",              [In,     No,     Ok,     Ok,     Ok,     Ok]),
+    page("/needs-me",                [In,     Ok,     Ok,     Ok,     Ok,     Ok]),
     page("/papers/{slug}/editors",   [In,     No,     Ok,     No,     No,     Ok]),
     page("/papers/{slug}/consultation", [In,  Ok,     Ok,     Ok,     Ok,     Ok]),
     page("/papers/{slug}/consultation/results", [In, Ok, Ok,  Ok,     Ok,     Ok]),

@@ -960,3 +960,124 @@ async fn results_count_by_organisation_and_country_and_the_csv_follows_the_setti
         .clone();
     assert!(reasons.iter().all(|r| r["by"].is_null()), "{reasons:?}");
 }
+
+/// The consultation of `slug` in what `/fn/needs_me` answers.
+fn need_of<'a>(needs: &'a serde_json::Value, slug: &str) -> &'a serde_json::Value {
+    needs["consultations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["slug"] == slug)
+        .unwrap_or_else(|| panic!("{slug} is listed: {needs}"))
+}
+
+#[tokio::test]
+async fn needs_me_lists_votes_to_cast_and_reconfirm_and_replies_to_my_comments() {
+    let app = TestApp::spawn().await;
+    let marco = app.sign_in(EDITOR, PASSWORD).await;
+    let zsofia = app.sign_in(MEMBER, PASSWORD).await;
+    let (slug, recs, _) = paper_with_recommendations(&app, &marco, "Needs paper").await;
+    let opened = app
+        .open_consultation(
+            &slug,
+            &[("consultation[closes_at]", &in_days(3))],
+            Some(&marco),
+        )
+        .await;
+    assert_eq!(opened.status(), 200);
+    let needs = || async {
+        let response = app.fetch("/fn/needs_me", Some(&zsofia)).await;
+        assert_eq!(response.status(), 200);
+        json(response).await
+    };
+
+    // Two recommendations and the paper, none voted on.
+    let before = needs().await;
+    assert_eq!(need_of(&before, &slug)["to_vote"], 3);
+    assert_eq!(need_of(&before, &slug)["to_reconfirm"], 0);
+
+    // A vote, then the text it was cast on changes: one fewer to vote, one to reconfirm.
+    let voted = app
+        .vote(&slug, &recs[0], "support", "", Some(&zsofia))
+        .await;
+    assert_eq!(voted.status(), 200);
+    let after_vote = needs().await;
+    assert_eq!(need_of(&after_vote, &slug)["to_vote"], 2);
+    let saved = app
+        .call(
+            "save_block",
+            &[
+                ("slug", &slug),
+                ("block", &recs[0]),
+                ("rev", "2"),
+                ("kind", "recommendation"),
+                ("text", "Fund inclusive workcamps for two years."),
+            ],
+            Some(&marco),
+        )
+        .await;
+    assert_eq!(saved.status(), 200);
+    let changed = needs().await;
+    assert_eq!(need_of(&changed, &slug)["to_vote"], 2);
+    assert_eq!(need_of(&changed, &slug)["to_reconfirm"], 1);
+
+    // Marco answers Zsófia's comment; her own reply to herself is not news.
+    let posted = app
+        .call(
+            "post_comment",
+            &[
+                ("slug", &slug),
+                ("block", &recs[1]),
+                ("text", "Which budget line?"),
+            ],
+            Some(&zsofia),
+        )
+        .await;
+    assert_eq!(posted.status(), 200);
+    let comment = json(posted).await.as_str().unwrap().to_string();
+    for (who, text) in [(&marco, "The youth strand."), (&zsofia, "Thanks.")] {
+        let replied = app
+            .call(
+                "reply_comment",
+                &[
+                    ("slug", slug.as_str()),
+                    ("parent", &comment),
+                    ("text", text),
+                ],
+                Some(who),
+            )
+            .await;
+        assert_eq!(replied.status(), 200);
+    }
+    let replied = needs().await;
+    let replies = replied["replies"].as_array().unwrap();
+    assert_eq!(replies.len(), 1, "{replied}");
+    assert_eq!(replies[0]["excerpt"], "The youth strand.");
+    assert_eq!(replies[0]["slug"], slug.as_str());
+
+    // The header's count: what is to vote, to reconfirm, and the replies, across consultations.
+    let count = json(app.fetch("/fn/needs_count", Some(&zsofia)).await).await;
+    let expected: u64 = replied["consultations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["to_vote"].as_u64().unwrap() + c["to_reconfirm"].as_u64().unwrap())
+        .sum::<u64>()
+        + 1;
+    assert_eq!(count, expected);
+    let page = app
+        .get("/needs-me", Some(&zsofia))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Needs paper") && page.contains("The youth strand."));
+    assert!(
+        page.contains(&format!("class=\"count-badge\">{expected}</span>")),
+        "{}",
+        &page[page.find("Needs me").unwrap_or(0)..][..300]
+    );
+
+    // A visitor has nothing to do (and no page).
+    assert_eq!(json(app.fetch("/fn/needs_count", None).await).await, 0);
+}

@@ -44,3 +44,51 @@ test('a member votes on the paper with a reason, and the results show it', async
   await screenshot(page, 'consultation-results', hydrated);
   await context.close();
 });
+
+test('the consultation window reads in UTC without script, and in the reader\'s own zone, named, with it', async ({ browser, hydrated, pageProblems }) => {
+  const context = await browser.newContext({
+    javaScriptEnabled: hydrated,
+    baseURL: test.info().project.use.baseURL,
+    timezoneId: 'Asia/Kolkata',
+  });
+  const page = await context.newPage();
+  watchProblems(page, pageProblems);
+  const signIn = new SignInPage(page, hydrated);
+  await signIn.open(CONSULTATION);
+  await signIn.signIn('awa.diop@example.org', DEMO_PASSWORD);
+  await ready(page, hydrated);
+  const closes = page.locator('.window-state time');
+  const utc = await closes.getAttribute('datetime');
+  expect(utc).toMatch(/Z$/);
+  if (!hydrated) {
+    await expect(closes).toHaveText(/ UTC$/);
+  } else {
+    // India is UTC+5:30 all year: the minutes move by 30 and the zone is named.
+    await expect(closes).toHaveText(/GMT\+5:30|IST/);
+    await expect(closes).toHaveAttribute('title', / UTC$/);
+    const minutes = new Date(utc!).getUTCMinutes();
+    const local = String((minutes + 30) % 60).padStart(2, '0');
+    await expect(closes).toContainText(`:${local}`);
+  }
+  await context.close();
+});
+
+test('a member finds what needs them from the header', async ({ page, hydrated }) => {
+  const signIn = new SignInPage(page, hydrated);
+  await signIn.open('/papers');
+  await signIn.signIn('lucia.romero@example.org', DEMO_PASSWORD);
+  await ready(page, hydrated);
+  const link = page.getByRole('link', { name: /^Needs me/ });
+  await expect(link).toContainText(/things need you/);
+  await link.click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('What needs me');
+  const consultation = page.getByRole('region', { name: 'Open consultations' }).locator('li.need').filter({ hasText: 'Inclusive volunteering' });
+  await expect(consultation).toContainText(/to vote on|You have voted on everything/);
+  // The demo's reply to Lucía's comment is there too.
+  await expect(page.getByRole('region', { name: 'Replies to your comments' }).locator('li.need').first()).toBeVisible();
+  await consultation.getByRole('link', { name: /Inclusive volunteering/ }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Consultation');
+  await page.goBack();
+  await expectAccessible(page, hydrated);
+  await screenshot(page, 'needs-me', hydrated);
+});

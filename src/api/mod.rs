@@ -13,6 +13,7 @@ pub mod evidence_edit;
 mod forms;
 pub mod imports;
 pub mod moderation;
+pub mod needs;
 pub mod paper_editors;
 pub mod papers;
 pub mod publishing;

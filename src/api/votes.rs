@@ -55,7 +55,8 @@ pub async fn cast_vote(
         )
         .await?;
         match outcome {
-            Ok(()) => {}
+            // What needs this member changed: the header counts again.
+            Ok(()) => state.caches.needs().invalidate(&member.id),
             Err(VoteRefused::Closed) => {
                 return Err(AppError::invalid("consultation", Problem::NotOpen));
             }

@@ -15,6 +15,7 @@ pub mod import;
 pub mod invite;
 pub mod login;
 pub mod moderation;
+pub mod needs;
 pub mod paper_editors;
 pub mod papers;
 pub mod publish;

@@ -53,6 +53,7 @@ pub mod evidence_csv_views;
 pub mod evidence_history;
 pub mod evidence_views;
 pub mod login_throttle;
+pub mod needs;
 pub mod order;
 #[cfg(feature = "ssr")]
 pub mod paper_markdown;

@@ -14,6 +14,7 @@ pub mod imports;
 pub mod invitations;
 pub mod login_failures;
 pub mod members;
+pub mod needs;
 pub mod organisations;
 pub mod papers;
 pub mod sessions;

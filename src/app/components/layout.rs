@@ -21,6 +21,26 @@ pub fn reload_to(path: &str) {
 #[derive(Clone, Copy)]
 pub struct DemoInstallation(pub bool);
 
+/// How many things need the signed-in member, beside "Needs me" (nothing when none).
+#[component]
+fn NeedsCount() -> impl IntoView {
+    let i18n = use_i18n();
+    let count = Resource::new(|| (), |_| crate::api::needs::needs_count());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match count.await {
+                    Ok(n) if n > 0 => Some(view! {
+                        <span class="count-badge" aria-hidden="true">{n}</span>
+                        <span class="visually-hidden">{t_string!(i18n, needs_count_label, count = n).to_string()}</span>
+                    }),
+                    _ => None,
+                }
+            })}
+        </Suspense>
+    }
+}
+
 #[component]
 pub fn Header() -> impl IntoView {
     let i18n = use_i18n();
@@ -64,6 +84,9 @@ pub fn Header() -> impl IntoView {
                         })}
                         {if signed_in {
                             view! {
+                                <li>
+                                    <A href="/needs-me">{t!(i18n, nav_needs)} <NeedsCount /></A>
+                                </li>
                                 <li>
                                     <A href="/account">{t!(i18n, nav_account)}</A>
                                 </li>

@@ -24,7 +24,7 @@ test('a member comments on a passage of a recommendation, and an editor resolves
 
   await page.getByLabel('Kind').selectOption('question');
   await page.getByLabel('Passage (optional)').fill('leadership roles taken at workcamps');
-  await page.getByLabel('Your comment').fill(words);
+  await page.getByLabel('Your comment', { exact: true }).fill(words);
   await page.getByRole('button', { name: 'Post the comment' }).click();
 
   const thread = page.locator('li.thread').filter({ hasText: words });
@@ -78,7 +78,7 @@ test('a passage is quoted by choosing its sentence with the keyboard', async ({ 
   expect(chosen).toContain(text);
   // The next stop is the comment itself; then the button.
   await page.keyboard.press('Tab');
-  await expect(page.getByLabel('Your comment')).toBeFocused();
+  await expect(page.getByLabel('Your comment', { exact: true })).toBeFocused();
   await page.keyboard.type(words);
   await page.keyboard.press('Tab');
   await page.keyboard.press('Enter');
@@ -119,7 +119,7 @@ test('with JavaScript, words selected in the block are quoted with the text arou
   await quote.click();
   await expect(page.getByLabel('Passage (optional)')).toHaveValue('Protect');
   await expect(page.getByLabel('Passage (optional)')).toBeFocused();
-  await page.getByLabel('Your comment').fill('Protect from what, exactly?');
+  await page.getByLabel('Your comment', { exact: true }).fill('Protect from what, exactly?');
   await page.getByRole('button', { name: 'Post the comment' }).click();
 
   const thread = page.locator('li.thread').filter({ hasText: 'Protect from what, exactly?' });
@@ -151,7 +151,7 @@ test('a member reports a comment, and an admin hides it from the moderation queu
   const first = await as(author, DRAFT);
   await first.page.locator('li.block').filter({ hasText: 'Adopt a common impact assessment' }).locator('.block-discussion a').click();
   await expect(first.page.getByRole('heading', { level: 1 })).toContainText('Discussion');
-  await first.page.getByLabel('Your comment').fill(words);
+  await first.page.getByLabel('Your comment', { exact: true }).fill(words);
   await first.page.getByRole('button', { name: 'Post the comment' }).click();
   await expect(first.page.locator('li.thread').filter({ hasText: words })).toBeVisible();
   const discussion = new URL(first.page.url()).pathname;
@@ -188,4 +188,36 @@ test('a member reports a comment, and an admin hides it from the moderation queu
   await admin.page.goto('/moderation');
   await expect(admin.page.locator('li.report').filter({ hasText: reason })).toHaveCount(0);
   await admin.context.close();
+});
+
+test('a member proposes an amendment, sees its word diff, and comments on it', async ({ page, hydrated }) => {
+  const run = hydrated ? 'hydrated' : 'plain';
+  const block = hydrated ? 'Involve families in preparation' : 'Fund structured follow-up';
+  const signIn = new SignInPage(page, hydrated);
+  await signIn.open(DRAFT);
+  await signIn.signIn('zsofia.kovacs@example.org', DEMO_PASSWORD);
+  await ready(page, hydrated);
+  await page.locator('li.block').filter({ hasText: block }).locator('.block-discussion a').click();
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('Discussion');
+  await ready(page, hydrated);
+
+  const replacement = page.getByLabel('Replacement text');
+  const current = await replacement.inputValue();
+  await replacement.fill(current.replace(block, `${block} (${run} amendment)`));
+  await page.getByLabel('Rationale').fill(`Clearer, says the ${run} run.`);
+  await page.getByRole('button', { name: 'Propose the amendment' }).click();
+
+  const amendment = page.locator('li.amendment').filter({ hasText: `Clearer, says the ${run} run.` });
+  await expect(amendment.locator('ins')).toContainText(`(${run} amendment)`);
+  await amendment.getByText('Comments on this amendment (0)').click();
+  await amendment.getByLabel('Your comment on this amendment').fill(`Does this change the meaning? (${run})`);
+  await amendment.getByRole('button', { name: 'Post the comment' }).click();
+
+  const discussed = page.locator('li.amendment').filter({ hasText: `Clearer, says the ${run} run.` });
+  await expect(discussed.getByText('Comments on this amendment (1)')).toBeVisible();
+  await expect(discussed.locator('li.thread')).toContainText(`Does this change the meaning? (${run})`);
+  // Not counted among the block's own comments.
+  await expect(page.locator('section[aria-labelledby="threads-heading"] > ol.threads li.thread').filter({ hasText: 'Does this change the meaning?' })).toHaveCount(0);
+  await expectAccessible(page, hydrated);
+  await screenshot(page, 'discussion-amendment', hydrated);
 });

@@ -140,6 +140,7 @@ pub async fn post_comment(
             ("kind", &kind),
             ("passage", &passage),
             ("sentence", &sentence),
+            ("amendment", &amendment),
         ],
     )
 }

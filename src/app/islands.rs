@@ -72,3 +72,61 @@ pub fn IslandScripts() -> impl IntoView {
         </script>
     }
 }
+
+/// Shows the page's times (`<time datetime>`) in the reader's own time zone, named ("2 Dec
+/// 2026, 14:30 CET"), keeping the UTC text as a tooltip. Placed only on pages that load the
+/// WASM anyway; without JavaScript, and elsewhere, times read in UTC, named as such.
+#[island]
+pub fn LocalTimes(lang: Locale) -> impl IntoView {
+    #[cfg(feature = "hydrate")]
+    local::show(lang);
+    #[cfg(not(feature = "hydrate"))]
+    let _ = lang;
+}
+
+#[cfg(feature = "hydrate")]
+mod local {
+    use super::Locale;
+    use leptos_i18n::Locale as _;
+    use wasm_bindgen::{JsCast, JsValue};
+
+    pub fn show(lang: Locale) {
+        let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+            return;
+        };
+        let Ok(times) = document.query_selector_all("time[datetime]") else {
+            return;
+        };
+        let options = js_sys::Object::new();
+        for (name, value) in [
+            ("year", "numeric"),
+            ("month", "short"),
+            ("day", "numeric"),
+            ("hour", "2-digit"),
+            ("minute", "2-digit"),
+            ("timeZoneName", "short"),
+        ] {
+            let _ = js_sys::Reflect::set(&options, &name.into(), &value.into());
+        }
+        for i in 0..times.length() {
+            let Some(time) = times
+                .item(i)
+                .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
+            else {
+                continue;
+            };
+            let Some(at) = time.get_attribute("datetime") else {
+                continue;
+            };
+            let date = js_sys::Date::new(&JsValue::from_str(&at));
+            if date.get_time().is_nan() {
+                continue;
+            }
+            let local = String::from(date.to_locale_string(lang.as_str(), &options));
+            if let Some(utc) = time.text_content() {
+                let _ = time.set_attribute("title", &utc);
+            }
+            time.set_text_content(Some(&local));
+        }
+    }
+}

@@ -1,5 +1,6 @@
-//! A consultation's window in a few lines: open or not, until when (in UTC, named, and "closes
-//! in 3 days" by the database's clock), and the rules its editors set.
+//! A consultation's window in a few lines: open or not, until when (in UTC, named, or in the
+//! reader's zone where the page runs its islands; and "closes in 3 days" by the database's
+//! clock), and the rules its editors set.
 use crate::app::components::labels::{display_time, remaining_text, results_mode_name};
 use crate::domain::consultations::{WindowState, WindowView};
 use crate::i18n::*;
@@ -18,13 +19,19 @@ pub fn WindowSummary(window: WindowView) -> impl IntoView {
         results,
         ..
     } = window;
-    let opens = display_time(&opens_at);
-    let closes = display_time(&closes_at);
+    let opens = {
+        let (at, text) = (opens_at.clone(), display_time(&opens_at));
+        move || view! { <time datetime=at.clone()>{text.clone()}</time> }
+    };
+    let closes = {
+        let (at, text) = (closes_at.clone(), display_time(&closes_at));
+        move || view! { <time datetime=at.clone()>{text.clone()}</time> }
+    };
     let when = match state {
         WindowState::Scheduled => view! {
             <p class="window-state">
                 <span class="badge">{t!(i18n, window_scheduled)}</span> " "
-                {t!(i18n, window_opens_on, at = move || opens.clone())} " "
+                {t!(i18n, window_opens_on, at = opens.clone())} " "
                 <span class="muted">"(" {t!(i18n, window_opens_in)} " " {remaining_text(remaining)} ")"</span>
             </p>
         }
@@ -32,7 +39,7 @@ pub fn WindowSummary(window: WindowView) -> impl IntoView {
         WindowState::Open => view! {
             <p class="window-state">
                 <span class="badge badge-ok">{t!(i18n, window_open)}</span> " "
-                {t!(i18n, window_closes_on, at = move || closes.clone())} " "
+                {t!(i18n, window_closes_on, at = closes.clone())} " "
                 <span class="muted">"(" {t!(i18n, window_closes_in)} " " {remaining_text(remaining)} ")"</span>
             </p>
         }
@@ -40,7 +47,7 @@ pub fn WindowSummary(window: WindowView) -> impl IntoView {
         WindowState::Closed => view! {
             <p class="window-state">
                 <span class="badge">{t!(i18n, window_closed)}</span> " "
-                {t!(i18n, window_closed_on, at = move || closes.clone())}
+                {t!(i18n, window_closed_on, at = closes.clone())}
             </p>
         }
         .into_any(),

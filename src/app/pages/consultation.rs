@@ -13,6 +13,7 @@ use crate::app::components::consultation_window::WindowSummary;
 use crate::app::components::fields::textarea_text;
 use crate::app::components::labels::{choice_name, display_time, paper_status_name};
 use crate::app::components::status::{LoadError, NotFound, SignInFirst, role_gate};
+use crate::app::islands::{LocalTimes, page_locale};
 use crate::domain::accounts::Role;
 use crate::domain::consultations::{
     Choice, ConsultationPage as Page, Due, MyVote, PAPER_TARGET, REASON_MAX, VoteTarget,
@@ -111,6 +112,7 @@ fn ConsultationView(
                     <WindowSummary window=w.clone() />
                     <p><a class="button button-quiet" href=results_href>{t!(i18n, consultation_results_link)}</a></p>
                     <WindowHistory window=w />
+                    <LocalTimes lang=page_locale() />
                 }.into_any(),
                 None => view! { <p class="empty-state">{t!(i18n, consultation_none)}</p> }.into_any(),
             }}

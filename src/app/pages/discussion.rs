@@ -11,7 +11,7 @@ use crate::app::components::alerts::{error_text, posted_error};
 use crate::app::components::fields::textarea_text;
 use crate::app::components::labels::{block_kind_name, display_time};
 use crate::app::components::status::{LoadError, NotFound, SignInFirst, role_gate};
-use crate::app::islands::{page_locale, speak};
+use crate::app::islands::{LocalTimes, page_locale, speak};
 use crate::domain::accounts::Role;
 use crate::domain::amendments::{AmendmentChoice, AmendmentStatus, AmendmentView, RATIONALE_MAX};
 use crate::domain::anchors::{Anchoring, EXACT_MAX};
@@ -36,7 +36,8 @@ struct Discussion {
     can_moderate: bool,
     /// The block's sentences, to quote one with the keyboard.
     sentences: Vec<String>,
-    amendments: Vec<AmendmentView>,
+    /// Each amendment with the threads about it.
+    amendments: Vec<(AmendmentView, Vec<Thread>)>,
 }
 
 async fn discussion(slug: String, block: String) -> Result<Discussion, AppError> {
@@ -49,7 +50,11 @@ async fn discussion(slug: String, block: String) -> Result<Discussion, AppError>
         .ok_or(AppError::NotFound)?;
     let current = current_block(slug.clone(), block.clone()).await?;
     let comments = block_comments(slug.clone(), block.clone(), String::new()).await?;
-    let amendments = amendments(slug.clone(), block).await?;
+    let mut discussed = Vec::new();
+    for amendment in amendments(slug.clone(), block.clone()).await? {
+        let about = block_comments(slug.clone(), block.clone(), amendment.id.clone()).await?;
+        discussed.push((amendment, about.threads));
+    }
     Ok(Discussion {
         slug: workspace.slug,
         title: workspace.title,
@@ -58,7 +63,7 @@ async fn discussion(slug: String, block: String) -> Result<Discussion, AppError>
         threads: comments.threads,
         can_moderate: comments.can_moderate,
         sentences: comments.sentences,
-        amendments,
+        amendments: discussed,
     })
 }
 
@@ -186,12 +191,13 @@ fn DiscussionView(data: Discussion) -> impl IntoView {
             } else {
                 Either::Right(view! {
                     <ol class="amendments">
-                        {amendments.into_iter().map(|a| amendment_view(a, &ctx)).collect_view()}
+                        {amendments.into_iter().map(|(a, threads)| amendment_view(a, threads, &ctx)).collect_view()}
                     </ol>
                 })
             }}
             {propose_form(&ctx, text, block.rev)}
         </section>
+        <LocalTimes lang=page_locale() />
     }
 }
 
@@ -444,7 +450,7 @@ fn status_name(status: AmendmentStatus) -> String {
     }
 }
 
-fn amendment_view(a: AmendmentView, ctx: &Ctx) -> impl IntoView + use<> {
+fn amendment_view(a: AmendmentView, threads: Vec<Thread>, ctx: &Ctx) -> impl IntoView + use<> {
     let i18n = use_i18n();
     let outdated = a.outdated();
     let AmendmentView {
@@ -526,7 +532,39 @@ fn amendment_view(a: AmendmentView, ctx: &Ctx) -> impl IntoView + use<> {
                     <button type="submit" class="button button-small button-quiet">{t_string!(i18n, amendment_withdraw)}</button>
                 </form>
             })}
+            {amendment_comments(&id, threads, ctx)}
         </li>
+    }
+}
+
+/// The threads about an amendment, and a form to start one (open when there is something to
+/// read or a comment came back with an error).
+fn amendment_comments(id: &str, threads: Vec<Thread>, ctx: &Ctx) -> impl IntoView + use<> {
+    let i18n = use_i18n();
+    let this = |b: &Back| b.get("amendment") == Some(id) && b.get("reason").is_none();
+    let kept = ctx.back.kept(this, "text");
+    let open = !threads.is_empty() || !kept.is_empty();
+    let count = threads.len();
+    let field = format!("amendment-comment-{id}");
+    view! {
+        <details class="amendment-comments" open=open>
+            <summary>{t_string!(i18n, amendment_comments)} " (" {count} ")"</summary>
+            {(!threads.is_empty()).then(|| view! {
+                <ol class="threads">
+                    {threads.into_iter().map(|thread| thread_view(thread, ctx)).collect_view()}
+                </ol>
+            })}
+            <form method="post" action="/fn/post_comment" class="form">
+                <input type="hidden" name="slug" value=ctx.slug.clone() />
+                <input type="hidden" name="block" value=ctx.block.clone() />
+                <input type="hidden" name="amendment" value=id.to_string() />
+                <div class="field">
+                    <label for=field.clone()>{t_string!(i18n, amendment_comment_label)}</label>
+                    <textarea id=field name="text" rows="3" required maxlength=COMMENT_MAX.to_string()>{textarea_text(&kept)}</textarea>
+                </div>
+                <button type="submit" class="button button-small">{t_string!(i18n, comment_submit)}</button>
+            </form>
+        </details>
     }
 }
 

@@ -221,3 +221,41 @@ test('a member proposes an amendment, sees its word diff, and comments on it', a
   await expectAccessible(page, hydrated);
   await screenshot(page, 'discussion-amendment', hydrated);
 });
+
+test('with JavaScript, a comment posted by another member appears without a reload, and text being typed stays', async ({ browser, hydrated, pageProblems }) => {
+  test.skip(!hydrated, 'live updates need JavaScript (without it, the page is current when loaded)');
+  const baseURL = test.info().project.use.baseURL;
+  const block = 'Adopt a common impact assessment';
+  const words = 'Seen live by the reader.';
+
+  async function as(email: string) {
+    const context = await browser.newContext({ baseURL });
+    const page = await context.newPage();
+    watchProblems(page, pageProblems);
+    const signIn = new SignInPage(page, true);
+    await signIn.open(DRAFT);
+    await signIn.signIn(email, DEMO_PASSWORD);
+    await ready(page, true);
+    await page.locator('li.block').filter({ hasText: block }).locator('.block-discussion a').click();
+    await expect(page.getByRole('heading', { level: 1 })).toContainText('Discussion');
+    await ready(page, true);
+    return { context, page };
+  }
+
+  const reader = await as('lucia.romero@example.org');
+  // The reader has started a comment of her own, and the page must not reload under her.
+  await reader.page.getByLabel('Your comment', { exact: true }).fill('Half a thought');
+  await reader.page.evaluate(() => { (window as unknown as { __samePage: boolean }).__samePage = true; });
+
+  const writer = await as('awa.diop@example.org');
+  await writer.page.getByLabel('Your comment', { exact: true }).fill(words);
+  await writer.page.getByRole('button', { name: 'Post the comment' }).click();
+  await expect(writer.page.locator('li.thread').filter({ hasText: words })).toBeVisible();
+
+  await expect(reader.page.locator('li.thread').filter({ hasText: words })).toBeVisible();
+  await expect(reader.page.getByRole('heading', { name: /^Comments \(\d+\)$/ })).toBeVisible();
+  expect(await reader.page.evaluate(() => (window as unknown as { __samePage?: boolean }).__samePage)).toBe(true);
+  await expect(reader.page.getByLabel('Your comment', { exact: true })).toHaveValue('Half a thought');
+  await writer.context.close();
+  await reader.context.close();
+});

@@ -84,6 +84,12 @@ pub fn LocalTimes(lang: Locale) -> impl IntoView {
     let _ = lang;
 }
 
+/// Shows the page's times in the reader's zone again (after a part of the page was replaced).
+#[cfg(feature = "hydrate")]
+pub fn show_local_times(lang: Locale) {
+    local::show(lang);
+}
+
 #[cfg(feature = "hydrate")]
 mod local {
     use super::Locale;

@@ -173,31 +173,36 @@ fn DiscussionView(data: Discussion) -> impl IntoView {
         </section>
         <section aria-labelledby="threads-heading">
             <h2 id="threads-heading">{t_string!(i18n, discussion_comments)} " (" {threads.len()} ")"</h2>
-            {if threads.is_empty() {
-                Either::Left(view! { <p class="empty-state">{t_string!(i18n, discussion_no_comments)}</p> })
-            } else {
-                Either::Right(view! {
-                    <ol class="threads">
-                        {threads.into_iter().map(|thread| thread_view(thread, &ctx)).collect_view()}
-                    </ol>
-                })
-            }}
+            <div id="discussion-threads">
+                {if threads.is_empty() {
+                    Either::Left(view! { <p class="empty-state">{t_string!(i18n, discussion_no_comments)}</p> })
+                } else {
+                    Either::Right(view! {
+                        <ol class="threads">
+                            {threads.into_iter().map(|thread| thread_view(thread, &ctx)).collect_view()}
+                        </ol>
+                    })
+                }}
+            </div>
             {comment_form(&ctx, sentences)}
         </section>
         <section aria-labelledby="amendments-heading">
             <h2 id="amendments-heading">{t_string!(i18n, amendments_heading)} " (" {amendments.len()} ")"</h2>
-            {if amendments.is_empty() {
-                Either::Left(view! { <p class="empty-state">{t_string!(i18n, amendments_none)}</p> })
-            } else {
-                Either::Right(view! {
-                    <ol class="amendments">
-                        {amendments.into_iter().map(|(a, threads)| amendment_view(a, threads, &ctx)).collect_view()}
-                    </ol>
-                })
-            }}
+            <div id="discussion-amendments">
+                {if amendments.is_empty() {
+                    Either::Left(view! { <p class="empty-state">{t_string!(i18n, amendments_none)}</p> })
+                } else {
+                    Either::Right(view! {
+                        <ol class="amendments">
+                            {amendments.into_iter().map(|(a, threads)| amendment_view(a, threads, &ctx)).collect_view()}
+                        </ol>
+                    })
+                }}
+            </div>
             {propose_form(&ctx, text, block.rev)}
         </section>
         <LocalTimes lang=page_locale() />
+        <DiscussionLive lang=page_locale() slug=slug.clone() block=block.id.clone() />
     }
 }
 
@@ -712,5 +717,128 @@ mod quote {
             field.set_value(exact);
             let _ = field.focus();
         }
+    }
+}
+
+/// Keeps the page current while others discuss the block: on an event about it (a comment,
+/// a reply, a resolution, an amendment, a save) the page is fetched again and the block's
+/// text, the threads and the amendments are put in place. A part someone is working in (the
+/// keyboard is in it, or a field in it holds typed text) is left alone until the next event.
+/// Renders nothing; without JavaScript the page is current when loaded.
+#[island]
+fn DiscussionLive(lang: Locale, slug: String, block: String) -> impl IntoView {
+    #[cfg(feature = "hydrate")]
+    live::follow(lang, slug, block);
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (lang, slug, block);
+}
+
+#[cfg(feature = "hydrate")]
+mod live {
+    use crate::i18n::Locale;
+    use std::cell::Cell;
+    use std::rc::Rc;
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::{JsCast, JsValue};
+    use wasm_bindgen_futures::JsFuture;
+    use web_sys::{Document, Element};
+
+    /// The parts of the page that follow the discussion, by id.
+    const PARTS: [&str; 5] = [
+        "block-text",
+        "threads-heading",
+        "discussion-threads",
+        "amendments-heading",
+        "discussion-amendments",
+    ];
+
+    pub fn follow(lang: Locale, slug: String, block: String) {
+        let Ok(source) = web_sys::EventSource::new(&format!("/papers/{slug}/events")) else {
+            return;
+        };
+        let scheduled = Rc::new(Cell::new(false));
+        let on_change =
+            Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
+                let about_this = ev
+                    .data()
+                    .as_string()
+                    .and_then(|d| serde_json::from_str::<serde_json::Value>(&d).ok())
+                    .is_some_and(|e| e["block"] == block.as_str() && e["kind"] != "presence");
+                if !about_this || scheduled.replace(true) {
+                    return;
+                }
+                let scheduled = Rc::clone(&scheduled);
+                leptos::prelude::set_timeout(
+                    move || {
+                        scheduled.set(false);
+                        wasm_bindgen_futures::spawn_local(async move {
+                            if let Err(error) = refresh(lang).await {
+                                web_sys::console::warn_2(
+                                    &JsValue::from_str("the discussion could not be refreshed"),
+                                    &error,
+                                );
+                            }
+                        });
+                    },
+                    std::time::Duration::from_millis(150),
+                );
+            });
+        let _ =
+            source.add_event_listener_with_callback("change", on_change.as_ref().unchecked_ref());
+        on_change.forget();
+        // Open for the page's life; the browser closes it when the page goes.
+        std::mem::forget(source);
+    }
+
+    async fn refresh(lang: Locale) -> Result<(), JsValue> {
+        let window = web_sys::window().ok_or("no window")?;
+        let document = window.document().ok_or("no document")?;
+        let response: web_sys::Response =
+            JsFuture::from(window.fetch_with_str(&window.location().href()?))
+                .await?
+                .dyn_into()?;
+        if !response.ok() {
+            return Ok(());
+        }
+        let html = JsFuture::from(response.text()?)
+            .await?
+            .as_string()
+            .unwrap_or_default();
+        let fresh = web_sys::DomParser::new()?
+            .parse_from_string(&html, web_sys::SupportedType::TextHtml)?;
+        for id in PARTS {
+            if let (Some(shown), Some(new)) =
+                (document.get_element_by_id(id), fresh.get_element_by_id(id))
+                && shown.outer_html() != new.outer_html()
+                && !in_use(&document, &shown)
+            {
+                shown.replace_with_with_node_1(&new)?;
+            }
+        }
+        crate::app::islands::show_local_times(lang);
+        Ok(())
+    }
+
+    /// Someone is working in `part`: the keyboard is in it, or a field holds typed text.
+    fn in_use(document: &Document, part: &Element) -> bool {
+        let focused = document
+            .active_element()
+            .is_some_and(|active| part.contains(Some(active.as_ref())));
+        let Ok(fields) = part.query_selector_all("textarea, input") else {
+            return focused;
+        };
+        focused
+            || (0..fields.length())
+                .filter_map(|i| fields.item(i))
+                .any(|field| {
+                    if let Some(area) = field.dyn_ref::<web_sys::HtmlTextAreaElement>() {
+                        area.default_value()
+                            .is_ok_and(|initial| initial != area.value())
+                    } else if let Some(input) = field.dyn_ref::<web_sys::HtmlInputElement>() {
+                        input.value() != input.default_value()
+                    } else {
+                        false
+                    }
+                })
     }
 }

@@ -39,27 +39,58 @@ async fn paper_with_recommendations(
             .await;
         assert_eq!(added.status(), 200);
         let id = json(added).await.as_str().unwrap().to_string();
-        let saved = app
-            .call(
-                "save_block",
-                &[
-                    ("slug", &slug),
-                    ("block", &id),
-                    ("rev", "1"),
-                    ("kind", kind),
-                    ("text", text),
-                ],
-                Some(marco),
-            )
-            .await;
-        assert_eq!(saved.status(), 200);
+        app.save_text(&slug, &id, 1, kind, text, marco).await;
         ids.push(id);
     }
     let text = ids.pop().unwrap();
     (slug, ids, text)
 }
 
+/// A paper by Marco with two recommendations, its consultation open for three days: (Marco's
+/// and Zsófia's cookies, the slug, the recommendations' ids).
+async fn open_for_three_days(app: &TestApp, title: &str) -> (String, String, String, Vec<String>) {
+    let marco = app.sign_in(EDITOR, PASSWORD).await;
+    let zsofia = app.sign_in(MEMBER, PASSWORD).await;
+    let (slug, recs, _) = paper_with_recommendations(app, &marco, title).await;
+    let opened = app
+        .open_consultation(
+            &slug,
+            &[("consultation[closes_at]", &in_days(3))],
+            Some(&marco),
+        )
+        .await;
+    assert_eq!(opened.status(), 200);
+    (marco, zsofia, slug, recs)
+}
+
 impl TestApp {
+    /// Saves `text` as block `block`'s next revision after `rev`, as `cookie`; it must succeed.
+    async fn save_text(
+        &self,
+        slug: &str,
+        block: &str,
+        rev: i64,
+        kind: &str,
+        text: &str,
+        cookie: &str,
+    ) {
+        let rev = rev.to_string();
+        let saved = self
+            .call(
+                "save_block",
+                &[
+                    ("slug", slug),
+                    ("block", block),
+                    ("rev", &rev),
+                    ("kind", kind),
+                    ("text", text),
+                ],
+                Some(cookie),
+            )
+            .await;
+        assert_eq!(saved.status(), 200, "{text} saved");
+    }
+
     async fn open_consultation(
         &self,
         slug: &str,
@@ -381,17 +412,7 @@ async fn bad_windows_are_refused_with_the_field_named() {
 #[tokio::test]
 async fn twenty_casts_at_once_by_one_member_leave_one_vote() {
     let app = TestApp::spawn().await;
-    let marco = app.sign_in(EDITOR, PASSWORD).await;
-    let zsofia = app.sign_in(MEMBER, PASSWORD).await;
-    let (slug, recs, _) = paper_with_recommendations(&app, &marco, "Busy paper").await;
-    let opened = app
-        .open_consultation(
-            &slug,
-            &[("consultation[closes_at]", &in_days(3))],
-            Some(&marco),
-        )
-        .await;
-    assert_eq!(opened.status(), 200);
+    let (_marco, zsofia, slug, recs) = open_for_three_days(&app, "Busy paper").await;
     let choices = ["support", "oppose", "abstain"];
     let casts = (0..20).map(|i| {
         let (app, slug, target, cookie) = (&app, &slug, &recs[0], &zsofia);
@@ -693,7 +714,8 @@ async fn votes_are_checked_and_a_reason_is_required_to_oppose_when_the_rule_says
     assert!(!html.contains("<script>alert(1)"), "the reason is escaped");
     assert!(
         html.contains("&lt;script&gt;alert(1)"),
-        "the reason is shown"
+        "the reason is shown: {}",
+        &html[html.find("<main").unwrap_or(0)..]
     );
 }
 
@@ -859,20 +881,15 @@ async fn results_count_by_organisation_and_country_and_the_csv_follows_the_setti
 
     // The text changes after the votes: they show as cast on an earlier text, and the
     // member is asked to reconfirm.
-    let saved = app
-        .call(
-            "save_block",
-            &[
-                ("slug", &slug),
-                ("block", &recs[0]),
-                ("rev", "2"),
-                ("kind", "recommendation"),
-                ("text", "Fund inclusive workcamps for three years."),
-            ],
-            Some(&marco),
-        )
-        .await;
-    assert_eq!(saved.status(), 200);
+    app.save_text(
+        &slug,
+        &recs[0],
+        2,
+        "recommendation",
+        "Fund inclusive workcamps for three years.",
+        &marco,
+    )
+    .await;
     let zsofia = &cookies[1];
     let page = app.consultation_of(&slug, Some(zsofia)).await;
     assert_eq!(page["targets"][0]["mine"]["due"], "reconfirm");
@@ -974,17 +991,7 @@ fn need_of<'a>(needs: &'a serde_json::Value, slug: &str) -> &'a serde_json::Valu
 #[tokio::test]
 async fn needs_me_lists_votes_to_cast_and_reconfirm_and_replies_to_my_comments() {
     let app = TestApp::spawn().await;
-    let marco = app.sign_in(EDITOR, PASSWORD).await;
-    let zsofia = app.sign_in(MEMBER, PASSWORD).await;
-    let (slug, recs, _) = paper_with_recommendations(&app, &marco, "Needs paper").await;
-    let opened = app
-        .open_consultation(
-            &slug,
-            &[("consultation[closes_at]", &in_days(3))],
-            Some(&marco),
-        )
-        .await;
-    assert_eq!(opened.status(), 200);
+    let (marco, zsofia, slug, recs) = open_for_three_days(&app, "Needs paper").await;
     let needs = || async {
         let response = app.fetch("/fn/needs_me", Some(&zsofia)).await;
         assert_eq!(response.status(), 200);
@@ -1003,20 +1010,15 @@ async fn needs_me_lists_votes_to_cast_and_reconfirm_and_replies_to_my_comments()
     assert_eq!(voted.status(), 200);
     let after_vote = needs().await;
     assert_eq!(need_of(&after_vote, &slug)["to_vote"], 2);
-    let saved = app
-        .call(
-            "save_block",
-            &[
-                ("slug", &slug),
-                ("block", &recs[0]),
-                ("rev", "2"),
-                ("kind", "recommendation"),
-                ("text", "Fund inclusive workcamps for two years."),
-            ],
-            Some(&marco),
-        )
-        .await;
-    assert_eq!(saved.status(), 200);
+    app.save_text(
+        &slug,
+        &recs[0],
+        2,
+        "recommendation",
+        "Fund inclusive workcamps for two years.",
+        &marco,
+    )
+    .await;
     let changed = needs().await;
     assert_eq!(need_of(&changed, &slug)["to_vote"], 2);
     assert_eq!(need_of(&changed, &slug)["to_reconfirm"], 1);

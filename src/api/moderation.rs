@@ -10,9 +10,10 @@ use {
     super::comments::{comment_href, comment_of},
     super::door,
     super::papers::access::{can_edit, paper, require_member},
-    crate::domain::accounts::Role,
+    crate::domain::accounts::{Role, SessionMember},
     crate::domain::comments as rules,
-    crate::store,
+    crate::state::AppState,
+    crate::store::{self, comments::CommentRow},
 };
 
 /// Reports a comment to the paper's editors, with a reason (one report per member and
@@ -39,12 +40,7 @@ pub async fn report_comment(slug: String, comment: String, reason: String) -> Re
 #[server(prefix = "/fn", endpoint = "hide_comment")]
 pub async fn hide_comment(slug: String, comment: String, reason: String) -> Result<(), AppError> {
     let result = async {
-        let (state, member) = require_member()?;
-        let paper = paper(&state, &slug).await?;
-        let row = comment_of(&state, &paper, &comment).await?;
-        if !can_edit(&state, &paper, &member).await {
-            return Err(AppError::Forbidden);
-        }
+        let (state, member, row) = moderated(&slug, &comment).await?;
         let reason = rules::reason(&reason)?;
         if !store::comments::hide(&state.db, &row.id, &reason, &member.id).await? {
             return Err(AppError::NotFound);
@@ -61,18 +57,29 @@ pub async fn hide_comment(slug: String, comment: String, reason: String) -> Resu
 #[server(prefix = "/fn", endpoint = "dismiss_reports")]
 pub async fn dismiss_reports(slug: String, comment: String) -> Result<usize, AppError> {
     let result = async {
-        let (state, member) = require_member()?;
-        let paper = paper(&state, &slug).await?;
-        let row = comment_of(&state, &paper, &comment).await?;
-        if !can_edit(&state, &paper, &member).await {
-            return Err(AppError::Forbidden);
-        }
+        let (state, member, row) = moderated(&slug, &comment).await?;
         let closed = store::comments::dismiss_reports(&state.db, &row.id, &member.id).await?;
         door::redirect_plain_form(&comment_href(&slug, &row.block, &row.id));
         Ok(closed)
     }
     .await;
     door::finish(result, &[])
+}
+
+/// The caller and the comment they moderate: a comment of the paper (else NotFound), and the
+/// caller one of its editors or an admin (else Forbidden).
+#[cfg(feature = "ssr")]
+async fn moderated(
+    slug: &str,
+    comment: &str,
+) -> Result<(AppState, SessionMember, CommentRow), AppError> {
+    let (state, member) = require_member()?;
+    let paper = paper(&state, slug).await?;
+    let row = comment_of(&state, &paper, comment).await?;
+    if !can_edit(&state, &paper, &member).await {
+        return Err(AppError::Forbidden);
+    }
+    Ok((state, member, row))
 }
 
 /// The open reports the caller may act on, oldest first: every paper's for an admin, those

@@ -5,6 +5,7 @@
 #   scripts/bench.sh evidence     the evidence library: 100,000 findings (GW_BENCH_ROWS, GW_BENCH_DB)
 #   scripts/bench.sh drafting     the draft workspace: 500 blocks (GW_BENCH_BLOCKS)
 #   scripts/bench.sh publishing   publishing 500 blocks, then reading the stored page (GW_BENCH_BLOCKS, GW_BENCH_DB)
+#   scripts/bench.sh votes        2,000 members casting and changing votes on surrealkv (GW_BENCH_MEMBERS, GW_BENCH_CLIENTS)
 #   scripts/bench.sh first-load   what a first visit downloads and the time to interactive on a
 #                                 slow connection, in Chromium, against the release site
 set -euo pipefail
@@ -32,7 +33,7 @@ first_load() {
   rm -f "$log"
 }
 
-for bench in "${@:-evidence drafting publishing first-load}"; do
+for bench in "${@:-evidence drafting publishing votes first-load}"; do
   for name in $bench; do
     say "benchmark: $name"
     if [ "$name" = first-load ]; then first_load; else cargo bench --bench "$name"; fi

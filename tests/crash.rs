@@ -1,0 +1,305 @@
+//! Durability under `kill -9` (issue 11): the real server process, on the embedded on-disk
+//! database, is killed in the middle of a load of votes and comments, three times; after
+//! each kill it starts again on the same files, and at the end every vote and every comment
+//! that got a success answer is in the database (a vote with its last acknowledged choice,
+//! or a later one whose answer the kill cut off).
+use crate::helpers::*;
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use surrealdb::types::SurrealValue;
+
+const SLUG: &str = "inclusive-volunteering";
+const KILLS: usize = 3;
+const MEMBERS: usize = 24;
+const CLIENTS: usize = 8;
+/// Acknowledged requests in a round before the kill.
+const BEFORE_KILL: usize = 80;
+const CHOICES: [&str; 3] = ["support", "oppose", "abstain"];
+
+/// What was sent, in order, and whether it got a success answer.
+#[derive(Default)]
+struct Ledger {
+    votes: HashMap<(usize, String), Vec<(&'static str, bool)>>,
+    comments: Vec<(String, bool)>,
+}
+
+/// `groundwork serve` on `endpoint`, and its address once it says it is ready.
+fn start_server(endpoint: &str) -> (Child, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_groundwork"))
+        .arg("serve")
+        .env("GROUNDWORK_DB", endpoint)
+        .env("GROUNDWORK_ADDRESS", "127.0.0.1:0")
+        .env("GROUNDWORK_SECURE_COOKIES", "false")
+        .env("GROUNDWORK_DEMO", "false")
+        .env("RUST_LOG", "warn")
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the server starts");
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if let Some(at) = line.find("http://") {
+                let _ = tx.send(line[at..].trim().to_string());
+            }
+        }
+    });
+    let base = rx
+        .recv_timeout(Duration::from_secs(60))
+        .expect("the server says where it listens");
+    (child, base)
+}
+
+/// A client casting votes and posting comments as its members until told to stop or the
+/// server is gone, writing down every request and its answer.
+struct Round {
+    base: String,
+    round: usize,
+    cookies: Arc<Vec<String>>,
+    targets: Arc<Vec<String>>,
+    ledger: Arc<Mutex<Ledger>>,
+    acknowledged: AtomicUsize,
+    stop: AtomicBool,
+}
+
+async fn load(run: Arc<Round>, client: usize) {
+    let Round {
+        base,
+        round,
+        cookies,
+        targets,
+        ledger,
+        acknowledged,
+        stop,
+    } = &*run;
+    let round = *round;
+    let http = TestApp::client();
+    let mut n = 0;
+    'load: while !stop.load(Ordering::Relaxed) {
+        for m in (client..cookies.len()).step_by(CLIENTS) {
+            n += 1;
+            let t = (m + n) % targets.len();
+            let choice = CHOICES[(m + n + round) % 3];
+            let reason = format!("Round {round}, request {n}: the costs are not shown.");
+            let sent = http
+                .post(format!("{base}/fn/cast_vote"))
+                .header("accept", "application/json")
+                .header("cookie", &cookies[m])
+                .form(&[
+                    ("slug", SLUG),
+                    ("target", targets[t].as_str()),
+                    ("choice", choice),
+                    ("reason", reason.as_str()),
+                ])
+                .send()
+                .await;
+            let ok = matches!(&sent, Ok(r) if r.status().is_success());
+            if let Ok(r) = &sent {
+                assert!(r.status().is_success(), "a vote refused: {}", r.status());
+            }
+            ledger
+                .lock()
+                .unwrap()
+                .votes
+                .entry((m, targets[t].clone()))
+                .or_default()
+                .push((choice, ok));
+            if ok {
+                acknowledged.fetch_add(1, Ordering::Relaxed);
+            }
+            if n % 4 == 0 && targets[t] != "paper" {
+                let text = format!("Crash check comment {round}-{client}-{n}.");
+                let sent = http
+                    .post(format!("{base}/fn/post_comment"))
+                    .header("accept", "application/json")
+                    .header("cookie", &cookies[m])
+                    .form(&[
+                        ("slug", SLUG),
+                        ("block", targets[t].as_str()),
+                        ("text", text.as_str()),
+                    ])
+                    .send()
+                    .await;
+                let ok = matches!(&sent, Ok(r) if r.status().is_success());
+                if let Ok(r) = sent
+                    && !r.status().is_success()
+                {
+                    panic!(
+                        "a comment refused: {} {}",
+                        r.status(),
+                        r.text().await.unwrap()
+                    );
+                }
+                ledger.lock().unwrap().comments.push((text, ok));
+            }
+            if sent.is_err() || stop.load(Ordering::Relaxed) {
+                break 'load;
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn votes_and_comments_that_were_answered_survive_kill_9() {
+    let dir = tempfile::tempdir().unwrap();
+    let endpoint = format!("surrealkv://{}/db", dir.path().display());
+    // The demo data, and members with sessions, written before the server runs.
+    let app = TestApp::spawn_on(&endpoint).await;
+    let db = app.state.db.clone();
+    let mut response = db
+        .query("SELECT VALUE record::id(id) FROM organisation ORDER BY name")
+        .await
+        .unwrap();
+    let organisations: Vec<String> = response.take(0).unwrap();
+    let mut cookies = Vec::new();
+    for i in 0..MEMBERS {
+        let id = groundwork::store::members::create(
+            &db,
+            groundwork::store::members::NewMember {
+                name: &format!("Crash member {i}"),
+                email: &format!("crash-member-{i}@example.org"),
+                organisation_id: &organisations[i % organisations.len()],
+                role: groundwork::domain::accounts::Role::Member,
+                password_hash: "not-a-password",
+            },
+        )
+        .await
+        .unwrap();
+        let token = groundwork::auth::token::new_token();
+        groundwork::store::sessions::create(&db, &groundwork::auth::token::digest(&token), &id, 1)
+            .await
+            .unwrap();
+        cookies.push(format!("gw_session={token}"));
+    }
+    let mut response = db
+        .query(
+            "SELECT VALUE record::id(id) FROM block
+             WHERE paper.slug = $slug AND kind = 'recommendation' AND deleted = false",
+        )
+        .bind(("slug", SLUG))
+        .await
+        .unwrap();
+    let mut targets: Vec<String> = response.take(0).unwrap();
+    assert!(!targets.is_empty());
+    targets.push("paper".into());
+    drop(db);
+    app.stop().await;
+
+    let (cookies, targets) = (Arc::new(cookies), Arc::new(targets));
+    let ledger = Arc::new(Mutex::new(Ledger::default()));
+    for round in 0..KILLS {
+        let (mut server, base) = start_server(&endpoint);
+        let run = Arc::new(Round {
+            base,
+            round,
+            cookies: cookies.clone(),
+            targets: targets.clone(),
+            ledger: ledger.clone(),
+            acknowledged: AtomicUsize::new(0),
+            stop: AtomicBool::new(false),
+        });
+        let clients: Vec<_> = (0..CLIENTS)
+            .map(|client| tokio::spawn(load(run.clone(), client)))
+            .collect();
+        let counted = run.clone();
+        wait_until(
+            Duration::from_secs(120),
+            "enough answered requests before the kill",
+            move || {
+                let counted = counted.clone();
+                async move { counted.acknowledged.load(Ordering::Relaxed) >= BEFORE_KILL }
+            },
+        )
+        .await;
+        // SIGKILL, in the middle of the clients' requests.
+        server.kill().unwrap();
+        server.wait().unwrap();
+        run.stop.store(true, Ordering::Relaxed);
+        for client in clients {
+            client.await.unwrap();
+        }
+    }
+
+    // Everything answered with success is there.
+    let app = TestApp::spawn_on(&endpoint).await;
+    let mut response = app
+        .state
+        .db
+        .query(
+            "SELECT member.email AS email, target, choice FROM vote
+             WHERE string::starts_with(member.email, 'crash-member-')",
+        )
+        .await
+        .unwrap();
+    #[derive(SurrealValue)]
+    struct Row {
+        email: String,
+        target: String,
+        choice: String,
+    }
+    let stored: Vec<Row> = response.take(0).unwrap();
+    let stored: HashMap<(usize, String), String> = stored
+        .into_iter()
+        .map(|row| {
+            let m: usize = row
+                .email
+                .trim_start_matches("crash-member-")
+                .trim_end_matches("@example.org")
+                .parse()
+                .unwrap();
+            ((m, row.target), row.choice)
+        })
+        .collect();
+    let mut response = app
+        .state
+        .db
+        .query(
+            "SELECT VALUE text FROM comment WHERE string::starts_with(text, 'Crash check comment')",
+        )
+        .await
+        .unwrap();
+    let comments: Vec<String> = response.take(0).unwrap();
+    let ledger = std::mem::take(&mut *ledger.lock().unwrap());
+    let (mut answered, mut cut_off) = (0, 0);
+    for (pair, sent) in &ledger.votes {
+        let Some(last_ok) = sent.iter().rposition(|(_, ok)| *ok) else {
+            cut_off += sent.len();
+            continue;
+        };
+        answered += sent.iter().filter(|(_, ok)| *ok).count();
+        cut_off += sent.iter().filter(|(_, ok)| !*ok).count();
+        let possible: Vec<&str> = sent[last_ok..].iter().map(|(c, _)| *c).collect();
+        let kept = stored.get(pair).map(String::as_str);
+        assert!(
+            kept.is_some_and(|k| possible.contains(&k)),
+            "{pair:?}: sent {sent:?}, stored {kept:?}"
+        );
+    }
+    let answered_comments: Vec<&String> = ledger
+        .comments
+        .iter()
+        .filter(|(_, ok)| *ok)
+        .map(|(text, _)| text)
+        .collect();
+    for text in &answered_comments {
+        assert!(
+            comments.contains(text),
+            "an answered comment is lost: {text}"
+        );
+    }
+    println!(
+        "{KILLS} kills: {answered} votes and {} comments answered, all stored; {cut_off} requests cut off by a kill",
+        answered_comments.len()
+    );
+    assert!(
+        answered >= KILLS * BEFORE_KILL / 2,
+        "the load ran: {answered}"
+    );
+    app.stop().await;
+}

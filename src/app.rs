@@ -101,7 +101,7 @@ pub fn App() -> impl IntoView {
                 <Header />
                 <main id="main" class="page" tabindex="-1">
                     <Routes fallback=|| view! { <NotFound /> }>
-                        <Route path=path!("/") view=HomePage />
+                        <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
                         <Route path=path!("/login") view=LoginPage />
                         <Route path=path!("/account") view=AccountPage />
                         // Pages that load data render it whole before sending (no streaming), so

@@ -6,6 +6,7 @@
 //! Below everything that uses it: it knows the domain's shapes and nothing else of the crate.
 use crate::domain::coverage::Warning;
 use crate::domain::evidence_views::{AssessmentSummary, Facets, Ranked};
+use crate::domain::front::PublishedCard;
 use crate::domain::papers::{Assembled, BlockView, CitedCard};
 use moka::sync::Cache;
 use std::mem::size_of;
@@ -125,6 +126,11 @@ pub type Chains = Cache<(String, String), Option<u32>>;
 pub type Needs = Cache<String, usize>;
 const NEEDS_TTL: Duration = Duration::from_secs(30);
 
+/// The front page's list of published papers (one entry): every visitor's first page, read
+/// again after [`FRONT_TTL`] or when a version is published here.
+pub type Front = Cache<(), Arc<Vec<PublishedCard>>>;
+const FRONT_TTL: Duration = Duration::from_secs(30);
+
 /// Every cache of one app instance; cloning shares them.
 #[derive(Clone)]
 pub struct Caches {
@@ -134,6 +140,7 @@ pub struct Caches {
     rankings: Rankings,
     chains: Chains,
     needs: Needs,
+    front: Front,
 }
 
 impl Default for Caches {
@@ -169,6 +176,10 @@ impl Caches {
                 .max_capacity(100_000)
                 .time_to_live(NEEDS_TTL)
                 .build(),
+            front: Cache::builder()
+                .max_capacity(1)
+                .time_to_live(FRONT_TTL)
+                .build(),
         }
     }
 
@@ -178,6 +189,10 @@ impl Caches {
 
     pub fn needs(&self) -> &Needs {
         &self.needs
+    }
+
+    pub fn front(&self) -> &Front {
+        &self.front
     }
 
     pub fn drafts(&self) -> &Drafts {

@@ -45,10 +45,13 @@ pub async fn draft_holding(
     label: &str,
     holding: &str,
 ) -> Result<Arc<Assembled>, AppError> {
-    if let Some(hit) = caches.drafts().get(paper_id, label)
-        && (holding.is_empty() || hit.blocks.iter().any(|b| b.id == holding))
-    {
-        return Ok(hit);
+    if let Some(hit) = caches.drafts().get(paper_id, label) {
+        let holds = holding.is_empty() || hit.blocks.iter().any(|b| b.id == holding);
+        // A block the kept draft lacks is assembled in only when it is the paper's: a
+        // made-up or deleted id costs one record read, not the whole draft.
+        if holds || !store::papers::holds_block(db, paper_id, holding).await? {
+            return Ok(hit);
+        }
     }
     let rows = store::papers::blocks(db, paper_id).await?;
     let assembled = Arc::new(assemble(rows, label, Some(caches.block_html())));

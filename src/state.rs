@@ -32,6 +32,14 @@ impl AppState {
         self.caches.evidence_changed();
         let _ = self.search.catch_up(&self.db).await;
     }
+
+    /// After a version was published through this instance: the front page's listing is
+    /// read again and the version is searchable before the answer goes out (other instances
+    /// follow within one poll, and their listing within its time to live).
+    pub async fn published(&self) {
+        self.caches.front().invalidate_all();
+        let _ = self.search.catch_up(&self.db).await;
+    }
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -136,6 +136,8 @@ const MATRIX: &[Row] = &[
     // Papers and their blocks
     // Visitors get the published papers only.
     f("papers_index",                [Ok,     Ok,     Ok,     Ok,     Ok,     Ok], ""),
+    // The front page: published papers and their text, for everyone.
+    f("front_page",                  [Ok,     Ok,     Ok,     Ok,     Ok,     Ok], "q=volunteering"),
     f("create_paper",                [In,     No,     Ok,     Ok,     Ok,     Ok], "paper[title]=Paper {n}&paper[summary]="),
     f("draft_workspace",             [In,     Ok,     Ok,     Ok,     Ok,     Ok], "slug={slug}"),
     f("add_block",                   [In,     No,     Ok,     No,     No,     Ok], "slug={slug}&after=&kind=text"),

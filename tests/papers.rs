@@ -751,3 +751,22 @@ async fn a_long_paper_is_shown_a_part_at_a_time() {
     );
     assert_eq!(part(format!("&at={previous}")).await["first"], 200);
 }
+
+#[tokio::test]
+async fn a_workspace_asked_for_a_block_it_lacks_shows_the_first_part_and_an_overlong_id_is_404() {
+    let app = TestApp::spawn().await;
+    let zsofia = app.sign_in(MEMBER, PASSWORD).await;
+    let path = "/fn/draft_workspace?slug=inclusive-volunteering";
+    let whole = json(app.fetch(path, Some(&zsofia)).await).await;
+    // A made-up id: the kept draft, from its first part.
+    let made_up = app
+        .fetch(&format!("{path}&at=nosuchblock0000000000"), Some(&zsofia))
+        .await;
+    assert_eq!(made_up.status(), 200);
+    let made_up = json(made_up).await;
+    assert_eq!(made_up["first"], 0);
+    assert_eq!(made_up["total"], whole["total"]);
+    let long = "b".repeat(65);
+    let overlong = app.fetch(&format!("{path}&at={long}"), Some(&zsofia)).await;
+    assert_eq!(overlong.status(), 404);
+}

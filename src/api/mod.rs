@@ -11,6 +11,7 @@ pub mod evidence_card;
 pub mod evidence_edit;
 #[cfg(feature = "ssr")]
 mod forms;
+pub mod front;
 pub mod imports;
 pub mod moderation;
 pub mod needs;

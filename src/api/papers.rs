@@ -14,16 +14,21 @@ use {
     crate::store,
 };
 
+/// The longest block id a request may name (ids are 20 characters; this leaves room).
+#[cfg(feature = "ssr")]
+const BLOCK_ID_MAX: usize = 64;
+
 #[server(prefix = "/fn", endpoint = "papers_index", input = leptos::server_fn::codec::GetUrl)]
 pub async fn papers_index() -> Result<Vec<PaperSummary>, AppError> {
     let result = async {
         let state = door::state()?;
         let signed_in = door::session().member.is_some();
         let papers = store::papers::list(&state.db).await?;
-        // Drafts are the network's own business; visitors see published papers only.
+        // Drafts are the network's own business; visitors see papers with a published
+        // version only (whatever their draft is doing now).
         Ok(papers
             .into_iter()
-            .filter(|p| signed_in || p.status == "published")
+            .filter(|p| signed_in || p.published.is_some())
             .collect())
     }
     .await;
@@ -64,6 +69,10 @@ pub async fn draft_workspace(
 ) -> Result<Workspace, AppError> {
     let result = async {
         let (state, member) = access::require_member()?;
+        // No block id is this long: answered as a block that is not there.
+        if at.len() > BLOCK_ID_MAX {
+            return Err(AppError::NotFound);
+        }
         let paper = access::paper(&state, &slug).await?;
         let label = access::needed_label();
         let (whole, presence, can_edit) = tokio::join!(

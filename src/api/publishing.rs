@@ -164,7 +164,10 @@ async fn publish_inner(
         published_at: chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string(),
     });
     match store::versions::create(&state.db, &paper.id, version).await {
-        Ok(()) => Ok(number),
+        Ok(()) => {
+            state.published().await;
+            Ok(number)
+        }
         Err(PublishRefused::AlreadyPublished) => Err(version_just_published()),
         Err(PublishRefused::Error(error)) => Err(error),
     }

@@ -7,6 +7,7 @@ pub mod fields;
 pub mod labels;
 pub mod layout;
 pub mod pager;
+pub mod published;
 pub mod session;
 pub mod status;
 pub mod tally_chart;

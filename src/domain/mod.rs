@@ -52,6 +52,7 @@ pub mod evidence_csv;
 pub mod evidence_csv_views;
 pub mod evidence_history;
 pub mod evidence_views;
+pub mod front;
 pub mod login_throttle;
 pub mod needs;
 pub mod order;

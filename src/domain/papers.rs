@@ -228,6 +228,8 @@ pub struct PaperSummary {
     pub slug: String,
     pub title: String,
     pub status: String,
+    /// The latest published version's number (None before the first).
+    pub published: Option<u32>,
     pub blocks: usize,
     pub supported: usize,
     pub needing_support: usize,
@@ -251,8 +253,9 @@ pub struct PaperEvent {
     pub id: String,
     pub paper: String,
     /// `saved`, `added`, `moved`, `deleted`, `restored`, `presence`, `editors`,
-    /// `consultation`; `comment` (posted, replied, edited, resolved, reopened, hidden) and
-    /// `amendment` (proposed, voted on, rejected, withdrawn; an accepted one also saves).
+    /// `consultation`; `comment` (posted, replied, edited, resolved, reopened, hidden),
+    /// `amendment` (proposed, voted on, rejected, withdrawn; an accepted one also saves) and
+    /// `vote` (cast or changed, on the block or `paper`; who voted is not said).
     pub kind: String,
     pub block: String,
     pub rev: i64,
@@ -261,10 +264,13 @@ pub struct PaperEvent {
 }
 
 impl PaperEvent {
-    /// Does this change what the draft's blocks show? Presence, comments and amendments are
-    /// beside the blocks: the rendered draft stays as it is.
+    /// Does this change what the draft's blocks show? Presence, comments, amendments and
+    /// votes are beside the blocks: the rendered draft stays as it is.
     pub fn changes_blocks(&self) -> bool {
-        !matches!(self.kind.as_str(), "presence" | "comment" | "amendment")
+        !matches!(
+            self.kind.as_str(),
+            "presence" | "comment" | "amendment" | "vote"
+        )
     }
 }
 
@@ -499,7 +505,7 @@ mod tests {
         for kind in ["saved", "added", "moved", "deleted", "restored", "editors"] {
             assert!(event(kind).changes_blocks(), "{kind}");
         }
-        for kind in ["presence", "comment", "amendment"] {
+        for kind in ["presence", "comment", "amendment", "vote"] {
             assert!(!event(kind).changes_blocks(), "{kind}");
         }
     }

@@ -10,6 +10,7 @@
 //! searchable at once here and within one poll everywhere else. On start the index is built
 //! from the database; until then searches answer "warming up", never wrong results.
 pub mod analysis;
+pub mod papers;
 pub mod query;
 
 use crate::domain::evidence::Audience;
@@ -123,6 +124,8 @@ struct Inner {
     analysers: TokenizerManager,
     reader: IndexReader,
     writer: Mutex<IndexWriter>,
+    /// The published papers' latest versions.
+    papers: papers::PaperIndex,
     ready: AtomicBool,
     /// One reader of the change log at a time (the poller, or a request applying its own
     /// write): the cursor moves only forward.
@@ -162,9 +165,11 @@ impl Engine {
             .reload_policy(ReloadPolicy::Manual)
             .try_into()
             .map_err(|e| engine_error("open the search index reader", e))?;
+        let papers = papers::PaperIndex::new(&analysers)?;
         Ok(Engine {
             inner: Arc::new(Inner {
                 fields,
+                papers,
                 analysers,
                 reader,
                 writer: Mutex::new(writer),
@@ -242,6 +247,9 @@ impl Engine {
             }
         }
         self.commit().await?;
+        let published = store::versions::published_papers(db).await?;
+        let ids: Vec<String> = published.into_iter().map(|(id, _)| id).collect();
+        self.index_papers(db, &ids).await?;
         self.inner.ready.store(true, Ordering::Release);
         Ok(count)
     }
@@ -258,6 +266,7 @@ impl Engine {
         let (mut page_at, mut page_id) = (read_from, String::new());
         let mut findings: Vec<String> = Vec::new();
         let mut assessments: Vec<String> = Vec::new();
+        let mut published: Vec<String> = Vec::new();
         let mut entries: Vec<(String, String)> = Vec::new();
         loop {
             let rows = store::evidence_index::feed_after(db, &page_at, &page_id).await?;
@@ -270,6 +279,7 @@ impl Engine {
                 let list = match entry.changed {
                     Changed::Finding(id) => (&mut findings, id),
                     Changed::Assessment(id) => (&mut assessments, id),
+                    Changed::Paper(id) => (&mut published, id),
                 };
                 if !list.0.contains(&list.1) {
                     list.0.push(list.1);
@@ -309,10 +319,46 @@ impl Engine {
         if count > 0 {
             self.commit().await?;
         }
+        self.index_papers(db, &published).await?;
+        let count = count + published.len();
         cursor.applied.extend(entries);
         let oldest = looked_back(&cursor.at);
         cursor.applied.retain(|_, at| *at >= oldest);
         Ok(count)
+    }
+
+    /// Indexes these papers' latest versions in place of what was indexed of them.
+    async fn index_papers(&self, db: &Db, paper_ids: &[String]) -> Result<(), AppError> {
+        if paper_ids.is_empty() {
+            return Ok(());
+        }
+        let mut texts = Vec::with_capacity(paper_ids.len());
+        for id in paper_ids {
+            if let Some((slug, content)) = store::versions::latest_content(db, id).await? {
+                texts.push(papers::PublishedText::of(id, &slug, &content));
+            }
+        }
+        let inner = self.inner.clone();
+        tokio::task::spawn_blocking(move || inner.papers.replace(texts))
+            .await
+            .map_err(|e| engine_error("index published papers", e))?
+    }
+
+    /// The `limit` best passages of the published papers' latest versions for `q`, in rank
+    /// order. `None` without search words.
+    pub fn published(
+        &self,
+        q: &str,
+        limit: usize,
+    ) -> Result<Option<Vec<crate::domain::front::PassageHit>>, AppError> {
+        if q.trim().is_empty() {
+            return Ok(None);
+        }
+        if !self.is_ready() {
+            return Err(AppError::WarmingUp);
+        }
+        let inner = &self.inner;
+        inner.papers.search(&inner.analysers, q, limit).map(Some)
     }
 
     /// Removes what `removal` names, then adds `findings` (a finding no longer in the
@@ -397,60 +443,70 @@ impl Engine {
     /// or the plain one) between `MARK_OPEN` and `MARK_CLOSE`, from the same analysis the
     /// index used; the last word of the query also marks the words it begins.
     pub fn highlight(&self, text: &str, language: &str, q: &str) -> String {
-        if q.trim().is_empty() {
-            return text.to_string();
-        }
-        let inner = &self.inner;
-        let marked = query::marked_terms(&inner.analysers, q);
         let mut analysers = vec![analysis::PLAIN.to_string()];
         if let Some(code) = analysis::stemmed_language(language) {
             analysers.push(analysis::analyser_for(code));
         }
-        let prefix = query::units(q.trim())
-            .last()
-            .and_then(|unit| match unit {
-                query::Unit::Word(w) => analysis::terms_of(&inner.analysers, analysis::PLAIN, w)
-                    .into_iter()
-                    .next(),
-                query::Unit::Phrase(_) => None,
-            })
-            .map(|(term, _, _)| term)
-            .filter(|t| t.chars().count() >= 2);
-        // Byte ranges of matched words, from every analysis, merged.
-        let mut ranges: Vec<(usize, usize)> = Vec::new();
-        for name in analysers {
-            let wanted = marked
-                .iter()
-                .find(|(n, _)| *n == name)
-                .map(|(_, terms)| terms.as_slice())
-                .unwrap_or_default();
-            for (term, from, to) in analysis::terms_of(&inner.analysers, &name, text) {
-                let is_prefix = name == analysis::PLAIN
-                    && prefix
-                        .as_ref()
-                        .is_some_and(|p| term.starts_with(p.as_str()));
-                if wanted.contains(&term) || is_prefix {
-                    ranges.push((from, to));
-                }
-            }
-        }
-        ranges.sort_unstable();
-        ranges.dedup();
-        let mut out = String::with_capacity(text.len() + ranges.len() * 2);
-        let mut at = 0;
-        for (from, to) in ranges {
-            if from < at || to > text.len() {
-                continue;
-            }
-            out.push_str(&text[at..from]);
-            out.push_str(MARK_OPEN);
-            out.push_str(&text[from..to]);
-            out.push_str(MARK_CLOSE);
-            at = to;
-        }
-        out.push_str(&text[at..]);
-        out
+        mark_matches(&self.inner.analysers, text, &analysers, q)
     }
+}
+
+/// `text` with every word the query makes a term of, in any of these analyses, between
+/// `MARK_OPEN` and `MARK_CLOSE`; the last word of the query also marks the words it begins.
+pub(crate) fn mark_matches(
+    manager: &TokenizerManager,
+    text: &str,
+    analysers: &[String],
+    q: &str,
+) -> String {
+    if q.trim().is_empty() {
+        return text.to_string();
+    }
+    let marked = query::marked_terms(manager, q);
+    let prefix = query::units(q.trim())
+        .last()
+        .and_then(|unit| match unit {
+            query::Unit::Word(w) => analysis::terms_of(manager, analysis::PLAIN, w)
+                .into_iter()
+                .next(),
+            query::Unit::Phrase(_) => None,
+        })
+        .map(|(term, _, _)| term)
+        .filter(|t| t.chars().count() >= 2);
+    // Byte ranges of matched words, from every analysis, merged.
+    let mut ranges: Vec<(usize, usize)> = Vec::new();
+    for name in analysers {
+        let wanted = marked
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, terms)| terms.as_slice())
+            .unwrap_or_default();
+        for (term, from, to) in analysis::terms_of(manager, name, text) {
+            let is_prefix = name == analysis::PLAIN
+                && prefix
+                    .as_ref()
+                    .is_some_and(|p| term.starts_with(p.as_str()));
+            if wanted.contains(&term) || is_prefix {
+                ranges.push((from, to));
+            }
+        }
+    }
+    ranges.sort_unstable();
+    ranges.dedup();
+    let mut out = String::with_capacity(text.len() + ranges.len() * 2);
+    let mut at = 0;
+    for (from, to) in ranges {
+        if from < at || to > text.len() {
+            continue;
+        }
+        out.push_str(&text[at..from]);
+        out.push_str(MARK_OPEN);
+        out.push_str(&text[from..to]);
+        out.push_str(MARK_CLOSE);
+        at = to;
+    }
+    out.push_str(&text[at..]);
+    out
 }
 
 /// What is removed from the index before findings are added again.

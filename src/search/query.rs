@@ -97,15 +97,15 @@ fn only(field: Field, value: &str) -> Box<dyn Query> {
     ))
 }
 
-/// The query for a filter and audience. `None` when the filter has no search words (the
-/// library then lists by date from the database) or the words make no term at all.
-pub fn build(
-    fields: &Fields,
+/// Every word and phrase of `q` required, each in any of the `analysed` fields (as that
+/// field's analyser makes terms of it); the last word also as the start of a word in `plain`,
+/// scored below a whole word. `None` when the words make no term.
+pub(crate) fn words(
+    analysed: &[(String, Field)],
+    plain: Field,
     manager: &TokenizerManager,
-    filter: &EvidenceFilter,
-    audience: Audience,
+    q: &str,
 ) -> Option<Box<dyn Query>> {
-    let q = filter.q.trim();
     let units = units(q);
     let mut required: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     let last = units.len().saturating_sub(1);
@@ -114,12 +114,12 @@ pub fn build(
             Unit::Word(w) | Unit::Phrase(w) => w.as_str(),
         };
         let mut any_field: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for (name, field) in fields.analysed() {
-            let terms: Vec<String> = terms_of(manager, &name, text)
+        for (name, field) in analysed {
+            let terms: Vec<String> = terms_of(manager, name, text)
                 .into_iter()
                 .map(|(t, _, _)| t)
                 .collect();
-            if let Some(query) = term_or_phrase(field, terms) {
+            if let Some(query) = term_or_phrase(*field, terms) {
                 any_field.push((Occur::Should, query));
             }
         }
@@ -132,8 +132,7 @@ pub fn build(
                 .map(|(t, _, _)| t)
                 .collect();
             if prefix.len() == 1 && prefix[0].chars().count() >= 2 {
-                let query =
-                    PhrasePrefixQuery::new(vec![Term::from_field_text(fields.plain, &prefix[0])]);
+                let query = PhrasePrefixQuery::new(vec![Term::from_field_text(plain, &prefix[0])]);
                 any_field.push((
                     Occur::Should,
                     Box::new(BoostQuery::new(Box::new(query), 0.2)),
@@ -147,7 +146,19 @@ pub fn build(
     if required.is_empty() {
         return None;
     }
-    let words: Box<dyn Query> = Box::new(BooleanQuery::new(required));
+    Some(Box::new(BooleanQuery::new(required)))
+}
+
+/// The query for a filter and audience. `None` when the filter has no search words (the
+/// library then lists by date from the database) or the words make no term at all.
+pub fn build(
+    fields: &Fields,
+    manager: &TokenizerManager,
+    filter: &EvidenceFilter,
+    audience: Audience,
+) -> Option<Box<dyn Query>> {
+    let q = filter.q.trim();
+    let words = words(&fields.analysed(), fields.plain, manager, q)?;
     // A citation key typed whole (or its beginning) finds that finding first.
     let key = q.to_lowercase();
     let mut matches: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Should, words)];

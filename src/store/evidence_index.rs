@@ -95,6 +95,7 @@ struct FeedRow {
     id: String,
     finding: Option<String>,
     assessment: Option<String>,
+    paper: Option<String>,
     at: String,
 }
 
@@ -104,6 +105,8 @@ pub enum Changed {
     Finding(String),
     /// Any of the assessment's findings (an import).
     Assessment(String),
+    /// A new version of the paper was published.
+    Paper(String),
 }
 
 /// One row of the search feed, with its own (time, id).
@@ -125,6 +128,7 @@ pub async fn feed_after(db: &Db, at: &str, id: &str) -> Result<Vec<FeedEntry>, A
             "SELECT record::id(id) AS id,
                 (IF finding {{ record::id(finding) }} ELSE {{ NONE }}) AS finding,
                 (IF assessment {{ record::id(assessment) }} ELSE {{ NONE }}) AS assessment,
+                (IF paper {{ record::id(paper) }} ELSE {{ NONE }}) AS paper,
                 time::format(at, {TIME}) AS at
              FROM search_feed
              WHERE at >= <datetime> $at AND (at > <datetime> $at OR record::id(id) > $id)
@@ -138,10 +142,11 @@ pub async fn feed_after(db: &Db, at: &str, id: &str) -> Result<Vec<FeedEntry>, A
     Ok(rows
         .into_iter()
         .filter_map(|r| {
-            let changed = match (r.finding, r.assessment) {
-                (Some(finding), _) => Changed::Finding(finding),
-                (None, Some(assessment)) => Changed::Assessment(assessment),
-                (None, None) => return None,
+            let changed = match (r.finding, r.assessment, r.paper) {
+                (Some(finding), _, _) => Changed::Finding(finding),
+                (None, Some(assessment), _) => Changed::Assessment(assessment),
+                (None, None, Some(paper)) => Changed::Paper(paper),
+                (None, None, None) => return None,
             };
             Some(FeedEntry {
                 id: r.id,

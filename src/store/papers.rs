@@ -152,6 +152,7 @@ struct SummaryRow {
     slug: String,
     title: String,
     status: String,
+    published: Option<i64>,
     blocks: i64,
     needing_support: i64,
     supported: i64,
@@ -161,8 +162,8 @@ struct SummaryRow {
 pub async fn list(db: &Db) -> Result<Vec<PaperSummary>, AppError> {
     let mut response = db
         .query(format!(
-            "SELECT slug, title, {status} AS status, time::format(updated_at, {TIME}) AS updated_at,
-                 {COUNTS}
+            "SELECT slug, title, {status} AS status, published_version AS published,
+                 time::format(updated_at, {TIME}) AS updated_at, {COUNTS}
              FROM paper ORDER BY updated_at DESC LIMIT 500",
             status = paper_status("$this")
         ))
@@ -175,6 +176,7 @@ pub async fn list(db: &Db) -> Result<Vec<PaperSummary>, AppError> {
             slug: r.slug,
             title: r.title,
             status: r.status,
+            published: r.published.and_then(|n| u32::try_from(n).ok()),
             blocks: r.blocks.max(0) as usize,
             supported: r.supported.max(0) as usize,
             needing_support: r.needing_support.max(0) as usize,
@@ -631,6 +633,21 @@ pub async fn paper_of(db: &Db, block_id: &str) -> Result<Option<String>, AppErro
         .await
         .or_internal("block paper")?;
     response.take(0).or_internal("block paper")
+}
+
+/// Whether the block is one of the paper's and not deleted: one record read, for a request
+/// naming a block the kept draft does not hold.
+pub async fn holds_block(db: &Db, paper_id: &str, block_id: &str) -> Result<bool, AppError> {
+    let mut response = db
+        .query(
+            "SELECT VALUE record::id(paper) FROM ONLY type::record('block', $id)
+             WHERE deleted = false",
+        )
+        .bind(("id", block_id.to_string()))
+        .await
+        .or_internal("block's paper")?;
+    let paper: Option<String> = response.take(0).or_internal("block's paper")?;
+    Ok(paper.as_deref() == Some(paper_id))
 }
 
 /// Every saved text of a block, newest first.

@@ -3,6 +3,7 @@
 //! database, not only this file; and the unique index on (paper, number) lets exactly one of
 //! two simultaneous publications of the same number through.
 use super::{Db, OrInternal, internal, is_duplicate};
+use crate::domain::front::PublishedCard;
 use crate::domain::versions::{Finding, StoredVersion, VersionContent};
 use crate::error::AppError;
 use surrealdb::types::SurrealValue;
@@ -55,6 +56,7 @@ pub async fn create(db: &Db, paper_id: &str, version: NewVersion) -> Result<(), 
                  created_at: <datetime> $published_at
              };
              UPDATE $paper_record SET published_version = $number, updated_at = time::now();
+             CREATE search_feed SET paper = $paper_record;
              COMMIT TRANSACTION;",
         )
         .bind(("paper", paper_id.to_string()))
@@ -343,6 +345,110 @@ pub async fn latest(db: &Db, paper_id: &str) -> Result<Option<(u32, String)>, Ap
         .into_iter()
         .next()
         .map(|r| (u32::try_from(r.number).unwrap_or(0), r.hash)))
+}
+
+/// A paper's latest version as the search engine indexes it: the paper's slug and the
+/// version's content (None before the first publication).
+pub async fn latest_content(
+    db: &Db,
+    paper_id: &str,
+) -> Result<Option<(String, VersionContent)>, AppError> {
+    #[derive(SurrealValue)]
+    struct Row {
+        slug: String,
+        content: String,
+        number: i64,
+    }
+    let mut response = db
+        .query(
+            "SELECT paper.slug AS slug, content, number FROM paper_version
+             WHERE paper = type::record('paper', $paper) ORDER BY number DESC LIMIT 1",
+        )
+        .bind(("paper", paper_id.to_string()))
+        .await
+        .or_internal("latest version's content")?;
+    let rows: Vec<Row> = response.take(0).or_internal("latest version's content")?;
+    let Some(row) = rows.into_iter().next() else {
+        return Ok(None);
+    };
+    let content = VersionContent::from_canonical(row.content.as_bytes()).ok_or_else(|| {
+        tracing::error!(
+            paper = paper_id,
+            number = row.number,
+            "a version's content does not read"
+        );
+        AppError::Internal
+    })?;
+    Ok(Some((row.slug, content)))
+}
+
+/// Every published paper with its latest version's number, time and lead (the start of its
+/// first paragraph), latest first: what the front page lists.
+pub async fn front_listing(db: &Db) -> Result<Vec<PublishedCard>, AppError> {
+    #[derive(SurrealValue)]
+    struct Row {
+        slug: String,
+        title: String,
+        number: i64,
+        version: Option<Latest>,
+    }
+    #[derive(SurrealValue)]
+    struct Latest {
+        content: String,
+        published_at: String,
+    }
+    let mut response = db
+        .query(format!(
+            "SELECT slug, title, published_version AS number,
+                 (SELECT content, time::format(created_at, {TIME}) AS published_at
+                  FROM paper_version
+                  WHERE paper = $parent.id AND number = $parent.published_version)[0]
+                     AS version
+             FROM paper WHERE published_version != NONE"
+        ))
+        .await
+        .or_internal("published papers")?;
+    let rows: Vec<Row> = response.take(0).or_internal("published papers")?;
+    let mut cards: Vec<PublishedCard> = rows
+        .into_iter()
+        .map(|r| {
+            let (lead, published_at) = match r.version {
+                Some(v) => (lead_of(&v.content), v.published_at),
+                None => (String::new(), String::new()),
+            };
+            PublishedCard {
+                slug: r.slug,
+                title: r.title,
+                lead,
+                number: u32::try_from(r.number).unwrap_or(0),
+                published_at,
+            }
+        })
+        .collect();
+    cards.sort_by(|a, b| {
+        b.published_at
+            .cmp(&a.published_at)
+            .then_with(|| a.slug.cmp(&b.slug))
+    });
+    Ok(cards)
+}
+
+/// The start of a version's first paragraph (a text block), as read.
+fn lead_of(content: &str) -> String {
+    let Some(content) = VersionContent::from_canonical(content.as_bytes()) else {
+        return String::new();
+    };
+    content
+        .blocks
+        .iter()
+        .find(|b| b.kind == "text")
+        .map(|b| {
+            crate::domain::needs::excerpt(
+                &crate::markdown::reading_text(&b.text, |_| true, ""),
+                crate::domain::front::LEAD_CHARS,
+            )
+        })
+        .unwrap_or_default()
 }
 
 /// Every paper that has versions: (id, slug).

@@ -1,9 +1,11 @@
 //! The papers index (status and evidence coverage at a glance) and the form for a new paper.
+use crate::api::front::front_page;
 use crate::api::papers::{CreatePaper, papers_index};
 use crate::app::components::alerts::{FieldError, FormAlert, form_error, invalid};
 use crate::app::components::coverage_meter::CoverageMeter;
 use crate::app::components::fields::{came_back_with_error, field_label, initial, textarea_text};
 use crate::app::components::labels::paper_status_name;
+use crate::app::components::published::PublishedPapers;
 use crate::app::components::session::use_session;
 use crate::app::components::status::{LoadError, editor_gate};
 use crate::domain::accounts::Role;
@@ -14,6 +16,9 @@ use leptos_meta::Title;
 
 #[component]
 pub fn PapersPage() -> impl IntoView {
+    if use_session().member().is_none() {
+        return view! { <PublishedPapersPage /> }.into_any();
+    }
     let i18n = use_i18n();
     let papers = Resource::new(|| (), |_| papers_index());
     let is_editor = use_session()
@@ -38,16 +43,34 @@ pub fn PapersPage() -> impl IntoView {
             })}
         </Suspense>
     }
+    .into_any()
+}
+
+/// The papers page for a visitor: the published papers, as the front page lists them.
+#[component]
+fn PublishedPapersPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let front = Resource::new(|| (), |_| front_page(String::new()));
+    view! {
+        <Title text=move || t_string!(i18n, papers_title).to_string() />
+        <h1>{t!(i18n, papers_heading)}</h1>
+        <p class="lead">{t!(i18n, papers_lead_visitor)}</p>
+        <Suspense fallback=move || view! { <p class="muted">{t!(i18n, loading)}</p> }>
+            {move || Suspend::new(async move {
+                match front.await {
+                    Err(error) => view! { <LoadError error /> }.into_any(),
+                    Ok(page) => view! { <PublishedPapers papers=page.papers /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
 }
 
 #[component]
 fn PaperRow(paper: PaperSummary) -> impl IntoView {
     let i18n = use_i18n();
-    let href = if paper.status == "draft" {
-        format!("/papers/{}/draft", paper.slug)
-    } else {
-        format!("/papers/{}", paper.slug)
-    };
+    // Members work on the draft; the published version has its own link below.
+    let href = format!("/papers/{}/draft", paper.slug);
     let blocks = paper.blocks;
     view! {
         <li class="card paper-row">
@@ -57,6 +80,9 @@ fn PaperRow(paper: PaperSummary) -> impl IntoView {
                 " " {t!(i18n, papers_blocks, count = move || blocks)}
             </p>
             <CoverageMeter supported=paper.supported total=paper.needing_support />
+            {paper.published.map(|number| view! {
+                <p><a href=format!("/papers/{}", paper.slug)>{t!(i18n, papers_read_published, number = move || number)}</a></p>
+            })}
         </li>
     }
 }

@@ -181,3 +181,48 @@ async fn a_block_added_on_another_instance_is_found_before_the_poller_hears_of_i
         "the part holding the new block shows it: {body:.300}"
     );
 }
+
+#[tokio::test]
+async fn a_vote_reaches_every_viewer_without_saying_who_cast_it() {
+    let app = TestApp::spawn().await;
+    let viewer = app.sign_in(EDITOR, PASSWORD).await;
+    let voter = app.sign_in(MEMBER, PASSWORD).await;
+    let mut stream = app.open_stream(&viewer).await;
+    let cast = app
+        .call(
+            "cast_vote",
+            &[("slug", SLUG), ("target", "paper"), ("choice", "support")],
+            Some(&voter),
+        )
+        .await;
+    assert_eq!(cast.status(), 200, "{}", cast.text().await.unwrap());
+    // The demo's own votes made events too: this vote's is the newest.
+    let mut response = app
+        .state
+        .db
+        .query(
+            "SELECT VALUE record::id(id) FROM event WHERE kind = 'vote' ORDER BY at DESC LIMIT 1",
+        )
+        .await
+        .unwrap();
+    let newest: Vec<String> = response.take(0).unwrap();
+    let mut received = String::new();
+    let wanted = format!("\"id\":\"{}\"", newest[0]);
+    tokio::time::timeout(Duration::from_secs(10), async {
+        while !received.contains(&wanted) {
+            let chunk = stream
+                .chunk()
+                .await
+                .unwrap()
+                .expect("the stream stays open");
+            received.push_str(&String::from_utf8_lossy(&chunk));
+        }
+    })
+    .await
+    .expect("the vote's event within 10 s");
+    let event = received.lines().find(|l| l.contains(&wanted)).unwrap();
+    assert!(event.contains("\"kind\":\"vote\""), "{event}");
+    assert!(event.contains("\"block\":\"paper\""), "{event}");
+    assert!(event.contains("\"member\":\"\""), "{event}");
+    assert!(event.contains("\"member_name\":\"\""), "{event}");
+}

@@ -42,22 +42,52 @@ pub async fn block_comments(
         let block = block_of(&state, &paper, &block).await?;
         let amendment = some(&amendment);
         let (rows, can_moderate, text) = tokio::join!(
-            store::comments::of_block(&state.db, &paper.id, &block, amendment),
+            async {
+                match amendment {
+                    Some(_) => {
+                        store::comments::of_block(&state.db, &paper.id, &block, amendment).await
+                    }
+                    None => store::comments::all_of_block(&state.db, &paper.id, &block).await,
+                }
+            },
             can_edit(&state, &paper, &member),
             quoted_text(&state, &paper, &block, amendment),
         );
         let text = text?.unwrap_or_default();
-        let comments = rows?
-            .into_iter()
-            .map(|row| {
-                let root = row.root().to_string();
-                (view(row, &member, can_moderate, &text), root)
-            })
-            .collect();
+        // Comments on the block's amendments, by amendment (in the order first commented).
+        let mut own = Vec::new();
+        let mut others: Vec<(String, Vec<CommentRow>)> = Vec::new();
+        for row in rows? {
+            match row.amendment.clone().filter(|_| amendment.is_none()) {
+                None => own.push(row),
+                Some(id) => match others.iter_mut().find(|(a, _)| *a == id) {
+                    Some((_, list)) => list.push(row),
+                    None => others.push((id, vec![row])),
+                },
+            }
+        }
+        let in_threads = |rows: Vec<CommentRow>, text: &str| {
+            threads(
+                rows.into_iter()
+                    .map(|row| {
+                        let root = row.root().to_string();
+                        (view(row, &member, can_moderate, text), root)
+                    })
+                    .collect(),
+            )
+        };
+        let mut on_amendments = Vec::with_capacity(others.len());
+        for (id, rows) in others {
+            let proposed = quoted_text(&state, &paper, &block, Some(&id))
+                .await?
+                .unwrap_or_default();
+            on_amendments.push((id, in_threads(rows, &proposed)));
+        }
         Ok(CommentsView {
-            threads: threads(comments),
+            threads: in_threads(own, &text),
             can_moderate,
             sentences: anchors::sentences(&text),
+            on_amendments,
         })
     }
     .await;

@@ -98,13 +98,19 @@ pub async fn open_consultation(
 
 /// Moves the closing time of a consultation that has not closed to a later one.
 #[server(prefix = "/fn", endpoint = "extend_consultation")]
-pub async fn extend_consultation(slug: String, closes_at: String) -> Result<(), AppError> {
+pub async fn extend_consultation(
+    slug: String,
+    closes_at: String,
+    /// The reader's zone, set by the page's script (see `rules::typed_in_zone`).
+    #[server(default)]
+    closes_offset: String,
+) -> Result<(), AppError> {
     let result = async {
         let (state, member, paper) = editable(&slug).await?;
         let (row, _) = store::consultations::current(&state.db, &paper.id)
             .await?
             .ok_or_else(not_open)?;
-        let new = rules::extension(&closes_at, &row.closes_at, &row.now)?;
+        let new = rules::extension(&closes_at, &closes_offset, &row.closes_at, &row.now)?;
         store::consultations::change_closing(&state.db, &paper.id, &row.id, Some(&new), &member.id)
             .await?;
         changed(&state, &paper);

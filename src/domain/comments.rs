@@ -129,6 +129,10 @@ pub struct CommentsView {
     /// The sentences of the text commented on, to quote one with the keyboard (see
     /// [`crate::domain::anchors::sentences`]).
     pub sentences: Vec<String>,
+    /// For a block's own comments: the threads about each of its amendments that has any, by
+    /// amendment id (one request serves the whole discussion page).
+    #[serde(default)]
+    pub on_amendments: Vec<(String, Vec<Thread>)>,
 }
 
 /// Groups comments into threads. `roots` names each comment's thread (its first comment:

@@ -143,6 +143,71 @@ pub fn parse_utc_minute(field: &str, input: &str) -> Result<String, AppError> {
     ))
 }
 
+/// The furthest a time zone is from UTC (UTC+14, UTC−12), in minutes.
+const ZONE_OFFSET_MAX: i64 = 14 * 60;
+
+/// A time typed in the reader's own zone, as UTC. `offset` is what their browser says of that
+/// zone at that moment (`Date.getTimezoneOffset()`: minutes behind UTC, so -330 in India and
+/// 300 in New York in winter); empty when the time was typed in UTC, as a page without
+/// script asks.
+pub fn typed_in_zone(field: &str, input: &str, offset: &str) -> Result<String, AppError> {
+    let utc = parse_utc_minute(field, input)?;
+    let offset = offset.trim();
+    if offset.is_empty() {
+        return Ok(utc);
+    }
+    let minutes = offset
+        .parse::<i64>()
+        .ok()
+        .filter(|m| m.abs() <= ZONE_OFFSET_MAX)
+        .ok_or_else(|| AppError::invalid(field, Problem::InvalidDate))?;
+    Ok(shift_minutes(&utc, minutes))
+}
+
+/// `YYYY-MM-DDTHH:MM:00Z` moved by `minutes`, across days, months and years.
+fn shift_minutes(utc: &str, minutes: i64) -> String {
+    let part = |from: usize, to: usize| utc.get(from..to).and_then(|p| p.parse::<i64>().ok());
+    let (Some(y), Some(m), Some(d), Some(h), Some(min)) = (
+        part(0, 4),
+        part(5, 7),
+        part(8, 10),
+        part(11, 13),
+        part(14, 16),
+    ) else {
+        return utc.to_string();
+    };
+    let total = days_from_civil(y, m, d) * 1440 + h * 60 + min + minutes;
+    let (days, rest) = (total.div_euclid(1440), total.rem_euclid(1440));
+    let (y, m, d) = civil_from_days(days);
+    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:00Z", rest / 60, rest % 60)
+}
+
+/// Days since 1970-01-01 of a date in the proleptic Gregorian calendar (H. Hinnant's
+/// algorithm).
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let year_of_era = y - era * 400;
+    let day_of_year = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    era * 146_097 + day_of_era - 719_468
+}
+
+/// The date of a day counted from 1970-01-01 (the inverse of [`days_from_civil`]).
+fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let day_of_era = z - era * 146_097;
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let mp = (5 * day_of_year + 2) / 153;
+    let d = day_of_year - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = year_of_era + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
 /// A consultation as the editors' form posts it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
@@ -155,6 +220,10 @@ pub struct ConsultationInput {
     /// A checkbox: present (any value) when ticked.
     pub reason_required: String,
     pub results: String,
+    /// The reader's zone for each typed time (see [`typed_in_zone`]), set by the page's
+    /// script; empty: typed in UTC.
+    pub opens_offset: String,
+    pub closes_offset: String,
 }
 
 /// A consultation's settings, checked.
@@ -176,12 +245,12 @@ impl ConsultationInput {
         let opens_at = if self.opens_at.trim().is_empty() {
             Some(None)
         } else {
-            parse_utc_minute("opens_at", &self.opens_at)
+            typed_in_zone("opens_at", &self.opens_at, &self.opens_offset)
                 .map(Some)
                 .map_err(|e| errors.push(e))
                 .ok()
         };
-        let closes_at = parse_utc_minute("closes_at", &self.closes_at)
+        let closes_at = typed_in_zone("closes_at", &self.closes_at, &self.closes_offset)
             .map_err(|e| errors.push(e))
             .ok();
         if let Some(closes) = &closes_at {
@@ -239,9 +308,14 @@ fn parse_quorum(input: &str) -> Result<Option<u32>, AppError> {
 }
 
 /// A later closing time for a consultation that closes at `closes_at`, checked against the
-/// database's `now`.
-pub fn extension(input: &str, closes_at: &str, now: &str) -> Result<String, AppError> {
-    let new = parse_utc_minute("closes_at", input)?;
+/// database's `now`; typed in the zone `offset` names (see [`typed_in_zone`]).
+pub fn extension(
+    input: &str,
+    offset: &str,
+    closes_at: &str,
+    now: &str,
+) -> Result<String, AppError> {
+    let new = typed_in_zone("closes_at", input, offset)?;
     if to_second(&new) <= to_second(now) {
         return Err(AppError::invalid("closes_at", Problem::InPast));
     }
@@ -750,15 +824,15 @@ mod tests {
     fn extensions_only_go_later() {
         let closes = "2026-12-05T10:00:00Z";
         assert_eq!(
-            extension("2026-12-06T10:00", closes, NOW).as_deref(),
+            extension("2026-12-06T10:00", "", closes, NOW).as_deref(),
             Ok("2026-12-06T10:00:00Z")
         );
         assert_eq!(
-            extension("2026-12-05T10:00", closes, NOW),
+            extension("2026-12-05T10:00", "", closes, NOW),
             Err(AppError::invalid("closes_at", Problem::NotLater))
         );
         assert_eq!(
-            extension("2026-12-01T10:00", "2026-11-30T00:00:00Z", NOW),
+            extension("2026-12-01T10:00", "", "2026-11-30T00:00:00Z", NOW),
             Err(AppError::invalid("closes_at", Problem::InPast))
         );
     }
@@ -981,5 +1055,50 @@ mod tests {
             ResultsMode::Anonymised,
         );
         assert!(anonymised.reasons.iter().all(|r| r.by.is_none()));
+    }
+
+    #[test]
+    fn a_time_typed_in_the_readers_zone_is_stored_in_utc() {
+        let cases = [
+            // India, half an hour off the hour.
+            ("2026-12-14T18:00", "-330", "2026-12-14T12:30:00Z"),
+            // New York in winter, into the next year.
+            ("2026-12-31T22:00", "300", "2027-01-01T03:00:00Z"),
+            // Back across a leap day.
+            ("2028-03-01T01:00", "-120", "2028-02-29T23:00:00Z"),
+            // Kiribati, fourteen hours ahead, back across a month's end.
+            ("2026-05-01T06:00", "-840", "2026-04-30T16:00:00Z"),
+            // No script: typed in UTC.
+            ("2026-12-14T18:00", "", "2026-12-14T18:00:00Z"),
+            ("2026-12-14T18:00", " 0 ", "2026-12-14T18:00:00Z"),
+        ];
+        for (typed, offset, utc) in cases {
+            assert_eq!(
+                typed_in_zone("closes_at", typed, offset).as_deref(),
+                Ok(utc),
+                "{typed} {offset}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_zone_offset_that_is_no_zone_is_refused_on_its_field() {
+        for offset in ["abc", "841", "-10000", "1.5", "99999999999999999999"] {
+            assert_eq!(
+                typed_in_zone("opens_at", "2026-12-14T18:00", offset),
+                Err(AppError::invalid("opens_at", Problem::InvalidDate)),
+                "{offset}"
+            );
+        }
+    }
+
+    #[test]
+    fn days_count_both_ways_alike() {
+        for days in [-800_000, -1, 0, 1, 10_957, 20_789, 365_000] {
+            let (y, m, d) = civil_from_days(days);
+            assert_eq!(days_from_civil(y, m, d), days, "{y}-{m}-{d}");
+        }
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(days_from_civil(2000, 3, 1), 11_017);
     }
 }

@@ -172,6 +172,26 @@ pub async fn of_block(
     response.take(1).or_internal("block comments")
 }
 
+/// Every comment on a block: its own and those about its amendments (each row names its
+/// amendment), in the order they were posted.
+pub async fn all_of_block(
+    db: &Db,
+    paper_id: &str,
+    block_id: &str,
+) -> Result<Vec<CommentRow>, AppError> {
+    let mut response = db
+        .query(format!(
+            "SELECT {FIELDS} FROM comment
+             WHERE paper = type::record('paper', $paper) AND block = type::record('block', $block)
+             ORDER BY posted_at, id LIMIT 5000"
+        ))
+        .bind(("paper", paper_id.to_string()))
+        .bind(("block", block_id.to_string()))
+        .await
+        .or_internal("block comments")?;
+    response.take(0).or_internal("block comments")
+}
+
 /// The ids of the blocks of a paper with open threads, once per thread: started on the block
 /// itself (not on an amendment), not resolved, not hidden, on a block not deleted.
 pub async fn open_threads(db: &Db, paper_id: &str) -> Result<Vec<String>, AppError> {

@@ -211,6 +211,10 @@ pub async fn cast(
              consultation = $c.id, member = $m.id, organisation = $m.organisation,
              target = $target, block = IF $b { $b.id } ELSE { NONE }, choice = $choice,
              reason = $reason, block_rev = $rev, updated_at = time::now();
+         CREATE event CONTENT {
+             paper: $c.paper, kind: 'vote', block: $target, rev: $rev,
+             member: '', member_name: ''
+         };
          RETURN 'done';
          COMMIT TRANSACTION;";
     let result = retrying(|| {

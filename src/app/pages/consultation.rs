@@ -112,11 +112,12 @@ fn ConsultationView(
                     <WindowSummary window=w.clone() />
                     <p><a class="button button-quiet" href=results_href>{t!(i18n, consultation_results_link)}</a></p>
                     <WindowHistory window=w />
-                    <LocalTimes lang=page_locale() />
                 }.into_any(),
                 None => view! { <p class="empty-state">{t!(i18n, consultation_none)}</p> }.into_any(),
             }}
         </section>
+        // Times shown, and typed, in the reader's zone.
+        <LocalTimes lang=page_locale() />
         {can_manage.then(|| if running {
             view! { <ManageWindow slug=slug.clone() extend close /> }.into_any()
         } else {
@@ -181,7 +182,7 @@ fn ManageWindow(
                 <input type="hidden" name="slug" value=slug />
                 <div class="field">
                     <label for="closes_at">{t!(i18n, consultation_new_close)}</label>
-                    <p class="hint" id="closes_at-hint">{t!(i18n, consultation_time_hint)}</p>
+                    <p class="hint zone-hint" id="closes_at-hint">{t!(i18n, consultation_time_hint)}</p>
                     <input type="datetime-local" id="closes_at" name="closes_at" required value=kept_closes
                         aria-invalid=invalid(error, "closes_at") aria-describedby="closes_at-hint closes_at-error" />
                     <FieldError error field="closes_at" />
@@ -211,7 +212,7 @@ fn OpenForm(slug: String, open: ServerAction<OpenConsultation>) -> impl IntoView
             <FormAlert error fields=&["opens_at", "closes_at", "quorum"] />
             <ActionForm action=open attr:class="form">
                 <input type="hidden" name="slug" value=slug />
-                <p class="hint">{t!(i18n, consultation_time_hint)}</p>
+                <p class="hint zone-hint">{t!(i18n, consultation_time_hint)}</p>
                 <div class="field-row">
                     <div class="field">
                         <label for="opens_at">{t!(i18n, consultation_opens_at)}</label>

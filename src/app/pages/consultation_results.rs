@@ -7,6 +7,7 @@ use crate::app::components::consultation_window::WindowSummary;
 use crate::app::components::labels::{choice_name, country_label};
 use crate::app::components::status::{LoadError, NotFound, SignInFirst, role_gate};
 use crate::app::components::tally_chart::TallyChart;
+use crate::app::islands::{LocalTimes, page_locale};
 use crate::domain::accounts::Role;
 use crate::domain::consultations::{Choice, GroupCounts, ResultsPage, TargetResults};
 use crate::error::AppError;
@@ -57,6 +58,9 @@ fn ResultsView(data: ResultsPage) -> impl IntoView {
     view! {
         <h1>{t!(i18n, results_heading)}</h1>
         <p class="lead">{title}</p>
+        <ResultsLive lang=page_locale() slug=slug.clone() />
+        <LocalTimes lang=page_locale() />
+        <div id="results-live">
         <section class="card" aria-labelledby="window-heading">
             <h2 id="window-heading">{t!(i18n, consultation_window)}</h2>
             <WindowSummary window />
@@ -71,7 +75,24 @@ fn ResultsView(data: ResultsPage) -> impl IntoView {
             .into_iter()
             .map(|results| view! { <TargetSection results /> })
             .collect_view()}
+        </div>
     }
+}
+
+/// Keeps the results current while members vote: on a vote (or a change to the window) the
+/// page is fetched again and the counts, charts and tables are put in place. Renders
+/// nothing; without JavaScript the results are those of when the page loaded.
+#[island]
+fn ResultsLive(lang: Locale, slug: String) -> impl IntoView {
+    #[cfg(feature = "hydrate")]
+    crate::app::islands::live::follow(
+        lang,
+        &slug,
+        |event| matches!(event["kind"].as_str(), Some("vote" | "consultation")),
+        &["results-live"],
+    );
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (lang, slug);
 }
 
 #[component]

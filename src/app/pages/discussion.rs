@@ -49,12 +49,20 @@ async fn discussion(slug: String, block: String) -> Result<Discussion, AppError>
         .find(|b| b.id == block)
         .ok_or(AppError::NotFound)?;
     let current = current_block(slug.clone(), block.clone()).await?;
-    let comments = block_comments(slug.clone(), block.clone(), String::new()).await?;
-    let mut discussed = Vec::new();
-    for amendment in amendments(slug.clone(), block.clone()).await? {
-        let about = block_comments(slug.clone(), block.clone(), amendment.id.clone()).await?;
-        discussed.push((amendment, about.threads));
-    }
+    let mut comments = block_comments(slug.clone(), block.clone(), String::new()).await?;
+    let discussed = amendments(slug.clone(), block.clone())
+        .await?
+        .into_iter()
+        .map(|amendment| {
+            let about = comments
+                .on_amendments
+                .iter()
+                .position(|(id, _)| *id == amendment.id)
+                .map(|at| comments.on_amendments.swap_remove(at).1)
+                .unwrap_or_default();
+            (amendment, about)
+        })
+        .collect();
     Ok(Discussion {
         slug: workspace.slug,
         title: workspace.title,
@@ -728,117 +736,21 @@ mod quote {
 #[island]
 fn DiscussionLive(lang: Locale, slug: String, block: String) -> impl IntoView {
     #[cfg(feature = "hydrate")]
-    live::follow(lang, slug, block);
+    crate::app::islands::live::follow(
+        lang,
+        &slug,
+        move |event| {
+            event["block"] == block.as_str()
+                && !matches!(event["kind"].as_str(), Some("presence" | "vote"))
+        },
+        &[
+            "block-text",
+            "threads-heading",
+            "discussion-threads",
+            "amendments-heading",
+            "discussion-amendments",
+        ],
+    );
     #[cfg(not(feature = "hydrate"))]
     let _ = (lang, slug, block);
-}
-
-#[cfg(feature = "hydrate")]
-mod live {
-    use crate::i18n::Locale;
-    use std::cell::Cell;
-    use std::rc::Rc;
-    use wasm_bindgen::closure::Closure;
-    use wasm_bindgen::{JsCast, JsValue};
-    use wasm_bindgen_futures::JsFuture;
-    use web_sys::{Document, Element};
-
-    /// The parts of the page that follow the discussion, by id.
-    const PARTS: [&str; 5] = [
-        "block-text",
-        "threads-heading",
-        "discussion-threads",
-        "amendments-heading",
-        "discussion-amendments",
-    ];
-
-    pub fn follow(lang: Locale, slug: String, block: String) {
-        let Ok(source) = web_sys::EventSource::new(&format!("/papers/{slug}/events")) else {
-            return;
-        };
-        let scheduled = Rc::new(Cell::new(false));
-        let on_change =
-            Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
-                let about_this = ev
-                    .data()
-                    .as_string()
-                    .and_then(|d| serde_json::from_str::<serde_json::Value>(&d).ok())
-                    .is_some_and(|e| e["block"] == block.as_str() && e["kind"] != "presence");
-                if !about_this || scheduled.replace(true) {
-                    return;
-                }
-                let scheduled = Rc::clone(&scheduled);
-                leptos::prelude::set_timeout(
-                    move || {
-                        scheduled.set(false);
-                        wasm_bindgen_futures::spawn_local(async move {
-                            if let Err(error) = refresh(lang).await {
-                                web_sys::console::warn_2(
-                                    &JsValue::from_str("the discussion could not be refreshed"),
-                                    &error,
-                                );
-                            }
-                        });
-                    },
-                    std::time::Duration::from_millis(150),
-                );
-            });
-        let _ =
-            source.add_event_listener_with_callback("change", on_change.as_ref().unchecked_ref());
-        on_change.forget();
-        // Open for the page's life; the browser closes it when the page goes.
-        std::mem::forget(source);
-    }
-
-    async fn refresh(lang: Locale) -> Result<(), JsValue> {
-        let window = web_sys::window().ok_or("no window")?;
-        let document = window.document().ok_or("no document")?;
-        let response: web_sys::Response =
-            JsFuture::from(window.fetch_with_str(&window.location().href()?))
-                .await?
-                .dyn_into()?;
-        if !response.ok() {
-            return Ok(());
-        }
-        let html = JsFuture::from(response.text()?)
-            .await?
-            .as_string()
-            .unwrap_or_default();
-        let fresh = web_sys::DomParser::new()?
-            .parse_from_string(&html, web_sys::SupportedType::TextHtml)?;
-        for id in PARTS {
-            if let (Some(shown), Some(new)) =
-                (document.get_element_by_id(id), fresh.get_element_by_id(id))
-                && shown.outer_html() != new.outer_html()
-                && !in_use(&document, &shown)
-            {
-                shown.replace_with_with_node_1(&new)?;
-            }
-        }
-        crate::app::islands::show_local_times(lang);
-        Ok(())
-    }
-
-    /// Someone is working in `part`: the keyboard is in it, or a field holds typed text.
-    fn in_use(document: &Document, part: &Element) -> bool {
-        let focused = document
-            .active_element()
-            .is_some_and(|active| part.contains(Some(active.as_ref())));
-        let Ok(fields) = part.query_selector_all("textarea, input") else {
-            return focused;
-        };
-        focused
-            || (0..fields.length())
-                .filter_map(|i| fields.item(i))
-                .any(|field| {
-                    if let Some(area) = field.dyn_ref::<web_sys::HtmlTextAreaElement>() {
-                        area.default_value()
-                            .is_ok_and(|initial| initial != area.value())
-                    } else if let Some(input) = field.dyn_ref::<web_sys::HtmlInputElement>() {
-                        input.value() != input.default_value()
-                    } else {
-                        false
-                    }
-                })
-    }
 }

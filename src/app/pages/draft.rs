@@ -186,19 +186,26 @@ mod live {
             return;
         };
         let scheduled = Rc::new(Cell::new(false));
-        let on_change = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |_| {
-            if scheduled.replace(true) {
-                return;
-            }
-            let scheduled = Rc::clone(&scheduled);
-            leptos::prelude::set_timeout(
-                move || {
-                    scheduled.set(false);
-                    refresh(None);
-                },
-                std::time::Duration::from_millis(120),
-            );
-        });
+        let on_change =
+            Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
+                // Votes show on the consultation's pages, not in the draft.
+                let is_vote = ev
+                    .data()
+                    .as_string()
+                    .and_then(|d| serde_json::from_str::<serde_json::Value>(&d).ok())
+                    .is_some_and(|e| e["kind"] == "vote");
+                if is_vote || scheduled.replace(true) {
+                    return;
+                }
+                let scheduled = Rc::clone(&scheduled);
+                leptos::prelude::set_timeout(
+                    move || {
+                        scheduled.set(false);
+                        refresh(None);
+                    },
+                    std::time::Duration::from_millis(120),
+                );
+            });
         for name in ["change", "reload"] {
             let _ =
                 source.add_event_listener_with_callback(name, on_change.as_ref().unchecked_ref());

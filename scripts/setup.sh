@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and testing Groundwork needs, idempotently: each step checks first
 # and skips what is already there. Sourced by run.sh and test.sh; usable alone:
-#   scripts/setup.sh [build] [release] [browser]
+#   scripts/setup.sh [build] [release] [browser] [validators]
 set -euo pipefail
 
 GW_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -81,13 +81,39 @@ setup_browser() {
   fi
 }
 
+# What the published formats are checked with (the integration test
+# `published::real_parsers_read_what_is_published`): Debian's Java for the HTML validator
+# (vnu-jar, an end-to-end package, so setup_browser comes first), and a virtual environment
+# with the Python parsers from PyPI. Exports GROUNDWORK_PYTHON and GROUNDWORK_VNU for it.
+setup_validators() {
+  if ! command -v java >/dev/null; then
+    say "installing Debian's Java (for the HTML validator)"
+    apt_install default-jre-headless
+  fi
+  local venv="$GW_CACHE/validators"
+  local wanted="bibtexparser>=2,<3 rispy>=0.10 feedparser>=6 openapi-spec-validator>=0.7"
+  if [ ! -f "$venv/.groundwork-wanted" ] || [ "$(cat "$venv/.groundwork-wanted")" != "$wanted" ]; then
+    say "installing the Python parsers the published formats are checked with"
+    if ! python3 -m venv "$venv" 2>/dev/null; then
+      apt_install python3-venv
+      python3 -m venv "$venv"
+    fi
+    # shellcheck disable=SC2086
+    "$venv/bin/pip" install --quiet $wanted
+    echo "$wanted" > "$venv/.groundwork-wanted"
+  fi
+  export GROUNDWORK_PYTHON="$venv/bin/python"
+  export GROUNDWORK_VNU="$GW_ROOT/end2end/node_modules/vnu-jar/build/dist/vnu.jar"
+}
+
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
   for what in "${@:-build}"; do
     case "$what" in
       build) setup_build ;;
       release) setup_build; setup_release ;;
       browser) setup_browser ;;
-      *) echo "usage: scripts/setup.sh [build] [release] [browser]" >&2; exit 2 ;;
+      validators) setup_browser; setup_validators ;;
+      *) echo "usage: scripts/setup.sh [build] [release] [browser] [validators]" >&2; exit 2 ;;
     esac
   done
 fi

@@ -11,6 +11,7 @@ step() { say "$* (at $(( $(date +%s) - started ))s)"; }
 
 setup_build
 setup_browser
+setup_validators
 
 step "cargo fmt --check"
 cargo fmt --all -- --check

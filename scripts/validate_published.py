@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Reads what Groundwork publishes about a paper with real parsers, not our own code:
-BibTeX with bibtexparser, RIS with rispy, the Atom feeds with feedparser, and the OpenAPI
-document with openapi-spec-validator, every API answer checked against its schemas.
+BibTeX with bibtexparser, RIS with rispy, the Atom feeds with feedparser, the OpenAPI
+document with openapi-spec-validator, every API answer checked against its schemas, and the
+reading pages and the standalone HTML file with the Nu HTML Checker (vnu.jar, when
+GROUNDWORK_VNU names it; it needs Java).
 
     python3 scripts/validate_published.py http://127.0.0.1:3000 inclusive-volunteering
 
@@ -10,7 +12,10 @@ Needs: pip install 'bibtexparser>=2' rispy feedparser openapi-spec-validator
 `published::real_parsers_read_what_is_published` runs it when GROUNDWORK_PYTHON is set.
 """
 import json
+import os
+import subprocess
 import sys
+import tempfile
 import urllib.error
 import urllib.request
 
@@ -106,10 +111,53 @@ def main(base, slug):
     conforms(f"{api}/papers/{slug}/versions/99", "Error", 404)
     conforms(f"{api}/papers/no-such-paper/versions", "Error", 404)
 
+    # HTML: the pages readers get, checked by the Nu HTML Checker
+    vnu = os.environ.get("GROUNDWORK_VNU")
+    if vnu:
+        validate_html(vnu, base, [
+            f"/papers/{slug}",
+            f"/papers/{slug}/v/1",
+            f"/papers/{slug}/v/2/paper.html",
+            f"/papers/{slug}/compare/1/2",
+            "/",
+            "/?q=volunteering",
+        ])
+    else:
+        print("GROUNDWORK_VNU is not set: the HTML is not validated")
+
     if failures:
         print(f"{len(failures)} check(s) failed")
         sys.exit(1)
     print("all checks passed")
+
+
+def validate_html(vnu, base, paths):
+    with tempfile.TemporaryDirectory() as folder:
+        files = {}
+        for i, path in enumerate(paths):
+            status, _, body = get(base + path)
+            check(status == 200, f"{path}: status {status}")
+            name = os.path.join(folder, f"page-{i}.html")
+            with open(name, "wb") as out:
+                out.write(body)
+            files[name] = path
+        run = subprocess.run(
+            ["java", "-jar", vnu, "--format", "json", "--stdout", *files],
+            capture_output=True, text=True, check=False,
+        )
+        try:
+            messages = json.loads(run.stdout)["messages"]
+        except (ValueError, KeyError):
+            check(False, f"the HTML checker ran: {run.stdout[:500]} {run.stderr[:500]}")
+            return
+        errors = [m for m in messages if m.get("type") == "error"
+                  or m.get("subType") == "fatal"]
+        for error in errors[:20]:
+            where = files.get(error.get("url", "").removeprefix("file:"), error.get("url"))
+            print(f"  {where}:{error.get('lastLine')}: {error.get('message')} "
+                  f"[{error.get('extract', '')[:120]!r}]")
+        check(not errors, f"the HTML of {len(paths)} pages validates ({len(errors)} errors)")
+        print(f"HTML checked: {len(paths)} pages, {len(messages)} messages, {len(errors)} errors")
 
 
 if __name__ == "__main__":

@@ -776,6 +776,7 @@ mod tests {
             quorum: quorum.into(),
             reason_required: "on".into(),
             results: "named".into(),
+            ..Default::default()
         };
         let fields = input("", "2026-12-09T10:00", "10").validate(NOW).unwrap();
         assert_eq!(fields.opens_at, None);

@@ -61,13 +61,7 @@ pub struct Fields {
 impl Fields {
     /// Every field the words of a query are looked for in, with its analyser's name.
     pub(crate) fn analysed(&self) -> Vec<(String, Field)> {
-        let mut out: Vec<(String, Field)> = analysis::STEMMED
-            .iter()
-            .zip(self.stemmed)
-            .map(|((code, _), field)| (analysis::analyser_for(code), field))
-            .collect();
-        out.push((analysis::PLAIN.to_string(), self.plain));
-        out
+        analysed(&self.stemmed, self.plain)
     }
 
     fn stemmed_for(&self, language: &str) -> Option<Field> {
@@ -150,21 +144,44 @@ fn engine_error(context: &str, error: impl std::fmt::Display) -> AppError {
     AppError::Internal
 }
 
+/// The fields of an index that a query's words are looked for in, each with its analyser's
+/// name: one per stemmed language, and the plain one.
+fn analysed(stemmed: &[Field; analysis::STEMMED.len()], plain: Field) -> Vec<(String, Field)> {
+    let mut out: Vec<(String, Field)> = analysis::STEMMED
+        .iter()
+        .zip(stemmed)
+        .map(|((code, _), field)| (analysis::analyser_for(code), *field))
+        .collect();
+    out.push((analysis::PLAIN.to_string(), plain));
+    out
+}
+
+/// A new index in memory with our analysers: its one writer (with `memory` bytes before it
+/// flushes a segment) and a reader that sees what is committed when told to reload.
+fn in_memory(
+    schema: Schema,
+    analysers: &TokenizerManager,
+    memory: usize,
+) -> Result<(IndexWriter, IndexReader), AppError> {
+    let mut index = Index::create_in_ram(schema);
+    index.set_tokenizers(analysers.clone());
+    let writer = index
+        .writer_with_num_threads(1, memory)
+        .map_err(|e| engine_error("open a search index's writer", e))?;
+    let reader = index
+        .reader_builder()
+        .reload_policy(ReloadPolicy::Manual)
+        .try_into()
+        .map_err(|e| engine_error("open a search index's reader", e))?;
+    Ok((writer, reader))
+}
+
 impl Engine {
     /// An empty engine, not yet ready (see [`Engine::start`]).
     pub fn new() -> Result<Engine, AppError> {
         let (schema, fields) = schema();
-        let mut index = Index::create_in_ram(schema);
         let analysers = analysis::analysers();
-        index.set_tokenizers(analysers.clone());
-        let writer = index
-            .writer_with_num_threads(1, WRITER_MEMORY)
-            .map_err(|e| engine_error("open the search index writer", e))?;
-        let reader = index
-            .reader_builder()
-            .reload_policy(ReloadPolicy::Manual)
-            .try_into()
-            .map_err(|e| engine_error("open the search index reader", e))?;
+        let (writer, reader) = in_memory(schema, &analysers, WRITER_MEMORY)?;
         let papers = papers::PaperIndex::new(&analysers)?;
         Ok(Engine {
             inner: Arc::new(Inner {

@@ -16,7 +16,7 @@ use tantivy::schema::{
     TextOptions, Value,
 };
 use tantivy::tokenizer::TokenizerManager;
-use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Term};
+use tantivy::{IndexReader, IndexWriter, Term};
 
 /// tantivy's smallest writer budget: published papers are few.
 const WRITER_MEMORY: usize = 15_000_000;
@@ -37,13 +37,7 @@ struct PaperFields {
 
 impl PaperFields {
     fn analysed(&self) -> Vec<(String, Field)> {
-        let mut out: Vec<(String, Field)> = analysis::STEMMED
-            .iter()
-            .zip(self.stemmed)
-            .map(|((code, _), field)| (analysis::analyser_for(code), field))
-            .collect();
-        out.push((analysis::PLAIN.to_string(), self.plain));
-        out
+        super::analysed(&self.stemmed, self.plain)
     }
 }
 
@@ -115,16 +109,7 @@ pub(super) struct PaperIndex {
 impl PaperIndex {
     pub(super) fn new(analysers: &TokenizerManager) -> Result<PaperIndex, AppError> {
         let (schema, fields) = schema();
-        let mut index = Index::create_in_ram(schema);
-        index.set_tokenizers(analysers.clone());
-        let writer = index
-            .writer_with_num_threads(1, WRITER_MEMORY)
-            .map_err(|e| engine_error("open the papers index writer", e))?;
-        let reader = index
-            .reader_builder()
-            .reload_policy(ReloadPolicy::Manual)
-            .try_into()
-            .map_err(|e| engine_error("open the papers index reader", e))?;
+        let (writer, reader) = super::in_memory(schema, analysers, WRITER_MEMORY)?;
         Ok(PaperIndex {
             fields,
             reader,

@@ -1,4 +1,4 @@
-import { test, expect, ready, expectAccessible, screenshot, watchProblems, SignInPage, DEMO_PASSWORD } from './fixtures';
+import { test, expect, ready, expectAccessible, screenshot, watchProblems, SignInPage, DEMO_PASSWORD, newPaper } from './fixtures';
 
 const CONSULTATION = '/papers/inclusive-volunteering/consultation';
 
@@ -119,13 +119,7 @@ test('an editor types the closing time in their own zone with script, in UTC wit
   const page = await context.newPage();
   watchProblems(page, pageProblems);
   const title = `Zones ${hydrated ? 'hydrated' : 'plain'} ${Date.now().toString(36)}`;
-  const signIn = new SignInPage(page, hydrated);
-  await signIn.open('/papers/new');
-  await signIn.signIn('marco.bellini@example.org', DEMO_PASSWORD);
-  await ready(page, hydrated);
-  await page.getByLabel('Title').fill(title);
-  await page.getByRole('button', { name: 'Create paper' }).click();
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText(title);
+  await newPaper(page, hydrated, title);
   await page.goto(page.url().replace(/\/draft.*$/, '/consultation'));
   await ready(page, hydrated);
   const form = page.locator('form').filter({ has: page.getByRole('button', { name: 'Open the consultation' }) });

@@ -1,4 +1,4 @@
-import { test, expect, ready, expectAccessible, screenshot, watchProblems, SignInPage, DEMO_PASSWORD, MEMBER } from './fixtures';
+import { test, expect, ready, expectAccessible, screenshot, watchProblems, SignInPage, DEMO_PASSWORD, MEMBER, newPaper } from './fixtures';
 import type { Browser, Page } from '@playwright/test';
 
 const DRAFT = '/papers/inclusive-volunteering/draft';
@@ -169,14 +169,7 @@ test('an editor reorders blocks, deletes one and brings it back', async ({ brows
 test('a long paper opens in parts, and each part links the others', async ({ page, hydrated }) => {
   // Both projects share one server: each works on a paper of its own.
   const title = `Long paper ${hydrated ? 'hydrated' : 'plain'} ${Date.now().toString(36)}`;
-  const signIn = new SignInPage(page, hydrated);
-  await signIn.open('/papers/new');
-  await signIn.signIn('marco.bellini@example.org', DEMO_PASSWORD);
-  await ready(page, hydrated);
-  await page.getByLabel('Title').fill(title);
-  await page.getByRole('button', { name: 'Create paper' }).click();
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText(title);
-  await ready(page, hydrated);
+  await newPaper(page, hydrated, title);
 
   await page.getByRole('link', { name: 'Import from Markdown' }).click();
   await ready(page, hydrated);

@@ -107,3 +107,19 @@ export class SignInPage {
     await this.page.getByRole('button', { name: 'Sign in' }).click();
   }
 }
+
+/**
+ * Signs in as `email` on the way to the new-paper form and creates a paper titled `title`;
+ * the page ends on the paper's draft, ready.
+ */
+export async function newPaper(page: Page, hydrated: boolean, title: string, email = 'marco.bellini@example.org') {
+  const signIn = new SignInPage(page, hydrated);
+  await signIn.open('/papers/new');
+  await signIn.signIn(email, DEMO_PASSWORD);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('New paper');
+  await ready(page, hydrated);
+  await page.getByLabel('Title').fill(title);
+  await page.getByRole('button', { name: 'Create paper' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(title);
+  await ready(page, hydrated);
+}

@@ -1,4 +1,4 @@
-import { test, expect, ready, expectAccessible, screenshot, SignInPage, DEMO_PASSWORD } from './fixtures';
+import { test, expect, ready, expectAccessible, screenshot, newPaper } from './fixtures';
 
 const EDITOR = 'marco.bellini@example.org';
 
@@ -8,15 +8,7 @@ test('an editor adds and removes an editor of a paper, from its draft', async ({
   const title = `Editors ${run} ${Date.now().toString(36)}`;
   const colleague = hydrated ? 'Jonas Weber' : 'Liisa Virtanen';
 
-  const signIn = new SignInPage(page, hydrated);
-  await signIn.open('/papers/new');
-  await signIn.signIn(EDITOR, DEMO_PASSWORD);
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('New paper');
-  await ready(page, hydrated);
-  await page.getByLabel('Title').fill(title);
-  await page.getByRole('button', { name: 'Create paper' }).click();
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText(title);
-  await ready(page, hydrated);
+  await newPaper(page, hydrated, title, EDITOR);
 
   await page.getByRole('link', { name: 'Editors', exact: true }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Editors');

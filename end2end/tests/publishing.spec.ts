@@ -1,18 +1,11 @@
-import { test, expect, ready, expectAccessible, screenshot, SignInPage, DEMO_PASSWORD } from './fixtures';
+import { test, expect, ready, expectAccessible, screenshot, newPaper } from './fixtures';
 
 // An editor publishes a paper of their own (both projects share one server: each run makes
 // its own paper, with a word no other paper has), and a visitor finds it from the front door.
 test('an editor checks a paper, publishes it, and a visitor finds it from the front page and reads it', async ({ page, browser, hydrated }) => {
   const word = `hut${hydrated ? 'h' : 'p'}${Date.now().toString(36)}`;
   const title = `Mountain huts ${word}`;
-  const signIn = new SignInPage(page, hydrated);
-  await signIn.open('/papers/new');
-  await signIn.signIn('marco.bellini@example.org', DEMO_PASSWORD);
-  await ready(page, hydrated);
-  await page.getByLabel('Title').fill(title);
-  await page.getByRole('button', { name: 'Create paper' }).click();
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText(title);
-  await ready(page, hydrated);
+  await newPaper(page, hydrated, title);
   await page.getByRole('link', { name: 'Import from Markdown' }).click();
   await ready(page, hydrated);
   await page.getByLabel('Markdown', { exact: true }).fill(

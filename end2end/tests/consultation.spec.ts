@@ -1,4 +1,5 @@
 import { test, expect, ready, expectAccessible, screenshot, watchProblems, SignInPage, DEMO_PASSWORD, newPaper } from './fixtures';
+import type { Browser } from '@playwright/test';
 
 const CONSULTATION = '/papers/inclusive-volunteering/consultation';
 
@@ -82,14 +83,20 @@ test('the results change while a member watches them, when another member votes'
   await watcherContext.close();
 });
 
-test('the consultation window reads in UTC without script, and in the reader\'s own zone, named, with it', async ({ browser, hydrated, pageProblems }) => {
+/** A browser in India (UTC+5:30 all year), with script or without, watched for problems. */
+async function inKolkata(browser: Browser, hydrated: boolean, problems: string[]) {
   const context = await browser.newContext({
     javaScriptEnabled: hydrated,
     baseURL: test.info().project.use.baseURL,
     timezoneId: 'Asia/Kolkata',
   });
   const page = await context.newPage();
-  watchProblems(page, pageProblems);
+  watchProblems(page, problems);
+  return { context, page };
+}
+
+test('the consultation window reads in UTC without script, and in the reader\'s own zone, named, with it', async ({ browser, hydrated, pageProblems }) => {
+  const { context, page } = await inKolkata(browser, hydrated, pageProblems);
   const signIn = new SignInPage(page, hydrated);
   await signIn.open(CONSULTATION);
   await signIn.signIn('awa.diop@example.org', DEMO_PASSWORD);
@@ -111,13 +118,7 @@ test('the consultation window reads in UTC without script, and in the reader\'s 
 });
 
 test('an editor types the closing time in their own zone with script, in UTC without', async ({ browser, hydrated, pageProblems }) => {
-  const context = await browser.newContext({
-    javaScriptEnabled: hydrated,
-    baseURL: test.info().project.use.baseURL,
-    timezoneId: 'Asia/Kolkata',
-  });
-  const page = await context.newPage();
-  watchProblems(page, pageProblems);
+  const { context, page } = await inKolkata(browser, hydrated, pageProblems);
   const title = `Zones ${hydrated ? 'hydrated' : 'plain'} ${Date.now().toString(36)}`;
   await newPaper(page, hydrated, title);
   await page.goto(page.url().replace(/\/draft.*$/, '/consultation'));

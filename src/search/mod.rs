@@ -75,13 +75,7 @@ impl Fields {
 
 fn schema() -> (Schema, Fields) {
     let mut builder = Schema::builder();
-    let text = |analyser: &str| {
-        TextOptions::default().set_indexing_options(
-            TextFieldIndexing::default()
-                .set_tokenizer(analyser)
-                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
-        )
-    };
+    let text = analysed_text;
     let id = builder.add_text_field("id", STRING | STORED);
     let key = builder.add_text_field("key", text(analysis::KEY));
     let plain = builder.add_text_field("text", text(analysis::PLAIN));
@@ -154,6 +148,15 @@ fn analysed(stemmed: &[Field; analysis::STEMMED.len()], plain: Field) -> Vec<(St
         .collect();
     out.push((analysis::PLAIN.to_string(), plain));
     out
+}
+
+/// A text field analysed by `analyser`, with frequencies and positions (for phrases).
+fn analysed_text(analyser: &str) -> TextOptions {
+    TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(analyser)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    )
 }
 
 /// A new index in memory with our analysers: its one writer (with `memory` bytes before it

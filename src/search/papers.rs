@@ -11,10 +11,7 @@ use crate::domain::versions::VersionContent;
 use crate::error::AppError;
 use std::sync::Mutex;
 use tantivy::collector::TopDocs;
-use tantivy::schema::{
-    Field, IndexRecordOption, STORED, STRING, Schema, TantivyDocument, TextFieldIndexing,
-    TextOptions, Value,
-};
+use tantivy::schema::{Field, STORED, STRING, Schema, TantivyDocument, Value};
 use tantivy::tokenizer::TokenizerManager;
 use tantivy::{IndexReader, IndexWriter, Term};
 
@@ -43,13 +40,7 @@ impl PaperFields {
 
 fn schema() -> (Schema, PaperFields) {
     let mut builder = Schema::builder();
-    let text = |analyser: &str| {
-        TextOptions::default().set_indexing_options(
-            TextFieldIndexing::default()
-                .set_tokenizer(analyser)
-                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
-        )
-    };
+    let text = super::analysed_text;
     let fields = PaperFields {
         paper: builder.add_text_field("paper", STRING),
         slug: builder.add_text_field("slug", STORED),

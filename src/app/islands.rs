@@ -15,7 +15,18 @@ pub fn page_locale() -> Locale {
 }
 
 /// Gives an island the page's language, so its texts match what the server rendered around it.
+///
+/// On the server an island renders inside the page, whose context already speaks that language,
+/// so it is used as it is. A subcontext there would start an effect that the executor runs
+/// later; when the island's part of the page had finished streaming (or the reader had left)
+/// first, the effect read a disposed signal and panicked (seen once in CI's server log).
 pub fn speak(locale: Locale) {
+    #[cfg(feature = "ssr")]
+    if use_context::<leptos_i18n::I18nContext<Locale>>()
+        .is_some_and(|page| page.get_locale_untracked() == locale)
+    {
+        return;
+    }
     let context = leptos_i18n::context::init_i18n_subcontext_with_options(
         Some(Signal::stored(locale)),
         None,

@@ -22,11 +22,12 @@ if [ "${1:-}" = "--runs" ]; then runs="${2:?--runs needs a number}"; fi
 # request it was; the requests themselves are not logged. NO_COLOR: a file, not a terminal.
 results="$GW_ROOT/end2end/test-results"
 log="$(mktemp)"
+report="$(mktemp)"
 server=""
 keep_log() {
   if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; fi
   mkdir -p "$results" && cp "$log" "$results/server.log" 2>/dev/null || true
-  rm -f "$log"
+  rm -f "$log" "$report"
 }
 trap keep_log EXIT
 
@@ -45,9 +46,13 @@ for run in $(seq 1 "$runs"); do
     sleep 0.5
   done
   if [ -z "$address" ]; then echo "the server did not start:" >&2; cat "$log" >&2; exit 1; fi
-  if ! (cd end2end && GROUNDWORK_URL="$address" npx playwright test); then
+  # Playwright's report is kept too: after a failure the server's log is printed, and then
+  # the report's summary again, so which tests failed is in the last lines (all CI keeps).
+  if ! (cd end2end && GROUNDWORK_URL="$address" npx playwright test 2>&1 | tee "$report"); then
     echo "the end-to-end tests failed (run $run of $runs); the server's log (kept in end2end/test-results/server.log) ends:" >&2
     tail -n 300 "$log" >&2
+    echo "the end of Playwright's report (run $run of $runs), again:" >&2
+    tail -n 25 "$report" >&2
     exit 1
   fi
   # A panic on the server fails the run even when no page showed it: one in a task the page

@@ -23,38 +23,6 @@ fn env_usize(name: &str, default: usize) -> usize {
         .unwrap_or(default)
 }
 
-/// Generated members, spread over the demo's organisations, each with a session of their
-/// own (written straight to the store: signing 2,000 people in would measure Argon2).
-async fn members(db: &groundwork::store::Db, count: usize) -> Vec<String> {
-    let mut response = db
-        .query("SELECT VALUE record::id(id) FROM organisation ORDER BY name")
-        .await
-        .unwrap();
-    let organisations: Vec<String> = response.take(0).unwrap();
-    let mut cookies = Vec::with_capacity(count);
-    for i in 0..count {
-        let organisation = &organisations[i % organisations.len()];
-        let id = groundwork::store::members::create(
-            db,
-            groundwork::store::members::NewMember {
-                name: &format!("Bench member {i}"),
-                email: &format!("bench-member-{i}@example.org"),
-                organisation_id: organisation,
-                role: groundwork::domain::accounts::Role::Member,
-                password_hash: "not-a-password",
-            },
-        )
-        .await
-        .expect("member");
-        let token = groundwork::auth::token::new_token();
-        groundwork::store::sessions::create(db, &groundwork::auth::token::digest(&token), &id, 1)
-            .await
-            .expect("session");
-        cookies.push(format!("gw_session={token}"));
-    }
-    cookies
-}
-
 /// What member `m` chooses on target `t` in `round` (0: cast, 1: change): every choice
 /// occurs, and an opposing vote gives its reason (the demo consultation requires one).
 fn choice(m: usize, t: usize, round: usize) -> (&'static str, String) {
@@ -163,7 +131,14 @@ async fn main() {
     let db = state.db.clone();
 
     let setup = Instant::now();
-    let cookies = Arc::new(members(&db, count).await);
+    let cookies = Arc::new(
+        groundwork::demo::generated_members(&db, "Bench", count)
+            .await
+            .expect("members")
+            .into_iter()
+            .map(|member| member.cookie)
+            .collect::<Vec<_>>(),
+    );
     let mut response = db
         .query(
             "SELECT VALUE record::id(id) FROM block

@@ -152,31 +152,12 @@ async fn votes_and_comments_that_were_answered_survive_kill_9() {
     // The demo data, and members with sessions, written before the server runs.
     let app = TestApp::spawn_on(&endpoint).await;
     let db = app.state.db.clone();
-    let mut response = db
-        .query("SELECT VALUE record::id(id) FROM organisation ORDER BY name")
+    let cookies: Vec<String> = groundwork::demo::generated_members(&db, "Crash", MEMBERS)
         .await
-        .unwrap();
-    let organisations: Vec<String> = response.take(0).unwrap();
-    let mut cookies = Vec::new();
-    for i in 0..MEMBERS {
-        let id = groundwork::store::members::create(
-            &db,
-            groundwork::store::members::NewMember {
-                name: &format!("Crash member {i}"),
-                email: &format!("crash-member-{i}@example.org"),
-                organisation_id: &organisations[i % organisations.len()],
-                role: groundwork::domain::accounts::Role::Member,
-                password_hash: "not-a-password",
-            },
-        )
-        .await
-        .unwrap();
-        let token = groundwork::auth::token::new_token();
-        groundwork::store::sessions::create(&db, &groundwork::auth::token::digest(&token), &id, 1)
-            .await
-            .unwrap();
-        cookies.push(format!("gw_session={token}"));
-    }
+        .unwrap()
+        .into_iter()
+        .map(|member| member.cookie)
+        .collect();
     let mut response = db
         .query(
             "SELECT VALUE record::id(id) FROM block

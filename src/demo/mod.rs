@@ -10,7 +10,7 @@ mod versions;
 
 use crate::domain::accounts::{NewOrganisation, Role};
 use crate::error::AppError;
-use crate::store::{Db, members, organisations};
+use crate::store::{Db, members, organisations, sessions};
 
 /// Every demo account signs in with this password (demo mode only; documented in README).
 pub const DEMO_PASSWORD: &str = "groundwork-demo";
@@ -89,6 +89,48 @@ pub const MEMBERS: &[(&str, &str, &str, Role)] = &[
     ("Thu Nguyen", "thu.nguyen@example.org", "MVP", Role::Member),
     ("Awa Diop", "awa.diop@example.org", "Teranga", Role::Member),
 ];
+
+/// A generated member for load checks: their id and a session cookie (`gw_session=…`).
+pub struct GeneratedMember {
+    pub id: String,
+    pub cookie: String,
+}
+
+/// `count` generated members for benchmarks and load tests, named "{label} member N" (e-mail
+/// `{label}-member-N@example.org`), spread over the organisations in turn, each with a session
+/// written straight to the store: signing thousands of people in would measure Argon2. Never
+/// called by the app itself.
+pub async fn generated_members(
+    db: &Db,
+    label: &str,
+    count: usize,
+) -> Result<Vec<GeneratedMember>, AppError> {
+    let organisations = organisations::list(db).await?;
+    if organisations.is_empty() {
+        return Err(AppError::Internal);
+    }
+    let mut generated = Vec::with_capacity(count);
+    for i in 0..count {
+        let id = members::create(
+            db,
+            members::NewMember {
+                name: &format!("{label} member {i}"),
+                email: &format!("{}-member-{i}@example.org", label.to_lowercase()),
+                organisation_id: &organisations[i % organisations.len()].id,
+                role: Role::Member,
+                password_hash: "not-a-password",
+            },
+        )
+        .await?;
+        let token = crate::auth::token::new_token();
+        sessions::create(db, &crate::auth::token::digest(&token), &id, 1).await?;
+        generated.push(GeneratedMember {
+            id,
+            cookie: format!("{}={token}", crate::auth::SESSION_COOKIE),
+        });
+    }
+    Ok(generated)
+}
 
 /// Do any of the demo accounts exist (active or not)?
 pub async fn accounts_exist(db: &Db) -> Result<bool, AppError> {

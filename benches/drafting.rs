@@ -54,7 +54,7 @@ async fn main() {
         .unwrap_or(500);
     let (state, base) = common::start("mem://").await;
 
-    paper::generated_paper(&state, SLUG, blocks).await;
+    let paper_id = paper::generated_paper(&state, SLUG, blocks).await;
 
     let editor = sign_in(&base, EDITOR).await;
     let http = client();
@@ -90,43 +90,7 @@ async fn main() {
     // 1. The workspace rendered on the server (full HTML page, signed in): the first part, as
     // the paper opens, then a later part as a link to a block deep in the paper opens it.
     let later_url = format!("{page_url}?from={}", blocks.saturating_sub(1) / 2);
-    for (name, url) in [("first part", &page_url), ("a later part", &later_url)] {
-        let mut ssr = Vec::new();
-        let mut size = 0;
-        for _ in 0..200 {
-            let t = Instant::now();
-            let r = http
-                .get(url)
-                .header("cookie", &editor)
-                .send()
-                .await
-                .unwrap();
-            assert_eq!(r.status(), 200);
-            size = r.bytes().await.unwrap().len();
-            ssr.push(t.elapsed());
-        }
-        report(
-            &format!("draft workspace SSR, {name} ({} KB)", size / 1024),
-            ssr,
-        );
-    }
-    // After any change to the draft its rendered copy is dropped: the next view reads and
-    // renders the whole paper again (coverage and numbering span every part).
-    let mut fresh = Vec::new();
-    for _ in 0..50 {
-        state.caches.drafts().forget_all();
-        let t = Instant::now();
-        let r = http
-            .get(&page_url)
-            .header("cookie", &editor)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), 200);
-        let _ = r.bytes().await.unwrap();
-        fresh.push(t.elapsed());
-    }
-    report("draft workspace SSR, first view after a change", fresh);
+    workspace_ssr(&state, &http, &editor, &page_url, &later_url, "").await;
     let mut data = Vec::new();
     for _ in 0..100 {
         let t = Instant::now();
@@ -298,6 +262,19 @@ async fn main() {
     }
     report("save to another viewer's event (SSE)", latencies);
 
+    // 4. The same workspace under a consultation's weight (issue 11): 2,000 comments on its
+    // blocks and 5,000 votes on its recommendations.
+    consultation_load(&state, &paper_id).await;
+    workspace_ssr(
+        &state,
+        &http,
+        &editor,
+        &page_url,
+        &later_url,
+        ", 2,000 comments, 5,000 votes",
+    )
+    .await;
+
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     for line in status
         .lines()
@@ -305,4 +282,150 @@ async fn main() {
     {
         println!("{line} (server and benchmark client in one process)");
     }
+}
+
+/// The workspace page rendered on the server, signed in: its first part 200 times, a later
+/// part 200 times, and 50 first views after a change (the kept draft dropped each time:
+/// coverage and numbering span every part, so the whole paper is read and rendered again).
+async fn workspace_ssr(
+    state: &groundwork::state::AppState,
+    http: &reqwest::Client,
+    cookie: &str,
+    page_url: &str,
+    later_url: &str,
+    load: &str,
+) {
+    let get = |url: String| async move {
+        let t = Instant::now();
+        let r = http.get(url).header("cookie", cookie).send().await.unwrap();
+        assert_eq!(r.status(), 200);
+        let size = r.bytes().await.unwrap().len();
+        (t.elapsed(), size)
+    };
+    for (name, url) in [("first part", page_url), ("a later part", later_url)] {
+        let mut ssr = Vec::new();
+        let mut size = 0;
+        for _ in 0..200 {
+            let (took, bytes) = get(url.to_string()).await;
+            ssr.push(took);
+            size = bytes;
+        }
+        report(
+            &format!("draft workspace SSR, {name} ({} KB){load}", size / 1024),
+            ssr,
+        );
+    }
+    let mut fresh = Vec::new();
+    for _ in 0..50 {
+        state.caches.drafts().forget_all();
+        fresh.push(get(page_url.to_string()).await.0);
+    }
+    report(
+        &format!("draft workspace SSR, first view after a change{load}"),
+        fresh,
+    );
+}
+
+/// An open consultation on the paper with 2,000 comments (every other one on a passage,
+/// every fourth a reply, the three kinds in turn) and 5,000 votes: 100 generated members on
+/// each of the first 50 recommendations, every choice, reasons to oppose. Written through the
+/// store, as the app writes them.
+async fn consultation_load(state: &groundwork::state::AppState, paper_id: &str) {
+    use groundwork::domain::anchors::TextQuote;
+    use groundwork::domain::comments::CommentKind;
+    use groundwork::domain::consultations::{Choice, ConsultationFields, ResultsMode};
+    use groundwork::store::{comments, consultations};
+    let started = Instant::now();
+    let members = groundwork::demo::generated_members(&state.db, "Bench", 100)
+        .await
+        .expect("members");
+    consultations::open(
+        &state.db,
+        paper_id,
+        &ConsultationFields {
+            opens_at: None,
+            closes_at: "2099-12-31T00:00:00Z".into(),
+            quorum: Some(5),
+            reason_required: true,
+            results: ResultsMode::Named,
+        },
+        &members[0].id,
+    )
+    .await
+    .expect("consultation");
+    let rows = papers::blocks(&state.db, paper_id).await.unwrap();
+    let quote = TextQuote {
+        exact: "fewer opportunities".into(),
+        prefix: "participants with ".into(),
+        suffix: " reported lasting".into(),
+    };
+    let mut previous: Option<(String, String)> = None;
+    for i in 0..2_000 {
+        // Every fourth replies to the comment before it, on that comment's block.
+        let (block, parent) = match &previous {
+            Some((on, id)) if i % 4 == 3 => (on.clone(), Some(id.clone())),
+            _ => (rows[(i * 7) % rows.len()].id.clone(), None),
+        };
+        let kind = [
+            CommentKind::Comment,
+            CommentKind::Question,
+            CommentKind::NeedsEvidence,
+        ][i % 3];
+        let text = format!("Comment {i}: does the follow-up cover **every** country named here?");
+        let id = comments::post(
+            &state.db,
+            &comments::NewComment {
+                paper: paper_id,
+                block: &block,
+                amendment: None,
+                parent: parent.as_deref(),
+                kind,
+                text: &text,
+                quote: (i % 2 == 0 && parent.is_none()).then_some(&quote),
+                author: &members[i % members.len()].id,
+            },
+        )
+        .await
+        .expect("comment")
+        .expect("the block takes comments");
+        previous = Some((block, id));
+    }
+    let (consultation, _) = consultations::current(&state.db, paper_id)
+        .await
+        .unwrap()
+        .expect("the consultation");
+    let recommendations: Vec<&str> = rows
+        .iter()
+        .filter(|b| b.kind == "recommendation")
+        .take(50)
+        .map(|b| b.id.as_str())
+        .collect();
+    let mut votes = 0;
+    for (m, member) in members.iter().enumerate() {
+        for (t, target) in recommendations.iter().enumerate() {
+            let choice = [Choice::Support, Choice::Oppose, Choice::Abstain][(m + t) % 3];
+            let reason = if choice == Choice::Oppose {
+                format!("Member {m} opposes recommendation {t}: the costs are not shown.")
+            } else {
+                String::new()
+            };
+            consultations::cast(
+                &state.db,
+                &consultation.id,
+                &member.id,
+                target,
+                choice,
+                &reason,
+                None,
+            )
+            .await
+            .expect("vote")
+            .expect("the vote is taken");
+            votes += 1;
+        }
+    }
+    println!(
+        "consultation load: 2,000 comments and {votes} votes written in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
 }

@@ -4,7 +4,8 @@
 #   scripts/bench.sh              both
 #   scripts/bench.sh evidence     the evidence library: 100,000 findings (GW_BENCH_ROWS, GW_BENCH_DB)
 #   scripts/bench.sh drafting     the draft workspace: 500 blocks (GW_BENCH_BLOCKS)
-#   scripts/bench.sh publishing   publishing 500 blocks, then reading the stored page (GW_BENCH_BLOCKS, GW_BENCH_DB)
+#   scripts/bench.sh publishing   publishing 500 blocks three times, comparing versions, then reading the
+#                                 stored page, and wrk against it and against nginx (GW_BENCH_BLOCKS, GW_BENCH_DB)
 #   scripts/bench.sh votes        2,000 members casting and changing votes on surrealkv (GW_BENCH_MEMBERS, GW_BENCH_CLIENTS)
 #   scripts/bench.sh first-load   what a first visit downloads and the time to interactive on a
 #                                 slow connection, in Chromium, against the release site
@@ -36,6 +37,10 @@ first_load() {
 for bench in "${@:-evidence drafting publishing votes first-load}"; do
   for name in $bench; do
     say "benchmark: $name"
+    # The published page is measured against nginx serving the same bytes, with wrk.
+    if [ "$name" = publishing ] && ! { command -v wrk && [ -x /usr/sbin/nginx ]; } >/dev/null; then
+      apt_install nginx-light wrk || apt_install nginx wrk
+    fi
     if [ "$name" = first-load ]; then first_load; else cargo bench --bench "$name"; fi
   done
 done

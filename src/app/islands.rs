@@ -217,6 +217,15 @@ mod local {
         Ok(())
     }
 
+    /// The conventions times are written in for a page's language: English as in Europe
+    /// ("2 Dec 2026, 18:00"), where the networks work, not the United States' 12-hour clock.
+    fn date_style(lang: Locale) -> &'static str {
+        match lang {
+            Locale::en => "en-GB",
+            other => other.as_str(),
+        }
+    }
+
     pub fn show(lang: Locale) {
         let Some(document) = web_sys::window().and_then(|w| w.document()) else {
             return;
@@ -249,7 +258,7 @@ mod local {
             if date.get_time().is_nan() {
                 continue;
             }
-            let local = String::from(date.to_locale_string(lang.as_str(), &options));
+            let local = String::from(date.to_locale_string(date_style(lang), &options));
             if let Some(utc) = time.text_content() {
                 let _ = time.set_attribute("title", &utc);
             }

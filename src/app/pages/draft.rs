@@ -285,15 +285,14 @@ mod live {
         // Keep the keyboard where it was when the focused control is still there: found again
         // by its id, or by its block and what it does (a block's buttons have no id, and a
         // refresh may replace the block's element, taking the focus with it).
-        let focused = document.active_element().and_then(|e| focus_selector(&e));
+        let focused = document.active_element().and_then(|e| Focus::of(&e));
         let rendered = RENDERED
             .with(|r| r.borrow_mut().take())
             .unwrap_or_else(|| old.clone());
         let next = copy(&new)?;
         update_workspace(&old, &rendered, &new)?;
         RENDERED.with(|r| *r.borrow_mut() = Some(next));
-        if let Some(element) =
-            focused.and_then(|selector| document.query_selector(&selector).ok().flatten())
+        if let Some(element) = focused.and_then(|focus| focus.find(&document))
             && let Some(element) = element.dyn_ref::<web_sys::HtmlElement>()
             && document.active_element().as_ref() != Some(element.as_ref())
         {
@@ -309,43 +308,50 @@ mod live {
         Ok(())
     }
 
-    /// A selector that finds `element` again after the workspace is refreshed: `#id`, or for a
-    /// block's button, the block's id with the button's name and value.
-    fn focus_selector(element: &Element) -> Option<String> {
-        let id = element.id();
-        if !id.is_empty() {
-            return Some(format!("#{}", css_ident(&id)));
-        }
-        if element.tag_name() != "BUTTON" {
-            return None;
-        }
-        let block = element.closest("li[id^='block-']").ok().flatten()?;
-        let name = element.get_attribute("name")?;
-        let value = element.get_attribute("value").unwrap_or_default();
-        let ok = |s: &str| {
-            s.chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-        };
-        if !ok(&name) || !ok(&value) {
-            return None;
-        }
-        Some(format!(
-            "#{} button[name='{name}'][value='{value}']",
-            css_ident(&block.id())
-        ))
+    /// Where the keyboard was, found again after the workspace is refreshed: a control by its
+    /// id, or a block's button (they have no id) by its block and what it does.
+    enum Focus {
+        Id(String),
+        Button {
+            block: String,
+            name: String,
+            value: String,
+        },
     }
 
-    /// `id` as a CSS identifier (ids here are letters, digits, `-` and `_`; others are escaped).
-    fn css_ident(id: &str) -> String {
-        id.chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                    c.to_string()
-                } else {
-                    format!("\\{:x} ", c as u32)
-                }
+    impl Focus {
+        fn of(element: &Element) -> Option<Focus> {
+            let id = element.id();
+            if !id.is_empty() {
+                return Some(Focus::Id(id));
+            }
+            if element.tag_name() != "BUTTON" {
+                return None;
+            }
+            let block = element.closest("li[id^='block-']").ok().flatten()?;
+            Some(Focus::Button {
+                block: block.id(),
+                name: element.get_attribute("name")?,
+                value: element.get_attribute("value").unwrap_or_default(),
             })
-            .collect()
+        }
+
+        fn find(&self, document: &web_sys::Document) -> Option<Element> {
+            match self {
+                Focus::Id(id) => document.get_element_by_id(id),
+                Focus::Button { block, name, value } => {
+                    let buttons = document
+                        .get_element_by_id(block)?
+                        .get_elements_by_tag_name("button");
+                    (0..buttons.length())
+                        .filter_map(|i| buttons.item(i))
+                        .find(|button| {
+                            button.get_attribute("name").as_deref() == Some(name.as_str())
+                                && button.get_attribute("value").unwrap_or_default() == *value
+                        })
+                }
+            }
+        }
     }
 
     /// The element children of `parent`, in order.

@@ -76,12 +76,19 @@ pub async fn block_comments(
                     .collect(),
             )
         };
+        // The commented amendments' proposed texts, read once for all of them.
         let mut on_amendments = Vec::with_capacity(others.len());
-        for (id, rows) in others {
-            let proposed = quoted_text(&state, &paper, &block, Some(&id))
-                .await?
-                .unwrap_or_default();
-            on_amendments.push((id, in_threads(rows, &proposed)));
+        if !others.is_empty() {
+            let proposed = store::amendments::texts_of_block(&state.db, &paper.id, &block).await?;
+            let reading = ReadingText::of(&state, &paper, &block).await?;
+            for (id, rows) in others {
+                let text = proposed
+                    .iter()
+                    .find(|(a, _)| *a == id)
+                    .map(|(_, text)| reading.of_text(text))
+                    .unwrap_or_default();
+                on_amendments.push((id, in_threads(rows, &text)));
+            }
         }
         Ok(CommentsView {
             threads: in_threads(own, &text),
@@ -379,21 +386,38 @@ async fn quoted_text(
             None => return Ok(None),
         },
     };
-    // Citations read as the workspace shows them: known keys plain, unknown ones marked.
-    let label = needed_label();
-    let draft =
-        crate::drafts::draft_holding(&state.db, &state.caches, &paper.id, &label, block).await?;
-    let known: Vec<&str> = draft
-        .blocks
-        .iter()
-        .find(|b| b.id == block)
-        .map(|b| b.cited.iter().map(|c| c.key.as_str()).collect())
-        .unwrap_or_default();
-    Ok(Some(crate::markdown::reading_text(
-        &text,
-        |key| known.contains(&key),
-        &label,
-    )))
+    Ok(Some(
+        ReadingText::of(state, paper, block).await?.of_text(&text),
+    ))
+}
+
+/// How a block's (or a proposed) text reads: its citations as the workspace shows them,
+/// known keys plain and unknown ones marked.
+#[cfg(feature = "ssr")]
+struct ReadingText {
+    known: Vec<String>,
+    label: String,
+}
+
+#[cfg(feature = "ssr")]
+impl ReadingText {
+    async fn of(state: &AppState, paper: &PaperRow, block: &str) -> Result<Self, AppError> {
+        let label = needed_label();
+        let draft =
+            crate::drafts::draft_holding(&state.db, &state.caches, &paper.id, &label, block)
+                .await?;
+        let known = draft
+            .blocks
+            .iter()
+            .find(|b| b.id == block)
+            .map(|b| b.cited.iter().map(|c| c.key.clone()).collect())
+            .unwrap_or_default();
+        Ok(ReadingText { known, label })
+    }
+
+    fn of_text(&self, text: &str) -> String {
+        crate::markdown::reading_text(text, |key| self.known.iter().any(|k| k == key), &self.label)
+    }
 }
 
 /// A stored comment as `member` sees it: a hidden one's text only for those who moderate,

@@ -119,6 +119,31 @@ pub async fn get(db: &Db, id: &str) -> Result<Option<AmendmentRow>, AppError> {
     response.take(0).or_internal("get amendment")
 }
 
+/// The proposed text of every amendment of a block, by amendment id (one read, for a page
+/// that shows the threads on several of them).
+pub async fn texts_of_block(
+    db: &Db,
+    paper_id: &str,
+    block: &str,
+) -> Result<Vec<(String, String)>, AppError> {
+    #[derive(SurrealValue)]
+    struct Row {
+        id: String,
+        text: String,
+    }
+    let mut response = db
+        .query(
+            "SELECT record::id(id) AS id, text FROM amendment
+             WHERE paper = type::record('paper', $paper) AND block = type::record('block', $block)",
+        )
+        .bind(("paper", paper_id.to_string()))
+        .bind(("block", block.to_string()))
+        .await
+        .or_internal("amendment texts")?;
+    let rows: Vec<Row> = response.take(0).or_internal("amendment texts")?;
+    Ok(rows.into_iter().map(|r| (r.id, r.text)).collect())
+}
+
 /// A paper's amendments (of one block, or of all its blocks), newest first.
 pub async fn of_paper(
     db: &Db,

@@ -18,19 +18,31 @@ test('an editor imports the sample CSV, then finds and opens an imported finding
   await page.getByRole('link', { name: 'Import from CSV' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Import from CSV');
   await ready(page, hydrated);
+  const importPage = page.url();
   await expect(page.getByRole('link', { name: 'download the sample file' })).toBeVisible();
   await expectAccessible(page, hydrated);
 
-  await page.getByLabel('CSV file').setInputFiles(file);
-  await page.getByRole('button', { name: 'Check the file' }).click();
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Check the import');
+  const importSample = async (round: number) => {
+    await page.getByLabel('CSV file').setInputFiles(file);
+    await page.getByRole('button', { name: 'Check the file' }).click();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Check the import');
+    await ready(page, hydrated);
+    await expect(page.getByText('3 rows, 3 ready to import')).toBeVisible();
+    if (round === 1) {
+      await expectAccessible(page, hydrated);
+      await screenshot(page, 'import-preview', hydrated);
+    }
+    await page.getByRole('button', { name: 'Import 3 findings' }).click();
+  };
+  // The first import adds the three findings, unless the other project's run of this test
+  // (same server, same sample) already has: then they are there unchanged.
+  await importSample(1);
+  await expect(page.getByText(/Import finished: (3 new, 0 updated, 0 unchanged|0 new, 0 updated, 3 unchanged)\./)).toBeVisible();
+  // Importing the same file again changes nothing.
+  await page.goto(importPage);
   await ready(page, hydrated);
-  await expect(page.getByText('3 rows, 3 ready to import')).toBeVisible();
-  await expectAccessible(page, hydrated);
-  await screenshot(page, 'import-preview', hydrated);
-  await page.getByRole('button', { name: 'Import 3 findings' }).click();
-  // The second project re-imports the same file: nothing new, nothing changed.
-  await expect(page.getByText(hydrated ? 'Import finished: 0 new, 0 updated, 3 unchanged.' : 'Import finished: 3 new, 0 updated, 0 unchanged.')).toBeVisible();
+  await importSample(2);
+  await expect(page.getByText('Import finished: 0 new, 0 updated, 3 unchanged.')).toBeVisible();
 
   await page.goto('/evidence');
   await ready(page, hydrated);

@@ -20,19 +20,26 @@ if [ "${1:-}" = "--runs" ]; then runs="${2:?--runs needs a number}"; fi
 # starts, so the log is written elsewhere and copied there at exit). Every request runs in a
 # span naming its method and URI, so an error logged while answering it, and a 5xx, say which
 # request it was; the requests themselves are not logged. NO_COLOR: a file, not a terminal.
+# Each run's log is written to `target/e2e-logs/run-N.log` as it goes, so it survives a run
+# that is stopped or killed; the failing run's log is also copied beside the test results.
 results="$GW_ROOT/end2end/test-results"
-log="$(mktemp)"
+logs="$GW_ROOT/target/e2e-logs"
+mkdir -p "$logs"
+rm -f "$logs"/run-*.log
 report="$(mktemp)"
 server=""
+log=""
 keep_log() {
   if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; fi
-  mkdir -p "$results" && cp "$log" "$results/server.log" 2>/dev/null || true
-  rm -f "$log" "$report"
+  if [ -n "$log" ]; then mkdir -p "$results" && cp "$log" "$results/server.log" 2>/dev/null || true; fi
+  rm -f "$report"
 }
 trap keep_log EXIT
+trap 'exit 143' TERM INT
 
 for run in $(seq 1 "$runs"); do
   run_started=$(date +%s)
+  log="$logs/run-$run.log"
   GROUNDWORK_DB="mem://" GROUNDWORK_DEMO=true GROUNDWORK_ADDRESS=127.0.0.1:0 \
     GROUNDWORK_SITE_ROOT="$GW_ROOT/target/site" \
     RUST_LOG="groundwork=info,surrealdb=warn,tower_http=warn,tower_http::trace::make_span=debug" NO_COLOR=1 \
@@ -49,7 +56,7 @@ for run in $(seq 1 "$runs"); do
   # Playwright's report is kept too: after a failure the server's log is printed, and then
   # the report's summary again, so which tests failed is in the last lines (all CI keeps).
   if ! (cd end2end && GROUNDWORK_URL="$address" npx playwright test 2>&1 | tee "$report"); then
-    echo "the end-to-end tests failed (run $run of $runs); the server's log (kept in end2end/test-results/server.log) ends:" >&2
+    echo "the end-to-end tests failed (run $run of $runs); the server's log (kept in end2end/test-results/server.log and $log) ends:" >&2
     tail -n 300 "$log" >&2
     echo "the end of Playwright's report (run $run of $runs), again:" >&2
     tail -n 25 "$report" >&2

@@ -52,7 +52,9 @@ async fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(500);
-    let (state, base) = common::start("mem://").await;
+    let (endpoint, _folder) = common::endpoint();
+    println!("database: {endpoint}");
+    let (state, base) = common::start(&endpoint).await;
 
     let paper_id = paper::generated_paper(&state, SLUG, blocks).await;
 

@@ -5,7 +5,8 @@
 //! page rendered on the server, and the process's memory.
 //!
 //! `./scripts/bench.sh evidence` (release build). `GW_BENCH_ROWS` changes the size;
-//! `GW_BENCH_DB=surrealkv:///tmp/dir` runs on disk instead of in memory.
+//! It runs on the embedded on-disk database (`surrealkv://` in a temporary folder);
+//! `GW_BENCH_DB=mem://` runs it in memory.
 use groundwork::domain::evidence::Audience;
 use groundwork::domain::evidence_views::EvidenceFilter;
 use std::time::Instant;
@@ -329,7 +330,7 @@ async fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(100_000);
-    let endpoint = std::env::var("GW_BENCH_DB").unwrap_or_else(|_| "mem://".into());
+    let (endpoint, _folder) = common::endpoint();
     let (state, base) = common::start(&endpoint).await;
     println!("database: {endpoint}; {}", memory());
 

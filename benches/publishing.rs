@@ -23,7 +23,8 @@ async fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(500);
-    let endpoint = std::env::var("GW_BENCH_DB").unwrap_or_else(|_| "mem://".into());
+    let (endpoint, _folder) = common::endpoint();
+    println!("database: {endpoint}");
     let (state, base) = common::start(&endpoint).await;
     let paper_id = paper::generated_paper(&state, SLUG, blocks).await;
     let http = reqwest::Client::builder()

@@ -123,9 +123,7 @@ async fn phase(
 async fn main() {
     let count = env_usize("GW_BENCH_MEMBERS", 2_000);
     let clients = env_usize("GW_BENCH_CLIENTS", 64);
-    let folder = tempfile::tempdir().unwrap();
-    let endpoint = std::env::var("GW_BENCH_DB")
-        .unwrap_or_else(|_| format!("surrealkv://{}/db", folder.path().display()));
+    let (endpoint, _folder) = common::endpoint();
     println!("database: {endpoint}; {count} members, {clients} clients");
     let (state, base) = common::start(&endpoint).await;
     let db = state.db.clone();

@@ -22,6 +22,20 @@ pub fn report(name: &str, mut samples: Vec<Duration>) {
     );
 }
 
+/// The database a benchmark runs on: `GW_BENCH_DB` if set (`mem://` for the in-memory one),
+/// else the embedded on-disk database that users run (`surrealkv://` in a temporary folder,
+/// removed when the returned guard is dropped).
+pub fn endpoint() -> (String, Option<tempfile::TempDir>) {
+    match std::env::var("GW_BENCH_DB") {
+        Ok(endpoint) if !endpoint.is_empty() => (endpoint, None),
+        _ => {
+            let folder = tempfile::tempdir().expect("a temporary folder");
+            let endpoint = format!("surrealkv://{}/db", folder.path().display());
+            (endpoint, Some(folder))
+        }
+    }
+}
+
 /// The app with the demo data, serving on 127.0.0.1 until the benchmark ends: its state and
 /// its address (`http://…`). Every simulated reader comes from 127.0.0.1, so the per-client
 /// budget for costly requests (searches, exports), which is for abuse, is lifted.

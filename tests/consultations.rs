@@ -1083,3 +1083,88 @@ async fn needs_me_lists_votes_to_cast_and_reconfirm_and_replies_to_my_comments()
     // A visitor has nothing to do (and no page).
     assert_eq!(json(app.fetch("/fn/needs_count", None).await).await, 0);
 }
+
+/// Readers of the results while members vote: every reading of the page (and of its data)
+/// answers 200 with the results, whatever vote lands meanwhile. An end-to-end run once saw a
+/// 500 on this page as a vote landed, with nothing in its log to say why.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_results_page_answers_every_reader_while_votes_land() {
+    const SLUG: &str = "inclusive-volunteering";
+    const VOTES: usize = 12;
+    const READINGS: usize = 24;
+    let app = TestApp::spawn().await;
+    let mut voters = Vec::new();
+    for email in [MEMBER, LIISA, LUCIA, NIKOS, AWA] {
+        voters.push(app.sign_in(email, PASSWORD).await);
+    }
+    let readers = [
+        app.sign_in(ADMIN, PASSWORD).await,
+        app.sign_in(EDITOR, PASSWORD).await,
+    ];
+    let voting = futures_util::future::join_all(voters.iter().enumerate().map(|(v, cookie)| {
+        let app = &app;
+        async move {
+            for round in 0..VOTES {
+                let choice = if (v + round) % 2 == 0 {
+                    "support"
+                } else {
+                    "abstain"
+                };
+                let response = app.vote(SLUG, "paper", choice, "", Some(cookie)).await;
+                assert_eq!(response.status(), 200, "vote {round} of voter {v}");
+            }
+        }
+    }));
+    let reading = futures_util::future::join_all(readers.iter().map(|cookie| {
+        let app = &app;
+        async move {
+            let mut read = 0;
+            for round in 0..READINGS {
+                if round % 2 == 0 {
+                    let response = app
+                        .get(
+                            &format!("/papers/{SLUG}/consultation/results"),
+                            Some(cookie),
+                        )
+                        .await;
+                    let status = response.status();
+                    let html = response.text().await.unwrap();
+                    assert_eq!(status, 200, "results page, reading {round}: {html}");
+                    assert!(
+                        html.contains("id=\"results-paper\""),
+                        "reading {round}: {html}"
+                    );
+                } else {
+                    let response = app
+                        .fetch(
+                            &format!("/fn/consultation_results?slug={SLUG}"),
+                            Some(cookie),
+                        )
+                        .await;
+                    let status = response.status();
+                    let body = response.text().await.unwrap();
+                    assert_eq!(status, 200, "results data, reading {round}: {body}");
+                }
+                read += 1;
+            }
+            read
+        }
+    }));
+    let (_, reads) = tokio::join!(voting, reading);
+    assert_eq!(reads, vec![READINGS, READINGS]);
+    // Each voter's last vote is the one kept.
+    for (v, cookie) in voters.iter().enumerate() {
+        let page = app.consultation_of(SLUG, Some(cookie)).await;
+        let paper = page["targets"]
+            .as_array()
+            .and_then(|targets| targets.iter().find(|t| t["id"] == "paper"))
+            .cloned()
+            .unwrap_or_default();
+        let last = if (v + VOTES - 1) % 2 == 0 {
+            "support"
+        } else {
+            "abstain"
+        };
+        assert_eq!(paper["mine"]["choice"], last, "voter {v}");
+    }
+}

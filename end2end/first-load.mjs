@@ -22,6 +22,9 @@ const PAGES = [
   { name: 'draft, editor', path: '/papers/inclusive-volunteering/draft', signedIn: true },
   { name: 'block editor, editor', path: null, signedIn: true, blockEditor: true },
   { name: 'consultation, editor', path: '/papers/inclusive-volunteering/consultation', signedIn: true },
+  { name: 'consultation results, editor', path: '/papers/inclusive-volunteering/consultation/results', signedIn: true },
+  { name: 'discussion of a block, editor', path: null, signedIn: true, discussion: true },
+  { name: 'published paper, visitor', path: '/papers/inclusive-volunteering' },
 ];
 const SLOW = { offline: false, latency: 150, downloadThroughput: 1_600_000 / 8, uploadThroughput: 750_000 / 8 };
 
@@ -90,7 +93,7 @@ console.log(`first load against ${base} (cold cache; bytes on the wire)`);
 console.log('| page | islands | HTML | CSS | JS | WASM | total | interactive, fast | interactive, 1.6 Mbit/s + 150 ms |');
 console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const p of PAGES) {
-  const url = p.blockEditor ? await blockEditorUrl() : `${base}${p.path}`;
+  const url = p.blockEditor ? await blockEditorUrl() : p.discussion ? `${await blockEditorUrl()}/discussion` : `${base}${p.path}`;
   const fast = await measure(url, { signedIn: p.signedIn, slow: false });
   const slow = await measure(url, { signedIn: p.signedIn, slow: true });
   const b = fast.bytes;

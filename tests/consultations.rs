@@ -1105,7 +1105,7 @@ async fn the_results_page_answers_every_reader_while_votes_land() {
         let app = &app;
         async move {
             for round in 0..VOTES {
-                let choice = if (v + round) % 2 == 0 {
+                let choice = if (v + round).is_multiple_of(2) {
                     "support"
                 } else {
                     "abstain"
@@ -1160,7 +1160,7 @@ async fn the_results_page_answers_every_reader_while_votes_land() {
             .and_then(|targets| targets.iter().find(|t| t["id"] == "paper"))
             .cloned()
             .unwrap_or_default();
-        let last = if (v + VOTES - 1) % 2 == 0 {
+        let last = if (v + VOTES - 1).is_multiple_of(2) {
             "support"
         } else {
             "abstain"

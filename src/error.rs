@@ -116,6 +116,16 @@ pub enum AppError {
 }
 
 impl AppError {
+    /// An internal error whose cause is ours, not the database's: logged with `context` (on
+    /// the server) so no 500 is ever answered without a line that says why.
+    pub fn internal(context: &str) -> Self {
+        #[cfg(feature = "ssr")]
+        tracing::error!("internal error: {context}");
+        #[cfg(not(feature = "ssr"))]
+        let _ = context;
+        AppError::Internal
+    }
+
     pub fn invalid(field: impl Into<String>, problem: Problem) -> Self {
         AppError::Validation {
             field: field.into(),
@@ -232,7 +242,7 @@ impl FromServerFnError for AppError {
             ServerFnErrorErr::Args(_) | ServerFnErrorErr::Deserialization(_) => AppError::Request,
             ServerFnErrorErr::UnsupportedRequestMethod(_) => AppError::Request,
             ServerFnErrorErr::MissingArg(field) => AppError::invalid(field, Problem::Required),
-            _ => AppError::Internal,
+            other => AppError::internal(&format!("server function: {other}")),
         }
     }
 }

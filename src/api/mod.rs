@@ -34,11 +34,13 @@ pub(crate) mod door {
     use leptos_axum::ResponseOptions;
 
     pub fn state() -> Result<AppState, AppError> {
-        use_context::<AppState>().ok_or(AppError::Internal)
+        use_context::<AppState>()
+            .ok_or_else(|| AppError::internal("no application state in this request's context"))
     }
 
     pub fn parts() -> Result<Parts, AppError> {
-        use_context::<Parts>().ok_or(AppError::Internal)
+        use_context::<Parts>()
+            .ok_or_else(|| AppError::internal("no request parts in this request's context"))
     }
 
     pub fn session() -> CurrentSession {

@@ -41,7 +41,7 @@ impl Hashing {
         let typed = typed.to_string();
         self.run(move || hash(&typed))
             .await?
-            .map_err(|_| AppError::Internal)
+            .map_err(|e| AppError::internal(&format!("hash a password: {e}")))
     }
 
     async fn run<T: Send + 'static>(
@@ -54,13 +54,13 @@ impl Hashing {
         let permit = tokio::time::timeout(self.max_wait, self.permits.clone().acquire_owned())
             .await
             .map_err(|_| busy)?
-            .map_err(|_| AppError::Internal)?;
+            .map_err(|_| AppError::internal("the hashing permits were closed"))?;
         tokio::task::spawn_blocking(move || {
             let _held_while_hashing = permit;
             work()
         })
         .await
-        .map_err(|_| AppError::Internal)
+        .map_err(|e| AppError::internal(&format!("the hashing task failed: {e}")))
     }
 }
 

@@ -62,10 +62,11 @@ pub async fn export(
     };
     let first = match export_part(&state, &filter, audience, &source, None, 0).await {
         Ok(first) => first,
-        Err(_) => return page.answer(&AppError::Internal),
+        Err(error) => return page.answer(&error),
     };
-    let Ok(header) = evidence_csv::write_header() else {
-        return page.answer(&AppError::Internal);
+    let header = match evidence_csv::write_header() {
+        Ok(header) => header,
+        Err(e) => return page.answer(&AppError::internal(&format!("evidence CSV header: {e}"))),
     };
     let header = futures_util::stream::once(async move { Ok(header) });
     let parts = futures_util::stream::unfold(Some(first), move |part| {
@@ -197,7 +198,7 @@ pub async fn upload(
             }
         }
         Ok(None) => return page.answer(&AppError::NotFound),
-        Err(_) => return page.answer(&AppError::Internal),
+        Err(error) => return page.answer(&error),
     }
     let mut file = None;
     loop {
@@ -239,12 +240,16 @@ pub async fn upload(
                     .unwrap_or_default(),
             );
         }
-        Err(_) => return page.answer(&AppError::Internal),
+        Err(e) => {
+            return page.answer(&AppError::internal(&format!(
+                "reading an import failed: {e}"
+            )));
+        }
     };
     match store::imports::create(&state.db, &assessment_id, &member.id, &file_name, &preview).await
     {
         Ok(batch) => go(&format!("/assessments/{assessment_id}/import/{batch}")),
-        Err(_) => page.answer(&AppError::Internal),
+        Err(error) => page.answer(&error),
     }
 }
 

@@ -71,7 +71,7 @@ async fn draft_for_member(
     match store::papers::by_slug(&state.db, slug).await {
         Ok(Some(paper)) => Ok((member, paper)),
         Ok(None) => Err(page.answer(&AppError::NotFound)),
-        Err(_) => Err(page.answer(&AppError::Internal)),
+        Err(error) => Err(page.answer(&error)),
     }
 }
 
@@ -149,8 +149,9 @@ pub async fn markdown(
         Ok((_, paper)) => paper,
         Err(refusal) => return refusal,
     };
-    let Ok(rows) = store::papers::blocks(&state.db, &paper.id).await else {
-        return page.answer(&AppError::Internal);
+    let rows = match store::papers::blocks(&state.db, &paper.id).await {
+        Ok(rows) => rows,
+        Err(error) => return page.answer(&error),
     };
     let blocks: Vec<crate::domain::paper_markdown::BlockDraft> = rows
         .into_iter()

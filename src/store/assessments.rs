@@ -72,7 +72,7 @@ pub async fn create(db: &Db, a: &AssessmentFields, owner: Owner<'_>) -> Result<S
         .await
         .or_internal("create assessment")?;
     let id: Option<String> = response.take(0).or_internal("create assessment")?;
-    id.ok_or(AppError::Internal)
+    id.ok_or_else(|| AppError::internal("create assessment answered no id"))
 }
 
 /// Saves new values; the owner and creation time stay.

@@ -74,7 +74,7 @@ pub async fn now(db: &Db) -> Result<String, AppError> {
         .await
         .or_internal("database clock")?;
     let now: Option<String> = response.take(0).or_internal("database clock")?;
-    now.ok_or(AppError::Internal)
+    now.ok_or_else(|| AppError::internal("consultation clock answered nothing"))
 }
 
 /// Opens a new consultation on the paper, refused while its latest one has not closed.

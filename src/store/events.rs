@@ -28,7 +28,7 @@ pub async fn now(db: &Db) -> Result<String, AppError> {
         .await
         .or_internal("event clock")?;
     let now: Option<String> = response.take(0).or_internal("event clock")?;
-    now.ok_or(AppError::Internal)
+    now.ok_or_else(|| AppError::internal("event clock answered nothing"))
 }
 
 /// How many events one read takes; the poller reads page after page until one comes back short.

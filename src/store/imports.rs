@@ -26,7 +26,8 @@ pub async fn create(
     file_name: &str,
     preview: &CsvPreview,
 ) -> Result<String, AppError> {
-    let json = serde_json::to_string(preview).map_err(|_| AppError::Internal)?;
+    let json = serde_json::to_string(preview)
+        .map_err(|e| AppError::internal(&format!("import preview to JSON: {e}")))?;
     let mut response = db
         .query(
             "DELETE import_batch WHERE created_at < time::now() - 1d;
@@ -41,7 +42,7 @@ pub async fn create(
         .await
         .or_internal("create import batch")?;
     let id: Option<String> = response.take(1).or_internal("create import batch")?;
-    id.ok_or(AppError::Internal)
+    id.ok_or_else(|| AppError::internal("store import answered no id"))
 }
 
 pub async fn get(db: &Db, id: &str) -> Result<Option<Batch>, AppError> {
@@ -56,7 +57,8 @@ pub async fn get(db: &Db, id: &str) -> Result<Option<Batch>, AppError> {
     let row: Option<BatchRow> = response.take(0).or_internal("get import batch")?;
     row.map(|r| {
         Ok(Batch {
-            preview: serde_json::from_str(&r.preview).map_err(|_| AppError::Internal)?,
+            preview: serde_json::from_str(&r.preview)
+                .map_err(|e| AppError::internal(&format!("stored import preview: {e}")))?,
             assessment_id: r.assessment_id,
             member_id: r.member_id,
             file_name: r.file_name,

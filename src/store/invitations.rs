@@ -51,7 +51,7 @@ pub async fn create(db: &Db, inv: NewInvitation<'_>) -> Result<i64, AppError> {
         .await
         .or_internal("create invitation")?;
     let expires: Option<i64> = response.take(1).or_internal("create invitation")?;
-    expires.ok_or(AppError::Internal)
+    expires.ok_or_else(|| AppError::internal("invitation answered no expiry"))
 }
 
 pub async fn pending(db: &Db) -> Result<Vec<PendingInvitation>, AppError> {

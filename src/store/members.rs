@@ -135,7 +135,7 @@ pub async fn create(db: &Db, m: NewMember<'_>) -> Result<String, AppError> {
         .and_then(|mut r| r.take::<Option<String>>(0));
     match result {
         Ok(Some(id)) => Ok(id),
-        Ok(None) => Err(AppError::Internal),
+        Ok(None) => Err(AppError::internal("create member answered no id")),
         Err(e) if is_duplicate(&e) => Err(AppError::invalid("email", Problem::AlreadyTaken)),
         Err(e) => Err(internal("create member", e)),
     }

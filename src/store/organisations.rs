@@ -81,7 +81,7 @@ pub async fn create(db: &Db, org: &NewOrganisation) -> Result<String, AppError> 
         .and_then(|mut r| r.take::<Option<String>>(0));
     match result {
         Ok(Some(id)) => Ok(id),
-        Ok(None) => Err(AppError::Internal),
+        Ok(None) => Err(AppError::internal("create organisation answered no id")),
         Err(e) if is_duplicate(&e) => Err(AppError::invalid("name", Problem::AlreadyTaken)),
         Err(e) => Err(internal("create organisation", e)),
     }

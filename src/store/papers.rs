@@ -130,7 +130,7 @@ pub async fn create(
     match result {
         Ok(mut response) => {
             let id: Option<String> = response.take(0).or_internal("create paper")?;
-            id.ok_or(AppError::Internal)
+            id.ok_or_else(|| AppError::internal("create paper answered no id"))
         }
         Err(e) if is_duplicate(&e) => Err(AppError::invalid("slug", Problem::AlreadyTaken)),
         Err(e) => Err(internal("create paper", e)),

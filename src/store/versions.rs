@@ -36,7 +36,7 @@ pub enum PublishRefused {
 /// Writes the version and marks the paper as published at that number, in one transaction.
 pub async fn create(db: &Db, paper_id: &str, version: NewVersion) -> Result<(), PublishRefused> {
     let findings = serde_json::to_string(&version.findings)
-        .map_err(|_| PublishRefused::Error(AppError::Internal))?;
+        .map_err(|e| PublishRefused::Error(AppError::internal(&format!("version content: {e}"))))?;
     let cited: Vec<String> = version.findings.iter().map(|f| f.key.clone()).collect();
     let overrides: Vec<serde_json::Value> = version
         .overrides
@@ -188,8 +188,8 @@ impl VersionRecord {
     /// The content and the findings, read back; a record that does not read is an internal
     /// error (the chain check says which version).
     pub fn read(&self) -> Result<(VersionContent, Vec<Finding>), AppError> {
-        let content =
-            VersionContent::from_canonical(self.content.as_bytes()).ok_or(AppError::Internal)?;
+        let content = VersionContent::from_canonical(self.content.as_bytes())
+            .ok_or_else(|| AppError::internal("a stored version's content does not parse"))?;
         let findings: Vec<Finding> = serde_json::from_str(&self.findings).map_err(|error| {
             tracing::error!(%error, number = self.number, "a version's findings are not JSON");
             AppError::Internal

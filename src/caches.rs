@@ -1,11 +1,12 @@
 //! What the server keeps between requests: rendered drafts, rendered blocks, the library's
-//! filter values and search rankings. Each cache is bounded by an estimate of the bytes it
+//! filter values, the front page's papers. (Search rankings are not kept: the search engine
+//! answers faster than a cache would stay right.) Each cache is bounded by an estimate of the bytes it
 //! holds (not by a count of entries: one draft can be a hundred times another), trusts an
 //! entry for a limited time, and evicts the least useful entries when full.
 //!
 //! Below everything that uses it: it knows the domain's shapes and nothing else of the crate.
 use crate::domain::coverage::Warning;
-use crate::domain::evidence_views::{AssessmentSummary, Facets, Ranked};
+use crate::domain::evidence_views::{AssessmentSummary, Facets};
 use crate::domain::front::PublishedCard;
 use crate::domain::papers::{Assembled, BlockView, CitedCard};
 use moka::sync::Cache;
@@ -24,9 +25,6 @@ pub const BLOCK_HTML_BYTES: u64 = 64 * 1024 * 1024;
 /// The library's filter values and assessment counts: four audiences at most, each a few
 /// hundred KB for a large library.
 pub const LIBRARY_BYTES: u64 = 16 * 1024 * 1024;
-/// Search rankings: a ranking of 1,001 findings weighs ~90 KB by the estimate below, so
-/// about 350 searches fit (the old bound was 512 entries, most of them short rankings).
-pub const RANKINGS_BYTES: u64 = 32 * 1024 * 1024;
 
 /// Evidence edited elsewhere (its consent, its key) changes warnings without a draft event:
 /// a rendered draft is trusted this long at most.
@@ -36,9 +34,6 @@ const DRAFT_TTL: Duration = Duration::from_secs(20);
 const BLOCK_HTML_TTL: Duration = Duration::from_secs(600);
 /// Changes on other instances reach this one's library view within this.
 const LIBRARY_TTL: Duration = Duration::from_secs(60);
-/// Long enough to page through results, short enough that findings added on another
-/// instance show up soon.
-pub const RANKING_TTL: Duration = Duration::from_secs(30);
 
 /// A draft's blocks as rendered (with supported and needing-support counts), by paper id
 /// and the language's "citation needed" label. Rendering 500 blocks costs tens of
@@ -103,19 +98,6 @@ pub type BlockHtml = Cache<u64, String>;
 /// withdrawn shown): reading them scans every finding, and they change only when findings do.
 pub type Library = Cache<(bool, bool), (Facets, Vec<AssessmentSummary>)>;
 
-/// Search rankings by filter (without its page) and audience: searches repeat (paging
-/// through results, going back, the same words typed by many), findings change rarely.
-pub type Rankings = Cache<String, Arc<Ranked>>;
-
-/// A ranking cache trusting its entries for `ttl` (the benchmarks keep them longer).
-pub fn rankings_kept_for(ttl: Duration) -> Rankings {
-    Cache::builder()
-        .max_capacity(RANKINGS_BYTES)
-        .weigher(|key: &String, ranked: &Arc<Ranked>| weight(key.len() + ranked_bytes(ranked)))
-        .time_to_live(ttl)
-        .build()
-}
-
 /// Whether a paper's chain of versions verifies (None) or the first version that breaks it,
 /// by (paper, latest version's hash): a new version is a new key, and the check is read again
 /// after a while, so a version altered behind the app's back is reported within minutes.
@@ -137,7 +119,6 @@ pub struct Caches {
     drafts: Drafts,
     block_html: BlockHtml,
     library: Library,
-    rankings: Rankings,
     chains: Chains,
     needs: Needs,
     front: Front,
@@ -167,7 +148,6 @@ impl Caches {
                 )
                 .time_to_live(LIBRARY_TTL)
                 .build(),
-            rankings: rankings_kept_for(RANKING_TTL),
             chains: Cache::builder()
                 .max_capacity(10_000)
                 .time_to_live(Duration::from_secs(600))
@@ -207,15 +187,10 @@ impl Caches {
         &self.library
     }
 
-    pub fn rankings(&self) -> &Rankings {
-        &self.rankings
-    }
-
     /// Findings changed here: every kept view that shows them is stale.
     pub fn evidence_changed(&self) {
         self.drafts.forget_all();
         self.library.invalidate_all();
-        self.rankings.invalidate_all();
     }
 }
 
@@ -276,14 +251,6 @@ fn cited_bytes(card: &CitedCard) -> usize {
         + card.consent.len()
         + card.visibility.len()
         + card.locator.len()
-}
-
-/// A record id is a table name and a key; evidence keys are short strings.
-const RANKED_ID_HEAP_BYTES: usize = 32;
-
-fn ranked_bytes(ranked: &Ranked) -> usize {
-    size_of::<Ranked>()
-        + ranked.ids.len() * (size_of::<surrealdb::types::RecordId>() + RANKED_ID_HEAP_BYTES)
 }
 
 fn library_bytes(facets: &Facets, summaries: &[AssessmentSummary]) -> usize {
@@ -374,21 +341,6 @@ mod tests {
     }
 
     #[test]
-    fn a_ranking_weighs_by_its_length() {
-        let ranked = |n: usize| Ranked {
-            ids: (0..n)
-                .map(|i| surrealdb::types::RecordId::new("evidence", format!("k{i}")))
-                .collect(),
-        };
-        let per_id = ranked_bytes(&ranked(1)) - ranked_bytes(&ranked(0));
-        assert!(per_id >= RANKED_ID_HEAP_BYTES);
-        assert_eq!(
-            ranked_bytes(&ranked(1_001)),
-            ranked_bytes(&ranked(0)) + 1_001 * per_id
-        );
-    }
-
-    #[test]
     fn drafts_past_the_budget_are_evicted_not_kept() {
         let drafts = Drafts::new();
         // ~1 MB each (one draft shared, weighed for each paper): three times the budget.
@@ -414,11 +366,6 @@ mod tests {
         assert!(10 * 2 * bytes(500, 2_000) < DRAFTS_BYTES);
         // 10,000 rendered blocks of ~2 KB, with room to spare.
         assert!(10_000 * html_bytes(&"x".repeat(2_000)) as u64 * 2 < BLOCK_HTML_BYTES);
-        // A few hundred rankings of 1,001 findings.
-        let ranking = ranked_bytes(&Ranked {
-            ids: vec![surrealdb::types::RecordId::new("evidence", "k"); 1_001],
-        }) as u64;
-        assert!(300 * ranking < RANKINGS_BYTES, "{ranking}");
         // A paper at the limits (2,000 blocks of 50,000 characters) is never kept whole.
         assert!(bytes(2_000, 50_000) > DRAFTS_BYTES);
     }
@@ -472,14 +419,10 @@ mod tests {
         caches
             .library()
             .insert((false, false), (Facets::default(), vec![]));
-        caches
-            .rankings()
-            .insert("q".into(), Arc::new(Ranked::default()));
         caches.block_html().insert(7, "<p>kept</p>".into());
         caches.evidence_changed();
         assert!(caches.drafts().is_empty());
         assert!(caches.library().get(&(false, false)).is_none());
-        assert!(caches.rankings().get("q").is_none());
         // A block's HTML depends only on what its key hashes: still right.
         assert_eq!(caches.block_html().get(&7).as_deref(), Some("<p>kept</p>"));
     }

@@ -16,29 +16,33 @@ fn audience() -> Audience {
 }
 
 /// A page of findings: ranked by the search engine when there are search words, else listed
-/// newest first by the database; read from the database either way, where what the audience
-/// may see is checked again.
+/// newest first by it (by the database while the index is built); read from the database
+/// either way, where what the audience may see is checked again.
 #[cfg(feature = "ssr")]
 async fn findings_page(
     state: &crate::state::AppState,
     filter: &EvidenceFilter,
     audience: Audience,
 ) -> Result<EvidencePage, AppError> {
-    let ranked = match state
-        .search
-        .rank(filter, audience, (COUNT_CAP + 1) as usize)?
-    {
-        Some(matches) => std::sync::Arc::new(Ranked {
+    let cap = (COUNT_CAP + 1) as usize;
+    let matches = match state.search.rank(filter, audience, cap)? {
+        Some(matches) => Some(matches),
+        None => match state.search.listed(filter, audience, cap) {
+            Ok(matches) => Some(matches),
+            // While the index is built, the database lists (slower, never wrong).
+            Err(AppError::WarmingUp) => None,
+            Err(error) => return Err(error),
+        },
+    };
+    let ranked = match matches {
+        Some(matches) => Ranked {
             ids: matches
                 .ids
                 .into_iter()
                 .map(|id| surrealdb::types::RecordId::new("evidence", id))
                 .collect(),
-        }),
-        None => {
-            store::evidence::listed_with(&state.db, state.caches.rankings(), filter, audience)
-                .await?
-        }
+        },
+        None => store::evidence::rank(&state.db, filter, audience).await?,
     };
     store::evidence::page_of(&state.db, &ranked, filter, audience, |text, language| {
         state.search.highlight(text, language, &filter.q)

@@ -117,9 +117,8 @@ impl EvidenceFilter {
 }
 
 /// A filtered list's order: at most `COUNT_CAP + 1` findings (50 pages; "more than 1,000"
-/// beyond), best match or newest first. Finding and ordering the matches is the costly part
-/// of a search, so it is done once per filter and audience and kept; each page then reads
-/// only its own findings. Server-only: it holds the findings' record ids.
+/// beyond), best match or newest first, as the search engine ranks or lists them; each page
+/// then reads only its own findings. Server-only: it holds the findings' record ids.
 #[cfg(feature = "ssr")]
 #[derive(Debug, Clone, Default)]
 pub struct Ranked {

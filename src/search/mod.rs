@@ -22,13 +22,15 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+use tantivy::collector::sort_key::{SortByStaticFastValue, SortByString};
 use tantivy::collector::{Count, TopDocs};
+use tantivy::query::AllQuery;
 use tantivy::schema::{
-    Field, IndexRecordOption, STORED, STRING, Schema, TantivyDocument, TextFieldIndexing,
+    FAST, Field, IndexRecordOption, STORED, STRING, Schema, TantivyDocument, TextFieldIndexing,
     TextOptions, Value,
 };
 use tantivy::tokenizer::TokenizerManager;
-use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Term};
+use tantivy::{Index, IndexReader, IndexWriter, Order, ReloadPolicy, Term};
 
 /// How often the change log is read: a change made on another instance is searchable within
 /// about this.
@@ -56,7 +58,15 @@ pub struct Fields {
     pub(crate) tags: Field,
     pub(crate) consent: Field,
     pub(crate) visibility: Field,
+    /// When the finding was collected (`YYYYMMDD`), and its key as typed: the library's
+    /// order without search words, newest first, then by key.
+    collected: Field,
+    key_order: Field,
 }
+
+/// The fast fields the library lists by.
+const COLLECTED: &str = "collected";
+const KEY_ORDER: &str = "key_order";
 
 impl Fields {
     /// Every field the words of a query are looked for in, with its analyser's name.
@@ -95,6 +105,8 @@ fn schema() -> (Schema, Fields) {
         tags: builder.add_text_field("tags", STRING),
         consent: builder.add_text_field("consent", STRING),
         visibility: builder.add_text_field("visibility", STRING),
+        collected: builder.add_i64_field(COLLECTED, FAST),
+        key_order: builder.add_text_field(KEY_ORDER, FAST),
     };
     (builder.build(), fields)
 }
@@ -419,7 +431,8 @@ impl Engine {
     }
 
     /// The `limit` best matches of the filter's words for this audience, and how many match.
-    /// `None` when the filter has no search words (the library lists by date instead).
+    /// `None` when the filter has no search words (the library lists by date instead:
+    /// [`Engine::listed`]).
     pub fn rank(
         &self,
         filter: &EvidenceFilter,
@@ -446,17 +459,68 @@ impl Engine {
             .map_err(|e| engine_error("search", e))?;
         let mut ids = Vec::with_capacity(top.len());
         for (_, address) in top {
-            let doc: TantivyDocument = searcher
-                .doc(address)
-                .map_err(|e| engine_error("read a search hit", e))?;
-            if let Some(id) = doc.get_first(inner.fields.id).and_then(|v| v.as_str()) {
-                ids.push(id.to_string());
-            }
+            ids.extend(self.id_of(&searcher, address)?);
         }
         Ok(Some(Matches {
             ids,
             total: total as u64,
         }))
+    }
+
+    /// The first `limit` findings the filter lets this audience see, newest collected first
+    /// and then by key, and how many there are: the library without search words. Until the
+    /// index is built: `WarmingUp` (the caller lists from the database meanwhile).
+    pub fn listed(
+        &self,
+        filter: &EvidenceFilter,
+        audience: Audience,
+        limit: usize,
+    ) -> Result<Matches, AppError> {
+        if !self.is_ready() {
+            return Err(AppError::WarmingUp);
+        }
+        let inner = &self.inner;
+        let query = query::scoped(&inner.fields, filter, audience, Box::new(AllQuery));
+        let order = (
+            (
+                SortByStaticFastValue::<i64>::for_field(COLLECTED),
+                Order::Desc,
+            ),
+            (SortByString::for_field(KEY_ORDER), Order::Asc),
+        );
+        let searcher = inner.reader.searcher();
+        let (top, total) = searcher
+            .search(
+                &query,
+                &(TopDocs::with_limit(limit.max(1)).order_by(order), Count),
+            )
+            .map_err(|e| engine_error("list findings", e))?;
+        let ids = top
+            .into_iter()
+            .map(|(_, address)| self.id_of(&searcher, address))
+            .collect::<Result<Vec<_>, _>>()?
+            .into_iter()
+            .flatten()
+            .collect();
+        Ok(Matches {
+            ids,
+            total: total as u64,
+        })
+    }
+
+    /// The finding id a hit stands for.
+    fn id_of(
+        &self,
+        searcher: &tantivy::Searcher,
+        address: tantivy::DocAddress,
+    ) -> Result<Option<String>, AppError> {
+        let doc: TantivyDocument = searcher
+            .doc(address)
+            .map_err(|e| engine_error("read a search hit", e))?;
+        Ok(doc
+            .get_first(self.inner.fields.id)
+            .and_then(|v| v.as_str())
+            .map(str::to_string))
     }
 
     /// The text with every word the query matched (in the finding's own language's analysis,
@@ -583,7 +647,20 @@ fn document(fields: &Fields, finding: Indexed) -> TantivyDocument {
     }
     doc.add_text(fields.consent, &finding.consent);
     doc.add_text(fields.visibility, &finding.visibility);
+    if let Some(day) = day_number(&finding.collected_on) {
+        doc.add_i64(fields.collected, day);
+    }
+    doc.add_text(fields.key_order, &finding.key);
     doc
+}
+
+/// A collection date (`YYYY-MM-DD`, as stored) as a number in the same order (`YYYYMMDD`);
+/// `None` for anything else, which lists last, as the database orders it.
+fn day_number(date: &str) -> Option<i64> {
+    let digits: String = date.split('-').collect();
+    (date.len() == 10 && digits.len() == 8 && digits.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| digits.parse().ok())
+        .flatten()
 }
 
 /// The cursor moved back by the overlap (RFC 3339 in, RFC 3339 out).
@@ -615,6 +692,14 @@ mod tests {
             tags: vec!["youth".into()],
             consent: "given".into(),
             visibility: "public".into(),
+            collected_on: "2024-05-01".into(),
+        }
+    }
+
+    fn dated(id: &str, key: &str, collected_on: &str) -> Indexed {
+        Indexed {
+            collected_on: collected_on.into(),
+            ..finding(id, key, "en", "Volunteers camp.")
         }
     }
 
@@ -768,6 +853,73 @@ mod tests {
         );
         let typing = engine.highlight("Volunteering helps", "en", "volun");
         assert_eq!(typing, format!("{MARK_OPEN}Volunteering{MARK_CLOSE} helps"));
+    }
+
+    #[tokio::test]
+    async fn without_words_the_newest_are_listed_first_then_by_key() {
+        let mut members = dated("6", "b-members", "2025-01-01");
+        members.visibility = "members".into();
+        let engine = engine_with(vec![
+            dated("1", "c-old", "2019-06-30"),
+            dated("2", "b-new", "2025-03-02"),
+            dated("3", "a-new", "2025-03-02"),
+            dated("4", "a-undated", ""),
+            dated("5", "z-newest", "2026-01-31"),
+            members,
+        ])
+        .await;
+        let all = engine
+            .listed(&EvidenceFilter::default(), everyone(), 10)
+            .unwrap();
+        assert_eq!(all.ids, ["5", "3", "2", "6", "1", "4"]);
+        assert_eq!(all.total, 6);
+        // The limit keeps the first of that order, and the count is of every match.
+        let first = engine
+            .listed(&EvidenceFilter::default(), everyone(), 2)
+            .unwrap();
+        assert_eq!(first.ids, ["5", "3"]);
+        assert_eq!(first.total, 6);
+        let public = Audience {
+            include_members_only: false,
+            include_withdrawn: false,
+        };
+        let listed = engine
+            .listed(&EvidenceFilter::default(), public, 10)
+            .unwrap();
+        assert_eq!(
+            listed.ids,
+            ["5", "3", "2", "1", "4"],
+            "members-only left out"
+        );
+        let one_key = EvidenceFilter {
+            assessment: "elsewhere".into(),
+            ..Default::default()
+        };
+        assert!(
+            engine
+                .listed(&one_key, everyone(), 10)
+                .unwrap()
+                .ids
+                .is_empty()
+        );
+    }
+
+    #[tokio::test]
+    async fn listing_before_the_index_is_built_says_so() {
+        let engine = Engine::new().unwrap();
+        assert!(matches!(
+            engine.listed(&EvidenceFilter::default(), everyone(), 10),
+            Err(AppError::WarmingUp)
+        ));
+    }
+
+    #[test]
+    fn collection_dates_keep_their_order_as_numbers() {
+        assert_eq!(day_number("2025-03-02"), Some(20250302));
+        assert!(day_number("2025-03-02") > day_number("2024-12-31"));
+        for odd in ["", "2025-3-2", "yesterday", "2025-03-0x", "20250302"] {
+            assert_eq!(day_number(odd), None, "{odd:?}");
+        }
     }
 
     #[test]

@@ -149,8 +149,9 @@ pub(crate) fn words(
     Some(Box::new(BooleanQuery::new(required)))
 }
 
-/// The query for a filter and audience. `None` when the filter has no search words (the
-/// library then lists by date from the database) or the words make no term at all.
+/// The query for a filter's search words and its filters, for an audience. `None` when the
+/// filter has no search words (the library then lists by date: [`scoped`]) or the words make
+/// no term at all.
 pub fn build(
     fields: &Fields,
     manager: &TokenizerManager,
@@ -183,8 +184,23 @@ pub fn build(
             )),
         ));
     }
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> =
-        vec![(Occur::Must, Box::new(BooleanQuery::new(matches)))];
+    Some(scoped(
+        fields,
+        filter,
+        audience,
+        Box::new(BooleanQuery::new(matches)),
+    ))
+}
+
+/// `matches` narrowed to what the audience may see and the filter's values, which decide
+/// what matches without changing its score.
+pub fn scoped(
+    fields: &Fields,
+    filter: &EvidenceFilter,
+    audience: Audience,
+    matches: Box<dyn Query>,
+) -> Box<dyn Query> {
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, matches)];
     if !audience.include_members_only {
         clauses.push((Occur::Must, only(fields.visibility, "public")));
     }
@@ -211,7 +227,7 @@ pub fn build(
             clauses.push((Occur::Must, only(field, value)));
         }
     }
-    Some(Box::new(BooleanQuery::new(clauses)))
+    Box::new(BooleanQuery::new(clauses))
 }
 
 #[cfg(test)]

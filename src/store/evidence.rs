@@ -99,28 +99,14 @@ pub(crate) fn evidence_where(
     EvidenceWhere { clause, variables }
 }
 
-/// The key of a kept listing: filter (without page) and audience.
-pub fn rank_key(filter: &EvidenceFilter, audience: Audience) -> String {
-    let mut key = format!(
-        "{}{}|{}",
-        u8::from(audience.include_members_only),
-        u8::from(audience.include_withdrawn),
-        filter.q.trim().to_lowercase()
-    );
-    for (_, value) in filter.fields() {
-        key.push('\u{1f}');
-        key.push_str(value);
-    }
-    key
-}
-
 #[derive(Debug, SurrealValue)]
 struct RankRow {
     id: surrealdb::types::RecordId,
 }
 
-/// The listing without search words, newest first: only ids and sort keys are read here.
-/// Search words in the filter are not looked at (the search engine ranks those).
+/// The listing without search words, newest first, while the search engine's index is built
+/// (it lists after that): only ids and sort keys are read here. Search words in the filter
+/// are not looked at (the search engine ranks those).
 pub async fn rank(
     db: &Db,
     filter: &EvidenceFilter,
@@ -212,25 +198,6 @@ pub async fn page_of(
         page,
         pages: total.div_ceil(u64::from(PAGE_SIZE)).max(1) as u32,
     })
-}
-
-/// A page of the library listed by date (no search words), reusing a kept listing of the
-/// same filter and audience. Kept listings are dropped at once when findings change here,
-/// trusted for a short time when another instance changes them; every page re-checks what its
-/// audience may see.
-pub async fn listed_with(
-    db: &Db,
-    cache: &crate::caches::Rankings,
-    filter: &EvidenceFilter,
-    audience: Audience,
-) -> Result<std::sync::Arc<Ranked>, AppError> {
-    let key = rank_key(filter, audience);
-    if let Some(hit) = cache.get(&key) {
-        return Ok(hit);
-    }
-    let ranked = std::sync::Arc::new(rank(db, filter, audience).await?);
-    cache.insert(key, ranked.clone());
-    Ok(ranked)
 }
 
 pub async fn facets(db: &Db, audience: Audience) -> Result<Facets, AppError> {
@@ -421,7 +388,8 @@ pub async fn update_with_reason(
         member_id,
         reason,
     } = edit;
-    let changes = serde_json::to_value(changes).map_err(|_| AppError::Internal)?;
+    let changes = serde_json::to_value(changes)
+        .map_err(|e| AppError::internal(&format!("finding changes to JSON: {e}")))?;
     let item = item_object(fields);
     let result = retrying(|| {
         db.query(

@@ -24,10 +24,12 @@ pub struct Indexed {
     pub tags: Vec<String>,
     pub consent: String,
     pub visibility: String,
+    /// `YYYY-MM-DD`: the library lists newest first.
+    pub collected_on: String,
 }
 
 const INDEXED: &str = "record::id(id) AS id, key, text, language, kind, country, region,
-    record::id(assessment) AS assessment, tags, consent, visibility";
+    record::id(assessment) AS assessment, tags, consent, visibility, collected_on";
 
 /// How many findings one read of [`all`] takes.
 pub const BATCH: usize = 5_000;

@@ -42,6 +42,13 @@ pub fn endpoint() -> (String, Option<tempfile::TempDir>) {
 pub async fn start(endpoint: &str) -> (groundwork::state::AppState, String) {
     let mut config = groundwork::config::Config::for_tests(endpoint);
     config.costly_per_minute = 100_000;
+    // The server's request time limit (30 s by default), longer to measure what exceeds it.
+    if let Some(secs) = std::env::var("GROUNDWORK_REQUEST_TIMEOUT_SECS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        config.request_timeout = std::time::Duration::from_secs(secs);
+    }
     let state = groundwork::server::state(config).await.expect("database");
     groundwork::demo::load_if_empty(&state.db)
         .await

@@ -33,16 +33,29 @@ pub(crate) mod door {
     use leptos::prelude::*;
     use leptos_axum::ResponseOptions;
 
+    /// (Callers are tracked so the log says which asked: a server function or a component
+    /// run after its request ended has no context.)
+    #[track_caller]
     pub fn state() -> Result<AppState, AppError> {
-        use_context::<AppState>()
-            .ok_or_else(|| AppError::internal("no application state in this request's context"))
+        let caller = std::panic::Location::caller();
+        use_context::<AppState>().ok_or_else(|| {
+            AppError::internal(&format!(
+                "no application state in this context (asked at {caller})"
+            ))
+        })
     }
 
+    #[track_caller]
     pub fn parts() -> Result<Parts, AppError> {
-        use_context::<Parts>()
-            .ok_or_else(|| AppError::internal("no request parts in this request's context"))
+        let caller = std::panic::Location::caller();
+        use_context::<Parts>().ok_or_else(|| {
+            AppError::internal(&format!(
+                "no request parts in this context (asked at {caller})"
+            ))
+        })
     }
 
+    #[track_caller]
     pub fn session() -> CurrentSession {
         parts()
             .map(|p| auth::session_from_parts(&p))
@@ -50,6 +63,7 @@ pub(crate) mod door {
     }
 
     /// A browser posting a `<form>` without JavaScript (it asks for HTML, not JSON).
+    #[track_caller]
     pub fn is_plain_form_post() -> bool {
         parts()
             .ok()
@@ -74,6 +88,7 @@ pub(crate) mod door {
     /// For a plain form post, sends the browser back to the form with the error and what was
     /// typed in the query string, so nothing is lost. (The error's HTTP status is given where
     /// every server-function error becomes a response: `AppError`'s `FromServerFnError::ser`.)
+    #[track_caller]
     pub fn finish<T>(result: Result<T, AppError>, keep: &[(&str, &str)]) -> Result<T, AppError> {
         if let Err(error) = &result
             && is_plain_form_post()

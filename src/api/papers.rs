@@ -123,6 +123,7 @@ pub(super) mod access {
     use crate::state::AppState;
     use crate::store::{self, papers::PaperRow};
 
+    #[track_caller]
     pub fn require_member() -> Result<(AppState, SessionMember), AppError> {
         let parts = door::parts()?;
         let member = auth::require_role(&parts, Role::Member)?;

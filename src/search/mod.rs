@@ -146,8 +146,7 @@ pub struct Matches {
 }
 
 fn engine_error(context: &str, error: impl std::fmt::Display) -> AppError {
-    tracing::error!(error = %error, "{context}");
-    AppError::Internal
+    AppError::internal(&format!("{context}: {error}"))
 }
 
 /// The fields of an index that a query's words are looked for in, each with its analyser's
@@ -457,10 +456,7 @@ impl Engine {
                 &(TopDocs::with_limit(limit.max(1)).order_by_score(), Count),
             )
             .map_err(|e| engine_error("search", e))?;
-        let mut ids = Vec::with_capacity(top.len());
-        for (_, address) in top {
-            ids.extend(self.id_of(&searcher, address)?);
-        }
+        let ids = self.ids_of(&searcher, top.into_iter().map(|(_, address)| address))?;
         Ok(Some(Matches {
             ids,
             total: total as u64,
@@ -495,32 +491,31 @@ impl Engine {
                 &(TopDocs::with_limit(limit.max(1)).order_by(order), Count),
             )
             .map_err(|e| engine_error("list findings", e))?;
-        let ids = top
-            .into_iter()
-            .map(|(_, address)| self.id_of(&searcher, address))
-            .collect::<Result<Vec<_>, _>>()?
-            .into_iter()
-            .flatten()
-            .collect();
+        let ids = self.ids_of(&searcher, top.into_iter().map(|(_, address)| address))?;
         Ok(Matches {
             ids,
             total: total as u64,
         })
     }
 
-    /// The finding id a hit stands for.
-    fn id_of(
+    /// The finding ids these hits stand for, in their order.
+    fn ids_of(
         &self,
         searcher: &tantivy::Searcher,
-        address: tantivy::DocAddress,
-    ) -> Result<Option<String>, AppError> {
-        let doc: TantivyDocument = searcher
-            .doc(address)
-            .map_err(|e| engine_error("read a search hit", e))?;
-        Ok(doc
-            .get_first(self.inner.fields.id)
-            .and_then(|v| v.as_str())
-            .map(str::to_string))
+        hits: impl Iterator<Item = tantivy::DocAddress>,
+    ) -> Result<Vec<String>, AppError> {
+        let mut ids = Vec::new();
+        for address in hits {
+            let doc: TantivyDocument = searcher
+                .doc(address)
+                .map_err(|e| engine_error("read a search hit", e))?;
+            ids.extend(
+                doc.get_first(self.inner.fields.id)
+                    .and_then(|v| v.as_str())
+                    .map(str::to_string),
+            );
+        }
+        Ok(ids)
     }
 
     /// The text with every word the query matched (in the finding's own language's analysis,
@@ -657,10 +652,10 @@ fn document(fields: &Fields, finding: Indexed) -> TantivyDocument {
 /// A collection date (`YYYY-MM-DD`, as stored) as a number in the same order (`YYYYMMDD`);
 /// `None` for anything else, which lists last, as the database orders it.
 fn day_number(date: &str) -> Option<i64> {
-    let digits: String = date.split('-').collect();
-    (date.len() == 10 && digits.len() == 8 && digits.bytes().all(|b| b.is_ascii_digit()))
-        .then(|| digits.parse().ok())
-        .flatten()
+    use chrono::Datelike;
+    let day = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()?;
+    (date.len() == 10)
+        .then(|| i64::from(day.year()) * 10_000 + i64::from(day.month() * 100 + day.day()))
 }
 
 /// The cursor moved back by the overlap (RFC 3339 in, RFC 3339 out).

@@ -429,6 +429,41 @@ async fn threads_edits_and_resolving_follow_who_is_asking() {
     )
     .await;
     assert_eq!(strings(&filtered, "id"), [block.as_str()]);
+    // The draft page's one call agrees with the two it replaced, and so does the discussion
+    // page's with the block's comments.
+    let page = json(
+        app.fetch(
+            &format!("/fn/workspace_page?slug={slug}&only_open=true"),
+            Some(&lucia),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(strings(&page[0]["blocks"], "id"), [block.as_str()]);
+    assert_eq!(page[1][0]["block"], block.as_str());
+    assert_eq!(page[1][0]["open"], 1);
+    let discussion = json(
+        app.fetch(
+            &format!("/fn/block_discussion?slug={slug}&block={block}"),
+            Some(&lucia),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(discussion["block"]["id"], block.as_str());
+    let thread_ids = |view: &serde_json::Value| -> Vec<String> {
+        view["threads"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["comment"]["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(
+        thread_ids(&discussion["comments"]),
+        thread_ids(&app.comments_of(&slug, &block, &lucia).await)
+    );
+    assert!(!thread_ids(&discussion["comments"]).is_empty());
 
     // Resolving: the paper's editor and admins; not a member, not an editor not on it.
     let resolve = |cookie: String, reopen: &'static str| {

@@ -76,25 +76,37 @@ pub async fn amendments(
     let result = async {
         let (state, member) = require_member()?;
         let paper = paper(&state, &slug).await?;
-        let block = if block.is_empty() {
-            None
-        } else {
-            Some(block_of(&state, &paper, &block).await?)
-        };
-        let (rows, can_decide) = tokio::join!(
-            store::amendments::of_paper(&state.db, &paper.id, block.as_deref()),
-            can_edit(&state, &paper, &member),
-        );
-        let rows = rows?;
-        let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
-        let positions = store::amendments::positions(&state.db, &ids).await?;
-        Ok(rows
-            .into_iter()
-            .map(|row| view(row, &positions, &member, can_decide))
-            .collect())
+        amendments_of(&state, &member, &paper, &block).await
     }
     .await;
     door::finish(result, &[])
+}
+
+/// The amendments to `paper` (to one block of it unless `block` is empty), as `member` sees
+/// them.
+#[cfg(feature = "ssr")]
+pub(crate) async fn amendments_of(
+    state: &AppState,
+    member: &SessionMember,
+    paper: &PaperRow,
+    block: &str,
+) -> Result<Vec<AmendmentView>, AppError> {
+    let block = if block.is_empty() {
+        None
+    } else {
+        Some(block_of(state, paper, block).await?)
+    };
+    let (rows, can_decide) = tokio::join!(
+        store::amendments::of_paper(&state.db, &paper.id, block.as_deref()),
+        can_edit(state, paper, member),
+    );
+    let rows = rows?;
+    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+    let positions = store::amendments::positions(&state.db, &ids).await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| view(row, &positions, member, can_decide))
+        .collect())
 }
 
 /// Supports or opposes an open amendment (`choice`: support | oppose); one position per

@@ -6,6 +6,7 @@
 // side of a server function is generated without the function's own attributes, so the
 // allowance is the module's.
 #![allow(clippy::too_many_arguments)]
+use crate::domain::amendments::AmendmentView;
 use crate::domain::comments::{CommentsView, OpenCount};
 use crate::domain::papers::BlockView;
 use crate::error::AppError;
@@ -38,63 +39,122 @@ pub async fn block_comments(
 ) -> Result<CommentsView, AppError> {
     let result = async {
         let (state, member) = require_member()?;
+        let label = needed_label();
         let paper = paper(&state, &slug).await?;
-        let block = block_of(&state, &paper, &block).await?;
-        let amendment = some(&amendment);
-        let (rows, can_moderate, text) = tokio::join!(
-            async {
-                match amendment {
-                    Some(_) => {
-                        store::comments::of_block(&state.db, &paper.id, &block, amendment).await
-                    }
-                    None => store::comments::all_of_block(&state.db, &paper.id, &block).await,
-                }
+        comments_on(&state, &member, &paper, &block, &amendment, &label).await
+    }
+    .await;
+    door::finish(result, &[])
+}
+
+/// The comments on a block of `paper` (or on one of its amendments), in threads.
+#[cfg(feature = "ssr")]
+pub(crate) async fn comments_on(
+    state: &AppState,
+    member: &SessionMember,
+    paper: &PaperRow,
+    block: &str,
+    amendment: &str,
+    label: &str,
+) -> Result<CommentsView, AppError> {
+    let block = block_of(state, paper, block).await?;
+    let amendment = some(amendment);
+    let (rows, can_moderate, text) = tokio::join!(
+        async {
+            match amendment {
+                Some(_) => store::comments::of_block(&state.db, &paper.id, &block, amendment).await,
+                None => store::comments::all_of_block(&state.db, &paper.id, &block).await,
+            }
+        },
+        can_edit(state, paper, member),
+        quoted_text(state, paper, &block, amendment, label),
+    );
+    let text = text?.unwrap_or_default();
+    // Comments on the block's amendments, by amendment (in the order first commented).
+    let mut own = Vec::new();
+    let mut others: Vec<(String, Vec<CommentRow>)> = Vec::new();
+    for row in rows? {
+        match row.amendment.clone().filter(|_| amendment.is_none()) {
+            None => own.push(row),
+            Some(id) => match others.iter_mut().find(|(a, _)| *a == id) {
+                Some((_, list)) => list.push(row),
+                None => others.push((id, vec![row])),
             },
-            can_edit(&state, &paper, &member),
-            quoted_text(&state, &paper, &block, amendment),
+        }
+    }
+    let in_threads = |rows: Vec<CommentRow>, text: &str| {
+        threads(
+            rows.into_iter()
+                .map(|row| {
+                    let root = row.root().to_string();
+                    (view(row, member, can_moderate, text), root)
+                })
+                .collect(),
+        )
+    };
+    // The commented amendments' proposed texts, read once for all of them.
+    let mut on_amendments = Vec::with_capacity(others.len());
+    if !others.is_empty() {
+        let proposed = store::amendments::texts_of_block(&state.db, &paper.id, &block).await?;
+        let reading = ReadingText::of(state, paper, &block, label).await?;
+        for (id, rows) in others {
+            let text = proposed
+                .iter()
+                .find(|(a, _)| *a == id)
+                .map(|(_, text)| reading.of_text(text))
+                .unwrap_or_default();
+            on_amendments.push((id, in_threads(rows, &text)));
+        }
+    }
+    Ok(CommentsView {
+        threads: in_threads(own, &text),
+        can_moderate,
+        sentences: anchors::sentences(&text),
+        on_amendments,
+    })
+}
+
+/// Everything a block's discussion page shows.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct DiscussionView {
+    pub slug: String,
+    pub title: String,
+    /// The block rendered as the workspace shows it.
+    pub block: BlockView,
+    /// The block's Markdown, where a proposed amendment starts from.
+    pub text: String,
+    pub comments: CommentsView,
+    pub amendments: Vec<AmendmentView>,
+}
+
+/// A block's discussion in one call: the block, its comment threads and its amendments. (One
+/// call reads who is calling once, before anything is awaited; see `workspace_page`.)
+#[server(prefix = "/fn", endpoint = "block_discussion", input = leptos::server_fn::codec::GetUrl)]
+pub async fn block_discussion(slug: String, block: String) -> Result<DiscussionView, AppError> {
+    let result = async {
+        let (state, member) = require_member()?;
+        let label = needed_label();
+        let paper = paper(&state, &slug).await?;
+        let id = block_of(&state, &paper, &block).await?;
+        let (shown, current, comments, amendments) = tokio::join!(
+            super::papers::workspace(&state, &member, paper.clone(), 0, &id, &label),
+            store::papers::block(&state.db, &id),
+            comments_on(&state, &member, &paper, &id, "", &label),
+            super::amendments::amendments_of(&state, &member, &paper, &id),
         );
-        let text = text?.unwrap_or_default();
-        // Comments on the block's amendments, by amendment (in the order first commented).
-        let mut own = Vec::new();
-        let mut others: Vec<(String, Vec<CommentRow>)> = Vec::new();
-        for row in rows? {
-            match row.amendment.clone().filter(|_| amendment.is_none()) {
-                None => own.push(row),
-                Some(id) => match others.iter_mut().find(|(a, _)| *a == id) {
-                    Some((_, list)) => list.push(row),
-                    None => others.push((id, vec![row])),
-                },
-            }
-        }
-        let in_threads = |rows: Vec<CommentRow>, text: &str| {
-            threads(
-                rows.into_iter()
-                    .map(|row| {
-                        let root = row.root().to_string();
-                        (view(row, &member, can_moderate, text), root)
-                    })
-                    .collect(),
-            )
-        };
-        // The commented amendments' proposed texts, read once for all of them.
-        let mut on_amendments = Vec::with_capacity(others.len());
-        if !others.is_empty() {
-            let proposed = store::amendments::texts_of_block(&state.db, &paper.id, &block).await?;
-            let reading = ReadingText::of(&state, &paper, &block).await?;
-            for (id, rows) in others {
-                let text = proposed
-                    .iter()
-                    .find(|(a, _)| *a == id)
-                    .map(|(_, text)| reading.of_text(text))
-                    .unwrap_or_default();
-                on_amendments.push((id, in_threads(rows, &text)));
-            }
-        }
-        Ok(CommentsView {
-            threads: in_threads(own, &text),
-            can_moderate,
-            sentences: anchors::sentences(&text),
-            on_amendments,
+        let shown = shown?;
+        let found = shown
+            .blocks
+            .into_iter()
+            .find(|b| b.id == id)
+            .ok_or(AppError::NotFound)?;
+        Ok(DiscussionView {
+            slug: shown.slug,
+            title: shown.title,
+            block: found,
+            text: current?.ok_or(AppError::NotFound)?.text,
+            comments: comments?,
+            amendments: amendments?,
         })
     }
     .await;
@@ -145,7 +205,9 @@ pub async fn post_comment(
                 ));
             }
             // A deleted block (or amendment) has no text to quote from: refused below.
-            let Some(text) = quoted_text(&state, &paper, &block, amendment).await? else {
+            let Some(text) =
+                quoted_text(&state, &paper, &block, amendment, &needed_label()).await?
+            else {
                 return Err(AppError::NotFound);
             };
             let quote = anchors::from_quoted(&text, passage, &prefix, &suffix)
@@ -293,26 +355,21 @@ pub async fn open_comment_counts(slug: String) -> Result<Vec<OpenCount>, AppErro
 pub async fn blocks_with_open_comments(slug: String) -> Result<Vec<BlockView>, AppError> {
     let result = async {
         let (state, _member) = require_member()?;
-        let paper = paper(&state, &slug).await?;
         let label = needed_label();
-        let (draft, counts) = tokio::join!(
-            crate::drafts::draft(&state.db, &state.caches, &paper.id, &label),
-            open_counts(&state, &paper.id),
-        );
-        let (draft, counts) = (draft?, counts?);
-        Ok(draft
-            .blocks
-            .iter()
-            .filter(|b| counts.iter().any(|c| c.block == b.id))
-            .cloned()
-            .collect())
+        let paper = paper(&state, &slug).await?;
+        let counts = open_counts(&state, &paper.id).await?;
+        blocks_counted(&state, &paper.id, &counts, &label).await
     }
     .await;
     door::finish(result, &[])
 }
 
+/// The open threads per block of the paper (blocks with none are left out).
 #[cfg(feature = "ssr")]
-async fn open_counts(state: &AppState, paper_id: &str) -> Result<Vec<OpenCount>, AppError> {
+pub(super) async fn open_counts(
+    state: &AppState,
+    paper_id: &str,
+) -> Result<Vec<OpenCount>, AppError> {
     let mut counts: Vec<OpenCount> = Vec::new();
     for block in store::comments::open_threads(&state.db, paper_id).await? {
         match counts.iter_mut().find(|c| c.block == block) {
@@ -321,6 +378,23 @@ async fn open_counts(state: &AppState, paper_id: &str) -> Result<Vec<OpenCount>,
         }
     }
     Ok(counts)
+}
+
+/// The draft's blocks that `counts` counts, in the paper's order.
+#[cfg(feature = "ssr")]
+pub(super) async fn blocks_counted(
+    state: &AppState,
+    paper_id: &str,
+    counts: &[OpenCount],
+    label: &str,
+) -> Result<Vec<BlockView>, AppError> {
+    let draft = crate::drafts::draft(&state.db, &state.caches, paper_id, label).await?;
+    Ok(draft
+        .blocks
+        .iter()
+        .filter(|b| counts.iter().any(|c| c.block == b.id))
+        .cloned()
+        .collect())
 }
 
 #[cfg(feature = "ssr")]
@@ -375,6 +449,7 @@ async fn quoted_text(
     paper: &PaperRow,
     block: &str,
     amendment: Option<&str>,
+    label: &str,
 ) -> Result<Option<String>, AppError> {
     let text = match amendment {
         Some(id) => match store::amendments::get(&state.db, id).await? {
@@ -387,7 +462,9 @@ async fn quoted_text(
         },
     };
     Ok(Some(
-        ReadingText::of(state, paper, block).await?.of_text(&text),
+        ReadingText::of(state, paper, block, label)
+            .await?
+            .of_text(&text),
     ))
 }
 
@@ -401,18 +478,24 @@ struct ReadingText {
 
 #[cfg(feature = "ssr")]
 impl ReadingText {
-    async fn of(state: &AppState, paper: &PaperRow, block: &str) -> Result<Self, AppError> {
-        let label = needed_label();
+    async fn of(
+        state: &AppState,
+        paper: &PaperRow,
+        block: &str,
+        label: &str,
+    ) -> Result<Self, AppError> {
         let draft =
-            crate::drafts::draft_holding(&state.db, &state.caches, &paper.id, &label, block)
-                .await?;
+            crate::drafts::draft_holding(&state.db, &state.caches, &paper.id, label, block).await?;
         let known = draft
             .blocks
             .iter()
             .find(|b| b.id == block)
             .map(|b| b.cited.iter().map(|c| c.key.clone()).collect())
             .unwrap_or_default();
-        Ok(ReadingText { known, label })
+        Ok(ReadingText {
+            known,
+            label: label.to_string(),
+        })
     }
 
     fn of_text(&self, text: &str) -> String {

@@ -1,6 +1,7 @@
 //! Papers: the list, a new paper, and a paper's draft workspace (one part of its blocks, with
 //! coverage, parts and who is editing). Members read drafts; the paper's editors (and
 //! admins) change them (see `blocks` and `paper_editors`).
+use crate::domain::comments::OpenCount;
 use crate::domain::papers::{PaperInput, PaperSummary, Workspace};
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -69,46 +70,99 @@ pub async fn draft_workspace(
 ) -> Result<Workspace, AppError> {
     let result = async {
         let (state, member) = access::require_member()?;
-        // No block id is this long: answered as a block that is not there.
-        if at.len() > BLOCK_ID_MAX {
-            return Err(AppError::NotFound);
-        }
-        let paper = access::paper(&state, &slug).await?;
         let label = access::needed_label();
-        let (whole, presence, can_edit) = tokio::join!(
-            crate::drafts::draft_holding(&state.db, &state.caches, &paper.id, &label, &at),
-            store::events::presence(&state.db, &paper.id),
-            access::can_edit(&state, &paper, &member),
-        );
-        let whole = whole?;
-        let total = whole.blocks.len();
-        let at = (!at.is_empty())
-            .then(|| whole.blocks.iter().position(|b| b.id == at))
-            .flatten();
-        let first = part_start(total, from, at);
-        let shown = first..(first + PART_SIZE).min(total);
-        Ok(Workspace {
-            summary_html: crate::markdown::render(&paper.summary),
-            id: paper.id,
-            slug: paper.slug,
-            title: paper.title,
-            status: paper.status,
-            blocks: whole.blocks[shown].to_vec(),
-            first,
-            total,
-            before: first
-                .checked_sub(1)
-                .map(|i| whole.blocks[i].id.clone())
-                .unwrap_or_default(),
-            parts: parts(total, &whole.headings),
-            supported: whole.supported,
-            needing_support: whole.needing,
-            can_edit,
-            presence: presence.unwrap_or_default(),
-        })
+        let paper = access::paper(&state, &slug).await?;
+        workspace(&state, &member, paper, from, &at, &label).await
     }
     .await;
     door::finish(result, &[])
+}
+
+/// The draft page's data in one call: the workspace (as `draft_workspace`), each block's count
+/// of open comment threads (the margin's numbers) and, with `only_open`, the blocks with open
+/// threads, all of them in one list. One call reads who is calling once, before anything is
+/// awaited: a page that called one server function after another found no request in its
+/// context after the first await whenever the browser had gone meanwhile.
+#[server(prefix = "/fn", endpoint = "workspace_page", input = leptos::server_fn::codec::GetUrl)]
+pub async fn workspace_page(
+    slug: String,
+    #[server(default)] from: usize,
+    #[server(default)] at: String,
+    #[server(default)] only_open: bool,
+) -> Result<(Workspace, Vec<OpenCount>), AppError> {
+    let result = async {
+        let (state, member) = access::require_member()?;
+        let label = access::needed_label();
+        let paper = access::paper(&state, &slug).await?;
+        let paper_id = paper.id.clone();
+        let (shown, counts) = tokio::join!(
+            workspace(&state, &member, paper, from, &at, &label),
+            super::comments::open_counts(&state, &paper_id),
+        );
+        let mut shown = shown?;
+        // The margin's numbers are an extra: a failure to count leaves the workspace shown.
+        let counts = counts.unwrap_or_else(|error| {
+            tracing::warn!(%error, paper = %paper_id, "counting open comment threads");
+            Vec::new()
+        });
+        if only_open {
+            shown.blocks =
+                super::comments::blocks_counted(&state, &paper_id, &counts, &label).await?;
+            shown.first = 0;
+            shown.parts = Vec::new();
+        }
+        Ok((shown, counts))
+    }
+    .await;
+    door::finish(result, &[])
+}
+
+/// One part of `paper`'s draft as `member` sees it: the part starting at block index `from`,
+/// or the one holding block `at` when it is given.
+#[cfg(feature = "ssr")]
+pub(super) async fn workspace(
+    state: &crate::state::AppState,
+    member: &crate::domain::accounts::SessionMember,
+    paper: store::papers::PaperRow,
+    from: usize,
+    at: &str,
+    label: &str,
+) -> Result<Workspace, AppError> {
+    // No block id is this long: answered as a block that is not there.
+    if at.len() > BLOCK_ID_MAX {
+        return Err(AppError::NotFound);
+    }
+    let (whole, presence, can_edit) = tokio::join!(
+        crate::drafts::draft_holding(&state.db, &state.caches, &paper.id, label, at),
+        store::events::presence(&state.db, &paper.id),
+        access::can_edit(state, &paper, member),
+    );
+    let whole = whole?;
+    let total = whole.blocks.len();
+    let at = (!at.is_empty())
+        .then(|| whole.blocks.iter().position(|b| b.id == at))
+        .flatten();
+    let first = part_start(total, from, at);
+    let shown = first..(first + PART_SIZE).min(total);
+    Ok(Workspace {
+        summary_html: crate::markdown::render(&paper.summary),
+        id: paper.id,
+        slug: paper.slug,
+        title: paper.title,
+        status: paper.status,
+        blocks: whole.blocks[shown].to_vec(),
+        first,
+        total,
+        before: first
+            .checked_sub(1)
+            .map(|i| whole.blocks[i].id.clone())
+            .unwrap_or_default(),
+        parts: parts(total, &whole.headings),
+        supported: whole.supported,
+        needing_support: whole.needing,
+        can_edit,
+        presence: presence.unwrap_or_default(),
+    })
 }
 
 /// Who is calling and which paper (and block) they mean: shared by the papers, blocks and

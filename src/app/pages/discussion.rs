@@ -3,10 +3,7 @@
 //! positions. Rendered on the server; every form is a plain POST to its server function, which
 //! sends the browser back here (to the comment or amendment it changed), or back with the
 //! error and what was typed, so it works the same with JavaScript off.
-use crate::api::amendments::amendments;
-use crate::api::blocks::current_block;
-use crate::api::comments::block_comments;
-use crate::api::papers::draft_workspace;
+use crate::api::comments::block_discussion;
 use crate::app::components::alerts::{error_text, posted_error};
 use crate::app::components::fields::textarea_text;
 use crate::app::components::labels::{block_kind_name, display_time};
@@ -41,36 +38,29 @@ struct Discussion {
 }
 
 async fn discussion(slug: String, block: String) -> Result<Discussion, AppError> {
-    // The part of the workspace holding the block: its text rendered as the draft shows it.
-    let workspace = draft_workspace(slug.clone(), 0, block.clone()).await?;
-    let found = workspace
-        .blocks
-        .into_iter()
-        .find(|b| b.id == block)
-        .ok_or(AppError::NotFound)?;
-    let current = current_block(slug.clone(), block.clone()).await?;
-    let mut comments = block_comments(slug.clone(), block.clone(), String::new()).await?;
-    let discussed = amendments(slug.clone(), block.clone())
-        .await?
+    let mut found = block_discussion(slug, block).await?;
+    let discussed = found
+        .amendments
         .into_iter()
         .map(|amendment| {
-            let about = comments
+            let about = found
+                .comments
                 .on_amendments
                 .iter()
                 .position(|(id, _)| *id == amendment.id)
-                .map(|at| comments.on_amendments.swap_remove(at).1)
+                .map(|at| found.comments.on_amendments.swap_remove(at).1)
                 .unwrap_or_default();
             (amendment, about)
         })
         .collect();
     Ok(Discussion {
-        slug: workspace.slug,
-        title: workspace.title,
-        block: found,
-        text: current.text,
-        threads: comments.threads,
-        can_moderate: comments.can_moderate,
-        sentences: comments.sentences,
+        slug: found.slug,
+        title: found.title,
+        block: found.block,
+        text: found.text,
+        threads: found.comments.threads,
+        can_moderate: found.comments.can_moderate,
+        sentences: found.comments.sentences,
         amendments: discussed,
     })
 }

@@ -5,8 +5,7 @@
 //! replaces the workspace with a fresh rendering, moves blocks dropped by drag and drop, and
 //! fetches the parts of a long paper without leaving the page.
 use crate::api::blocks::{AddBlock, BlockAction};
-use crate::api::comments::{blocks_with_open_comments, open_comment_counts};
-use crate::api::papers::draft_workspace;
+use crate::api::papers::workspace_page;
 use crate::app::components::coverage_meter::CoverageMeter;
 use crate::app::components::fields::textarea_text;
 use crate::app::components::labels::{
@@ -83,21 +82,14 @@ pub fn DraftPage() -> impl IntoView {
 }
 
 /// The workspace and each block's count of open comment threads (one call for the whole
-/// paper). With `only_open`, the blocks with open threads, all of them in one list.
+/// page). With `only_open`, the blocks with open threads, all of them in one list.
 async fn workspace_with_counts(
     slug: String,
     from: usize,
     at: String,
     only_open: bool,
 ) -> Result<(Workspace, Vec<OpenCount>, bool), AppError> {
-    let mut w = draft_workspace(slug.clone(), from, at).await?;
-    // The margin's numbers are an extra: a failure to count leaves the workspace shown.
-    let counts = open_comment_counts(slug.clone()).await.unwrap_or_default();
-    if only_open {
-        w.blocks = blocks_with_open_comments(slug).await?;
-        w.first = 0;
-        w.parts = Vec::new();
-    }
+    let (w, counts) = workspace_page(slug, from, at, only_open).await?;
     Ok((w, counts, only_open))
 }
 

@@ -55,9 +55,21 @@ pub(crate) mod door {
         })
     }
 
+    /// The request's parts for helpers that have an answer without them (signed out, not a
+    /// form post): a missing context is worth a warning there, not an error.
+    #[track_caller]
+    pub fn parts_if_any() -> Option<Parts> {
+        let parts = use_context::<Parts>();
+        if parts.is_none() {
+            let caller = std::panic::Location::caller();
+            tracing::warn!(%caller, "no request parts in this context; answered without them");
+        }
+        parts
+    }
+
     #[track_caller]
     pub fn session() -> CurrentSession {
-        parts()
+        parts_if_any()
             .map(|p| auth::session_from_parts(&p))
             .unwrap_or_default()
     }
@@ -65,8 +77,7 @@ pub(crate) mod door {
     /// A browser posting a `<form>` without JavaScript (it asks for HTML, not JSON).
     #[track_caller]
     pub fn is_plain_form_post() -> bool {
-        parts()
-            .ok()
+        parts_if_any()
             .and_then(|p| p.headers.get(http::header::ACCEPT).cloned())
             .and_then(|v| v.to_str().ok().map(|s| s.contains("text/html")))
             .unwrap_or(false)
@@ -93,8 +104,7 @@ pub(crate) mod door {
         if let Err(error) = &result
             && is_plain_form_post()
         {
-            let back = parts()
-                .ok()
+            let back = parts_if_any()
                 .and_then(|p| p.headers.get(http::header::REFERER).cloned())
                 .and_then(|v| v.to_str().ok().map(str::to_string))
                 .and_then(|referer| super::forms::same_site_path(&referer))

@@ -247,7 +247,8 @@ pub(super) mod access {
     }
 
     /// The label `[@?]` renders as, in the reader's language.
+    #[track_caller]
     pub fn needed_label() -> String {
-        crate::drafts::needed_label(door::parts().ok().as_ref().map(|p| &p.headers))
+        crate::drafts::needed_label(door::parts_if_any().as_ref().map(|p| &p.headers))
     }
 }

@@ -471,27 +471,10 @@ async fn main() {
             for q in queries {
                 let filter = searching(q, round);
                 let t = Instant::now();
-                let ranked = state
-                    .search
-                    .rank(&filter, audience.1, 1_001)
-                    .unwrap()
-                    .expect("search words");
-                let ranked = groundwork::domain::evidence_views::Ranked {
-                    ids: ranked
-                        .ids
-                        .into_iter()
-                        .map(|id| surrealdb::types::RecordId::new("evidence", id))
-                        .collect(),
-                };
-                let page = groundwork::store::evidence::page_of(
-                    &state.db,
-                    &ranked,
-                    &filter,
-                    audience.1,
-                    |text, language| state.search.highlight(text, language, &filter.q),
-                )
-                .await
-                .unwrap();
+                // The library's own path: the engine's page of hits, read from the database.
+                let page = groundwork::api::evidence::findings_page(&state, &filter, audience.1)
+                    .await
+                    .unwrap();
                 let elapsed = t.elapsed();
                 // A common word: in at least 15% of the findings.
                 if page.total > 1_000 && !q.contains(' ') {
@@ -545,7 +528,10 @@ async fn main() {
             ..Default::default()
         };
         loop {
-            let found = state.search.rank(&filter, Audience::of(None), 10).unwrap();
+            let found = state
+                .search
+                .rank(&filter, Audience::of(None), 0, 10)
+                .unwrap();
             if found.is_some_and(|m| m.total == 1) {
                 break;
             }

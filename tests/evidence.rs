@@ -29,6 +29,18 @@ async fn the_demo_library_spans_twenty_countries_and_four_regions() {
         "paginated"
     );
     assert_eq!(all["results"]["pages"], 3);
+    // The pages follow one another: every finding on one of them, none on two.
+    let mut seen = keys(&all);
+    for page in 2..=3 {
+        let next = app
+            .library(&format!("filter[page]={page}"), Some(&editor))
+            .await;
+        assert_eq!(next["results"]["total"], all["results"]["total"]);
+        seen.extend(keys(&next));
+    }
+    assert_eq!(seen.len() as u64, all["results"]["total"].as_u64().unwrap());
+    let distinct: std::collections::HashSet<_> = seen.iter().collect();
+    assert_eq!(distinct.len(), seen.len());
 }
 
 #[tokio::test]

@@ -13,7 +13,7 @@ async fn written_at_once(app: &TestApp, filter: &EvidenceFilter, audience: Audie
     let all = match app
         .state
         .search
-        .rank(filter, audience, evidence_csv::MAX_ROWS)
+        .rank(filter, audience, 0, evidence_csv::MAX_ROWS)
         .unwrap()
     {
         Some(matches) => store::evidence::export_ids(&app.state.db, &matches.ids, filter, audience)

@@ -19,15 +19,18 @@ fn audience() -> Audience {
 /// newest first by it (by the database while the index is built); read from the database
 /// either way, where what the audience may see is checked again.
 #[cfg(feature = "ssr")]
-async fn findings_page(
+pub async fn findings_page(
     state: &crate::state::AppState,
     filter: &EvidenceFilter,
     audience: Audience,
 ) -> Result<EvidencePage, AppError> {
+    // The engine reads only the page's findings; the order stops at the cap, as the count does.
     let cap = (COUNT_CAP + 1) as usize;
-    let matches = match state.search.rank(filter, audience, cap)? {
+    let first = (filter.page.max(1) as usize - 1).saturating_mul(PAGE_SIZE as usize);
+    let size = PAGE_SIZE as usize;
+    let matches = match state.search.rank(filter, audience, first, size)? {
         Some(matches) => Some(matches),
-        None => match state.search.listed(filter, audience, cap) {
+        None => match state.search.listed(filter, audience, first, size) {
             Ok(matches) => Some(matches),
             // While the index is built, the database lists (slower, never wrong).
             Err(AppError::WarmingUp) => None,
@@ -39,8 +42,11 @@ async fn findings_page(
             ids: matches
                 .ids
                 .into_iter()
+                .take(cap.saturating_sub(first))
                 .map(|id| surrealdb::types::RecordId::new("evidence", id))
                 .collect(),
+            first,
+            total: matches.total.min(cap as u64),
         },
         None => store::evidence::rank(&state.db, filter, audience).await?,
     };

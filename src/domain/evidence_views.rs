@@ -116,19 +116,29 @@ impl EvidenceFilter {
     }
 }
 
-/// A filtered list's order: at most `COUNT_CAP + 1` findings (50 pages; "more than 1,000"
-/// beyond), best match or newest first, as the search engine ranks or lists them; each page
-/// then reads only its own findings. Server-only: it holds the findings' record ids.
+/// A filtered list's order, best match or newest first, as the search engine ranks or lists
+/// them: the findings of one stretch of it (a page's, from the engine; all of them, from the
+/// database while the index is built) and how many there are in all, counted up to
+/// `COUNT_CAP + 1` ("more than 1,000" beyond). Each page then reads only its own findings.
+/// Server-only: it holds the findings' record ids.
 #[cfg(feature = "ssr")]
 #[derive(Debug, Clone, Default)]
 pub struct Ranked {
+    /// The findings from position `first` of the order on.
     pub ids: Vec<surrealdb::types::RecordId>,
+    pub first: usize,
+    pub total: u64,
 }
 
 #[cfg(feature = "ssr")]
 impl Ranked {
-    pub fn total(&self) -> u64 {
-        self.ids.len() as u64
+    /// The whole order (at most `COUNT_CAP + 1` findings).
+    pub fn whole(ids: Vec<surrealdb::types::RecordId>) -> Ranked {
+        Ranked {
+            total: ids.len() as u64,
+            first: 0,
+            ids,
+        }
     }
 }
 

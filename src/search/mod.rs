@@ -429,13 +429,14 @@ impl Engine {
         .map_err(|e| engine_error("commit the search index", e))?
     }
 
-    /// The `limit` best matches of the filter's words for this audience, and how many match.
-    /// `None` when the filter has no search words (the library lists by date instead:
-    /// [`Engine::listed`]).
+    /// The best matches of the filter's words for this audience, `limit` of them after the
+    /// first `offset`, and how many match. `None` when the filter has no search words (the
+    /// library lists by date instead: [`Engine::listed`]).
     pub fn rank(
         &self,
         filter: &EvidenceFilter,
         audience: Audience,
+        offset: usize,
         limit: usize,
     ) -> Result<Option<Matches>, AppError> {
         if filter.q.trim().is_empty() {
@@ -453,7 +454,12 @@ impl Engine {
         let (top, total) = searcher
             .search(
                 &query,
-                &(TopDocs::with_limit(limit.max(1)).order_by_score(), Count),
+                &(
+                    TopDocs::with_limit(limit.max(1))
+                        .and_offset(offset)
+                        .order_by_score(),
+                    Count,
+                ),
             )
             .map_err(|e| engine_error("search", e))?;
         let ids = self.ids_of(&searcher, top.into_iter().map(|(_, address)| address))?;
@@ -463,13 +469,15 @@ impl Engine {
         }))
     }
 
-    /// The first `limit` findings the filter lets this audience see, newest collected first
-    /// and then by key, and how many there are: the library without search words. Until the
-    /// index is built: `WarmingUp` (the caller lists from the database meanwhile).
+    /// The findings the filter lets this audience see, newest collected first and then by
+    /// key, `limit` of them after the first `offset`, and how many there are: the library
+    /// without search words. Until the index is built: `WarmingUp` (the caller lists from the
+    /// database meanwhile).
     pub fn listed(
         &self,
         filter: &EvidenceFilter,
         audience: Audience,
+        offset: usize,
         limit: usize,
     ) -> Result<Matches, AppError> {
         if !self.is_ready() {
@@ -488,7 +496,12 @@ impl Engine {
         let (top, total) = searcher
             .search(
                 &query,
-                &(TopDocs::with_limit(limit.max(1)).order_by(order), Count),
+                &(
+                    TopDocs::with_limit(limit.max(1))
+                        .and_offset(offset)
+                        .order_by(order),
+                    Count,
+                ),
             )
             .map_err(|e| engine_error("list findings", e))?;
         let ids = self.ids_of(&searcher, top.into_iter().map(|(_, address)| address))?;
@@ -721,7 +734,11 @@ mod tests {
             q: q.into(),
             ..Default::default()
         };
-        engine.rank(&filter, everyone(), 10).unwrap().unwrap().ids
+        engine
+            .rank(&filter, everyone(), 0, 10)
+            .unwrap()
+            .unwrap()
+            .ids
     }
 
     #[tokio::test]
@@ -774,7 +791,7 @@ mod tests {
                 q: q.into(),
                 ..Default::default()
             };
-            assert!(engine.rank(&filter, everyone(), 10).is_ok(), "{q:?}");
+            assert!(engine.rank(&filter, everyone(), 0, 10).is_ok(), "{q:?}");
         }
     }
 
@@ -791,6 +808,14 @@ mod tests {
         ])
         .await;
         assert_eq!(search(&engine, "camp"), ["2", "1"]);
+        // A later page of the ranking: the window after an offset, and the count of all.
+        let filter = EvidenceFilter {
+            q: "camp".into(),
+            ..Default::default()
+        };
+        let second = engine.rank(&filter, everyone(), 1, 1).unwrap().unwrap();
+        assert_eq!(second.ids, ["1"]);
+        assert_eq!(second.total, 2);
     }
 
     #[tokio::test]
@@ -815,7 +840,7 @@ mod tests {
             ..Default::default()
         };
         let found = |filter: &EvidenceFilter, audience| {
-            let mut ids = engine.rank(filter, audience, 10).unwrap().unwrap().ids;
+            let mut ids = engine.rank(filter, audience, 0, 10).unwrap().unwrap().ids;
             ids.sort();
             ids
         };
@@ -864,22 +889,33 @@ mod tests {
         ])
         .await;
         let all = engine
-            .listed(&EvidenceFilter::default(), everyone(), 10)
+            .listed(&EvidenceFilter::default(), everyone(), 0, 10)
             .unwrap();
         assert_eq!(all.ids, ["5", "3", "2", "6", "1", "4"]);
         assert_eq!(all.total, 6);
         // The limit keeps the first of that order, and the count is of every match.
         let first = engine
-            .listed(&EvidenceFilter::default(), everyone(), 2)
+            .listed(&EvidenceFilter::default(), everyone(), 0, 2)
             .unwrap();
         assert_eq!(first.ids, ["5", "3"]);
         assert_eq!(first.total, 6);
+        // A later page: the window after an offset, in the same order, the same count.
+        let later = engine
+            .listed(&EvidenceFilter::default(), everyone(), 2, 3)
+            .unwrap();
+        assert_eq!(later.ids, ["2", "6", "1"]);
+        assert_eq!(later.total, 6);
+        let past_the_end = engine
+            .listed(&EvidenceFilter::default(), everyone(), 6, 3)
+            .unwrap();
+        assert!(past_the_end.ids.is_empty());
+        assert_eq!(past_the_end.total, 6);
         let public = Audience {
             include_members_only: false,
             include_withdrawn: false,
         };
         let listed = engine
-            .listed(&EvidenceFilter::default(), public, 10)
+            .listed(&EvidenceFilter::default(), public, 0, 10)
             .unwrap();
         assert_eq!(
             listed.ids,
@@ -892,7 +928,7 @@ mod tests {
         };
         assert!(
             engine
-                .listed(&one_key, everyone(), 10)
+                .listed(&one_key, everyone(), 0, 10)
                 .unwrap()
                 .ids
                 .is_empty()
@@ -903,7 +939,7 @@ mod tests {
     async fn listing_before_the_index_is_built_says_so() {
         let engine = Engine::new().unwrap();
         assert!(matches!(
-            engine.listed(&EvidenceFilter::default(), everyone(), 10),
+            engine.listed(&EvidenceFilter::default(), everyone(), 0, 10),
             Err(AppError::WarmingUp)
         ));
     }

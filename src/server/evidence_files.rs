@@ -55,7 +55,10 @@ pub async fn export(
     };
     // With search words, the search engine says which findings match, best first; the
     // export follows that order. Without, every finding the filter allows, by key.
-    let source = match state.search.rank(&filter, audience, evidence_csv::MAX_ROWS) {
+    let source = match state
+        .search
+        .rank(&filter, audience, 0, evidence_csv::MAX_ROWS)
+    {
         Ok(Some(matches)) => Source::Matches(std::sync::Arc::new(matches.ids)),
         Ok(None) => Source::Listing,
         Err(error) => return page.answer(&error),

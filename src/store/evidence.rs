@@ -125,9 +125,7 @@ pub async fn rank(
         .await
         .or_internal("list evidence")?;
     let rows: Vec<RankRow> = response.take(0).or_internal("list evidence")?;
-    Ok(Ranked {
-        ids: rows.into_iter().map(|r| r.id).collect(),
-    })
+    Ok(Ranked::whole(rows.into_iter().map(|r| r.id).collect()))
 }
 
 /// One page of a ranked list; `mark` marks the matches in a finding's text (text, language),
@@ -142,13 +140,17 @@ pub async fn page_of(
     let page = filter.page.max(1);
     // In u64: a page number nobody clamped must not overflow (callers clamp it anyway).
     let start = usize::try_from((u64::from(page) - 1) * u64::from(PAGE_SIZE)).unwrap_or(usize::MAX);
-    let ids: Vec<_> = ranked
-        .ids
-        .iter()
-        .skip(start)
-        .take(PAGE_SIZE as usize)
-        .cloned()
-        .collect();
+    // The page's findings: `ranked` holds the order from its `first` position on.
+    let ids: Vec<_> = match start.checked_sub(ranked.first) {
+        Some(skip) => ranked
+            .ids
+            .iter()
+            .skip(skip)
+            .take(PAGE_SIZE as usize)
+            .cloned()
+            .collect(),
+        None => Vec::new(),
+    };
     let mut rows: Vec<ListingRow> = Vec::new();
     if !ids.is_empty() {
         // The audience is checked again: a kept ranking may predate a change of consent.
@@ -173,7 +175,7 @@ pub async fn page_of(
             })
             .collect();
     }
-    let total = ranked.total();
+    let total = ranked.total;
     Ok(EvidencePage {
         items: rows
             .into_iter()

@@ -43,6 +43,38 @@ async fn the_demo_library_spans_twenty_countries_and_four_regions() {
     assert_eq!(distinct.len(), seen.len());
 }
 
+/// The library's filter values and assessment counts come from the search engine once its
+/// index is built, from the database before: both say the same for every audience.
+#[tokio::test]
+async fn the_engine_counts_the_library_as_the_database_does() {
+    use groundwork::domain::evidence::Audience;
+    let app = TestApp::spawn().await;
+    for (members_only, withdrawn) in [(false, false), (true, false), (true, true)] {
+        let audience = Audience {
+            include_members_only: members_only,
+            include_withdrawn: withdrawn,
+        };
+        let counted = app.state.search.library_counts(audience).unwrap();
+        let facets = groundwork::store::evidence::facets(&app.state.db, audience)
+            .await
+            .unwrap();
+        assert_eq!(counted.facets, facets, "{audience:?}");
+        let listed = groundwork::store::assessments::list(&app.state.db, audience)
+            .await
+            .unwrap();
+        assert!(!listed.is_empty());
+        for assessment in listed {
+            let engine = counted.per_assessment.get(&assessment.id).copied();
+            assert_eq!(
+                engine.unwrap_or(0) as i64,
+                assessment.items,
+                "{} for {audience:?}",
+                assessment.id
+            );
+        }
+    }
+}
+
 #[tokio::test]
 async fn each_audience_sees_what_it_may() {
     let app = TestApp::spawn().await;

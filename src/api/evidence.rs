@@ -56,6 +56,30 @@ pub async fn findings_page(
     .await
 }
 
+/// The library's filter values and its assessments with the findings each holds that the
+/// audience may see: counted by the search engine, by the database while the index is built.
+#[cfg(feature = "ssr")]
+async fn library_counts(
+    state: &crate::state::AppState,
+    audience: Audience,
+) -> Result<(Facets, Vec<AssessmentSummary>), AppError> {
+    match state.search.library_counts(audience) {
+        Ok(counts) => {
+            let mut assessments = store::assessments::list_uncounted(&state.db).await?;
+            for assessment in &mut assessments {
+                let items = counts.per_assessment.get(&assessment.id).copied();
+                assessment.items = items.unwrap_or(0).try_into().unwrap_or(i64::MAX);
+            }
+            Ok((counts.facets, assessments))
+        }
+        Err(AppError::WarmingUp) => tokio::try_join!(
+            store::evidence::facets(&state.db, audience),
+            store::assessments::list(&state.db, audience),
+        ),
+        Err(error) => Err(error),
+    }
+}
+
 /// A finding by key, if the caller may see it (NotFound otherwise, as for no such key).
 #[cfg(feature = "ssr")]
 pub(crate) async fn visible_detail(
@@ -90,10 +114,7 @@ pub async fn evidence_library(filter: EvidenceFilter) -> Result<LibraryView, App
                 if let Some(hit) = cached {
                     return Ok(hit);
                 }
-                let both = tokio::try_join!(
-                    store::evidence::facets(&state.db, audience),
-                    store::assessments::list(&state.db, audience),
-                )?;
+                let both = library_counts(&state, audience).await?;
                 state.caches.library().insert(key, both.clone());
                 Ok::<_, AppError>(both)
             },)?;

@@ -14,7 +14,7 @@ pub mod papers;
 pub mod query;
 
 use crate::domain::evidence::Audience;
-use crate::domain::evidence_views::{EvidenceFilter, MARK_CLOSE, MARK_OPEN};
+use crate::domain::evidence_views::{EvidenceFilter, Facets, MARK_CLOSE, MARK_OPEN};
 use crate::error::AppError;
 use crate::store::evidence_index::{Changed, Indexed};
 use crate::store::{self, Db};
@@ -99,10 +99,11 @@ fn schema() -> (Schema, Fields) {
         plain,
         stemmed,
         kind: builder.add_text_field("kind", STRING),
-        country: builder.add_text_field("country", STRING),
-        region: builder.add_text_field("region", STRING),
-        assessment: builder.add_text_field("assessment", STRING),
-        tags: builder.add_text_field("tags", STRING),
+        // Fast too: the library's filter values and counts are aggregated over them.
+        country: builder.add_text_field("country", STRING | FAST),
+        region: builder.add_text_field("region", STRING | FAST),
+        assessment: builder.add_text_field("assessment", STRING | FAST),
+        tags: builder.add_text_field("tags", STRING | FAST),
         consent: builder.add_text_field("consent", STRING),
         visibility: builder.add_text_field("visibility", STRING),
         collected: builder.add_i64_field(COLLECTED, FAST),
@@ -136,6 +137,14 @@ struct Inner {
 #[derive(Clone)]
 pub struct Engine {
     inner: Arc<Inner>,
+}
+
+/// What the library's filters offer an audience: every country, region and tag of the
+/// findings it may see (sorted), and how many of them each assessment holds (by id).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LibraryCounts {
+    pub facets: Facets,
+    pub per_assessment: HashMap<String, u64>,
 }
 
 /// A page of matches: ids in rank order, and how many matched in all.
@@ -511,6 +520,68 @@ impl Engine {
         })
     }
 
+    /// The library's filter values and the findings per assessment for this audience, from
+    /// the index's fast fields (a scan of every finding in the database took a second on a
+    /// large library). Until the index is built: `WarmingUp`.
+    pub fn library_counts(&self, audience: Audience) -> Result<LibraryCounts, AppError> {
+        use tantivy::aggregation::agg_result::{AggregationResult, BucketResult};
+        use tantivy::aggregation::{AggContextParams, AggregationCollector, Key};
+        if !self.is_ready() {
+            return Err(AppError::WarmingUp);
+        }
+        let inner = &self.inner;
+        // Every value, whatever the count (the bucket limit, 65,000, bounds the answer).
+        let terms =
+            |field: &str| serde_json::json!({ "terms": { "field": field, "size": 65_000 } });
+        let request = serde_json::json!({
+            "countries": terms("country"),
+            "regions": terms("region"),
+            "tags": terms("tags"),
+            "assessments": terms("assessment"),
+        });
+        let request = serde_json::from_value(request)
+            .map_err(|e| engine_error("library counts request", e))?;
+        let collector = AggregationCollector::from_aggs(request, AggContextParams::default());
+        let query = query::scoped(
+            &inner.fields,
+            &EvidenceFilter::default(),
+            audience,
+            Box::new(AllQuery),
+        );
+        let mut results = inner
+            .reader
+            .searcher()
+            .search(&query, &collector)
+            .map_err(|e| engine_error("library counts", e))?;
+        let mut buckets = |name: &str| -> Vec<(String, u64)> {
+            match results.0.remove(name) {
+                Some(AggregationResult::BucketResult(BucketResult::Terms { buckets, .. })) => {
+                    buckets
+                        .into_iter()
+                        .filter_map(|b| match b.key {
+                            Key::Str(key) if !key.is_empty() => Some((key, b.doc_count)),
+                            _ => None,
+                        })
+                        .collect()
+                }
+                _ => Vec::new(),
+            }
+        };
+        let sorted = |counted: Vec<(String, u64)>| -> Vec<String> {
+            let mut values: Vec<String> = counted.into_iter().map(|(value, _)| value).collect();
+            values.sort();
+            values
+        };
+        Ok(LibraryCounts {
+            facets: Facets {
+                countries: sorted(buckets("countries")),
+                regions: sorted(buckets("regions")),
+                tags: sorted(buckets("tags")),
+            },
+            per_assessment: buckets("assessments").into_iter().collect(),
+        })
+    }
+
     /// The finding ids these hits stand for, in their order.
     fn ids_of(
         &self,
@@ -873,6 +944,52 @@ mod tests {
         );
         let typing = engine.highlight("Volunteering helps", "en", "volun");
         assert_eq!(typing, format!("{MARK_OPEN}Volunteering{MARK_CLOSE} helps"));
+    }
+
+    #[tokio::test]
+    async fn library_counts_follow_the_audience() {
+        let mut members = finding("2", "k-2", "en", "Members only.");
+        members.visibility = "members".into();
+        members.country = "FR".into();
+        members.region = "west".into();
+        members.tags = vec!["camps".into(), "youth".into()];
+        members.assessment = "a2".into();
+        let mut withdrawn = finding("3", "k-3", "en", "Withdrawn.");
+        withdrawn.consent = "withdrawn".into();
+        withdrawn.country = "GR".into();
+        let engine = engine_with(vec![
+            finding("1", "k-1", "en", "Public."),
+            members,
+            withdrawn,
+        ])
+        .await;
+        let all = engine.library_counts(everyone()).unwrap();
+        assert_eq!(all.facets.countries, ["FR", "GR", "HU"]);
+        // A finding without a region offers no empty choice.
+        assert_eq!(all.facets.regions, ["west"]);
+        assert_eq!(all.facets.tags, ["camps", "youth"]);
+        assert_eq!(all.per_assessment.get("a1"), Some(&2));
+        assert_eq!(all.per_assessment.get("a2"), Some(&1));
+        let public = engine
+            .library_counts(Audience {
+                include_members_only: false,
+                include_withdrawn: false,
+            })
+            .unwrap();
+        assert_eq!(public.facets.countries, ["HU"]);
+        assert!(public.facets.regions.is_empty());
+        assert_eq!(public.facets.tags, ["youth"]);
+        assert_eq!(public.per_assessment.get("a1"), Some(&1));
+        assert_eq!(public.per_assessment.get("a2"), None);
+    }
+
+    #[tokio::test]
+    async fn library_counts_wait_for_the_index() {
+        let engine = Engine::new().unwrap();
+        assert!(matches!(
+            engine.library_counts(everyone()),
+            Err(AppError::WarmingUp)
+        ));
     }
 
     #[tokio::test]

@@ -25,6 +25,20 @@ pub async fn list(db: &Db, audience: Audience) -> Result<Vec<AssessmentSummary>,
     response.take(0).or_internal("list assessments")
 }
 
+/// Every assessment without counting its findings (the search engine counts them: see
+/// `Engine::library_counts`); `items` is 0.
+pub async fn list_uncounted(db: &Db) -> Result<Vec<AssessmentSummary>, AppError> {
+    let mut response = db
+        .query(
+            "SELECT record::id(id) AS id, title, method, period_from, period_to,
+                organisation.name AS organisation, 0 AS items
+             FROM assessment ORDER BY period_from DESC, title",
+        )
+        .await
+        .or_internal("list assessments")?;
+    response.take(0).or_internal("list assessments")
+}
+
 pub async fn get(db: &Db, id: &str) -> Result<Option<AssessmentDetail>, AppError> {
     let mut response = db
         .query(

@@ -76,28 +76,28 @@ pub async fn amendments(
     let result = async {
         let (state, member) = require_member()?;
         let paper = paper(&state, &slug).await?;
-        amendments_of(&state, &member, &paper, &block).await
+        let block = if block.is_empty() {
+            None
+        } else {
+            Some(block_of(&state, &paper, &block).await?)
+        };
+        amendments_of(&state, &member, &paper, block.as_deref()).await
     }
     .await;
     door::finish(result, &[])
 }
 
-/// The amendments to `paper` (to one block of it unless `block` is empty), as `member` sees
-/// them.
+/// The amendments to `paper` (to one block of it, known to be the paper's, when `block` is
+/// given), as `member` sees them.
 #[cfg(feature = "ssr")]
 pub(crate) async fn amendments_of(
     state: &AppState,
     member: &SessionMember,
     paper: &PaperRow,
-    block: &str,
+    block: Option<&str>,
 ) -> Result<Vec<AmendmentView>, AppError> {
-    let block = if block.is_empty() {
-        None
-    } else {
-        Some(block_of(state, paper, block).await?)
-    };
     let (rows, can_decide) = tokio::join!(
-        store::amendments::of_paper(&state.db, &paper.id, block.as_deref()),
+        store::amendments::of_paper(&state.db, &paper.id, block),
         can_edit(state, paper, member),
     );
     let rows = rows?;

@@ -41,13 +41,15 @@ pub async fn block_comments(
         let (state, member) = require_member()?;
         let label = needed_label();
         let paper = paper(&state, &slug).await?;
+        let block = block_of(&state, &paper, &block).await?;
         comments_on(&state, &member, &paper, &block, &amendment, &label).await
     }
     .await;
     door::finish(result, &[])
 }
 
-/// The comments on a block of `paper` (or on one of its amendments), in threads.
+/// The comments on a block of `paper` (or on one of its amendments), in threads. `block` is
+/// known to be the paper's (see `block_of`).
 #[cfg(feature = "ssr")]
 pub(crate) async fn comments_on(
     state: &AppState,
@@ -57,17 +59,16 @@ pub(crate) async fn comments_on(
     amendment: &str,
     label: &str,
 ) -> Result<CommentsView, AppError> {
-    let block = block_of(state, paper, block).await?;
     let amendment = some(amendment);
     let (rows, can_moderate, text) = tokio::join!(
         async {
             match amendment {
-                Some(_) => store::comments::of_block(&state.db, &paper.id, &block, amendment).await,
-                None => store::comments::all_of_block(&state.db, &paper.id, &block).await,
+                Some(_) => store::comments::of_block(&state.db, &paper.id, block, amendment).await,
+                None => store::comments::all_of_block(&state.db, &paper.id, block).await,
             }
         },
         can_edit(state, paper, member),
-        quoted_text(state, paper, &block, amendment, label),
+        quoted_text(state, paper, block, amendment, label),
     );
     let text = text?.unwrap_or_default();
     // Comments on the block's amendments, by amendment (in the order first commented).
@@ -95,8 +96,8 @@ pub(crate) async fn comments_on(
     // The commented amendments' proposed texts, read once for all of them.
     let mut on_amendments = Vec::with_capacity(others.len());
     if !others.is_empty() {
-        let proposed = store::amendments::texts_of_block(&state.db, &paper.id, &block).await?;
-        let reading = ReadingText::of(state, paper, &block, label).await?;
+        let proposed = store::amendments::texts_of_block(&state.db, &paper.id, block).await?;
+        let reading = ReadingText::of(state, paper, block, label).await?;
         for (id, rows) in others {
             let text = proposed
                 .iter()
@@ -140,7 +141,7 @@ pub async fn block_discussion(slug: String, block: String) -> Result<DiscussionV
             super::papers::workspace(&state, &member, paper.clone(), 0, &id, &label),
             store::papers::block(&state.db, &id),
             comments_on(&state, &member, &paper, &id, "", &label),
-            super::amendments::amendments_of(&state, &member, &paper, &id),
+            super::amendments::amendments_of(&state, &member, &paper, Some(&id)),
         );
         let shown = shown?;
         let found = shown

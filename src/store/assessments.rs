@@ -14,28 +14,25 @@ fn visible_items(audience: Audience) -> String {
     format!("count(SELECT id FROM evidence {})", scope.clause)
 }
 
+/// Every assessment with the count of its findings the audience may see.
 pub async fn list(db: &Db, audience: Audience) -> Result<Vec<AssessmentSummary>, AppError> {
-    let query = format!(
-        "SELECT record::id(id) AS id, title, method, period_from, period_to,
-            organisation.name AS organisation, {} AS items
-         FROM assessment ORDER BY period_from DESC, title",
-        visible_items(audience)
-    );
-    let mut response = db.query(query).await.or_internal("list assessments")?;
-    response.take(0).or_internal("list assessments")
+    listed(db, &visible_items(audience)).await
 }
 
 /// Every assessment without counting its findings (the search engine counts them: see
 /// `Engine::library_counts`); `items` is 0.
 pub async fn list_uncounted(db: &Db) -> Result<Vec<AssessmentSummary>, AppError> {
-    let mut response = db
-        .query(
-            "SELECT record::id(id) AS id, title, method, period_from, period_to,
-                organisation.name AS organisation, 0 AS items
-             FROM assessment ORDER BY period_from DESC, title",
-        )
-        .await
-        .or_internal("list assessments")?;
+    listed(db, "0").await
+}
+
+/// Every assessment, newest period first, with `items` as the expression says.
+async fn listed(db: &Db, items: &str) -> Result<Vec<AssessmentSummary>, AppError> {
+    let query = format!(
+        "SELECT record::id(id) AS id, title, method, period_from, period_to,
+            organisation.name AS organisation, {items} AS items
+         FROM assessment ORDER BY period_from DESC, title"
+    );
+    let mut response = db.query(query).await.or_internal("list assessments")?;
     response.take(0).or_internal("list assessments")
 }
 

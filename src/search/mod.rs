@@ -789,6 +789,14 @@ mod tests {
         }
     }
 
+    /// A visitor: public findings with consent only.
+    fn public() -> Audience {
+        Audience {
+            include_members_only: false,
+            include_withdrawn: false,
+        }
+    }
+
     async fn engine_with(findings: Vec<Indexed>) -> Engine {
         let engine = Engine::new().unwrap();
         engine
@@ -902,10 +910,7 @@ mod tests {
             members,
         ])
         .await;
-        let public = Audience {
-            include_members_only: false,
-            include_withdrawn: false,
-        };
+        let public = public();
         let filter = EvidenceFilter {
             q: "volunteers".into(),
             ..Default::default()
@@ -970,12 +975,7 @@ mod tests {
         assert_eq!(all.facets.tags, ["camps", "youth"]);
         assert_eq!(all.per_assessment.get("a1"), Some(&2));
         assert_eq!(all.per_assessment.get("a2"), Some(&1));
-        let public = engine
-            .library_counts(Audience {
-                include_members_only: false,
-                include_withdrawn: false,
-            })
-            .unwrap();
+        let public = engine.library_counts(public()).unwrap();
         assert_eq!(public.facets.countries, ["HU"]);
         assert!(public.facets.regions.is_empty());
         assert_eq!(public.facets.tags, ["youth"]);
@@ -1027,10 +1027,7 @@ mod tests {
             .unwrap();
         assert!(past_the_end.ids.is_empty());
         assert_eq!(past_the_end.total, 6);
-        let public = Audience {
-            include_members_only: false,
-            include_withdrawn: false,
-        };
+        let public = public();
         let listed = engine
             .listed(&EvidenceFilter::default(), public, 0, 10)
             .unwrap();

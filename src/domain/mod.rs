@@ -46,6 +46,9 @@ pub mod dates;
 /// Uses `similar`, a server-only dependency: the browser asks the server for diffs.
 #[cfg(feature = "ssr")]
 pub mod diff;
+/// How a page is sent compressed: the server's concern.
+#[cfg(feature = "ssr")]
+pub mod encoding;
 pub mod evidence;
 #[cfg(feature = "ssr")]
 pub mod evidence_csv;
@@ -69,7 +72,6 @@ pub mod version_diff;
 /// Builds on `versions` and `paper_markdown`, both server-only.
 #[cfg(feature = "ssr")]
 pub mod version_markdown;
-#[cfg(feature = "ssr")]
 /// Hashes with `sha2`, a server-only dependency: browsers read a version's hash, not compute it.
 #[cfg(feature = "ssr")]
 pub mod versions;

@@ -1,5 +1,5 @@
 //! What the server keeps between requests: rendered drafts, rendered blocks, the library's
-//! filter values, the front page's papers. (Search rankings are not kept: the search engine
+//! filter values, the front page's papers, published pages. (Search rankings are not kept: the search engine
 //! answers faster than a cache would stay right.) Each cache is bounded by an estimate of the bytes it
 //! holds (not by a count of entries: one draft can be a hundred times another), trusts an
 //! entry for a limited time, and evicts the least useful entries when full.
@@ -9,6 +9,8 @@ use crate::domain::coverage::Warning;
 use crate::domain::evidence_views::{AssessmentSummary, Facets};
 use crate::domain::front::PublishedCard;
 use crate::domain::papers::{Assembled, BlockView, CitedCard};
+use crate::domain::versions::{ReadingPaper, ServedVersion, VersionListing};
+use axum::body::Bytes;
 use moka::sync::Cache;
 use std::mem::size_of;
 use std::sync::Arc;
@@ -25,6 +27,14 @@ pub const BLOCK_HTML_BYTES: u64 = 64 * 1024 * 1024;
 /// The library's filter values and assessment counts: four audiences at most, each a few
 /// hundred KB for a large library.
 pub const LIBRARY_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Published versions as stored (the largest part their HTML: ~650 KB for the publishing
+/// benchmark's 500 blocks), and the pages framed around them with their compressed forms
+/// (about twice that again): each budget holds dozens of large papers.
+pub const VERSIONS_BYTES: u64 = 64 * 1024 * 1024;
+pub const PAGES_BYTES: u64 = 96 * 1024 * 1024;
+/// Papers' version lists for the reading pages: a few hundred bytes per version.
+pub const READINGS_BYTES: u64 = 8 * 1024 * 1024;
 
 /// Evidence edited elsewhere (its consent, its key) changes warnings without a draft event:
 /// a rendered draft is trusted this long at most.
@@ -113,6 +123,31 @@ const NEEDS_TTL: Duration = Duration::from_secs(30);
 pub type Front = Cache<(), Arc<Vec<PublishedCard>>>;
 const FRONT_TTL: Duration = Duration::from_secs(30);
 
+/// Published papers with their versions by slug, for the reading pages: read again after
+/// [`READING_TTL`] (a version published through another instance appears within it), at once
+/// when one is published here.
+pub type Readings = Cache<String, Arc<ReadingPaper>>;
+const READING_TTL: Duration = Duration::from_secs(5);
+
+/// A version as the reading page serves it, by (paper id, number). Versions are immutable
+/// (the schema refuses changes), so an entry never goes stale; [`KEPT_WHILE_READ`] only lets
+/// versions nobody reads go.
+pub type Versions = Cache<(String, u32), Arc<ServedVersion>>;
+const KEPT_WHILE_READ: Duration = Duration::from_secs(600);
+
+/// A reading page as sent, and compressed once for every later reader.
+#[derive(Debug)]
+pub struct SentPage {
+    pub html: Bytes,
+    pub brotli: Bytes,
+    pub gzip: Bytes,
+}
+
+/// Reading pages as sent, by their ETag, which names everything a page is made of (the
+/// version, the versions listed beside it, the chain's state, what is hidden, the address
+/// it is cited at): a page whose inputs changed has another ETag, so no entry goes stale.
+pub type Pages = Cache<String, Arc<SentPage>>;
+
 /// Every cache of one app instance; cloning shares them.
 #[derive(Clone)]
 pub struct Caches {
@@ -122,6 +157,9 @@ pub struct Caches {
     chains: Chains,
     needs: Needs,
     front: Front,
+    readings: Readings,
+    versions: Versions,
+    pages: Pages,
 }
 
 impl Default for Caches {
@@ -160,7 +198,40 @@ impl Caches {
                 .max_capacity(1)
                 .time_to_live(FRONT_TTL)
                 .build(),
+            readings: Cache::builder()
+                .max_capacity(READINGS_BYTES)
+                .weigher(|slug: &String, paper: &Arc<ReadingPaper>| {
+                    weight(slug.len() + reading_bytes(paper))
+                })
+                .time_to_live(READING_TTL)
+                .build(),
+            versions: Cache::builder()
+                .max_capacity(VERSIONS_BYTES)
+                .weigher(|(paper, _): &(String, u32), version: &Arc<ServedVersion>| {
+                    weight(paper.len() + served_bytes(version))
+                })
+                .time_to_idle(KEPT_WHILE_READ)
+                .build(),
+            pages: Cache::builder()
+                .max_capacity(PAGES_BYTES)
+                .weigher(|etag: &String, page: &Arc<SentPage>| {
+                    weight(etag.len() + page.html.len() + page.brotli.len() + page.gzip.len())
+                })
+                .time_to_idle(KEPT_WHILE_READ)
+                .build(),
         }
+    }
+
+    pub fn readings(&self) -> &Readings {
+        &self.readings
+    }
+
+    pub fn versions(&self) -> &Versions {
+        &self.versions
+    }
+
+    pub fn pages(&self) -> &Pages {
+        &self.pages
     }
 
     pub fn chains(&self) -> &Chains {
@@ -251,6 +322,32 @@ fn cited_bytes(card: &CitedCard) -> usize {
         + card.consent.len()
         + card.visibility.len()
         + card.locator.len()
+}
+
+fn reading_bytes(paper: &ReadingPaper) -> usize {
+    let versions: usize = paper
+        .versions
+        .iter()
+        .map(|v| {
+            size_of::<VersionListing>() + v.hash.len() + v.created_at.len() + v.release_notes.len()
+        })
+        .sum();
+    size_of::<ReadingPaper>() + paper.id.len() + paper.slug.len() + paper.title.len() + versions
+}
+
+fn served_bytes(version: &ServedVersion) -> usize {
+    let keys: usize = version
+        .cited_keys
+        .iter()
+        .map(|k| size_of::<String>() + k.len())
+        .sum();
+    size_of::<ServedVersion>()
+        + version.hash.len()
+        + version.html.len()
+        + keys
+        + version.title.len()
+        + version.author.len()
+        + version.published_at.len()
 }
 
 fn library_bytes(facets: &Facets, summaries: &[AssessmentSummary]) -> usize {

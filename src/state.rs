@@ -33,11 +33,12 @@ impl AppState {
         let _ = self.search.catch_up(&self.db).await;
     }
 
-    /// After a version was published through this instance: the front page's listing is
-    /// read again and the version is searchable before the answer goes out (other instances
+    /// After a version was published through this instance: the front page's listing and
+    /// the reading pages' version lists are read again and the version is searchable before the answer goes out (other instances
     /// follow within one poll, and their listing within its time to live).
     pub async fn published(&self) {
         self.caches.front().invalidate_all();
+        self.caches.readings().invalidate_all();
         let _ = self.search.catch_up(&self.db).await;
     }
 }

@@ -393,6 +393,83 @@ async fn visitors_read_versions_from_stored_bytes_with_etags() {
 }
 
 #[tokio::test]
+async fn a_reading_page_is_sent_compressed_as_the_reader_accepts_it() {
+    use std::io::Read;
+    let app = TestApp::spawn().await;
+    let marco = app.sign_in(EDITOR, PASSWORD).await;
+    let (slug, unsupported) = paper_to_publish(&app, &marco, "Compressed").await;
+    let (status, _) = publish(&app, &marco, &slug, "1", "One.", &[(&unsupported, "Why.")]).await;
+    assert_eq!(status, 200);
+    let ask = |accept: &'static str, if_none_match: Option<String>| {
+        let mut request = TestApp::client()
+            .get(app.url(&format!("/papers/{slug}/v/1")))
+            .header("accept-encoding", accept);
+        if let Some(tag) = if_none_match {
+            request = request.header("if-none-match", tag);
+        }
+        request.send()
+    };
+
+    let plain = ask("identity", None).await.unwrap();
+    assert_eq!(plain.status(), 200);
+    assert!(plain.headers().get("content-encoding").is_none());
+    assert_eq!(plain.headers()["vary"], "accept-encoding");
+    let strong = plain.headers()["etag"].to_str().unwrap().to_string();
+    assert!(strong.starts_with('"'), "{strong}");
+    let page = plain.text().await.unwrap();
+    assert!(page.contains("<h1>Compressed</h1>"), "{page}");
+
+    let br = ask("gzip, deflate, br", None).await.unwrap();
+    assert_eq!(br.headers()["content-encoding"], "br");
+    let weak = br.headers()["etag"].to_str().unwrap().to_string();
+    assert_eq!(
+        weak,
+        format!("W/{strong}"),
+        "the compressed form's tag is weak"
+    );
+    let bytes = br.bytes().await.unwrap();
+    assert!(
+        bytes.len() * 3 < page.len(),
+        "{} of {}",
+        bytes.len(),
+        page.len()
+    );
+    let mut unpacked = String::new();
+    brotli::Decompressor::new(&bytes[..], 4096)
+        .read_to_string(&mut unpacked)
+        .unwrap();
+    assert_eq!(unpacked, page);
+
+    let gzip = ask("gzip;q=1, br;q=0.5", None).await.unwrap();
+    assert_eq!(gzip.headers()["content-encoding"], "gzip");
+    let bytes = gzip.bytes().await.unwrap();
+    let mut unpacked = String::new();
+    flate2::read::GzDecoder::new(&bytes[..])
+        .read_to_string(&mut unpacked)
+        .unwrap();
+    assert_eq!(unpacked, page);
+
+    // Either tag names the page, whichever form the reader asks for now.
+    for (accept, tag) in [("br", strong.clone()), ("identity", weak.clone())] {
+        let again = ask(accept, Some(tag)).await.unwrap();
+        assert_eq!(again.status(), 304, "{accept}");
+        assert!(again.headers().get("content-encoding").is_none());
+    }
+    let refused = ask("br;q=0, gzip;q=0", None).await.unwrap();
+    assert!(refused.headers().get("content-encoding").is_none());
+    assert_eq!(refused.text().await.unwrap(), page);
+
+    // A new version is the latest at once: the version list kept for reading is dropped.
+    let latest = format!("/papers/{slug}");
+    let before = app.get(&latest, None).await.text().await.unwrap();
+    assert!(before.contains("aria-current=\"page\">v1</a>"), "{before}");
+    let (status, _) = publish(&app, &marco, &slug, "2", "Two.", &[(&unsupported, "Why.")]).await;
+    assert_eq!(status, 200);
+    let after = app.get(&latest, None).await.text().await.unwrap();
+    assert!(after.contains("aria-current=\"page\">v2</a>"), "{after}");
+}
+
+#[tokio::test]
 async fn a_withdrawal_after_publication_hides_the_text_and_the_chain_still_verifies() {
     let app = TestApp::spawn().await;
     let marco = app.sign_in(EDITOR, PASSWORD).await;

@@ -42,9 +42,42 @@ use crate::domain::consultations::{Choice, RecordedVote, ResultsMode, tally};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
+use surrealdb::types::SurrealValue;
 
 /// The version of this canonical form, written into every version as `format`.
 pub const FORMAT: u64 = 1;
+
+/// A paper's versions as a list: number, hash, time and release notes (no content).
+#[derive(Debug, Clone, PartialEq, Eq, SurrealValue)]
+pub struct VersionListing {
+    pub number: i64,
+    pub hash: String,
+    pub created_at: String,
+    pub release_notes: String,
+}
+
+/// What the reading page serves of one version: its stored page, the keys it cites (sorted),
+/// and what its citation names (title, author, time).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServedVersion {
+    pub number: i64,
+    pub hash: String,
+    pub html: String,
+    pub cited_keys: Vec<String>,
+    pub title: String,
+    pub author: String,
+    pub published_at: String,
+}
+
+/// A paper as its reading pages need it: which paper, its address and title (fixed when it
+/// was made), and its versions in order (none while it is a draft).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadingPaper {
+    pub id: String,
+    pub slug: String,
+    pub title: String,
+    pub versions: Vec<VersionListing>,
+}
 
 /// A cited finding as a reader of the version needs it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

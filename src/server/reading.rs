@@ -6,19 +6,23 @@
 //! costs a `304`. Plain HTML without scripts: it reads the same with JavaScript off.
 use super::pages::ErrorPage;
 use crate::auth::CurrentSession;
+use crate::caches::SentPage;
 use crate::config::Config;
+use crate::domain::encoding::{self, Coding};
 use crate::domain::version_citation::CitedVersion;
 use crate::domain::versions::verify_chain;
+use crate::domain::versions::{ReadingPaper, ServedVersion};
 use crate::error::AppError;
 use crate::lang::Lang;
 use crate::publishing::escape;
 use crate::state::AppState;
-use crate::store::{self, papers::PaperRow, versions::VersionListing};
+use crate::store::{self, papers::PaperRow};
 use axum::Extension;
+use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use http::{HeaderMap, HeaderValue, StatusCode, header};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 pub(super) const STYLESHEET: &str = include_str!("../../style/reading.css");
 
@@ -58,15 +62,11 @@ pub async fn latest(
     headers: HeaderMap,
     page: ErrorPage,
 ) -> Response {
-    let paper = match published_paper(&state, &slug).await {
+    let paper = match reading_paper(&state, &slug).await {
         Ok(paper) => paper,
         Err(error) => return page.answer(&error),
     };
-    let versions = match store::versions::list(&state.db, &paper.id).await {
-        Ok(versions) => versions,
-        Err(error) => return page.answer(&error),
-    };
-    let Some(last) = versions.last() else {
+    let Some(last) = paper.versions.last() else {
         if session.member.is_some() {
             let to = format!("/papers/{}/draft", paper.slug);
             return (StatusCode::SEE_OTHER, [(header::LOCATION, to)]).into_response();
@@ -74,16 +74,7 @@ pub async fn latest(
         return page.answer(&AppError::NotFound);
     };
     let number = u32::try_from(last.number).unwrap_or(0);
-    serve(
-        &state,
-        &paper,
-        &versions,
-        number,
-        LATEST_CACHE,
-        &headers,
-        &page,
-    )
-    .await
+    serve(&state, &paper, number, LATEST_CACHE, &headers, &page).await
 }
 
 /// `/papers/{slug}/v/{n}`: one version.
@@ -98,24 +89,11 @@ pub async fn version(
         Ok(n) if n >= 1 && n.to_string() == number => n,
         _ => return page.answer(&AppError::NotFound),
     };
-    let paper = match published_paper(&state, &slug).await {
+    let paper = match reading_paper(&state, &slug).await {
         Ok(paper) => paper,
         Err(error) => return page.answer(&error),
     };
-    let versions = match store::versions::list(&state.db, &paper.id).await {
-        Ok(versions) => versions,
-        Err(error) => return page.answer(&error),
-    };
-    serve(
-        &state,
-        &paper,
-        &versions,
-        number,
-        VERSION_CACHE,
-        &headers,
-        &page,
-    )
-    .await
+    serve(&state, &paper, number, VERSION_CACHE, &headers, &page).await
 }
 
 /// The paper a reading address names; anything that cannot be a slug is not found without
@@ -134,23 +112,65 @@ pub(super) async fn published_paper(state: &AppState, slug: &str) -> Result<Pape
         .ok_or(AppError::NotFound)
 }
 
+/// The paper and its versions, kept for a few seconds (a reading page is the most-read
+/// address there is, and a version list changes only when someone publishes).
+async fn reading_paper(state: &AppState, slug: &str) -> Result<Arc<ReadingPaper>, AppError> {
+    if let Some(kept) = state.caches.readings().get(slug) {
+        return Ok(kept);
+    }
+    let paper = published_paper(state, slug).await?;
+    let versions = store::versions::list(&state.db, &paper.id).await?;
+    let reading = Arc::new(ReadingPaper {
+        id: paper.id,
+        slug: paper.slug,
+        title: paper.title,
+        versions,
+    });
+    state
+        .caches
+        .readings()
+        .insert(slug.to_string(), reading.clone());
+    Ok(reading)
+}
+
+/// A version as stored, kept while it is read: versions never change.
+async fn served_version(
+    state: &AppState,
+    paper: &ReadingPaper,
+    number: u32,
+) -> Result<Option<Arc<ServedVersion>>, AppError> {
+    let key = (paper.id.clone(), number);
+    if let Some(kept) = state.caches.versions().get(&key) {
+        return Ok(Some(kept));
+    }
+    let Some(stored) = store::versions::served(&state.db, &paper.id, number).await? else {
+        return Ok(None);
+    };
+    let stored = Arc::new(stored);
+    state.caches.versions().insert(key, stored.clone());
+    Ok(Some(stored))
+}
+
+/// Answers with the framed page, or `304` when the reader holds it already. Which findings
+/// are withdrawn is read on every request (one small indexed read), never kept: a person's
+/// withdrawn testimony must disappear from every instance's pages at once. Everything else
+/// a page is made of is kept, so an unchanged page costs that one read.
 async fn serve(
     state: &AppState,
-    paper: &PaperRow,
-    versions: &[VersionListing],
+    paper: &ReadingPaper,
     number: u32,
     cache: &'static str,
     headers: &HeaderMap,
     page: &ErrorPage,
 ) -> Response {
-    let stored = match store::versions::served(&state.db, &paper.id, number).await {
+    let stored = match served_version(state, paper, number).await {
         Ok(Some(stored)) => stored,
         Ok(None) => return page.answer(&AppError::NotFound),
         Err(error) => return page.answer(&error),
     };
     let (withdrawn, broken) = tokio::join!(
         store::versions::withdrawn_among(&state.db, &stored.cited_keys),
-        chain_broken_at(state, paper, versions),
+        chain_broken_at(state, paper),
     );
     let withdrawn = match withdrawn {
         Ok(withdrawn) => withdrawn,
@@ -163,67 +183,147 @@ async fn serve(
     let origin = site_origin(headers, &state.config);
     // Everything the page is made of: the version, what its picker lists, the chain's state,
     // what is hidden now, the frame's stylesheet, the address its citation names.
-    let etag = {
-        let latest = versions.last().map_or("", |v| v.hash.as_str());
+    let tag = {
+        let latest = paper.versions.last().map_or("", |v| v.hash.as_str());
         let key = format!(
-            "{}|{latest}|{broken:?}|{}|{}|{origin}",
+            "{}|{latest}|{}|{broken:?}|{}|{}|{origin}",
             stored.hash,
+            paper.versions.len(),
             withdrawn.join(","),
             stylesheet_href()
         );
-        format!(
-            "\"{}\"",
-            &crate::domain::versions::sha256_hex(key.as_bytes())[..32]
-        )
+        crate::domain::versions::sha256_hex(key.as_bytes())[..32].to_string()
     };
-    let matches = headers
-        .get(header::IF_NONE_MATCH)
+    let coding = headers
+        .get(header::ACCEPT_ENCODING)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|tags| {
-            tags.split(',')
-                .any(|tag| tag.trim() == etag || tag.trim() == "*")
-        });
-    let mut response = if matches {
+        .and_then(encoding::preferred);
+    // The same page compressed is another representation of it: its tag is weak, as
+    // nginx and Apache mark theirs. A reader's `If-None-Match` is compared weakly either way.
+    let etag = match coding {
+        None => format!("\"{tag}\""),
+        Some(_) => format!("W/\"{tag}\""),
+    };
+    let mut response = if if_none_match(headers, &tag) {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
-        let lang = Lang::En;
-        let article = if withdrawn.is_empty() {
-            stored.html
-        } else {
-            crate::publishing::hide_withdrawn(
-                &stored.html,
-                &withdrawn,
-                &lang.text("reading_withdrawn"),
-            )
+        let sent = match state.caches.pages().get(&tag) {
+            Some(sent) => sent,
+            None => {
+                let body = framed(paper, number, &stored, broken, &withdrawn, &origin);
+                let sent = match compressed(body).await {
+                    Ok(sent) => Arc::new(sent),
+                    Err(error) => return page.answer(&error),
+                };
+                state.caches.pages().insert(tag, sent.clone());
+                sent
+            }
         };
-        let cited = CitedVersion {
-            slug: paper.slug.clone(),
-            title: stored.title,
-            author: stored.author,
-            number,
-            published_at: stored.published_at,
-            url: format!("{origin}/papers/{}/v/{number}", paper.slug),
-            hash: stored.hash.clone(),
+        let (body, content_encoding) = match coding {
+            None => (sent.html.clone(), None),
+            Some(Coding::Brotli) => (sent.brotli.clone(), Some("br")),
+            Some(Coding::Gzip) => (sent.gzip.clone(), Some("gzip")),
         };
-        let body = frame(paper, versions, &cited, broken, &article, lang);
-        ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response()
+        let mut response =
+            ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response();
+        if let Some(coding) = content_encoding {
+            response
+                .headers_mut()
+                .insert(header::CONTENT_ENCODING, HeaderValue::from_static(coding));
+        }
+        response
     };
     let headers = response.headers_mut();
     if let Ok(value) = HeaderValue::from_str(&etag) {
         headers.insert(header::ETAG, value);
     }
+    headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
     response
 }
 
+/// Whether the reader's `If-None-Match` names this page (weak comparison, RFC 9110 §13.1.2).
+fn if_none_match(headers: &HeaderMap, tag: &str) -> bool {
+    headers
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|tags| tags.split(','))
+        .map(str::trim)
+        .any(|given| {
+            given == "*" || given.strip_prefix("W/").unwrap_or(given).trim_matches('"') == tag
+        })
+}
+
+/// The page as sent to a reader without compression: the stored article (with withdrawn
+/// findings' text hidden) in its frame.
+fn framed(
+    paper: &ReadingPaper,
+    number: u32,
+    stored: &ServedVersion,
+    broken: Option<u32>,
+    withdrawn: &[String],
+    origin: &str,
+) -> String {
+    let lang = Lang::En;
+    let hidden;
+    let article = if withdrawn.is_empty() {
+        stored.html.as_str()
+    } else {
+        hidden = crate::publishing::hide_withdrawn(
+            &stored.html,
+            withdrawn,
+            &lang.text("reading_withdrawn"),
+        );
+        hidden.as_str()
+    };
+    let cited = CitedVersion {
+        slug: paper.slug.clone(),
+        title: stored.title.clone(),
+        author: stored.author.clone(),
+        number,
+        published_at: stored.published_at.clone(),
+        url: format!("{origin}/papers/{}/v/{number}", paper.slug),
+        hash: stored.hash.clone(),
+    };
+    frame(paper, &cited, broken, article, lang)
+}
+
+/// The page and its brotli and gzip forms, compressed once off the async workers (a large
+/// paper takes tens of milliseconds).
+async fn compressed(html: String) -> Result<SentPage, AppError> {
+    tokio::task::spawn_blocking(move || {
+        use std::io::Write;
+        let mut brotli = Vec::with_capacity(html.len() / 6);
+        {
+            // Quality 6 with a 4 MiB window: within a few percent of the best for HTML, at a
+            // small part of quality 11's time.
+            let mut writer = brotli::CompressorWriter::new(&mut brotli, 64 * 1024, 6, 22);
+            writer.write_all(html.as_bytes())?;
+            writer.flush()?;
+        }
+        let mut gzip =
+            flate2::write::GzEncoder::new(Vec::with_capacity(html.len() / 5), Default::default());
+        gzip.write_all(html.as_bytes())?;
+        let gzip = gzip.finish()?;
+        Ok::<_, std::io::Error>(SentPage {
+            html: Bytes::from(html),
+            brotli: Bytes::from(brotli),
+            gzip: Bytes::from(gzip),
+        })
+    })
+    .await
+    .map_err(|e| AppError::internal(&format!("compress a page: {e}")))?
+    .map_err(|e| AppError::internal(&format!("compress a page: {e}")))
+}
+
 /// The first version at which the paper's chain breaks (None: it verifies), kept per latest
 /// hash for a while: checking reads every version in full.
-async fn chain_broken_at(
-    state: &AppState,
-    paper: &PaperRow,
-    versions: &[VersionListing],
-) -> Result<Option<u32>, AppError> {
-    let latest = versions.last().map_or(String::new(), |v| v.hash.clone());
+async fn chain_broken_at(state: &AppState, paper: &ReadingPaper) -> Result<Option<u32>, AppError> {
+    let latest = paper
+        .versions
+        .last()
+        .map_or(String::new(), |v| v.hash.clone());
     let key = (paper.id.clone(), latest);
     if let Some(kept) = state.caches.chains().get(&key) {
         return Ok(kept);
@@ -237,8 +337,7 @@ async fn chain_broken_at(
 /// The page around a stored article: the site's name, the version picker, the hash and the
 /// chain's state.
 fn frame(
-    paper: &PaperRow,
-    versions: &[VersionListing],
+    paper: &ReadingPaper,
     cited: &CitedVersion,
     broken: Option<u32>,
     article: &str,
@@ -248,8 +347,8 @@ fn frame(
     let slug = escape(&paper.slug);
     let text = |key: &str| escape(&lang.text(key));
     let mut picker = String::new();
-    let last = versions.last().map_or(0, |v| v.number);
-    for v in versions.iter().rev() {
+    let last = paper.versions.last().map_or(0, |v| v.number);
+    for v in paper.versions.iter().rev() {
         let current = if u32::try_from(v.number).ok() == Some(number) {
             " aria-current=\"page\""
         } else {

@@ -82,14 +82,7 @@ pub async fn create(db: &Db, paper_id: &str, version: NewVersion) -> Result<(), 
     }
 }
 
-/// A paper's versions as a list: number, hash, time and release notes (no content).
-#[derive(Debug, Clone, SurrealValue)]
-pub struct VersionListing {
-    pub number: i64,
-    pub hash: String,
-    pub created_at: String,
-    pub release_notes: String,
-}
+pub use crate::domain::versions::{ServedVersion, VersionListing};
 
 const TIME: &str = "'%Y-%m-%dT%H:%M:%SZ'";
 
@@ -103,19 +96,6 @@ pub async fn list(db: &Db, paper_id: &str) -> Result<Vec<VersionListing>, AppErr
         .await
         .or_internal("list versions")?;
     response.take(0).or_internal("list versions")
-}
-
-/// What the reading page serves of one version: its stored page, the keys it cites, and
-/// what its citation names (title, author, time).
-#[derive(Debug, Clone, SurrealValue)]
-pub struct ServedVersion {
-    pub number: i64,
-    pub hash: String,
-    pub html: String,
-    pub cited_keys: Vec<String>,
-    pub title: String,
-    pub author: String,
-    pub published_at: String,
 }
 
 pub async fn served(

@@ -125,6 +125,25 @@ async fn main() {
     }
     report("published page, whole (one client)", full);
     report("published page, 304 (one client)", unchanged);
+    // As a browser asks for it: the brotli form kept beside the page.
+    let mut compressed = Vec::new();
+    let mut size = 0;
+    for _ in 0..200 {
+        let started = Instant::now();
+        let response = http
+            .get(&page_url)
+            .header("accept-encoding", "gzip, deflate, br")
+            .send()
+            .await
+            .expect("page");
+        assert_eq!(response.headers()["content-encoding"], "br");
+        size = response.bytes().await.map_or(0, |b| b.len());
+        compressed.push(started.elapsed());
+    }
+    report(
+        &format!("published page, brotli {} KB (one client)", size / 1024),
+        compressed,
+    );
 
     // What changed from v1 to v3, as a reader's comparison page (computed on each request).
     let compare_url = format!("{base}/papers/{SLUG}/compare/1/3");
@@ -256,8 +275,9 @@ async fn against_nginx(page_url: &str, page: &[u8]) {
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     assert!(ready, "nginx did not start");
-    let app = wrk(page_url).await;
-    let reference = wrk(&nginx_url).await;
+    let app = wrk(page_url, None).await;
+    let app_brotli = wrk(page_url, Some("Accept-Encoding: br")).await;
+    let reference = wrk(&nginx_url, None).await;
     let _ = nginx.kill();
     let _ = nginx.wait();
     println!(
@@ -270,16 +290,23 @@ async fn against_nginx(page_url: &str, page: &[u8]) {
         reference.0, reference.1
     );
     println!("  ratio app / nginx: {:.2}", app.0 / reference.0.max(1.0));
+    println!(
+        "  app, brotli as browsers ask: {:>9.0} requests/s, p99 {}",
+        app_brotli.0, app_brotli.1
+    );
 }
 
-/// Requests per second and the p99 latency as wrk prints it.
-async fn wrk(url: &str) -> (f64, String) {
+/// Requests per second and the p99 latency as wrk prints it, with one extra request header.
+async fn wrk(url: &str, header: Option<&str>) -> (f64, String) {
     let target = url.to_string();
+    let header = header.map(str::to_string);
     let output = tokio::task::spawn_blocking(move || {
-        std::process::Command::new("wrk")
-            .args(["-t2", "-c32", "-d10s", "--latency", &target])
-            .output()
-            .expect("wrk runs")
+        let mut command = std::process::Command::new("wrk");
+        command.args(["-t2", "-c32", "-d10s", "--latency"]);
+        if let Some(header) = header {
+            command.args(["-H", &header]);
+        }
+        command.arg(&target).output().expect("wrk runs")
     })
     .await
     .expect("wrk");

@@ -5,6 +5,7 @@
 //! entry for a limited time, and evicts the least useful entries when full.
 //!
 //! Below everything that uses it: it knows the domain's shapes and nothing else of the crate.
+use crate::domain::comments::OpenCount;
 use crate::domain::coverage::Warning;
 use crate::domain::evidence_views::{AssessmentSummary, Facets};
 use crate::domain::front::PublishedCard;
@@ -123,6 +124,13 @@ const NEEDS_TTL: Duration = Duration::from_secs(30);
 pub type Front = Cache<(), Arc<Vec<PublishedCard>>>;
 const FRONT_TTL: Duration = Duration::from_secs(30);
 
+/// Open comment threads per block of a paper (the workspace's margin), by paper id. Counting
+/// reads every comment of the paper: with 2,000 of them it was most of a workspace view's
+/// time. Dropped when a comment or a block of the paper changes here or its event arrives
+/// from another instance, and trusted [`DRAFT_TTL`] at most, like the draft beside it.
+pub type OpenCounts = Cache<String, Arc<Vec<OpenCount>>>;
+const OPEN_COUNTS_BYTES: u64 = 8 * 1024 * 1024;
+
 /// Published papers with their versions by slug, for the reading pages: read again after
 /// [`READING_TTL`] (a version published through another instance appears within it), at once
 /// when one is published here.
@@ -160,6 +168,7 @@ pub struct Caches {
     readings: Readings,
     versions: Versions,
     pages: Pages,
+    open_counts: OpenCounts,
 }
 
 impl Default for Caches {
@@ -198,6 +207,17 @@ impl Caches {
                 .max_capacity(1)
                 .time_to_live(FRONT_TTL)
                 .build(),
+            open_counts: Cache::builder()
+                .max_capacity(OPEN_COUNTS_BYTES)
+                .weigher(|paper: &String, counts: &Arc<Vec<OpenCount>>| {
+                    let blocks: usize = counts
+                        .iter()
+                        .map(|c| size_of::<OpenCount>() + c.block.len())
+                        .sum();
+                    weight(paper.len() + blocks)
+                })
+                .time_to_live(DRAFT_TTL)
+                .build(),
             readings: Cache::builder()
                 .max_capacity(READINGS_BYTES)
                 .weigher(|slug: &String, paper: &Arc<ReadingPaper>| {
@@ -220,6 +240,15 @@ impl Caches {
                 .time_to_idle(KEPT_WHILE_READ)
                 .build(),
         }
+    }
+
+    pub fn open_counts(&self) -> &OpenCounts {
+        &self.open_counts
+    }
+
+    /// Nothing kept here depends on the paper event stream: the poller may skip its read.
+    pub fn follow_nothing(&self) -> bool {
+        self.drafts.is_empty() && self.open_counts.iter().next().is_none()
     }
 
     pub fn readings(&self) -> &Readings {

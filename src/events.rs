@@ -2,7 +2,7 @@
 //! out in-process to every open draft page (server-sent events). Several instances sharing
 //! one SurrealDB server each poll, so every viewer sees every change, whichever instance
 //! made it.
-use crate::caches::Drafts;
+use crate::caches::Caches;
 use crate::domain::papers::PaperEvent;
 use crate::store::{self, Db};
 
@@ -25,16 +25,16 @@ pub struct Events {
 }
 
 impl Events {
-    /// Starts polling `db` (inside a tokio runtime). Each change to a paper drops its
-    /// rendered drafts from `drafts` before the event is passed on, so a viewer who reloads
-    /// on the event sees the change.
-    pub fn start(db: Db, drafts: Drafts) -> Events {
+    /// Starts polling `db` (inside a tokio runtime). Each change to a paper drops what
+    /// `caches` keeps of it (its rendered drafts, its open comment counts) before the event is
+    /// passed on, so a viewer who reloads on the event sees the change.
+    pub fn start(db: Db, caches: Caches) -> Events {
         let (sender, _) = broadcast::channel(1024);
         let publisher = sender.clone();
         // The poller holds the database weakly: when the app lets go of it (shutdown, a test
         // reopening an on-disk store), polling stops and the database closes.
         let db = std::sync::Arc::downgrade(&db);
-        tokio::spawn(async move { poll(db, publisher, drafts).await });
+        tokio::spawn(async move { poll(db, publisher, caches).await });
         Events {
             sender,
             closing: std::sync::Arc::new(watch::channel(false).0),
@@ -62,7 +62,7 @@ impl Events {
 async fn poll(
     db: std::sync::Weak<surrealdb::Surreal<surrealdb::engine::any::Any>>,
     sender: broadcast::Sender<PaperEvent>,
-    drafts: Drafts,
+    caches: Caches,
 ) {
     let mut cursor = loop {
         let Some(live) = db.upgrade() else { return };
@@ -79,7 +79,7 @@ async fn poll(
     loop {
         tick.tick().await;
         let Some(db) = db.upgrade() else { return };
-        if sender.receiver_count() == 0 && sent.is_empty() && drafts.is_empty() {
+        if sender.receiver_count() == 0 && sent.is_empty() && caches.follow_nothing() {
             // Nobody is watching: keep the cursor fresh and skip the read.
             if let Ok(now) = store::events::now(&db).await {
                 cursor = now;
@@ -106,7 +106,10 @@ async fn poll(
                 }
                 sent.insert(event.id.clone(), at);
                 if event.changes_blocks() {
-                    drafts.forget_paper(&event.paper);
+                    caches.drafts().forget_paper(&event.paper);
+                }
+                if event.changes_open_comments() {
+                    caches.open_counts().invalidate(&event.paper);
                 }
                 let _ = sender.send(event);
             }

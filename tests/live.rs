@@ -226,3 +226,63 @@ async fn a_vote_reaches_every_viewer_without_saying_who_cast_it() {
     assert!(event.contains("\"member\":\"\""), "{event}");
     assert!(event.contains("\"member_name\":\"\""), "{event}");
 }
+
+#[tokio::test]
+async fn a_comment_posted_on_another_instance_is_counted_once_its_event_arrives() {
+    let app = TestApp::spawn().await;
+    let viewer = app.sign_in(MEMBER, PASSWORD).await;
+    let paper = app.paper_id().await;
+    async fn counts(app: &TestApp, cookie: &str) -> std::collections::HashMap<String, u64> {
+        let url = format!("/fn/open_comment_counts?slug={SLUG}");
+        let body = json(app.fetch(&url, Some(cookie)).await).await;
+        body.as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                let block = c["block"].as_str().unwrap().to_string();
+                (block, c["open"].as_u64().unwrap())
+            })
+            .collect()
+    }
+    // The margin's counts are now kept by this instance...
+    let before = counts(&app, &viewer).await;
+    let blocks = groundwork::store::papers::blocks(&app.state.db, &paper)
+        .await
+        .unwrap();
+    let block = blocks[0].id.clone();
+    let author = groundwork::store::members::list(&app.state.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|m| m.email == MEMBER)
+        .unwrap()
+        .id;
+    // ...when another instance writes a comment (with its event) straight to the database.
+    groundwork::store::comments::post(
+        &app.state.db,
+        &groundwork::store::comments::NewComment {
+            paper: &paper,
+            block: &block,
+            amendment: None,
+            parent: None,
+            kind: groundwork::domain::comments::CommentKind::Comment,
+            text: "Posted elsewhere.",
+            quote: None,
+            author: &author,
+        },
+    )
+    .await
+    .unwrap()
+    .expect("the comment is posted");
+    let expected = before.get(&block).copied().unwrap_or(0) + 1;
+    let arrived = tokio::time::timeout(Duration::from_secs(10), async {
+        loop {
+            if counts(&app, &viewer).await.get(&block).copied() == Some(expected) {
+                break;
+            }
+            tokio::time::sleep(groundwork::events::POLL_EVERY).await;
+        }
+    })
+    .await;
+    assert!(arrived.is_ok(), "the block's count became {expected}");
+}

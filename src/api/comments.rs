@@ -330,6 +330,7 @@ pub async fn resolve_comment(
         {
             return Err(AppError::NotFound);
         }
+        comments_changed(&state, &paper.id);
         door::redirect_plain_form(&comment_href(&slug, &row.block, &row.id));
         Ok(())
     }
@@ -371,14 +372,22 @@ pub(super) async fn open_counts(
     state: &AppState,
     paper_id: &str,
 ) -> Result<Vec<OpenCount>, AppError> {
-    let mut counts: Vec<OpenCount> = Vec::new();
-    for block in store::comments::open_threads(&state.db, paper_id).await? {
-        match counts.iter_mut().find(|c| c.block == block) {
-            Some(count) => count.open += 1,
-            None => counts.push(OpenCount { block, open: 1 }),
-        }
+    if let Some(kept) = state.caches.open_counts().get(paper_id) {
+        return Ok(kept.to_vec());
     }
+    let counts = rules::open_counts(store::comments::open_threads(&state.db, paper_id).await?);
+    state
+        .caches
+        .open_counts()
+        .insert(paper_id.to_string(), std::sync::Arc::new(counts.clone()));
     Ok(counts)
+}
+
+/// A comment of `paper` changed here: its margin's counts are read again at once (other
+/// instances drop theirs when the comment's event arrives).
+#[cfg(feature = "ssr")]
+pub(super) fn comments_changed(state: &AppState, paper_id: &str) {
+    state.caches.open_counts().invalidate(paper_id);
 }
 
 /// The draft's blocks that `counts` counts, in the paper's order.
@@ -421,9 +430,11 @@ pub(super) fn comment_href(slug: &str, block: &str, comment: &str) -> String {
 #[cfg(feature = "ssr")]
 async fn post(state: &AppState, comment: &NewComment<'_>) -> Result<String, AppError> {
     // None: the block (or the amendment, or the comment replied to) is gone or was deleted.
-    store::comments::post(&state.db, comment)
+    let posted = store::comments::post(&state.db, comment)
         .await?
-        .ok_or(AppError::NotFound)
+        .ok_or(AppError::NotFound)?;
+    comments_changed(state, comment.paper);
+    Ok(posted)
 }
 
 /// A comment id from a request, checked to belong to the paper.

@@ -45,6 +45,7 @@ pub async fn hide_comment(slug: String, comment: String, reason: String) -> Resu
         if !store::comments::hide(&state.db, &row.id, &reason, &member.id).await? {
             return Err(AppError::NotFound);
         }
+        super::comments::comments_changed(&state, &row.paper);
         door::redirect_plain_form(&comment_href(&slug, &row.block, &row.id));
         Ok(())
     }

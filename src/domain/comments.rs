@@ -166,6 +166,23 @@ pub struct OpenCount {
     pub open: usize,
 }
 
+/// The open threads' blocks, one entry per thread, counted per block in the order the blocks
+/// first appear.
+pub fn open_counts(thread_blocks: Vec<String>) -> Vec<OpenCount> {
+    let mut counts: Vec<OpenCount> = Vec::new();
+    let mut at: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for block in thread_blocks {
+        match at.get(&block) {
+            Some(&i) => counts[i].open += 1,
+            None => {
+                at.insert(block.clone(), counts.len());
+                counts.push(OpenCount { block, open: 1 });
+            }
+        }
+    }
+    counts
+}
+
 /// One open report, as the moderation queue lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReportView {
@@ -184,6 +201,20 @@ pub struct ReportView {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn open_threads_are_counted_per_block_in_first_seen_order() {
+        let blocks = ["b2", "b1", "b2", "b3", "b2"].map(String::from).to_vec();
+        let count = |block: &str, open| OpenCount {
+            block: block.into(),
+            open,
+        };
+        assert_eq!(
+            open_counts(blocks),
+            vec![count("b2", 3), count("b1", 1), count("b3", 1)]
+        );
+        assert_eq!(open_counts(Vec::new()), Vec::new());
+    }
 
     #[test]
     fn the_edit_window_is_fifteen_minutes() {

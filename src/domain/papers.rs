@@ -272,6 +272,12 @@ impl PaperEvent {
             "presence" | "comment" | "amendment" | "vote"
         )
     }
+
+    /// May this change the margin's counts of open comment threads? A comment changed, or a
+    /// block (a deleted block's threads are not counted); a heartbeat or a vote never.
+    pub fn changes_open_comments(&self) -> bool {
+        !matches!(self.kind.as_str(), "presence" | "vote")
+    }
 }
 
 /// A word diff between two texts: unchanged, removed and inserted runs.
@@ -507,6 +513,25 @@ mod tests {
         }
         for kind in ["presence", "comment", "amendment", "vote"] {
             assert!(!event(kind).changes_blocks(), "{kind}");
+        }
+    }
+
+    #[test]
+    fn comments_and_blocks_change_the_open_counts_and_heartbeats_and_votes_do_not() {
+        let event = |kind: &str| PaperEvent {
+            id: String::new(),
+            paper: "p".into(),
+            kind: kind.into(),
+            block: String::new(),
+            rev: 0,
+            member: String::new(),
+            member_name: String::new(),
+        };
+        for kind in ["comment", "deleted", "restored", "saved", "amendment"] {
+            assert!(event(kind).changes_open_comments(), "{kind}");
+        }
+        for kind in ["presence", "vote"] {
+            assert!(!event(kind).changes_open_comments(), "{kind}");
         }
     }
 }

@@ -51,7 +51,7 @@ pub async fn state(config: Config) -> Result<AppState, store::StoreError> {
 pub fn state_on(db: store::Db, config: Config) -> AppState {
     let caches = crate::caches::Caches::new();
     AppState {
-        events: crate::events::Events::start(db.clone(), caches.drafts().clone()),
+        events: crate::events::Events::start(db.clone(), caches.clone()),
         search: crate::search::Engine::start(db.clone())
             .expect("an index in memory opens (it needs no disk and little memory)"),
         caches,

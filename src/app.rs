@@ -140,5 +140,7 @@ pub fn App() -> impl IntoView {
 #[component]
 fn Titles() -> impl IntoView {
     let i18n = use_i18n();
-    view! { <Title formatter=move |title: String| format!("{title} · Groundwork") text=move || t_string!(i18n, app_tagline).to_string() /> }
+    // A plain string, not a closure: see `components::page_title`.
+    let tagline = t_string!(i18n, app_tagline).to_string();
+    view! { <Title formatter=move |title: String| format!("{title} · Groundwork") text=tagline /> }
 }

@@ -217,3 +217,46 @@ async fn odd_searches_answer_a_list_and_a_long_one_a_clear_error_keeping_it() {
         "what was typed stays: {html}"
     );
 }
+
+/// leptos_meta reads a title after the page has rendered, outside the request's reactive
+/// arena: a title that reads a signal then can panic (see `app/components/page_title.rs`).
+/// Every page sets its title through `PageTitle`, which takes a plain string.
+#[test]
+fn every_page_title_is_a_plain_string_made_while_rendering() {
+    fn sources(dir: &std::path::Path, found: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                sources(&path, found);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                found.push(path);
+            }
+        }
+    }
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = vec![root.join("app.rs")];
+    sources(&root.join("app"), &mut files);
+    let mut titles = 0;
+    for file in &files {
+        let text = std::fs::read_to_string(file).unwrap();
+        let shown = file.strip_prefix(&root).unwrap().display().to_string();
+        titles += text.matches("<PageTitle text=").count();
+        assert!(
+            !text.contains("<PageTitle text=move"),
+            "{shown}: a page title is a string, not a closure"
+        );
+        if shown != "app/components/page_title.rs" && shown != "app.rs" {
+            assert!(
+                !text.contains("<Title"),
+                "{shown}: set the title with PageTitle, not leptos_meta's Title"
+            );
+        }
+        if shown == "app.rs" {
+            for title in text.match_indices("<Title").map(|(i, _)| &text[i..]) {
+                let tag = &title[..title.find("/>").unwrap()];
+                assert!(!tag.contains("text=move"), "app.rs: {tag}");
+            }
+        }
+    }
+    assert!(titles >= 20, "the pages' titles were found ({titles})");
+}

@@ -6,6 +6,7 @@ pub mod evidence_card;
 pub mod fields;
 pub mod labels;
 pub mod layout;
+pub mod page_title;
 pub mod pager;
 pub mod published;
 pub mod session;

@@ -1,11 +1,11 @@
 use crate::api::accounts::ChangePassword;
 use crate::app::components::alerts::{FieldError, FormAlert, Notice, form_error, invalid};
 use crate::app::components::labels::role_name;
+use crate::app::components::page_title::PageTitle;
 use crate::app::components::session::use_session;
 use crate::app::components::status::SignInFirst;
 use crate::i18n::*;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 #[component]
@@ -23,7 +23,7 @@ pub fn AccountPage() -> impl IntoView {
     let role = member.role;
 
     view! {
-        <Title text=move || t_string!(i18n, account_title).to_string() />
+        <PageTitle text=t_string!(i18n, account_title).to_string() />
         <h1>{t!(i18n, account_heading)}</h1>
         {welcome.then(|| view! { <Notice>{t!(i18n, account_welcome)}</Notice> })}
         <div class="grid-2">

@@ -7,13 +7,13 @@ use crate::app::components::alerts::{
     FieldError, FormAlert, Notice, error_text, form_error, invalid, kept,
 };
 use crate::app::components::labels::{org_kind_name, role_name};
+use crate::app::components::page_title::PageTitle;
 use crate::app::components::status::set_status;
 use crate::domain::accounts::{IssuedInvitation, MemberListing, OrgKind, Organisation, Role};
 use crate::domain::countries::all_countries;
 use crate::domain::dates::iso_date;
 use crate::i18n::*;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 #[derive(Clone, Copy)]
 struct Actions {
@@ -53,7 +53,7 @@ pub fn AdminPage() -> impl IntoView {
     let my_id = me.id.clone();
 
     view! {
-        <Title text=move || t_string!(i18n, admin_title).to_string() />
+        <PageTitle text=t_string!(i18n, admin_title).to_string() />
         <h1>{t!(i18n, admin_heading)}</h1>
         <nav class="tabs" aria-label=move || t_string!(i18n, admin_sections)>
             <a href="#organisations">{t!(i18n, admin_organisations)}</a>

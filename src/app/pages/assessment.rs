@@ -2,12 +2,12 @@
 use crate::api::evidence::assessment;
 use crate::app::components::evidence_card::EvidenceCard;
 use crate::app::components::labels::{country_label, import_done_text, method_name};
+use crate::app::components::page_title::PageTitle;
 use crate::app::components::pager::Pager;
 use crate::app::components::status::LoadError;
 use crate::domain::evidence_csv_views::ImportCounts;
 use crate::i18n::*;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use std::ops::Not;
 
@@ -48,7 +48,7 @@ pub fn AssessmentPage() -> impl IntoView {
                         let total = items.total;
                         let base = format!("/assessments/{}", d.id);
                         view! {
-                            <Title text=d.title.clone() />
+                            <PageTitle text=d.title.clone() />
                             <p class="eyebrow">{t!(i18n, assessment_eyebrow)}</p>
                             <h1>{d.title.clone()}</h1>
                             <dl class="facts card">

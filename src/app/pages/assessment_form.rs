@@ -5,12 +5,12 @@ use crate::app::components::fields::{
     Field, came_back_with_error, described, field_label, initial, textarea_text,
 };
 use crate::app::components::labels::method_name;
+use crate::app::components::page_title::PageTitle;
 use crate::app::components::status::{LoadError, editor_gate};
 use crate::domain::assessments::{COUNTRIES_MAX, PROGRAMME_MAX};
 use crate::domain::evidence::{Method, SUMMARY_MAX, TITLE_MAX, URL_MAX};
 use crate::i18n::*;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 #[component]
@@ -54,7 +54,7 @@ fn AssessmentForm(view: AssessmentFormView) -> impl IntoView {
         }
     };
     view! {
-        <Title text=heading />
+        <PageTitle text=heading() />
         <p class="breadcrumb">
             {move || if is_new {
                 view! { <a href="/evidence">{t!(i18n, evidence_back)}</a> }.into_any()

@@ -12,6 +12,7 @@ use crate::app::components::citation_popover::CitationCards;
 use crate::app::components::fields::{came_back_with_error, textarea_text};
 use crate::app::components::labels::{block_kind_name, display_time, stance_name};
 use crate::app::components::layout::reload_to;
+use crate::app::components::page_title::PageTitle;
 use crate::app::components::status::LoadError;
 use crate::domain::coverage::{BlockKind, Stance};
 use crate::domain::papers::{BLOCK_TEXT_MAX, DiffPart};
@@ -19,7 +20,6 @@ use crate::error::AppError;
 use crate::i18n::*;
 use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use presence::announce_editing;
 
@@ -42,7 +42,7 @@ pub fn BlockEditorPage() -> impl IntoView {
     };
     let draft_href = crate::domain::papers::draft_block_href(&slug, &block);
     view! {
-        <Title text=move || t_string!(i18n, block_edit_title).to_string() />
+        <PageTitle text=t_string!(i18n, block_edit_title).to_string() />
         <p class="breadcrumb"><a href=draft_href>{t!(i18n, block_back)}</a></p>
         <Suspense fallback=move || view! { <p class="muted">{t!(i18n, loading)}</p> }>
             {move || {

@@ -12,6 +12,7 @@ use crate::app::components::alerts::{
 use crate::app::components::consultation_window::WindowSummary;
 use crate::app::components::fields::textarea_text;
 use crate::app::components::labels::{choice_name, display_time, paper_status_name};
+use crate::app::components::page_title::PageTitle;
 use crate::app::components::status::{LoadError, NotFound, SignInFirst, role_gate};
 use crate::app::islands::{LocalTimes, page_locale};
 use crate::domain::accounts::Role;
@@ -22,7 +23,6 @@ use crate::domain::consultations::{
 use crate::error::AppError;
 use crate::i18n::*;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 #[component]
@@ -50,7 +50,7 @@ pub fn ConsultationPage() -> impl IntoView {
     };
     let draft_href = format!("/papers/{slug}/draft");
     view! {
-        <Title text=move || t_string!(i18n, consultation_title).to_string() />
+        <PageTitle text=t_string!(i18n, consultation_title).to_string() />
         <p class="breadcrumb"><a href=draft_href>{t!(i18n, block_back)}</a></p>
         <Transition fallback=move || view! { <p class="muted">{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {

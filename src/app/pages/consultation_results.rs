@@ -5,6 +5,7 @@
 use crate::api::votes::consultation_results;
 use crate::app::components::consultation_window::WindowSummary;
 use crate::app::components::labels::{choice_name, country_label};
+use crate::app::components::page_title::PageTitle;
 use crate::app::components::status::{LoadError, NotFound, SignInFirst, role_gate};
 use crate::app::components::tally_chart::TallyChart;
 use crate::app::islands::{LocalTimes, page_locale};
@@ -13,7 +14,6 @@ use crate::domain::consultations::{Choice, GroupCounts, ResultsPage, TargetResul
 use crate::error::AppError;
 use crate::i18n::*;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 #[component]
@@ -29,7 +29,7 @@ pub fn ConsultationResultsPage() -> impl IntoView {
     };
     let back = format!("/papers/{slug}/consultation");
     view! {
-        <Title text=move || t_string!(i18n, results_title).to_string() />
+        <PageTitle text=t_string!(i18n, results_title).to_string() />
         <p class="breadcrumb"><a href=back>{t!(i18n, results_back)}</a></p>
         <Transition fallback=move || view! { <p class="muted">{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {

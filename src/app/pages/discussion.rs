@@ -7,6 +7,7 @@ use crate::api::comments::block_discussion;
 use crate::app::components::alerts::{error_text, posted_error};
 use crate::app::components::fields::textarea_text;
 use crate::app::components::labels::{block_kind_name, display_time};
+use crate::app::components::page_title::PageTitle;
 use crate::app::components::status::{LoadError, NotFound, SignInFirst, role_gate};
 use crate::app::islands::{LocalTimes, page_locale, speak};
 use crate::domain::accounts::Role;
@@ -18,7 +19,6 @@ use crate::error::AppError;
 use crate::i18n::*;
 use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 /// Everything the page shows, fetched on the server.
@@ -108,7 +108,7 @@ pub fn DiscussionPage() -> impl IntoView {
     let block = params.with_untracked(|p| p.get("block").unwrap_or_default());
     let page = Resource::new(|| (), move |_| discussion(slug.clone(), block.clone()));
     view! {
-        <Title text=t_string!(i18n, discussion_title).to_string() />
+        <PageTitle text=t_string!(i18n, discussion_title).to_string() />
         <Suspense fallback=move || view! { <p class="muted">{t_string!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
                 match page.await {

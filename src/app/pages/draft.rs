@@ -12,6 +12,7 @@ use crate::app::components::labels::{
     block_kind_name, country_label, display_time, evidence_kind_name, paper_status_name,
     stance_name, warning_text,
 };
+use crate::app::components::page_title::PageTitle;
 use crate::app::components::status::{LoadError, editor_gate};
 use crate::domain::comments::OpenCount;
 use crate::domain::coverage::{BlockKind, Warning};
@@ -19,7 +20,6 @@ use crate::domain::papers::{BlockView, PartLink, PresenceView, Workspace, discus
 use crate::error::AppError;
 use crate::i18n::*;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 /// Serious warnings (the claim is not backed, or cites what it must not) read as errors.
@@ -529,7 +529,7 @@ fn WorkspaceView(
         }
     };
     view! {
-        <Title text=w.title.clone() />
+        <PageTitle text=w.title.clone() />
         <p class="breadcrumb"><a href="/papers">{t!(i18n, papers_back)}</a></p>
         <header class="draft-head">
             <p class="eyebrow"><span class=format!("badge status-{}", w.status)>{paper_status_name(&w.status)}</span></p>
@@ -795,7 +795,7 @@ pub fn DraftImportPage() -> impl IntoView {
     let back = format!("/papers/{slug}/draft");
     let kept = crate::app::components::alerts::kept("markdown");
     view! {
-        <Title text=move || t_string!(i18n, draft_import).to_string() />
+        <PageTitle text=t_string!(i18n, draft_import).to_string() />
         <p class="breadcrumb"><a href=back>{t!(i18n, block_back)}</a></p>
         <h1>{t!(i18n, draft_import)}</h1>
         <p class="lead">{t!(i18n, draft_import_intro)}</p>

@@ -3,6 +3,7 @@
 use crate::api::evidence::{EvidenceFilter, LibraryView, evidence_library};
 use crate::app::components::evidence_card::EvidenceCard;
 use crate::app::components::labels::{consent_name, country_label, evidence_kind_name};
+use crate::app::components::page_title::PageTitle;
 use crate::app::components::pager::Pager;
 use crate::app::components::session::use_session;
 use crate::app::components::status::LoadError;
@@ -10,7 +11,6 @@ use crate::domain::accounts::Role;
 use crate::domain::evidence::{Consent, EvidenceKind};
 use crate::i18n::*;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 fn filter_from_query() -> EvidenceFilter {
@@ -36,7 +36,7 @@ pub fn EvidenceLibrary() -> impl IntoView {
         evidence_library,
     );
     view! {
-        <Title text=move || t_string!(i18n, evidence_title).to_string() />
+        <PageTitle text=t_string!(i18n, evidence_title).to_string() />
         <h1>{t!(i18n, evidence_heading)}</h1>
         <p class="lead">{t!(i18n, evidence_lead)}</p>
         <Suspense fallback=move || view! { <p class="muted">{t!(i18n, loading)}</p> }>

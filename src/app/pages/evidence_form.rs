@@ -6,6 +6,7 @@ use crate::app::components::fields::{Field, Returned, described, field_label, te
 use crate::app::components::labels::{
     consent_name, evidence_kind_name, quadrant_name, visibility_name,
 };
+use crate::app::components::page_title::PageTitle;
 use crate::app::components::status::{LoadError, editor_gate};
 use crate::domain::countries::all_countries;
 use crate::domain::evidence::{
@@ -14,7 +15,6 @@ use crate::domain::evidence::{
 use crate::domain::evidence_history::CONSENT_REASON_MAX;
 use crate::i18n::*;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 /// `/assessments/:id/evidence/new` and `/evidence/:key/edit`.
@@ -86,7 +86,7 @@ fn EvidenceForm(view: EvidenceFormView, back: Returned) -> impl IntoView {
     let withdrawn = !is_new && i.consent == Consent::Withdrawn.as_str();
 
     view! {
-        <Title text=heading />
+        <PageTitle text=heading() />
         <p class="breadcrumb"><a href=back>{t!(i18n, form_cancel)}</a></p>
         <h1>{heading}</h1>
         {(!is_new).then(|| view! { <p class="lead"><code>{current.get_value()}</code></p> })}

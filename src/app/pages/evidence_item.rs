@@ -6,11 +6,11 @@ use crate::app::components::labels::{
     block_kind_name, consent_name, country_label, display_time, evidence_kind_name,
     paper_status_name, quadrant_name, stance_name,
 };
+use crate::app::components::page_title::PageTitle;
 use crate::app::components::status::LoadError;
 use crate::domain::evidence_history::ChangeEntry;
 use crate::i18n::*;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 #[component]
@@ -38,7 +38,7 @@ pub fn EvidenceItemPage() -> impl IntoView {
                         let baseline = d.baseline.map(|v| format_value(v, &d.unit));
                         let withdrawn = d.consent == "withdrawn";
                         view! {
-                            <Title text=key.clone() />
+                            <PageTitle text=key.clone() />
                             <article class="evidence-item">
                                 <header class="evidence-item-head">
                                     <p class="eyebrow">

@@ -1,4 +1,5 @@
 use crate::api::front::front_page;
+use crate::app::components::page_title::PageTitle;
 use crate::app::components::published::PublishedPapers;
 use crate::app::components::session::use_session;
 use crate::app::components::status::LoadError;
@@ -6,7 +7,6 @@ use crate::domain::evidence_views::QUERY_MAX;
 use crate::domain::front::PaperMatch;
 use crate::i18n::*;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 /// The front door: what Groundwork is, a search of the published papers' text, and the
@@ -22,7 +22,7 @@ pub fn HomePage() -> impl IntoView {
         front_page,
     );
     view! {
-        <Title text=move || t_string!(i18n, home_title).to_string() />
+        <PageTitle text=t_string!(i18n, home_title).to_string() />
         <section class="hero">
             <h1>{t!(i18n, home_heading)}</h1>
             <p class="lead">{t!(i18n, home_lead)}</p>

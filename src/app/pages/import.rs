@@ -4,12 +4,12 @@ use crate::api::imports::{ConfirmImport, import_preview};
 use crate::app::components::alerts::{FormAlert, error_text, form_error};
 use crate::app::components::fields::field_label;
 use crate::app::components::labels::{country_label, evidence_kind_name, import_done_text};
+use crate::app::components::page_title::PageTitle;
 use crate::app::components::status::{LoadError, editor_gate};
 use crate::domain::evidence_csv_views::{FRENCH_COLUMNS, FileProblem, Separator, TextEncoding};
 use crate::i18n::*;
 use leptos::either::EitherOf4;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 /// The documented columns, shown on the upload page.
@@ -211,7 +211,7 @@ pub fn ImportPage() -> impl IntoView {
         .with_untracked(|q| q.get("file_error"))
         .and_then(|e| serde_json::from_str::<FileProblem>(&e).ok());
     view! {
-        <Title text=move || t_string!(i18n, import_title).to_string() />
+        <PageTitle text=t_string!(i18n, import_title).to_string() />
         <p class="breadcrumb"><a href=format!("/assessments/{id}")>{t!(i18n, import_back)}</a></p>
         <h1>{t!(i18n, import_heading)}</h1>
         <p class="lead">{t!(i18n, import_intro)}</p>
@@ -281,7 +281,7 @@ pub fn ImportPreviewPage() -> impl IntoView {
     let confirm = ServerAction::<ConfirmImport>::new();
     let error = form_error(confirm.value());
     view! {
-        <Title text=move || t_string!(i18n, import_preview_title).to_string() />
+        <PageTitle text=t_string!(i18n, import_preview_title).to_string() />
         <Suspense fallback=move || view! { <p class="muted">{t!(i18n, loading)}</p> }>
             {move || {
                 let batch = batch.clone();

@@ -4,10 +4,10 @@ use crate::app::components::alerts::{
     FieldError, FormAlert, error_text, form_error, invalid, kept,
 };
 use crate::app::components::labels::role_name;
+use crate::app::components::page_title::PageTitle;
 use crate::app::components::status::set_status;
 use crate::i18n::*;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 #[component]
@@ -25,7 +25,7 @@ pub fn InvitePage() -> impl IntoView {
     // A plain form: the server signs the new member in and sends the browser to the account.
 
     view! {
-        <Title text=move || t_string!(i18n, invite_title).to_string() />
+        <PageTitle text=t_string!(i18n, invite_title).to_string() />
         <div class="card narrow">
             <h1>{t!(i18n, invite_heading)}</h1>
             <Suspense fallback=move || view! { <p class="muted">{t!(i18n, loading)}</p> }>

@@ -1,9 +1,9 @@
 use crate::api::accounts::{Login, safe_next};
 use crate::app::components::alerts::{FormAlert, form_error, kept};
+use crate::app::components::page_title::PageTitle;
 use crate::app::components::session::use_session;
 use crate::i18n::*;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_query_map;
 
@@ -22,7 +22,7 @@ pub fn LoginPage() -> impl IntoView {
     let error = form_error(login.value());
 
     view! {
-        <Title text=move || t_string!(i18n, login_title).to_string() />
+        <PageTitle text=t_string!(i18n, login_title).to_string() />
         <div class="card narrow">
             <h1>{t!(i18n, login_heading)}</h1>
             <p class="muted">{t!(i18n, login_intro)}</p>

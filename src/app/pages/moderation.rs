@@ -4,6 +4,7 @@
 //! dismissed. Rendered on the server.
 use crate::api::moderation::moderation_queue;
 use crate::app::components::labels::display_time;
+use crate::app::components::page_title::PageTitle;
 use crate::app::components::status::{Forbidden, LoadError, SignInFirst, role_gate};
 use crate::domain::accounts::Role;
 use crate::domain::comments::ReportView;
@@ -12,7 +13,6 @@ use crate::error::AppError;
 use crate::i18n::*;
 use leptos::either::Either;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 #[component]
 pub fn ModerationPage() -> impl IntoView {
@@ -22,7 +22,7 @@ pub fn ModerationPage() -> impl IntoView {
     }
     let queue = Resource::new(|| (), |_| moderation_queue());
     view! {
-        <Title text=t_string!(i18n, moderation_title).to_string() />
+        <PageTitle text=t_string!(i18n, moderation_title).to_string() />
         <h1>{t_string!(i18n, moderation_heading)}</h1>
         <Suspense fallback=move || view! { <p class="muted">{t_string!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {

@@ -3,6 +3,7 @@
 //! header shows how many things it lists.
 use crate::api::needs::needs_me;
 use crate::app::components::labels::{display_time, remaining_text};
+use crate::app::components::page_title::PageTitle;
 use crate::app::components::status::{LoadError, SignInFirst, role_gate};
 use crate::domain::accounts::Role;
 use crate::domain::consultations::Remaining;
@@ -12,7 +13,6 @@ use crate::error::AppError;
 use crate::i18n::*;
 use leptos::either::Either;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 #[component]
 pub fn NeedsMePage() -> impl IntoView {
@@ -22,7 +22,7 @@ pub fn NeedsMePage() -> impl IntoView {
     }
     let needs = Resource::new(|| (), |_| needs_me());
     view! {
-        <Title text=t_string!(i18n, needs_title).to_string() />
+        <PageTitle text=t_string!(i18n, needs_title).to_string() />
         <h1>{t_string!(i18n, needs_heading)}</h1>
         <Suspense fallback=move || view! { <p class="muted">{t_string!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {

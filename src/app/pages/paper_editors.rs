@@ -6,12 +6,12 @@ use crate::api::paper_editors::{
 };
 use crate::app::components::alerts::{FormAlert, Notice, invalid, kept, problem_text};
 use crate::app::components::labels::{role_name, role_text};
+use crate::app::components::page_title::PageTitle;
 use crate::app::components::status::{Forbidden, LoadError, NotFound, SignInFirst};
 use crate::domain::accounts::Role;
 use crate::error::{AppError, Problem};
 use crate::i18n::*;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 #[derive(Clone, Copy)]
@@ -43,7 +43,7 @@ pub fn PaperEditorsPage() -> impl IntoView {
     let my_id = StoredValue::new(me.id.clone());
 
     view! {
-        <Title text=move || t_string!(i18n, editors_title).to_string() />
+        <PageTitle text=t_string!(i18n, editors_title).to_string() />
         <p class="breadcrumb"><a href=draft_href>{t!(i18n, block_back)}</a></p>
         <Transition fallback=move || view! { <p class="muted">{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {

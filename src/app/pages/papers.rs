@@ -5,6 +5,7 @@ use crate::app::components::alerts::{FieldError, FormAlert, form_error, invalid}
 use crate::app::components::coverage_meter::CoverageMeter;
 use crate::app::components::fields::{came_back_with_error, field_label, initial, textarea_text};
 use crate::app::components::labels::paper_status_name;
+use crate::app::components::page_title::PageTitle;
 use crate::app::components::published::PublishedPapers;
 use crate::app::components::session::use_session;
 use crate::app::components::status::{LoadError, editor_gate};
@@ -12,7 +13,6 @@ use crate::domain::accounts::Role;
 use crate::domain::papers::PaperSummary;
 use crate::i18n::*;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 #[component]
 pub fn PapersPage() -> impl IntoView {
@@ -25,7 +25,7 @@ pub fn PapersPage() -> impl IntoView {
         .member()
         .is_some_and(|m| m.role.at_least(Role::Editor));
     view! {
-        <Title text=move || t_string!(i18n, papers_title).to_string() />
+        <PageTitle text=t_string!(i18n, papers_title).to_string() />
         <h1>{t!(i18n, papers_heading)}</h1>
         <p class="lead">{t!(i18n, papers_lead)}</p>
         {is_editor.then(|| view! { <p class="actions"><a class="button" href="/papers/new">{t!(i18n, paper_new_heading)}</a></p> })}
@@ -52,7 +52,7 @@ fn PublishedPapersPage() -> impl IntoView {
     let i18n = use_i18n();
     let front = Resource::new(|| (), |_| front_page(String::new()));
     view! {
-        <Title text=move || t_string!(i18n, papers_title).to_string() />
+        <PageTitle text=t_string!(i18n, papers_title).to_string() />
         <h1>{t!(i18n, papers_heading)}</h1>
         <p class="lead">{t!(i18n, papers_lead_visitor)}</p>
         <Suspense fallback=move || view! { <p class="muted">{t!(i18n, loading)}</p> }>
@@ -98,7 +98,7 @@ pub fn NewPaperPage() -> impl IntoView {
     // A plain form: the server sends the browser to the new draft.
     let came_back = came_back_with_error();
     view! {
-        <Title text=move || t_string!(i18n, paper_new_heading).to_string() />
+        <PageTitle text=t_string!(i18n, paper_new_heading).to_string() />
         <p class="breadcrumb"><a href="/papers">{t!(i18n, papers_back)}</a></p>
         <h1>{t!(i18n, paper_new_heading)}</h1>
         <FormAlert error label=field_label fields=&[] />

@@ -6,6 +6,7 @@ use crate::api::publishing::prepublish_check;
 use crate::app::components::alerts::{error_text, problem_text};
 use crate::app::components::coverage_meter::CoverageMeter;
 use crate::app::components::labels::{block_kind_name, display_time, warning_text};
+use crate::app::components::page_title::PageTitle;
 use crate::app::components::status::{LoadError, editor_gate};
 use crate::domain::publishing::{
     OVERRIDE_REASON_MAX, PublishCheck, RELEASE_NOTES_MAX, TallyView, WarnedBlock, override_field,
@@ -13,7 +14,6 @@ use crate::domain::publishing::{
 use crate::error::AppError;
 use crate::i18n::*;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 #[component]
@@ -25,7 +25,7 @@ pub fn PublishPage() -> impl IntoView {
     let slug = use_params_map().with_untracked(|p| p.get("slug").unwrap_or_default());
     let check = Resource::new(move || slug.clone(), prepublish_check);
     view! {
-        <Title text=move || t_string!(i18n, publish_title).to_string() />
+        <PageTitle text=t_string!(i18n, publish_title).to_string() />
         <Suspense fallback=move || view! { <p class="muted">{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
                 match check.await {

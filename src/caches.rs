@@ -6,6 +6,7 @@
 //!
 //! Below everything that uses it: it knows the domain's shapes and nothing else of the crate.
 use crate::domain::comments::OpenCount;
+use crate::domain::consultations::VotingOn;
 use crate::domain::coverage::Warning;
 use crate::domain::evidence_views::{AssessmentSummary, Facets};
 use crate::domain::front::PublishedCard;
@@ -131,6 +132,14 @@ const FRONT_TTL: Duration = Duration::from_secs(30);
 pub type OpenCounts = Cache<String, Arc<Vec<OpenCount>>>;
 const OPEN_COUNTS_BYTES: u64 = 8 * 1024 * 1024;
 
+/// A paper's current consultation as votes need it, by slug: a vote otherwise reads the paper
+/// and its consultation (with the consultation's log) before its own transaction. Dropped when
+/// a consultation is opened, extended or closed here; another instance's change is seen within
+/// [`VOTING_TTL`] (and a vote refused as closed reads it again at once).
+pub type Voting = Cache<String, Arc<VotingOn>>;
+const VOTING_TTL: Duration = Duration::from_secs(5);
+const VOTING_BYTES: u64 = 4 * 1024 * 1024;
+
 /// Published papers with their versions by slug, for the reading pages: read again after
 /// [`READING_TTL`] (a version published through another instance appears within it), at once
 /// when one is published here.
@@ -169,6 +178,7 @@ pub struct Caches {
     versions: Versions,
     pages: Pages,
     open_counts: OpenCounts,
+    voting: Voting,
 }
 
 impl Default for Caches {
@@ -218,6 +228,18 @@ impl Caches {
                 })
                 .time_to_live(DRAFT_TTL)
                 .build(),
+            voting: Cache::builder()
+                .max_capacity(VOTING_BYTES)
+                .weigher(|slug: &String, on: &Arc<VotingOn>| {
+                    weight(
+                        slug.len()
+                            + size_of::<VotingOn>()
+                            + on.paper_id.len()
+                            + on.consultation_id.len(),
+                    )
+                })
+                .time_to_live(VOTING_TTL)
+                .build(),
             readings: Cache::builder()
                 .max_capacity(READINGS_BYTES)
                 .weigher(|slug: &String, paper: &Arc<ReadingPaper>| {
@@ -249,6 +271,10 @@ impl Caches {
     /// Nothing kept here depends on the paper event stream: the poller may skip its read.
     pub fn follow_nothing(&self) -> bool {
         self.drafts.is_empty() && self.open_counts.iter().next().is_none()
+    }
+
+    pub fn voting(&self) -> &Voting {
+        &self.voting
     }
 
     pub fn readings(&self) -> &Readings {

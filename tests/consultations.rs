@@ -1168,3 +1168,69 @@ async fn the_results_page_answers_every_reader_while_votes_land() {
         assert_eq!(paper["mine"]["choice"], last, "voter {v}");
     }
 }
+
+#[tokio::test]
+async fn a_vote_goes_to_the_consultation_reopened_through_another_instance() {
+    let app = TestApp::spawn().await;
+    let (_, zsofia, slug, recs) = open_for_three_days(&app, "Reopened elsewhere").await;
+    let voted = app
+        .vote(&slug, &recs[0], "support", "", Some(&zsofia))
+        .await;
+    assert_eq!(voted.status(), 200);
+    let db = &app.state.db;
+    let paper = groundwork::store::papers::by_slug(db, &slug)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let (first, _) = groundwork::store::consultations::current(db, &paper)
+        .await
+        .unwrap()
+        .unwrap();
+    // Another instance closes it and opens a new one, with the rule that opposing needs a
+    // reason; this instance still keeps the first as the paper's consultation.
+    let marco = groundwork::store::members::find_for_login(db, EDITOR)
+        .await
+        .unwrap()
+        .unwrap();
+    groundwork::store::consultations::change_closing(db, &paper, &first.id, None, &marco.id)
+        .await
+        .unwrap();
+    let fields = groundwork::domain::consultations::ConsultationFields {
+        opens_at: None,
+        closes_at: (chrono::Utc::now() + chrono::Duration::days(5))
+            .format("%Y-%m-%dT%H:%M:00Z")
+            .to_string(),
+        quorum: None,
+        reason_required: true,
+        results: groundwork::domain::consultations::ResultsMode::Named,
+    };
+    groundwork::store::consultations::open(db, &paper, &fields, &marco.id)
+        .await
+        .unwrap();
+    let (second, _) = groundwork::store::consultations::current(db, &paper)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_ne!(first.id, second.id);
+
+    // The new consultation's rule applies, and the vote lands in it.
+    assert_eq!(
+        problem(app.vote(&slug, &recs[0], "oppose", "", Some(&zsofia)).await).await,
+        (422, "reason".into(), "reason_to_oppose".into())
+    );
+    let voted = app
+        .vote(&slug, &recs[0], "oppose", "Too vague.", Some(&zsofia))
+        .await;
+    assert_eq!(voted.status(), 200, "{}", voted.text().await.unwrap());
+    let mut response = db
+        .query(
+            "SELECT VALUE choice FROM vote
+             WHERE consultation = type::record('consultation', $c)",
+        )
+        .bind(("c", second.id.clone()))
+        .await
+        .unwrap();
+    let choices: Vec<String> = response.take(0).unwrap();
+    assert_eq!(choices, ["oppose"]);
+}

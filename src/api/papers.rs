@@ -225,12 +225,13 @@ pub(super) mod access {
         Ok((state, member, paper))
     }
 
-    /// After a change here, this instance's rendered copy of the draft (and its margin's
-    /// counts: a deleted block's threads are not counted) is stale at once (other instances
-    /// learn it from the event).
+    /// After a change here, what this instance keeps of the paper is stale at once: its
+    /// rendered draft, its margin's counts (a deleted block's threads are not counted), its
+    /// consultation as votes know it. Other instances learn it from the event.
     pub fn changed(state: &AppState, paper: &PaperRow) {
         state.caches.drafts().forget_paper(&paper.id);
         state.caches.open_counts().invalidate(&paper.id);
+        state.caches.voting().invalidate(&paper.slug);
     }
 
     /// A block id from a request, checked to belong to the paper.

@@ -11,11 +11,12 @@ use {
     super::door,
     super::papers::access::{paper, require_member},
     crate::domain::consultations::{
-        self as rules, Ballot, PAPER_TARGET, RecordedVote, ResultsMode, target_results,
+        self as rules, Ballot, PAPER_TARGET, RecordedVote, ResultsMode, VotingOn, target_results,
     },
     crate::error::Problem,
     crate::state::AppState,
     crate::store::{self, consultations::VoteRefused},
+    std::sync::Arc,
 };
 
 /// Casts or changes the caller's vote on `target` (a recommendation's block id, or `paper`).
@@ -31,29 +32,41 @@ pub async fn cast_vote(
 ) -> Result<(), AppError> {
     let result = async {
         let (state, member) = require_member()?;
-        let paper = paper(&state, &slug).await?;
+        let mut on = voting_on(&state, &slug, false).await?;
         if target.is_empty() || target.len() > 64 {
             return Err(AppError::NotFound);
         }
-        let (consultation, _) = store::consultations::current(&state.db, &paper.id)
-            .await?
-            .ok_or_else(|| AppError::invalid("consultation", Problem::NotOpen))?;
-        let (choice, reason) = rules::vote_input(&choice, &reason, consultation.reason_required)?;
+        let mut checked = rules::vote_input(&choice, &reason, on.reason_required)?;
         let seen_rev = if rev.trim().is_empty() {
             None
         } else {
             Some(rev.trim().parse::<i64>().map_err(|_| AppError::Request)?)
         };
-        let outcome = store::consultations::cast(
-            &state.db,
-            &consultation.id,
-            &member.id,
-            &target,
-            choice,
-            &reason,
-            seen_rev,
-        )
-        .await?;
+        let mut read_again = false;
+        let outcome = loop {
+            let outcome = store::consultations::cast(
+                &state.db,
+                &on.consultation_id,
+                &member.id,
+                &target,
+                checked.0,
+                &checked.1,
+                seen_rev,
+            )
+            .await?;
+            if read_again || !matches!(outcome, Err(VoteRefused::Closed)) {
+                break outcome;
+            }
+            // The kept consultation may have closed and another opened through another
+            // instance: read it again, and vote in the new one if there is one.
+            read_again = true;
+            let fresh = voting_on(&state, &slug, true).await?;
+            if fresh.consultation_id == on.consultation_id {
+                break outcome;
+            }
+            on = fresh;
+            checked = rules::vote_input(&choice, &reason, on.reason_required)?;
+        };
         match outcome {
             // What needs this member changed: the header counts again.
             Ok(()) => state.caches.needs().invalidate(&member.id),
@@ -114,6 +127,25 @@ pub async fn consultation_results(slug: String) -> Result<ResultsPage, AppError>
     }
     .await;
     door::finish(result, &[])
+}
+
+/// The paper's current consultation as a vote needs it, kept for a few seconds unless `fresh`.
+#[cfg(feature = "ssr")]
+async fn voting_on(state: &AppState, slug: &str, fresh: bool) -> Result<Arc<VotingOn>, AppError> {
+    if !fresh && let Some(kept) = state.caches.voting().get(slug) {
+        return Ok(kept);
+    }
+    let paper = paper(state, slug).await?;
+    let (consultation, _) = store::consultations::current(&state.db, &paper.id)
+        .await?
+        .ok_or_else(|| AppError::invalid("consultation", Problem::NotOpen))?;
+    let on = Arc::new(VotingOn {
+        paper_id: paper.id,
+        consultation_id: consultation.id,
+        reason_required: consultation.reason_required,
+    });
+    state.caches.voting().insert(slug.to_string(), on.clone());
+    Ok(on)
 }
 
 /// The consultation's votes as the domain counts them.

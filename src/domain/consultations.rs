@@ -12,6 +12,16 @@ use std::str::FromStr;
 use surrealdb::types::SurrealValue;
 
 /// A reason is a few sentences, not an essay: 2,000 characters.
+/// What casting a vote needs to know of its paper: which paper, its current consultation and
+/// whether opposing needs a reason (fixed when the consultation opens). Kept for a few
+/// seconds: the vote's own transaction checks the window again by the database's clock.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VotingOn {
+    pub paper_id: String,
+    pub consultation_id: String,
+    pub reason_required: bool,
+}
+
 pub const REASON_MAX: usize = 2_000;
 /// Far beyond the 200-odd organisations of a real network.
 pub const QUORUM_MAX: u32 = 10_000;

@@ -260,3 +260,44 @@ fn every_page_title_is_a_plain_string_made_while_rendering() {
     }
     assert!(titles >= 20, "the pages' titles were found ({titles})");
 }
+
+#[tokio::test]
+async fn each_page_is_titled_in_the_readers_language() {
+    let app = TestApp::spawn().await;
+    let title = |html: &str| {
+        let start = html.find("<title>").map(|i| i + "<title>".len());
+        let end = html.find("</title>");
+        match (start, end) {
+            (Some(start), Some(end)) if start <= end => html[start..end].to_string(),
+            _ => panic!("no title in {html:.400}"),
+        }
+    };
+    let html = app.get("/", None).await.text().await.unwrap();
+    assert_eq!(title(&html), "Papers · Groundwork");
+    let html = app.get("/login", None).await.text().await.unwrap();
+    assert_eq!(title(&html), "Sign in · Groundwork");
+    let french = TestApp::client()
+        .get(app.url("/login"))
+        .header("accept", "text/html")
+        .header("cookie", "i18n_pref_locale=fr")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(title(&french), "Connexion · Groundwork");
+    // A title from the page's data: the draft's is the paper's.
+    let marco = app.sign_in(EDITOR, PASSWORD).await;
+    let draft = app
+        .get(&format!("/papers/{DEMO}/draft"), Some(&marco))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let paper = groundwork::store::papers::by_slug(&app.state.db, DEMO)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(title(&draft), format!("{} · Groundwork", paper.title));
+}

@@ -32,10 +32,10 @@ pub async fn cast_vote(
 ) -> Result<(), AppError> {
     let result = async {
         let (state, member) = require_member()?;
-        let mut on = voting_on(&state, &slug, false).await?;
         if target.is_empty() || target.len() > 64 {
             return Err(AppError::NotFound);
         }
+        let mut on = voting_on(&state, &slug, false).await?;
         let mut checked = rules::vote_input(&choice, &reason, on.reason_required)?;
         let seen_rev = if rev.trim().is_empty() {
             None

@@ -475,3 +475,63 @@ async fn real_parsers_read_what_is_published() {
     assert!(output.status.success(), "{said}");
     assert!(said.contains("all checks passed"), "{said}");
 }
+
+#[tokio::test]
+async fn a_comparison_is_sent_compressed_and_follows_a_withdrawal_at_once() {
+    use std::io::Read;
+    let app = TestApp::spawn().await;
+    let path = format!("/papers/{SLUG}/compare/1/2");
+    let page = || async {
+        let response = app.get(&path, None).await;
+        assert_eq!(response.status(), 200);
+        response.text().await.unwrap()
+    };
+    let plain = page().await;
+    let br = TestApp::client()
+        .get(app.url(&path))
+        .header("accept-encoding", "br")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(br.headers()["content-encoding"], "br");
+    assert_eq!(br.headers()["vary"], "accept-encoding");
+    let bytes = br.bytes().await.unwrap();
+    let mut unpacked = String::new();
+    brotli::Decompressor::new(&bytes[..], 4096)
+        .read_to_string(&mut unpacked)
+        .unwrap();
+    assert_eq!(unpacked, plain);
+
+    // The corrected indicator's finding is withdrawn: the kept page is not served again.
+    let consent = |value: String| {
+        let db = app.state.db.clone();
+        async move {
+            db.query("UPDATE evidence SET consent = $value WHERE key = 'be-2019-indicator-01'")
+                .bind(("value", value))
+                .await
+                .unwrap()
+                .check()
+                .unwrap();
+        }
+    };
+    let given: Option<String> = app
+        .state
+        .db
+        .query("SELECT VALUE consent FROM ONLY evidence WHERE key = 'be-2019-indicator-01' LIMIT 1")
+        .await
+        .unwrap()
+        .take(0)
+        .unwrap();
+    let given = given.expect("the demo's indicator");
+    assert_ne!(given, "withdrawn");
+    assert!(
+        plain.contains("<code>be-2019-indicator-01</code>"),
+        "{plain}"
+    );
+    consent("withdrawn".into()).await;
+    let hidden = page().await;
+    assert_ne!(hidden, plain, "the withdrawal shows at once");
+    assert!(!hidden.contains("Indicator values changed"), "{hidden}");
+    consent(given).await;
+    assert_eq!(page().await, plain);
+}

@@ -3,8 +3,12 @@
 //! without script: blocks added, removed, moved and changed (word by word), evidence linked
 //! and unlinked, indicator values corrected, and the release notes of the versions between.
 use super::pages::ErrorPage;
-use super::reading::{VERSION_CACHE, published_paper, stylesheet_href};
+use super::reading::{
+    VERSION_CACHE, accepted_coding, compressed, reading_paper, sent_as, served_version,
+    stylesheet_href,
+};
 use super::version_files::version_number;
+use crate::caches::SentPage;
 use crate::domain::papers::DiffPart;
 use crate::domain::version_diff::{BlockDiff, BlockStatus, Comparison, Side, compare};
 use crate::domain::versions::Finding;
@@ -14,46 +18,64 @@ use crate::publishing::escape;
 use crate::state::AppState;
 use crate::store;
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Response};
-use http::header;
+use axum::response::Response;
+use http::HeaderMap;
+use std::sync::Arc;
 
 pub async fn versions(
     State(state): State<AppState>,
     Path((slug, from, to)): Path<(String, String, String)>,
+    headers: HeaderMap,
     page: ErrorPage,
 ) -> Response {
     match compared(&state, &slug, &from, &to).await {
-        Ok(html) => (
-            [
-                (header::CONTENT_TYPE, "text/html; charset=utf-8"),
-                (header::CACHE_CONTROL, VERSION_CACHE),
-            ],
-            html,
-        )
-            .into_response(),
+        Ok(sent) => sent_as(&sent, accepted_coding(&headers), VERSION_CACHE),
         Err(error) => page.answer(&error),
     }
 }
 
-async fn compared(state: &AppState, slug: &str, from: &str, to: &str) -> Result<String, AppError> {
+/// The comparison page, kept with its compressed forms: two versions never change, so the
+/// page depends only on them and on which of their findings are withdrawn now (read on every
+/// request, as the reading page does).
+async fn compared(
+    state: &AppState,
+    slug: &str,
+    from: &str,
+    to: &str,
+) -> Result<Arc<SentPage>, AppError> {
     let (from, to) = (version_number(from)?, version_number(to)?);
     // Earlier first: the other way round, or a version with itself, is not a comparison.
     if from >= to {
         return Err(AppError::Request);
     }
-    let paper = published_paper(state, slug).await?;
-    let records = store::versions::records(&state.db, &paper.id, &[from, to]).await?;
-    let [before, after] = records.as_slice() else {
+    let paper = reading_paper(state, slug).await?;
+    let (before, after) = tokio::join!(
+        served_version(state, &paper, from),
+        served_version(state, &paper, to)
+    );
+    let (Some(before), Some(after)) = (before?, after?) else {
         return Err(AppError::NotFound);
     };
-    let (content_before, findings_before) = before.read()?;
-    let (content_after, findings_after) = after.read()?;
     // A finding whose consent is withdrawn now shows nothing of itself but its key.
     let mut cited: Vec<String> = before.cited_keys.clone();
     cited.extend(after.cited_keys.iter().cloned());
     cited.sort();
     cited.dedup();
     let withdrawn = store::versions::withdrawn_among(&state.db, &cited).await?;
+    let key = format!(
+        "compare|{}|{from}|{to}|{}",
+        paper.id,
+        crate::domain::versions::sha256_hex(withdrawn.join(",").as_bytes())
+    );
+    if let Some(kept) = state.caches.pages().get(&key) {
+        return Ok(kept);
+    }
+    let records = store::versions::records(&state.db, &paper.id, &[from, to]).await?;
+    let [before, after] = records.as_slice() else {
+        return Err(AppError::NotFound);
+    };
+    let (content_before, findings_before) = before.read()?;
+    let (content_after, findings_after) = after.read()?;
     let shown = |findings: Vec<Finding>| -> Vec<Finding> {
         findings
             .into_iter()
@@ -71,22 +93,31 @@ async fn compared(state: &AppState, slug: &str, from: &str, to: &str) -> Result<
             findings: &findings_after,
         },
     );
-    let notes: Vec<(u32, String)> = store::versions::list(&state.db, &paper.id)
-        .await?
+    // The kept list of versions may not hold `to` yet (published through another instance a
+    // moment ago): the page is kept for good, so its notes come from the database then.
+    let listed = if paper.versions.iter().any(|v| v.number == i64::from(to)) {
+        paper.versions.clone()
+    } else {
+        store::versions::list(&state.db, &paper.id).await?
+    };
+    let notes: Vec<(u32, String)> = listed
         .into_iter()
         .filter_map(|v| {
             let n = u32::try_from(v.number).ok()?;
             (n > from && n <= to).then_some((n, v.release_notes))
         })
         .collect();
-    Ok(render(
+    let html = render(
         &paper.slug,
         &content_after.title,
         (from, to),
         &comparison,
         &notes,
         Lang::En,
-    ))
+    );
+    let sent = Arc::new(compressed(html).await?);
+    state.caches.pages().insert(key, sent.clone());
+    Ok(sent)
 }
 
 fn render(

@@ -114,7 +114,10 @@ pub(super) async fn published_paper(state: &AppState, slug: &str) -> Result<Pape
 
 /// The paper and its versions, kept for a few seconds (a reading page is the most-read
 /// address there is, and a version list changes only when someone publishes).
-async fn reading_paper(state: &AppState, slug: &str) -> Result<Arc<ReadingPaper>, AppError> {
+pub(super) async fn reading_paper(
+    state: &AppState,
+    slug: &str,
+) -> Result<Arc<ReadingPaper>, AppError> {
     if let Some(kept) = state.caches.readings().get(slug) {
         return Ok(kept);
     }
@@ -134,7 +137,7 @@ async fn reading_paper(state: &AppState, slug: &str) -> Result<Arc<ReadingPaper>
 }
 
 /// A version as stored, kept while it is read: versions never change.
-async fn served_version(
+pub(super) async fn served_version(
     state: &AppState,
     paper: &ReadingPaper,
     number: u32,
@@ -194,10 +197,7 @@ async fn serve(
         );
         crate::domain::versions::sha256_hex(key.as_bytes())[..32].to_string()
     };
-    let coding = headers
-        .get(header::ACCEPT_ENCODING)
-        .and_then(|v| v.to_str().ok())
-        .and_then(encoding::preferred);
+    let coding = accepted_coding(headers);
     // The same page compressed is another representation of it: its tag is weak, as
     // nginx and Apache mark theirs. A reader's `If-None-Match` is compared weakly either way.
     let etag = match coding {
@@ -219,19 +219,7 @@ async fn serve(
                 sent
             }
         };
-        let (body, content_encoding) = match coding {
-            None => (sent.html.clone(), None),
-            Some(Coding::Brotli) => (sent.brotli.clone(), Some("br")),
-            Some(Coding::Gzip) => (sent.gzip.clone(), Some("gzip")),
-        };
-        let mut response =
-            ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response();
-        if let Some(coding) = content_encoding {
-            response
-                .headers_mut()
-                .insert(header::CONTENT_ENCODING, HeaderValue::from_static(coding));
-        }
-        response
+        sent_as(&sent, coding, cache)
     };
     let headers = response.headers_mut();
     if let Ok(value) = HeaderValue::from_str(&etag) {
@@ -239,6 +227,38 @@ async fn serve(
     }
     headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    response
+}
+
+/// The compressed form the request accepts best (None: the page as it is).
+pub(super) fn accepted_coding(headers: &HeaderMap) -> Option<Coding> {
+    headers
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .and_then(encoding::preferred)
+}
+
+/// A kept page in the form `coding` names, with its type, `Vary` and `Cache-Control`.
+pub(super) fn sent_as(sent: &SentPage, coding: Option<Coding>, cache: &'static str) -> Response {
+    let (body, content_encoding) = match coding {
+        None => (sent.html.clone(), None),
+        Some(Coding::Brotli) => (sent.brotli.clone(), Some("br")),
+        Some(Coding::Gzip) => (sent.gzip.clone(), Some("gzip")),
+    };
+    let mut response = (
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (header::CACHE_CONTROL, cache),
+            (header::VARY, "accept-encoding"),
+        ],
+        body,
+    )
+        .into_response();
+    if let Some(coding) = content_encoding {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_ENCODING, HeaderValue::from_static(coding));
+    }
     response
 }
 
@@ -291,7 +311,7 @@ fn framed(
 
 /// The page and its brotli and gzip forms, compressed once off the async workers (a large
 /// paper takes tens of milliseconds).
-async fn compressed(html: String) -> Result<SentPage, AppError> {
+pub(super) async fn compressed(html: String) -> Result<SentPage, AppError> {
     tokio::task::spawn_blocking(move || {
         use std::io::Write;
         let mut brotli = Vec::with_capacity(html.len() / 6);

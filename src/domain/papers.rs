@@ -497,9 +497,8 @@ mod tests {
         );
     }
 
-    #[test]
-    fn only_changes_to_blocks_make_the_draft_render_again() {
-        let event = |kind: &str| PaperEvent {
+    fn event(kind: &str) -> PaperEvent {
+        PaperEvent {
             id: String::new(),
             paper: "p".into(),
             kind: kind.into(),
@@ -507,7 +506,11 @@ mod tests {
             rev: 0,
             member: String::new(),
             member_name: String::new(),
-        };
+        }
+    }
+
+    #[test]
+    fn only_changes_to_blocks_make_the_draft_render_again() {
         for kind in ["saved", "added", "moved", "deleted", "restored", "editors"] {
             assert!(event(kind).changes_blocks(), "{kind}");
         }
@@ -518,15 +521,6 @@ mod tests {
 
     #[test]
     fn comments_and_blocks_change_the_open_counts_and_heartbeats_and_votes_do_not() {
-        let event = |kind: &str| PaperEvent {
-            id: String::new(),
-            paper: "p".into(),
-            kind: kind.into(),
-            block: String::new(),
-            rev: 0,
-            member: String::new(),
-            member_name: String::new(),
-        };
         for kind in ["comment", "deleted", "restored", "saved", "amendment"] {
             assert!(event(kind).changes_open_comments(), "{kind}");
         }

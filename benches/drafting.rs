@@ -411,18 +411,18 @@ async fn consultation_load(state: &groundwork::state::AppState, paper_id: &str) 
             } else {
                 String::new()
             };
-            consultations::cast(
-                &state.db,
+            let vote = consultations::VoteCast::new(
                 &consultation.id,
                 &member.id,
                 target,
                 choice,
                 &reason,
                 None,
-            )
-            .await
-            .expect("vote")
-            .expect("the vote is taken");
+            );
+            consultations::cast(&state.db, &vote)
+                .await
+                .expect("vote")
+                .expect("the vote is taken");
             votes += 1;
         }
     }

@@ -16,6 +16,8 @@ pub struct AppState {
     pub caches: crate::caches::Caches,
     /// This instance's search engine, derived from the database.
     pub search: crate::search::Engine,
+    /// Writes votes in batches (one commit for the votes that arrive together).
+    pub votes: crate::vote_writer::VoteWriter,
     /// Argon2 costs 19 MiB and a core for a while: this bounds how many run at once.
     pub hashing: crate::auth::password::Hashing,
     /// Demo accounts (with their published password) can sign in here: every page says so.

@@ -1234,3 +1234,168 @@ async fn a_vote_goes_to_the_consultation_reopened_through_another_instance() {
     let choices: Vec<String> = response.take(0).unwrap();
     assert_eq!(choices, ["oppose"]);
 }
+
+/// Votes that arrive together are written by this instance's vote writer in one
+/// transaction, yet each is checked and answered on its own: a refused vote writes nothing and
+/// does not stop the others, and of one member's two votes on a target the later stands.
+#[tokio::test]
+async fn votes_written_together_are_each_checked_and_answered_on_their_own() {
+    use groundwork::domain::consultations::Choice;
+    use groundwork::store::consultations::{self, VoteCast, VoteRefused};
+    let app = TestApp::spawn().await;
+    let (marco, _, slug, recs) = open_for_three_days(&app, "Written together").await;
+    let db = &app.state.db;
+    let paper_of = |slug: String| async move {
+        groundwork::store::papers::by_slug(db, &slug)
+            .await
+            .unwrap()
+            .unwrap()
+            .id
+    };
+    let member_of = |email: &'static str| async move {
+        groundwork::store::members::find_for_login(db, email)
+            .await
+            .unwrap()
+            .unwrap()
+            .id
+    };
+    let paper = paper_of(slug.clone()).await;
+    let (open, _) = consultations::current(db, &paper).await.unwrap().unwrap();
+    // A second paper whose consultation has closed.
+    let (closed_slug, closed_recs, _) =
+        paper_with_recommendations(&app, &marco, "Closed already").await;
+    let opened = app
+        .open_consultation(
+            &closed_slug,
+            &[("consultation[closes_at]", &in_days(3))],
+            Some(&marco),
+        )
+        .await;
+    assert_eq!(opened.status(), 200);
+    let closed_paper = paper_of(closed_slug.clone()).await;
+    let (closed, _) = consultations::current(db, &closed_paper)
+        .await
+        .unwrap()
+        .unwrap();
+    let marco_id = member_of(EDITOR).await;
+    consultations::change_closing(db, &closed_paper, &closed.id, None, &marco_id)
+        .await
+        .unwrap();
+    let rev: i64 = db
+        .query("SELECT VALUE rev FROM ONLY type::record('block', $id)")
+        .bind(("id", recs[0].clone()))
+        .await
+        .unwrap()
+        .take::<Option<i64>>(0)
+        .unwrap()
+        .unwrap();
+    let (zsofia, lucia, nikos, awa) = (
+        member_of(MEMBER).await,
+        member_of(LUCIA).await,
+        member_of(NIKOS).await,
+        member_of(AWA).await,
+    );
+    let votes = [
+        VoteCast::new(&open.id, &zsofia, &recs[0], Choice::Support, "", None),
+        VoteCast::new(
+            &open.id,
+            &lucia,
+            &recs[0],
+            Choice::Support,
+            "",
+            Some(rev + 7),
+        ),
+        VoteCast::new(&open.id, &nikos, &closed_recs[0], Choice::Support, "", None),
+        VoteCast::new(&open.id, &awa, "paper", Choice::Abstain, "", None),
+        VoteCast::new(
+            "nosuchconsultation",
+            &awa,
+            &recs[1],
+            Choice::Support,
+            "",
+            None,
+        ),
+        VoteCast::new(
+            &closed.id,
+            &nikos,
+            &closed_recs[0],
+            Choice::Oppose,
+            "Late.",
+            None,
+        ),
+        VoteCast::new(
+            &open.id,
+            "nosuchmember",
+            &recs[1],
+            Choice::Support,
+            "",
+            None,
+        ),
+        VoteCast::new(
+            &open.id,
+            &zsofia,
+            &recs[0],
+            Choice::Oppose,
+            "On reflection.",
+            Some(rev),
+        ),
+    ];
+    let answers = futures_util::future::join_all(
+        votes.iter().cloned().map(|vote| app.state.votes.cast(vote)),
+    )
+    .await;
+    let answers: Vec<Result<(), VoteRefused>> = answers.into_iter().map(Result::unwrap).collect();
+    assert_eq!(
+        answers,
+        [
+            Ok(()),
+            Err(VoteRefused::Stale),
+            Err(VoteRefused::Missing),
+            Ok(()),
+            Err(VoteRefused::Missing),
+            Err(VoteRefused::Closed),
+            Err(VoteRefused::Missing),
+            Ok(()),
+        ]
+    );
+    let mut response = db
+        .query(
+            "SELECT member.email AS email, target, choice, reason FROM vote
+             WHERE consultation.paper.slug IN $slugs ORDER BY email, target;
+             SELECT VALUE block FROM event WHERE kind = 'vote' AND paper.slug IN $slugs
+             ORDER BY block;",
+        )
+        .bind(("slugs", vec![slug.clone(), closed_slug.clone()]))
+        .await
+        .unwrap();
+    let stored: Vec<serde_json::Value> = response.take(0).unwrap();
+    let stored: Vec<(String, String, String, String)> = stored
+        .iter()
+        .map(|v| {
+            let field = |name: &str| v[name].as_str().unwrap().to_string();
+            (
+                field("email"),
+                field("target"),
+                field("choice"),
+                field("reason"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        stored,
+        [
+            (AWA.into(), "paper".into(), "abstain".into(), String::new()),
+            (
+                MEMBER.into(),
+                recs[0].clone(),
+                "oppose".into(),
+                "On reflection.".into()
+            ),
+        ]
+    );
+    // One live event per vote written (Zsófia's two and Awa's), none for a refused one.
+    let events: Vec<String> = response.take(1).unwrap();
+    let mut expected = vec!["paper".to_string(), recs[0].clone(), recs[0].clone()];
+    expected.sort();
+    assert_eq!(events, expected);
+}

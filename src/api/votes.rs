@@ -15,7 +15,10 @@ use {
     },
     crate::error::Problem,
     crate::state::AppState,
-    crate::store::{self, consultations::VoteRefused},
+    crate::store::{
+        self,
+        consultations::{VoteCast, VoteRefused},
+    },
     std::sync::Arc,
 };
 
@@ -44,16 +47,15 @@ pub async fn cast_vote(
         };
         let mut read_again = false;
         let outcome = loop {
-            let outcome = store::consultations::cast(
-                &state.db,
+            let vote = VoteCast::new(
                 &on.consultation_id,
                 &member.id,
                 &target,
                 checked.0,
                 &checked.1,
                 seen_rev,
-            )
-            .await?;
+            );
+            let outcome = state.votes.cast(vote).await?;
             if read_again || !matches!(outcome, Err(VoteRefused::Closed)) {
                 break outcome;
             }

@@ -120,17 +120,17 @@ pub async fn load(db: &Db, paper_id: &str) -> Result<(), AppError> {
                 .ok_or(AppError::Internal)?,
             None => crate::domain::consultations::PAPER_TARGET.to_string(),
         };
-        consultations::cast(
-            db,
+        let vote = consultations::VoteCast::new(
             &consultation.id,
             &voter.id,
             &target,
             *choice,
             reason,
             None,
-        )
-        .await?
-        .map_err(|_| AppError::Internal)?;
+        );
+        consultations::cast(db, &vote)
+            .await?
+            .map_err(|_| AppError::Internal)?;
     }
     Ok(())
 }

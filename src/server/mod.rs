@@ -55,6 +55,7 @@ pub fn state_on(db: store::Db, config: Config) -> AppState {
         search: crate::search::Engine::start(db.clone())
             .expect("an index in memory opens (it needs no disk and little memory)"),
         caches,
+        votes: crate::vote_writer::VoteWriter::start(db.clone()),
         hashing: auth::password::Hashing::for_this_machine(),
         demo_accounts: Arc::default(),
         db,

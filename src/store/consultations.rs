@@ -180,62 +180,134 @@ pub enum VoteRefused {
     Stale,
 }
 
-/// A vote, new or changed: one statement writes it under the id (consultation, member,
-/// target), so two at once from two tabs leave one vote (the loser of the write conflict
-/// runs again and changes it). `seen_rev` is the block's rev the member read (None: not
-/// checked).
-#[allow(clippy::too_many_arguments)]
-pub async fn cast(
-    db: &Db,
-    consultation_id: &str,
-    member_id: &str,
-    target: &str,
-    choice: Choice,
-    reason: &str,
-    seen_rev: Option<i64>,
-) -> Result<Result<(), VoteRefused>, AppError> {
-    const CAST: &str = "BEGIN TRANSACTION;
-         LET $c = (SELECT * FROM ONLY type::record('consultation', $consultation));
-         IF !$c { RETURN 'missing' };
-         IF time::now() < $c.opens_at OR time::now() >= $c.closes_at { RETURN 'closed' };
-         LET $m = (SELECT * FROM ONLY type::record('member', $member));
-         IF !$m OR !$m.active { RETURN 'missing' };
-         LET $b = IF $target = 'paper' { NONE } ELSE {
-             (SELECT * FROM ONLY type::record('block', $target))
-         };
-         IF $target != 'paper' AND (!$b OR $b.deleted OR $b.paper != $c.paper
-             OR $b.kind != 'recommendation') { RETURN 'missing' };
-         LET $rev = IF $b { $b.rev } ELSE { 0 };
-         IF $seen >= 0 AND $seen != $rev { RETURN 'stale' };
-         UPSERT type::record('vote', [$consultation, $member, $target]) SET
-             consultation = $c.id, member = $m.id, organisation = $m.organisation,
-             target = $target, block = IF $b { $b.id } ELSE { NONE }, choice = $choice,
-             reason = $reason, block_rev = $rev, updated_at = time::now();
-         CREATE event CONTENT {
-             paper: $c.paper, kind: 'vote', block: $target, rev: $rev,
-             member: '', member_name: ''
-         };
-         RETURN 'done';
-         COMMIT TRANSACTION;";
-    let result = retrying(|| {
-        db.query(CAST)
-            .bind(("consultation", consultation_id.to_string()))
-            .bind(("member", member_id.to_string()))
-            .bind(("target", target.to_string()))
-            .bind(("choice", choice.as_str()))
-            .bind(("reason", reason.to_string()))
-            .bind(("seen", seen_rev.unwrap_or(-1)))
-    })
-    .await
-    .and_then(Outcome::of);
-    match result {
-        Ok(Outcome::Done) => Ok(Ok(())),
-        Ok(Outcome::Closed) => Ok(Err(VoteRefused::Closed)),
-        Ok(Outcome::Missing) => Ok(Err(VoteRefused::Missing)),
-        Ok(Outcome::Stale) => Ok(Err(VoteRefused::Stale)),
-        Ok(other) => Err(other.unexpected("cast vote")),
-        Err(e) => Err(internal("cast vote", e)),
+/// A vote to write: the consultation it goes to, who casts it, on what (a recommendation's
+/// block id or `paper`), and the block's rev the member read (-1: not checked).
+#[derive(Debug, Clone, PartialEq, Eq, SurrealValue)]
+pub struct VoteCast {
+    pub consultation: String,
+    pub member: String,
+    pub target: String,
+    pub choice: String,
+    pub reason: String,
+    pub seen: i64,
+}
+
+impl VoteCast {
+    pub fn new(
+        consultation_id: &str,
+        member_id: &str,
+        target: &str,
+        choice: Choice,
+        reason: &str,
+        seen_rev: Option<i64>,
+    ) -> Self {
+        VoteCast {
+            consultation: consultation_id.to_string(),
+            member: member_id.to_string(),
+            target: target.to_string(),
+            choice: choice.as_str().to_string(),
+            reason: reason.to_string(),
+            seen: seen_rev.unwrap_or(-1),
+        }
     }
+}
+
+/// A vote, new or changed, alone in its transaction (see `cast_all`).
+pub async fn cast(db: &Db, vote: &VoteCast) -> Result<Result<(), VoteRefused>, AppError> {
+    cast_all(db, std::slice::from_ref(vote))
+        .await?
+        .pop()
+        .ok_or_else(|| AppError::internal("cast vote: the transaction answered no outcome"))
+}
+
+/// Votes, new or changed, written in one transaction (one commit for all: on the on-disk
+/// database the commit is most of a vote's cost). Each is checked on its own, against the
+/// database's clock, and answered on its own: a refused vote writes nothing and does not stop
+/// the others. Each vote is one statement under the id (consultation, member, target), so two
+/// at once from two tabs leave one vote (the loser of the write conflict runs again and
+/// changes it); two of the same member's votes on one target in one batch leave the later.
+pub async fn cast_all(
+    db: &Db,
+    votes: &[VoteCast],
+) -> Result<Vec<Result<(), VoteRefused>>, AppError> {
+    if votes.is_empty() {
+        return Ok(Vec::new());
+    }
+    let query = cast_query(votes.len());
+    let result = retrying(|| db.query(query.as_str()).bind(("votes", votes.to_vec())))
+        .await
+        .map_err(|e| internal("cast votes", e))?;
+    let words = outcome_words(result, votes.len()).map_err(|e| internal("cast votes", e))?;
+    words
+        .iter()
+        .map(|word| match Outcome::from_word(word) {
+            Some(Outcome::Done) => Ok(Ok(())),
+            Some(Outcome::Closed) => Ok(Err(VoteRefused::Closed)),
+            Some(Outcome::Missing) => Ok(Err(VoteRefused::Missing)),
+            Some(Outcome::Stale) => Ok(Err(VoteRefused::Stale)),
+            Some(other) => Err(other.unexpected("cast vote")),
+            None => Err(AppError::internal("cast vote: an unknown outcome")),
+        })
+        .collect()
+}
+
+/// The transaction for `count` votes bound as `$votes`: each vote's checks decide its word
+/// (`done`, `closed`, `missing`, `stale`) in the order a single vote is checked, only a
+/// `done` writes, and the last statement answers every word in the votes' order.
+fn cast_query(count: usize) -> String {
+    let mut query = String::from("BEGIN TRANSACTION;\nLET $now = time::now();\n");
+    for i in 0..count {
+        query.push_str(&format!(
+            "LET $v{i} = $votes[{i}];
+             LET $c{i} = (SELECT * FROM ONLY type::record('consultation', $v{i}.consultation));
+             LET $m{i} = (SELECT * FROM ONLY type::record('member', $v{i}.member));
+             LET $b{i} = IF $v{i}.target = 'paper' {{ NONE }} ELSE {{
+                 (SELECT * FROM ONLY type::record('block', $v{i}.target))
+             }};
+             LET $rev{i} = IF $b{i} {{ $b{i}.rev }} ELSE {{ 0 }};
+             LET $o{i} = IF !$c{i} {{ 'missing' }}
+                 ELSE IF $now < $c{i}.opens_at OR $now >= $c{i}.closes_at {{ 'closed' }}
+                 ELSE IF !$m{i} OR !$m{i}.active {{ 'missing' }}
+                 ELSE IF $v{i}.target != 'paper' AND (!$b{i} OR $b{i}.deleted
+                     OR $b{i}.paper != $c{i}.paper OR $b{i}.kind != 'recommendation') {{ 'missing' }}
+                 ELSE IF $v{i}.seen >= 0 AND $v{i}.seen != $rev{i} {{ 'stale' }}
+                 ELSE {{ 'done' }};
+             IF $o{i} = 'done' {{
+                 UPSERT type::record('vote', [$v{i}.consultation, $v{i}.member, $v{i}.target]) SET
+                     consultation = $c{i}.id, member = $m{i}.id, organisation = $m{i}.organisation,
+                     target = $v{i}.target, block = IF $b{i} {{ $b{i}.id }} ELSE {{ NONE }},
+                     choice = $v{i}.choice, reason = $v{i}.reason, block_rev = $rev{i},
+                     updated_at = time::now();
+                 CREATE event CONTENT {{
+                     paper: $c{i}.paper, kind: 'vote', block: $v{i}.target, rev: $rev{i},
+                     member: '', member_name: ''
+                 }};
+             }};\n"
+        ));
+    }
+    let words: Vec<String> = (0..count).map(|i| format!("$o{i}")).collect();
+    query.push_str(&format!(
+        "RETURN [{}];\nCOMMIT TRANSACTION;",
+        words.join(", ")
+    ));
+    query
+}
+
+/// The words the batch's last answering statement returned, one per vote.
+fn outcome_words(
+    mut response: surrealdb::IndexedResults,
+    count: usize,
+) -> Result<Vec<String>, surrealdb::Error> {
+    (0..response.num_statements())
+        .rev()
+        .find_map(|index| {
+            // `Option<Vec<_>>` would read a one-element array as its element: ask for the array.
+            let words: Vec<String> = response.take(index).ok()?;
+            (words.len() == count).then_some(words)
+        })
+        .ok_or_else(|| {
+            surrealdb::Error::internal("the votes' transaction returned no outcomes".into())
+        })
 }
 
 /// One vote as the results and the CSV read it, with the block's rev now.

@@ -2,7 +2,8 @@
 //! same statements as an ordinary save (`papers::save_statements`), in the transaction that
 //! marks it accepted: both happen, or neither.
 use super::conflicts::retrying;
-use super::papers::{CiteSpec, EVENT, cite_objects, new_record_id, save_statements};
+use super::events::EVENT;
+use super::papers::{CiteSpec, cite_objects, new_record_id, save_statements};
 use super::{Db, OrInternal, Outcome, internal, is_duplicate};
 use crate::domain::amendments::AmendmentChoice;
 use crate::domain::coverage::BlockKind;

@@ -2,7 +2,8 @@
 //! event in its own transaction, so viewers on every instance see it; the author's edit
 //! window is checked inside the edit's transaction, against the database's clock.
 use super::conflicts::retrying;
-use super::papers::{EVENT, new_record_id};
+use super::events::EVENT;
+use super::papers::new_record_id;
 use super::{Db, OrInternal, Outcome, internal};
 use crate::domain::anchors::TextQuote;
 use crate::domain::comments::{CommentKind, EDIT_WINDOW_SECS, ReportView};
@@ -236,7 +237,7 @@ async fn change(
     })
     .await
     .and_then(Outcome::of)
-    .map_err(|e| internal(context, e))
+    .or_internal(context)
 }
 
 /// Why an edit was not made.

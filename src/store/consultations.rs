@@ -2,7 +2,7 @@
 //! inside the write's transaction, against the database's clock (`time::now()`): a browser's
 //! clock, or this instance's, never decides.
 use super::conflicts::retrying;
-use super::papers::EVENT;
+use super::events::EVENT;
 use super::{Db, OrInternal, Outcome, internal};
 use crate::domain::consultations::{Choice, ConsultationFields, WindowChange};
 use crate::error::{AppError, Problem};
@@ -234,10 +234,10 @@ pub async fn cast_all(
         return Ok(Vec::new());
     }
     let query = cast_query(votes.len());
-    let result = retrying(|| db.query(query.as_str()).bind(("votes", votes.to_vec())))
+    let words = retrying(|| db.query(query.as_str()).bind(("votes", votes.to_vec())))
         .await
-        .map_err(|e| internal("cast votes", e))?;
-    let words = outcome_words(result, votes.len()).map_err(|e| internal("cast votes", e))?;
+        .and_then(|result| outcome_words(result, votes.len()))
+        .or_internal("cast votes")?;
     words
         .iter()
         .map(|word| match Outcome::from_word(word) {

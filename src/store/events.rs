@@ -6,6 +6,13 @@ use crate::domain::papers::PaperEvent;
 use crate::error::AppError;
 use surrealdb::types::SurrealValue;
 
+/// The event written with every change (DESIGN.md §6).
+pub(super) const EVENT: &str = "CREATE event CONTENT {
+        paper: $paper_record, kind: $event_kind, block: $event_block, rev: $event_rev,
+        member: $member ?? '',
+        member_name: IF $member { (SELECT VALUE name FROM ONLY type::record('member', $member)) } ELSE { '' }
+    };";
+
 // Nanoseconds, as stored: a page ends at an exact event, and the next starts right after it.
 const TIME: &str = "'%Y-%m-%dT%H:%M:%S%.9fZ'";
 

@@ -2,6 +2,7 @@
 //! change writes its revision, syncs its edges and appends its event in one transaction.
 use super::conflicts::{is_write_conflict, retrying};
 use super::consultations::paper_status;
+use super::events::EVENT;
 use super::{Db, OrInternal, Outcome, internal, is_duplicate};
 use crate::domain::coverage::{BlockKind, Stance};
 use crate::domain::papers::{PaperFields, PaperSummary, RevisionView};
@@ -100,13 +101,6 @@ impl CiteSpec {
 }
 
 const TIME: &str = "'%Y-%m-%dT%H:%M:%S%.6fZ'";
-
-/// The event written with every change (DESIGN.md §6).
-pub(super) const EVENT: &str = "CREATE event CONTENT {
-        paper: $paper_record, kind: $event_kind, block: $event_block, rev: $event_rev,
-        member: $member ?? '',
-        member_name: IF $member { (SELECT VALUE name FROM ONLY type::record('member', $member)) } ELSE { '' }
-    };";
 
 pub async fn create(
     db: &Db,

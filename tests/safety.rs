@@ -355,4 +355,20 @@ async fn costly_requests_are_limited_per_client() {
     assert_eq!(other.status(), 200);
     let home = from("198.51.100.7", "/", "text/html").await.unwrap();
     assert_eq!(home.status(), 200);
+    // Every other search is costly too: the citation picker and the front page's search.
+    for search in [
+        "/fn/evidence_to_cite?q=camp",
+        "/fn/front_page?q=volunteering",
+        "/?q=volunteering",
+    ] {
+        let refused = from("198.51.100.7", search, "application/json")
+            .await
+            .unwrap();
+        assert_eq!(refused.status(), 429, "{search}");
+        assert!(refused.headers().contains_key("retry-after"), "{search}");
+        let other = from("203.0.113.9", search, "application/json")
+            .await
+            .unwrap();
+        assert_eq!(other.status(), 200, "{search} for another client");
+    }
 }

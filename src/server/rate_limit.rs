@@ -12,15 +12,25 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-/// What a request costs from its client's budget: a page of search results one unit, an
-/// export (up to 100,000 findings, or a whole draft) ten; anything else is free.
-pub fn cost(path: &str) -> u32 {
+/// What a request costs from its client's budget: a page of search results one unit (the
+/// library, the citation picker, the front page when it searches), an export (up to 100,000
+/// findings, or a whole draft) ten; anything else is free.
+pub fn cost(path: &str, query: Option<&str>) -> u32 {
     match path {
         "/evidence.csv" => 10,
-        "/evidence" | "/fn/evidence_library" => 1,
+        "/evidence" | "/fn/evidence_library" | "/fn/evidence_to_cite" => 1,
+        "/" | "/fn/front_page" if searches(query) => 1,
         _ if path.starts_with("/papers/") && path.ends_with("/draft.md") => 10,
         _ => 0,
     }
+}
+
+/// Whether a query string asks for a search (a `q` with words in it).
+fn searches(query: Option<&str>) -> bool {
+    query.is_some_and(|query| {
+        form_urlencoded::parse(query.as_bytes())
+            .any(|(name, value)| name == "q" && !value.trim().is_empty())
+    })
 }
 
 /// Beyond this many clients, those whose budget has refilled are forgotten.
@@ -90,7 +100,7 @@ pub struct Limits {
 /// Answers 429 with `Retry-After` (through `AppError::RateLimited`, like every refusal) once
 /// a client has spent its budget on costly requests.
 pub async fn limit_costly(State(limits): State<Limits>, request: Request, next: Next) -> Response {
-    let cost = cost(request.uri().path());
+    let cost = cost(request.uri().path(), request.uri().query());
     if cost == 0 {
         return next.run(request).await;
     }
@@ -112,17 +122,28 @@ mod tests {
 
     #[test]
     fn searches_and_exports_cost_the_rest_is_free() {
-        for (path, expected) in [
-            ("/evidence.csv", 10),
-            ("/papers/inclusive-volunteering/draft.md", 10),
-            ("/evidence", 1),
-            ("/fn/evidence_library", 1),
-            ("/evidence/hu-2021-testimony-01", 0),
-            ("/", 0),
-            ("/fn/login", 0),
-            ("/papers/x/draft", 0),
+        for (path, query, expected) in [
+            ("/evidence.csv", None, 10),
+            ("/evidence.csv", Some("country=HU"), 10),
+            ("/papers/inclusive-volunteering/draft.md", None, 10),
+            ("/evidence", None, 1),
+            ("/evidence", Some("q=camp"), 1),
+            ("/fn/evidence_library", Some("q=camp"), 1),
+            ("/fn/evidence_to_cite", Some("q=camp"), 1),
+            ("/", Some("q=volunteering"), 1),
+            ("/", Some("lang=fr&q=b%C3%A9n%C3%A9voles"), 1),
+            ("/fn/front_page", Some("q=camp"), 1),
+            // The front page without search words is a plain page.
+            ("/", None, 0),
+            ("/", Some("q="), 0),
+            ("/", Some("q=+++"), 0),
+            ("/fn/front_page", Some("q="), 0),
+            ("/fn/front_page", None, 0),
+            ("/evidence/hu-2021-testimony-01", Some("q=camp"), 0),
+            ("/fn/login", None, 0),
+            ("/papers/x/draft", None, 0),
         ] {
-            assert_eq!(cost(path), expected, "{path}");
+            assert_eq!(cost(path, query), expected, "{path}?{query:?}");
         }
     }
 

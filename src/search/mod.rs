@@ -1074,4 +1074,96 @@ mod tests {
             "2026-11-24T09:59:51.500000000Z"
         );
     }
+
+    /// A small index built once for the property tests below (with the runtime that built
+    /// it, so nothing it made outlives its runtime).
+    fn sample_engine() -> &'static Engine {
+        static SAMPLE: std::sync::OnceLock<(tokio::runtime::Runtime, Engine)> =
+            std::sync::OnceLock::new();
+        let (_, engine) = SAMPLE.get_or_init(|| {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            let engine = runtime.block_on(engine_with(vec![
+                finding("1", "hu-1", "hu", "Az önkéntesek Győrben dolgoztak."),
+                finding(
+                    "2",
+                    "fr-1",
+                    "fr",
+                    "Les bénévoles d'Athènes: \"work camp\" (AND) -x *y key:value",
+                ),
+                finding("3", "en-1", "en", "Volunteers ran the work camp."),
+            ]));
+            (runtime, engine)
+        });
+        engine
+    }
+
+    fn check_query(q: &str) -> Result<(), proptest::test_runner::TestCaseError> {
+        let engine = sample_engine();
+        // Words and phrases: bounded, non-empty, never holding a quote or (words) a space,
+        // and each found in what was typed.
+        let units = query::units(q);
+        proptest::prop_assert!(units.len() <= 24);
+        for unit in &units {
+            let (text, is_word) = match unit {
+                query::Unit::Word(w) => (w, true),
+                query::Unit::Phrase(p) => (p, false),
+            };
+            proptest::prop_assert!(!text.is_empty() && !text.contains('"'), "{:?}", unit);
+            proptest::prop_assert!(!is_word || !text.contains(char::is_whitespace));
+            proptest::prop_assert!(q.contains(text.as_str()), "{:?} not in {:?}", unit, q);
+        }
+        // Any input is a search that answers (never a parser error), for every audience,
+        // with findings the index holds.
+        for audience in [everyone(), public()] {
+            let filter = EvidenceFilter {
+                q: q.to_string(),
+                ..Default::default()
+            };
+            let answer = engine.rank(&filter, audience, 0, 10);
+            proptest::prop_assert!(answer.is_ok(), "{:?}: {:?}", q, answer.err());
+            if let Ok(Some(matches)) = answer {
+                proptest::prop_assert!(matches.ids.len() as u64 <= matches.total);
+                for id in &matches.ids {
+                    proptest::prop_assert!(["1", "2", "3"].contains(&id.as_str()));
+                }
+            }
+        }
+        // Highlighting only adds marks: without them, the text is what it was (a stored
+        // text holds no marker characters: input cleaning removes control characters).
+        let typed: String = q
+            .chars()
+            .filter(|c| !MARK_OPEN.contains(*c) && !MARK_CLOSE.contains(*c))
+            .collect();
+        for (text, language) in [
+            ("Les bénévoles d'Athènes ont aidé.", "fr"),
+            ("Az önkéntesek Győrben dolgoztak.", "hu"),
+            (typed.as_str(), "en"),
+        ] {
+            let marked = engine.highlight(text, language, q);
+            let unmarked = marked.replace(MARK_OPEN, "").replace(MARK_CLOSE, "");
+            proptest::prop_assert_eq!(unmarked.as_str(), text);
+        }
+        Ok(())
+    }
+
+    proptest::proptest! {
+        /// Whatever a reader types into a search box, the search answers and the
+        /// highlighting keeps the text as it was.
+        #[test]
+        fn any_query_is_a_search_that_answers(q in proptest::prelude::any::<String>()) {
+            check_query(&q)?;
+        }
+
+        /// Query-like input: quotes, operators, field syntax, wildcards, accents, scripts no
+        /// analyser knows, and long runs of them.
+        #[test]
+        fn query_syntax_is_only_text(
+            q in r#"[" :*()\-+~^!?&|\[\]{}a-zé0-9ΑΩأ中\t]{0,200}|(AND |OR |NOT ){1,30}"#
+        ) {
+            check_query(&q)?;
+        }
+    }
 }

@@ -623,12 +623,6 @@ impl Cell<'_> {
     }
 }
 
-fn in_days(days: i64) -> String {
-    (chrono::Utc::now() + chrono::Duration::days(days))
-        .format("%Y-%m-%dT%H:%M")
-        .to_string()
-}
-
 /// What the answer says, from its status and where it redirects.
 fn answer_of(response: &reqwest::Response) -> Result<Answer, String> {
     let status = response.status().as_u16();

@@ -8,13 +8,6 @@ const LUCIA: &str = "lucia.romero@example.org";
 const NIKOS: &str = "nikos.papadopoulos@example.org";
 const AWA: &str = "awa.diop@example.org";
 
-/// `days` from now as a `datetime-local` input sends it (UTC).
-fn in_days(days: i64) -> String {
-    (chrono::Utc::now() + chrono::Duration::days(days))
-        .format("%Y-%m-%dT%H:%M")
-        .to_string()
-}
-
 /// A paper by Marco with two recommendations and a text block; answers (slug, the
 /// recommendations' ids, the text block's id).
 async fn paper_with_recommendations(

@@ -232,3 +232,10 @@ pub fn strings(list: &serde_json::Value, field: &str) -> Vec<String> {
         .map(|item| item[field].as_str().unwrap().to_string())
         .collect()
 }
+
+/// `days` from now as a `datetime-local` input sends it (UTC).
+pub fn in_days(days: i64) -> String {
+    (chrono::Utc::now() + chrono::Duration::days(days))
+        .format("%Y-%m-%dT%H:%M")
+        .to_string()
+}

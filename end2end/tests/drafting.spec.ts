@@ -143,19 +143,30 @@ test('an editor reorders blocks, deletes one and brings it back', async ({ brows
     await ready(page, hydrated);
     // Drag and drop (WASM handles the drop): dropped on the upper half of a block, the block
     // lands just before it; on the lower half, just after it. The drag is dispatched as the
-    // browser does it (dragstart, dragover, drop with the pointer's position).
+    // browser does it (dragstart, dragover, drop with the pointer's position), all in one task
+    // of the page: the live draft may replace the workspace at any moment (the undo above sends
+    // an event), and a pointer position measured before such a refresh would point elsewhere
+    // after it, as a person's pointer never does.
     const target = 'Fund structured follow-up';
     const drag = async (fraction: number) => {
-      const from = block(page, moving);
-      const to = block(page, target);
-      await to.scrollIntoViewIfNeeded();
-      const box = (await to.boundingBox())!;
-      const data = await page.evaluateHandle(() => new DataTransfer());
-      await from.dispatchEvent('dragstart', { dataTransfer: data });
-      const at = { clientX: box.x + 40, clientY: box.y + box.height * fraction, dataTransfer: data };
-      await to.dispatchEvent('dragover', at);
-      await to.dispatchEvent('drop', at);
-      await from.dispatchEvent('dragend', { dataTransfer: data });
+      await block(page, target).scrollIntoViewIfNeeded();
+      await page.evaluate(
+        ({ moving, target, fraction }) => {
+          const find = (words: string) =>
+            [...document.querySelectorAll('li.block')].find((li) => li.textContent?.includes(words))!;
+          const [from, to] = [find(moving), find(target)];
+          const dataTransfer = new DataTransfer();
+          const event = (type: string, at: { clientX?: number; clientY?: number } = {}) =>
+            new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer, ...at });
+          from.dispatchEvent(event('dragstart'));
+          const box = to.getBoundingClientRect();
+          const at = { clientX: box.x + 40, clientY: box.y + box.height * fraction };
+          to.dispatchEvent(event('dragover', at));
+          to.dispatchEvent(event('drop', at));
+          from.dispatchEvent(event('dragend'));
+        },
+        { moving, target, fraction },
+      );
     };
     await drag(0.1);
     await expect.poll(async () => (await position(page, target)) - (await position(page, moving))).toBe(1);

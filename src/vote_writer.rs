@@ -66,26 +66,27 @@ async fn write_batches(db: Db, mut jobs: mpsc::Receiver<Job>) {
 }
 
 async fn write(db: &Db, batch: Vec<Job>) {
-    let votes: Vec<VoteCast> = batch.iter().map(|job| job.vote.clone()).collect();
+    let (votes, answers): (Vec<VoteCast>, Vec<oneshot::Sender<VoteAnswer>>) =
+        batch.into_iter().map(|job| (job.vote, job.answer)).unzip();
     match consultations::cast_all(db, &votes).await {
         Ok(outcomes) => {
-            for (job, outcome) in batch.into_iter().zip(outcomes) {
+            for (answer, outcome) in answers.into_iter().zip(outcomes) {
                 // A request that gave up (its client left) no longer listens; its vote stands.
-                let _ = job.answer.send(Ok(outcome));
+                let _ = answer.send(Ok(outcome));
             }
         }
-        Err(_) if batch.len() > 1 => {
+        Err(_) if votes.len() > 1 => {
             tracing::warn!(
-                votes = batch.len(),
+                votes = votes.len(),
                 "a batch of votes failed (logged above); writing them one by one"
             );
-            for job in batch {
-                let _ = job.answer.send(consultations::cast(db, &job.vote).await);
+            for (vote, answer) in votes.iter().zip(answers) {
+                let _ = answer.send(consultations::cast(db, vote).await);
             }
         }
         Err(error) => {
-            for job in batch {
-                let _ = job.answer.send(Err(error.clone()));
+            for answer in answers {
+                let _ = answer.send(Err(error.clone()));
             }
         }
     }

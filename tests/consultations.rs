@@ -1236,7 +1236,7 @@ async fn votes_written_together_are_each_checked_and_answered_on_their_own() {
     use groundwork::domain::consultations::Choice;
     use groundwork::store::consultations::{self, VoteCast, VoteRefused};
     let app = TestApp::spawn().await;
-    let (marco, _, slug, recs) = open_for_three_days(&app, "Written together").await;
+    let (_, _, slug, recs) = open_for_three_days(&app, "Written together").await;
     let db = &app.state.db;
     let paper_of = |slug: String| async move {
         groundwork::store::papers::by_slug(db, &slug)
@@ -1255,16 +1255,7 @@ async fn votes_written_together_are_each_checked_and_answered_on_their_own() {
     let paper = paper_of(slug.clone()).await;
     let (open, _) = consultations::current(db, &paper).await.unwrap().unwrap();
     // A second paper whose consultation has closed.
-    let (closed_slug, closed_recs, _) =
-        paper_with_recommendations(&app, &marco, "Closed already").await;
-    let opened = app
-        .open_consultation(
-            &closed_slug,
-            &[("consultation[closes_at]", &in_days(3))],
-            Some(&marco),
-        )
-        .await;
-    assert_eq!(opened.status(), 200);
+    let (_, _, closed_slug, closed_recs) = open_for_three_days(&app, "Closed already").await;
     let closed_paper = paper_of(closed_slug.clone()).await;
     let (closed, _) = consultations::current(db, &closed_paper)
         .await

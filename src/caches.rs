@@ -14,8 +14,10 @@ use crate::domain::papers::{Assembled, BlockView, CitedCard};
 use crate::domain::versions::{ReadingPaper, ServedVersion, VersionListing};
 use axum::body::Bytes;
 use moka::sync::Cache;
+use std::collections::HashMap;
+use std::hash::Hash;
 use std::mem::size_of;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 /// Rendered drafts, all papers and languages together. The drafting benchmark's 500-block
@@ -47,58 +49,133 @@ const BLOCK_HTML_TTL: Duration = Duration::from_secs(600);
 /// Changes on other instances reach this one's library view within this.
 const LIBRARY_TTL: Duration = Duration::from_secs(60);
 
+/// A cache filled from reads that a change may overtake. A view reads the database, renders
+/// what it read and keeps the result; a change made between that read and the keeping (it
+/// forgets the entry, which is not there yet) would otherwise be covered by the older read,
+/// and everyone would be shown the state before the change until the entry expires: a moved
+/// block back in its old place, a saved text undone (issue 15's drag test saw this). So a
+/// reader takes a [`Ticket`] before it reads, a change is recorded before it is forgotten, and
+/// a result is kept only if nothing in its scope changed since its ticket. Checking and keeping
+/// happen under the same lock as recording and forgetting, so no change slips between them.
+#[derive(Clone)]
+pub struct Kept<K, V> {
+    cache: Cache<K, V>,
+    /// Shared by the clones (every clone of `Caches` is the same caches).
+    changes: Arc<Mutex<ChangeLog>>,
+    /// What a change is recorded against: a paper's id, or one scope for the whole cache.
+    scope: fn(&K) -> &str,
+}
+
+/// When a reader started: see [`Kept`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ticket(u64);
+
+/// Changes in sequence: the last one's number per scope, and the last change of everything.
+/// One number per scope that ever changed (a paper's id): a few bytes per paper.
+#[derive(Default)]
+struct ChangeLog {
+    last: u64,
+    everything: u64,
+    by_scope: HashMap<String, u64>,
+}
+
+impl<K, V> Kept<K, V>
+where
+    K: Hash + Eq + Send + Sync + 'static,
+    V: Clone + Send + Sync + 'static,
+{
+    fn new(cache: Cache<K, V>, scope: fn(&K) -> &str) -> Kept<K, V> {
+        Kept {
+            cache,
+            changes: Arc::new(Mutex::new(ChangeLog::default())),
+            scope,
+        }
+    }
+
+    fn log(&self) -> MutexGuard<'_, ChangeLog> {
+        self.changes.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub fn get(&self, key: &K) -> Option<V> {
+        self.cache.get(key)
+    }
+
+    /// Taken before reading what will be kept.
+    pub fn ticket(&self) -> Ticket {
+        Ticket(self.log().last)
+    }
+
+    /// Keeps `value` unless its scope changed since `ticket` (then the next reader reads
+    /// again). Answers whether it was kept.
+    pub fn put(&self, key: K, value: V, ticket: Ticket) -> bool {
+        let log = self.log();
+        let scope = (self.scope)(&key);
+        let changed = log
+            .everything
+            .max(log.by_scope.get(scope).copied().unwrap_or(0));
+        if changed > ticket.0 {
+            return false;
+        }
+        self.cache.insert(key, value);
+        true
+    }
+
+    /// Everything kept for `scope` is stale, and so is every read of it under way.
+    pub fn forget(&self, scope: &str) {
+        let mut log = self.log();
+        log.last += 1;
+        let last = log.last;
+        log.by_scope.insert(scope.to_string(), last);
+        let (scope, scope_of) = (scope.to_string(), self.scope);
+        if self
+            .cache
+            .invalidate_entries_if(move |key, _| scope_of(key) == scope)
+            .is_err()
+        {
+            self.cache.invalidate_all();
+        }
+    }
+
+    /// Everything kept is stale, and so is every read under way.
+    pub fn forget_all(&self) {
+        let mut log = self.log();
+        log.last += 1;
+        log.everything = log.last;
+        self.cache.invalidate_all();
+    }
+
+    /// Nothing is kept (expired and forgotten entries do not count).
+    pub fn is_empty(&self) -> bool {
+        self.cache.iter().next().is_none()
+    }
+
+    #[cfg(test)]
+    fn inner(&self) -> &Cache<K, V> {
+        &self.cache
+    }
+}
+
 /// A draft's blocks as rendered (with supported and needing-support counts), by paper id
 /// and the language's "citation needed" label. Rendering 500 blocks costs tens of
 /// milliseconds and most requests are views of an unchanged draft: a change made here drops
 /// the paper's entries at once, and a change made by another instance drops them when its
 /// event arrives.
-#[derive(Clone)]
-pub struct Drafts(Cache<(String, String), Arc<Assembled>>);
+pub type Drafts = Kept<(String, String), Arc<Assembled>>;
 
-impl Drafts {
-    fn new() -> Drafts {
-        Drafts(
-            Cache::builder()
-                .max_capacity(DRAFTS_BYTES)
-                .weigher(
-                    |(paper, label): &(String, String), draft: &Arc<Assembled>| {
-                        weight(paper.len() + label.len() + assembled_bytes(draft))
-                    },
-                )
-                .time_to_live(DRAFT_TTL)
-                .support_invalidation_closures()
-                .build(),
-        )
-    }
-
-    pub fn get(&self, paper: &str, label: &str) -> Option<Arc<Assembled>> {
-        self.0.get(&(paper.to_string(), label.to_string()))
-    }
-
-    pub fn put(&self, paper: &str, label: &str, draft: Arc<Assembled>) {
-        self.0.insert((paper.to_string(), label.to_string()), draft);
-    }
-
-    /// The paper changed: its drafts in every language are stale.
-    pub fn forget_paper(&self, paper: &str) {
-        let paper = paper.to_string();
-        if self
-            .0
-            .invalidate_entries_if(move |(id, _), _| *id == paper)
-            .is_err()
-        {
-            self.0.invalidate_all();
-        }
-    }
-
-    pub fn forget_all(&self) {
-        self.0.invalidate_all();
-    }
-
-    /// No draft is kept (expired and forgotten ones do not count).
-    pub fn is_empty(&self) -> bool {
-        self.0.iter().next().is_none()
-    }
+fn drafts() -> Drafts {
+    Kept::new(
+        Cache::builder()
+            .max_capacity(DRAFTS_BYTES)
+            .weigher(
+                |(paper, label): &(String, String), draft: &Arc<Assembled>| {
+                    weight(paper.len() + label.len() + assembled_bytes(draft))
+                },
+            )
+            .time_to_live(DRAFT_TTL)
+            .support_invalidation_closures()
+            .build(),
+        |(paper, _)| paper,
+    )
 }
 
 /// Blocks rendered to HTML, by a hash of everything the HTML depends on (kind, text, the
@@ -107,8 +184,9 @@ impl Drafts {
 pub type BlockHtml = Cache<u64, String>;
 
 /// The library's filter values and assessment counts by audience (members-only shown,
-/// withdrawn shown): reading them scans every finding, and they change only when findings do.
-pub type Library = Cache<(bool, bool), (Facets, Vec<AssessmentSummary>)>;
+/// withdrawn shown): reading them scans every finding, and they change only when findings do
+/// (all of it at once: one scope).
+pub type Library = Kept<(bool, bool), (Facets, Vec<AssessmentSummary>)>;
 
 /// Whether a paper's chain of versions verifies (None) or the first version that breaks it,
 /// by (paper, latest version's hash): a new version is a new key, and the check is read again
@@ -129,7 +207,7 @@ const FRONT_TTL: Duration = Duration::from_secs(30);
 /// reads every comment of the paper: with 2,000 of them it was most of a workspace view's
 /// time. Dropped when a comment or a block of the paper changes here or its event arrives
 /// from another instance, and trusted [`DRAFT_TTL`] at most, like the draft beside it.
-pub type OpenCounts = Cache<String, Arc<Vec<OpenCount>>>;
+pub type OpenCounts = Kept<String, Arc<Vec<OpenCount>>>;
 const OPEN_COUNTS_BYTES: u64 = 8 * 1024 * 1024;
 
 /// A paper's current consultation as votes need it, by slug: a vote otherwise reads the paper
@@ -190,21 +268,26 @@ impl Default for Caches {
 impl Caches {
     pub fn new() -> Caches {
         Caches {
-            drafts: Drafts::new(),
+            drafts: drafts(),
             block_html: Cache::builder()
                 .max_capacity(BLOCK_HTML_BYTES)
                 .weigher(|_: &u64, html: &String| weight(html_bytes(html)))
                 .time_to_live(BLOCK_HTML_TTL)
                 .build(),
-            library: Cache::builder()
-                .max_capacity(LIBRARY_BYTES)
-                .weigher(
-                    |_: &(bool, bool), (facets, summaries): &(Facets, Vec<AssessmentSummary>)| {
-                        weight(library_bytes(facets, summaries))
-                    },
-                )
-                .time_to_live(LIBRARY_TTL)
-                .build(),
+            library: Kept::new(
+                Cache::builder()
+                    .max_capacity(LIBRARY_BYTES)
+                    .weigher(
+                        |_: &(bool, bool),
+                         (facets, summaries): &(Facets, Vec<AssessmentSummary>)| {
+                            weight(library_bytes(facets, summaries))
+                        },
+                    )
+                    .time_to_live(LIBRARY_TTL)
+                    .support_invalidation_closures()
+                    .build(),
+                |_| "",
+            ),
             chains: Cache::builder()
                 .max_capacity(10_000)
                 .time_to_live(Duration::from_secs(600))
@@ -217,17 +300,21 @@ impl Caches {
                 .max_capacity(1)
                 .time_to_live(FRONT_TTL)
                 .build(),
-            open_counts: Cache::builder()
-                .max_capacity(OPEN_COUNTS_BYTES)
-                .weigher(|paper: &String, counts: &Arc<Vec<OpenCount>>| {
-                    let blocks: usize = counts
-                        .iter()
-                        .map(|c| size_of::<OpenCount>() + c.block.len())
-                        .sum();
-                    weight(paper.len() + blocks)
-                })
-                .time_to_live(DRAFT_TTL)
-                .build(),
+            open_counts: Kept::new(
+                Cache::builder()
+                    .max_capacity(OPEN_COUNTS_BYTES)
+                    .weigher(|paper: &String, counts: &Arc<Vec<OpenCount>>| {
+                        let blocks: usize = counts
+                            .iter()
+                            .map(|c| size_of::<OpenCount>() + c.block.len())
+                            .sum();
+                        weight(paper.len() + blocks)
+                    })
+                    .time_to_live(DRAFT_TTL)
+                    .support_invalidation_closures()
+                    .build(),
+                |paper| paper,
+            ),
             voting: Cache::builder()
                 .max_capacity(VOTING_BYTES)
                 .weigher(|slug: &String, on: &Arc<VotingOn>| {
@@ -270,7 +357,7 @@ impl Caches {
 
     /// Nothing kept here depends on the paper event stream: the poller may skip its read.
     pub fn follow_nothing(&self) -> bool {
-        self.drafts.is_empty() && self.open_counts.iter().next().is_none()
+        self.drafts.is_empty() && self.open_counts.is_empty()
     }
 
     pub fn voting(&self) -> &Voting {
@@ -316,7 +403,7 @@ impl Caches {
     /// Findings changed here: every kept view that shows them is stale.
     pub fn evidence_changed(&self) {
         self.drafts.forget_all();
-        self.library.invalidate_all();
+        self.library.forget_all();
     }
 }
 
@@ -494,19 +581,23 @@ mod tests {
 
     #[test]
     fn drafts_past_the_budget_are_evicted_not_kept() {
-        let drafts = Drafts::new();
+        let drafts = drafts();
         // ~1 MB each (one draft shared, weighed for each paper): three times the budget.
         let one = draft(100, 10_000);
         for paper in 0..200 {
-            drafts.put(&format!("paper{paper}"), "en", one.clone());
+            drafts.put(
+                key(&format!("paper{paper}"), "en"),
+                one.clone(),
+                drafts.ticket(),
+            );
         }
-        drafts.0.run_pending_tasks();
+        drafts.inner().run_pending_tasks();
         assert!(
-            drafts.0.weighted_size() <= DRAFTS_BYTES,
+            drafts.inner().weighted_size() <= DRAFTS_BYTES,
             "{}",
-            drafts.0.weighted_size()
+            drafts.inner().weighted_size()
         );
-        let kept = drafts.0.entry_count();
+        let kept = drafts.inner().entry_count();
         assert!(kept > 0 && kept < 200, "{kept}");
     }
 
@@ -529,9 +620,10 @@ mod tests {
             tags: vec!["x".repeat(LIBRARY_BYTES as usize)],
             ..Facets::default()
         };
-        caches.library().insert((true, true), (facets, vec![]));
-        caches.library().run_pending_tasks();
-        assert_eq!(caches.library().entry_count(), 0);
+        let ticket = caches.library().ticket();
+        caches.library().put((true, true), (facets, vec![]), ticket);
+        caches.library().inner().run_pending_tasks();
+        assert_eq!(caches.library().inner().entry_count(), 0);
         assert!(caches.library().get(&(true, true)).is_none());
     }
 
@@ -550,32 +642,83 @@ mod tests {
 
     #[test]
     fn forgetting_a_paper_forgets_it_in_every_language_only() {
-        let drafts = Drafts::new();
-        drafts.put("p1", "evidence needed", draft(1, 10));
-        drafts.put("p1", "preuve requise", draft(1, 10));
-        drafts.put("p2", "evidence needed", draft(1, 10));
+        let drafts = drafts();
+        for (paper, label) in [
+            ("p1", "evidence needed"),
+            ("p1", "preuve requise"),
+            ("p2", "evidence needed"),
+        ] {
+            assert!(drafts.put(key(paper, label), draft(1, 10), drafts.ticket()));
+        }
         assert!(!drafts.is_empty());
-        drafts.forget_paper("p1");
-        assert!(drafts.get("p1", "evidence needed").is_none());
-        assert!(drafts.get("p1", "preuve requise").is_none());
-        assert!(drafts.get("p2", "evidence needed").is_some());
+        drafts.forget("p1");
+        assert!(drafts.get(&key("p1", "evidence needed")).is_none());
+        assert!(drafts.get(&key("p1", "preuve requise")).is_none());
+        assert!(drafts.get(&key("p2", "evidence needed")).is_some());
         drafts.forget_all();
-        assert!(drafts.get("p2", "evidence needed").is_none());
+        assert!(drafts.get(&key("p2", "evidence needed")).is_none());
         assert!(drafts.is_empty());
     }
 
     #[test]
     fn changed_findings_forget_every_view_of_them() {
         let caches = Caches::new();
-        caches.drafts().put("p1", "en", draft(1, 10));
+        caches
+            .drafts()
+            .put(key("p1", "en"), draft(1, 10), caches.drafts().ticket());
+        let ticket = caches.library().ticket();
         caches
             .library()
-            .insert((false, false), (Facets::default(), vec![]));
+            .put((false, false), (Facets::default(), vec![]), ticket);
         caches.block_html().insert(7, "<p>kept</p>".into());
         caches.evidence_changed();
         assert!(caches.drafts().is_empty());
         assert!(caches.library().get(&(false, false)).is_none());
         // A block's HTML depends only on what its key hashes: still right.
         assert_eq!(caches.block_html().get(&7).as_deref(), Some("<p>kept</p>"));
+    }
+
+    fn key(paper: &str, label: &str) -> (String, String) {
+        (paper.to_string(), label.to_string())
+    }
+
+    #[test]
+    fn a_read_overtaken_by_a_change_is_not_kept() {
+        let drafts = drafts();
+        // A view starts reading p1; the paper changes while it renders.
+        let before_the_change = drafts.ticket();
+        drafts.forget("p1");
+        assert!(!drafts.put(key("p1", "en"), draft(1, 10), before_the_change));
+        assert!(
+            drafts.get(&key("p1", "en")).is_none(),
+            "the older read is not served"
+        );
+        // A read that began after the change is kept; another paper's change does not matter.
+        let after = drafts.ticket();
+        drafts.forget("p2");
+        assert!(drafts.put(key("p1", "en"), draft(1, 10), after));
+        assert!(drafts.get(&key("p1", "en")).is_some());
+    }
+
+    #[test]
+    fn a_read_overtaken_by_forgetting_everything_is_not_kept() {
+        let caches = Caches::new();
+        let drafts = caches.drafts().ticket();
+        let library = caches.library().ticket();
+        caches.evidence_changed();
+        assert!(!caches.drafts().put(key("p1", "en"), draft(1, 10), drafts));
+        assert!(
+            !caches
+                .library()
+                .put((false, false), (Facets::default(), vec![]), library)
+        );
+        let counts = caches.open_counts().ticket();
+        caches.open_counts().forget("p1");
+        assert!(
+            !caches
+                .open_counts()
+                .put("p1".into(), Arc::new(vec![]), counts)
+        );
+        assert!(caches.open_counts().is_empty());
     }
 }

@@ -45,7 +45,8 @@ pub async fn draft_holding(
     label: &str,
     holding: &str,
 ) -> Result<Arc<Assembled>, AppError> {
-    if let Some(hit) = caches.drafts().get(paper_id, label) {
+    let key = (paper_id.to_string(), label.to_string());
+    if let Some(hit) = caches.drafts().get(&key) {
         let holds = holding.is_empty() || hit.blocks.iter().any(|b| b.id == holding);
         // A block the kept draft lacks is assembled in only when it is the paper's: a
         // made-up or deleted id costs one record read, not the whole draft.
@@ -53,9 +54,11 @@ pub async fn draft_holding(
             return Ok(hit);
         }
     }
+    // Taken before reading: a change made while this renders keeps this copy out of the cache.
+    let ticket = caches.drafts().ticket();
     let rows = store::papers::blocks(db, paper_id).await?;
     let assembled = Arc::new(assemble(rows, label, Some(caches.block_html())));
-    caches.drafts().put(paper_id, label, assembled.clone());
+    caches.drafts().put(key, assembled.clone(), ticket);
     Ok(assembled)
 }
 

@@ -106,10 +106,10 @@ async fn poll(
                 }
                 sent.insert(event.id.clone(), at);
                 if event.changes_blocks() {
-                    caches.drafts().forget_paper(&event.paper);
+                    caches.drafts().forget(&event.paper);
                 }
                 if event.changes_open_comments() {
-                    caches.open_counts().invalidate(&event.paper);
+                    caches.open_counts().forget(&event.paper);
                 }
                 let _ = sender.send(event);
             }

@@ -372,14 +372,17 @@ pub(super) async fn open_counts(
     state: &AppState,
     paper_id: &str,
 ) -> Result<Vec<OpenCount>, AppError> {
-    if let Some(kept) = state.caches.open_counts().get(paper_id) {
-        return Ok(kept.to_vec());
+    let kept = state.caches.open_counts();
+    if let Some(counts) = kept.get(&paper_id.to_string()) {
+        return Ok(counts.to_vec());
     }
+    let ticket = kept.ticket();
     let counts = rules::open_counts(store::comments::open_threads(&state.db, paper_id).await?);
-    state
-        .caches
-        .open_counts()
-        .insert(paper_id.to_string(), std::sync::Arc::new(counts.clone()));
+    kept.put(
+        paper_id.to_string(),
+        std::sync::Arc::new(counts.clone()),
+        ticket,
+    );
     Ok(counts)
 }
 
@@ -387,7 +390,7 @@ pub(super) async fn open_counts(
 /// instances drop theirs when the comment's event arrives).
 #[cfg(feature = "ssr")]
 pub(super) fn comments_changed(state: &AppState, paper_id: &str) {
-    state.caches.open_counts().invalidate(paper_id);
+    state.caches.open_counts().forget(paper_id);
 }
 
 /// The draft's blocks that `counts` counts, in the paper's order.

@@ -114,8 +114,9 @@ pub async fn evidence_library(filter: EvidenceFilter) -> Result<LibraryView, App
                 if let Some(hit) = cached {
                     return Ok(hit);
                 }
+                let ticket = state.caches.library().ticket();
                 let both = library_counts(&state, audience).await?;
-                state.caches.library().insert(key, both.clone());
+                state.caches.library().put(key, both.clone(), ticket);
                 Ok::<_, AppError>(both)
             },)?;
         Ok(LibraryView {

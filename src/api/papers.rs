@@ -229,8 +229,8 @@ pub(super) mod access {
     /// rendered draft, its margin's counts (a deleted block's threads are not counted), its
     /// consultation as votes know it. Other instances learn it from the event.
     pub fn changed(state: &AppState, paper: &PaperRow) {
-        state.caches.drafts().forget_paper(&paper.id);
-        state.caches.open_counts().invalidate(&paper.id);
+        state.caches.drafts().forget(&paper.id);
+        state.caches.open_counts().forget(&paper.id);
         state.caches.voting().invalidate(&paper.slug);
     }
 

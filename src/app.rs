@@ -114,7 +114,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/papers") view=PapersPage ssr=SsrMode::Async />
                         <Route path=path!("/papers/new") view=NewPaperPage />
                         <Route path=path!("/papers/:slug/draft") view=DraftPage ssr=SsrMode::Async />
-                        <Route path=path!("/papers/:slug/draft/import") view=DraftImportPage />
+                        <Route path=path!("/papers/:slug/draft/import") view=DraftImportPage ssr=SsrMode::Async />
                         <Route path=path!("/papers/:slug/draft/blocks/:block") view=BlockEditorPage ssr=SsrMode::Async />
                         <Route path=path!("/papers/:slug/draft/blocks/:block/discussion") view=DiscussionPage ssr=SsrMode::Async />
                         <Route path=path!("/moderation") view=ModerationPage ssr=SsrMode::Async />
@@ -127,7 +127,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/assessments/:id") view=AssessmentPage ssr=SsrMode::Async />
                         <Route path=path!("/assessments/:id/edit") view=AssessmentFormPage ssr=SsrMode::Async />
                         <Route path=path!("/assessments/:id/evidence/new") view=EvidenceFormPage ssr=SsrMode::Async />
-                        <Route path=path!("/assessments/:id/import") view=ImportPage />
+                        <Route path=path!("/assessments/:id/import") view=ImportPage ssr=SsrMode::Async />
                         <Route path=path!("/assessments/:id/import/:batch") view=ImportPreviewPage ssr=SsrMode::Async />
                     </Routes>
                 </main>

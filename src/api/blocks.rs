@@ -122,8 +122,10 @@ pub struct BlockVersion {
 #[server(prefix = "/fn", endpoint = "current_block", input = leptos::server_fn::codec::GetUrl)]
 pub async fn current_block(slug: String, block: String) -> Result<BlockVersion, AppError> {
     let result = async {
-        let (state, _) = require_member()?;
-        let paper = paper(&state, &slug).await?;
+        // What an editor's next save is based on: the block editor's page opens with it, so a
+        // member (who proposes amendments instead) is told no rather than shown a form whose
+        // save would be refused.
+        let (state, _, paper) = editable(&slug).await?;
         let block = block_of(&state, &paper, &block).await?;
         let row = store::papers::block(&state.db, &block)
             .await?
@@ -391,6 +393,18 @@ pub async fn set_editing(slug: String, block: String) -> Result<(), AppError> {
 }
 
 /// Replaces nothing: appends the blocks of a Markdown file (pasted) after the existing ones.
+/// The paper a Markdown import goes into (its title), for someone who may import into it:
+/// the import page opens with it, so nobody is shown a form whose import would be refused.
+#[server(prefix = "/fn", endpoint = "draft_import_form", input = leptos::server_fn::codec::GetUrl)]
+pub async fn draft_import_form(slug: String) -> Result<String, AppError> {
+    let result = async {
+        let (_, _, paper) = writable(&slug).await?;
+        Ok(paper.title)
+    }
+    .await;
+    door::finish(result, &[])
+}
+
 #[server(prefix = "/fn", endpoint = "import_markdown")]
 pub async fn import_markdown(slug: String, markdown: String) -> Result<usize, AppError> {
     let result = async {

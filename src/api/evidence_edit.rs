@@ -24,6 +24,20 @@ fn require_editor() -> Result<(AppState, SessionMember), AppError> {
     Ok((door::state()?, member))
 }
 
+/// Refuses a member who may not change the assessment's work (404 when there is no such
+/// assessment).
+#[cfg(feature = "ssr")]
+async fn may_change(
+    state: &AppState,
+    member: &SessionMember,
+    assessment: &str,
+) -> Result<(), AppError> {
+    let owner = store::assessments::owner(&state.db, assessment)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    member.may_change_work_of(&owner)
+}
+
 /// What the assessment form starts from: empty for a new one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AssessmentFormView {
@@ -34,7 +48,7 @@ pub struct AssessmentFormView {
 #[server(prefix = "/fn", endpoint = "assessment_form", input = leptos::server_fn::codec::GetUrl)]
 pub async fn assessment_form(id: String) -> Result<AssessmentFormView, AppError> {
     let result = async {
-        let (state, _) = require_editor()?;
+        let (state, member) = require_editor()?;
         if id.is_empty() {
             return Ok(AssessmentFormView {
                 id,
@@ -44,6 +58,9 @@ pub async fn assessment_form(id: String) -> Result<AssessmentFormView, AppError>
         if id.len() > 64 {
             return Err(AppError::NotFound);
         }
+        // Only for someone whose save would be taken: another organisation's editor is told
+        // so here, not after typing.
+        may_change(&state, &member, &id).await?;
         let d = store::assessments::get(&state.db, &id)
             .await?
             .ok_or(AppError::NotFound)?;
@@ -133,23 +150,22 @@ pub struct EvidenceFormView {
 #[server(prefix = "/fn", endpoint = "evidence_form", input = leptos::server_fn::codec::GetUrl)]
 pub async fn evidence_form(key: String, assessment: String) -> Result<EvidenceFormView, AppError> {
     let result = async {
-        let (state, _) = require_editor()?;
+        let (state, member) = require_editor()?;
         if key.len() > rules::KEY_MAX || assessment.len() > 64 {
             return Err(AppError::NotFound);
         }
-        let everyone = rules::Audience::of(Some(Role::Editor));
-        let assessments = store::assessments::list(&state.db, everyone)
+        // The assessments an item may be put in: those whose work this member may change.
+        let assessments = store::assessments::titles_and_owners(&state.db)
             .await?
             .into_iter()
+            .filter(|a| member.may_change_work_of(&a.owner).is_ok())
             .map(|a| AssessmentChoice {
                 id: a.id,
                 title: a.title,
             })
             .collect::<Vec<_>>();
         if key.is_empty() {
-            if !assessments.iter().any(|a| a.id == assessment) {
-                return Err(AppError::NotFound);
-            }
+            may_change(&state, &member, &assessment).await?;
             return Ok(EvidenceFormView {
                 current_key: String::new(),
                 version: String::new(),
@@ -167,6 +183,7 @@ pub async fn evidence_form(key: String, assessment: String) -> Result<EvidenceFo
         let stored = store::evidence::stored(&state.db, &key.to_ascii_lowercase())
             .await?
             .ok_or(AppError::NotFound)?;
+        may_change(&state, &member, &stored.assessment_id).await?;
         Ok(EvidenceFormView {
             current_key: stored.fields.key.clone(),
             version: stored.version,

@@ -85,6 +85,11 @@ async fn own_batch(
     if found.member_id != member.id {
         return Err(AppError::NotFound);
     }
+    // The upload checked this; an editor moved to another organisation since is refused too.
+    let owner = store::assessments::owner(&state.db, &found.assessment_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    member.may_change_work_of(&owner)?;
     Ok((state, member, found))
 }
 

@@ -4,6 +4,7 @@ use crate::domain::assessments::AssessmentFields;
 use crate::domain::evidence::Audience;
 use crate::domain::evidence_views::{AssessmentDetail, AssessmentSummary, EvidenceFilter};
 use crate::error::AppError;
+use surrealdb::types::SurrealValue;
 
 fn visible_items(audience: Audience) -> String {
     let scope = super::evidence::evidence_where(
@@ -47,6 +48,27 @@ pub async fn get(db: &Db, id: &str) -> Result<Option<AssessmentDetail>, AppError
         .await
         .or_internal("get assessment")?;
     response.take(0).or_internal("get assessment")
+}
+
+/// An assessment's title and the organisation that owns it.
+#[derive(Debug, Clone, SurrealValue)]
+pub struct Owned {
+    pub id: String,
+    pub title: String,
+    pub owner: String,
+}
+
+/// Every assessment's title and owner, by title (what an evidence form offers to choose
+/// from, once the viewer's rights have filtered it).
+pub async fn titles_and_owners(db: &Db) -> Result<Vec<Owned>, AppError> {
+    let mut response = db
+        .query(
+            "SELECT record::id(id) AS id, title, record::id(organisation) AS owner
+             FROM assessment ORDER BY title",
+        )
+        .await
+        .or_internal("assessment owners")?;
+    response.take(0).or_internal("assessment owners")
 }
 
 /// The id of the organisation that owns the assessment (None: no such assessment).

@@ -781,7 +781,8 @@ fn BlockItem(
     }
 }
 
-/// Appends the blocks of a Markdown document (pasted) to the draft.
+/// Appends the blocks of a Markdown document (pasted) to the draft. Only for those who may
+/// change this paper: the form is not shown to anyone whose import would be refused.
 #[component]
 pub fn DraftImportPage() -> impl IntoView {
     let i18n = use_i18n();
@@ -789,6 +790,13 @@ pub fn DraftImportPage() -> impl IntoView {
         return gate;
     }
     let slug = use_params_map().with_untracked(|p| p.get("slug").unwrap_or_default());
+    let paper = {
+        let slug = slug.clone();
+        Resource::new(
+            || (),
+            move |_| crate::api::blocks::draft_import_form(slug.clone()),
+        )
+    };
     let import = ServerAction::<crate::api::blocks::ImportMarkdown>::new();
     let error = crate::app::components::alerts::form_error(import.value());
     // A plain form: the server sends the browser back to the draft with the count.
@@ -797,20 +805,33 @@ pub fn DraftImportPage() -> impl IntoView {
     view! {
         <PageTitle text=t_string!(i18n, draft_import).to_string() />
         <p class="breadcrumb"><a href=back>{t!(i18n, block_back)}</a></p>
-        <h1>{t!(i18n, draft_import)}</h1>
-        <p class="lead">{t!(i18n, draft_import_intro)}</p>
-        <crate::app::components::alerts::FormAlert error />
-        <ActionForm action=import attr:class="form card">
-            <input type="hidden" name="slug" value=slug />
-            <div class="field">
-                <label for="markdown">{t!(i18n, draft_import_label)}</label>
-                <p class="hint" id="markdown-hint">{t!(i18n, draft_import_hint)}</p>
-                <textarea id="markdown" name="markdown" rows="18" aria-describedby="markdown-hint">{textarea_text(kept)}</textarea>
-            </div>
-            <p class="actions">
-                <button type="submit" class="button" disabled=move || import.pending().get()>{t!(i18n, draft_import_submit)}</button>
-            </p>
-        </ActionForm>
+        <Suspense fallback=move || view! { <p class="muted">{t!(i18n, loading)}</p> }>
+            {move || {
+                let (slug, kept) = (slug.clone(), kept.clone());
+                Suspend::new(async move {
+                    match paper.await {
+                        Err(error) => view! { <h1>{t!(i18n, draft_import)}</h1> <LoadError error /> }.into_any(),
+                        Ok(title) => view! {
+                            <h1>{t!(i18n, draft_import)}</h1>
+                            <p class="muted">{title}</p>
+                            <p class="lead">{t!(i18n, draft_import_intro)}</p>
+                            <crate::app::components::alerts::FormAlert error />
+                            <ActionForm action=import attr:class="form card">
+                                <input type="hidden" name="slug" value=slug />
+                                <div class="field">
+                                    <label for="markdown">{t!(i18n, draft_import_label)}</label>
+                                    <p class="hint" id="markdown-hint">{t!(i18n, draft_import_hint)}</p>
+                                    <textarea id="markdown" name="markdown" rows="18" aria-describedby="markdown-hint">{textarea_text(kept)}</textarea>
+                                </div>
+                                <p class="actions">
+                                    <button type="submit" class="button" disabled=move || import.pending().get()>{t!(i18n, draft_import_submit)}</button>
+                                </p>
+                            </ActionForm>
+                        }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
     }
     .into_any()
 }

@@ -210,13 +210,44 @@ pub fn ImportPage() -> impl IntoView {
     let file_error = use_query_map()
         .with_untracked(|q| q.get("file_error"))
         .and_then(|e| serde_json::from_str::<FileProblem>(&e).ok());
+    // The assessment, for someone who may add to it: anyone else is told so before choosing
+    // a file (an empty id would mean a new assessment: there is none to import into).
+    let assessment = {
+        let id = id.clone();
+        Resource::new(
+            || (),
+            move |_| {
+                let id = id.clone();
+                async move {
+                    if id.is_empty() {
+                        return Err(crate::error::AppError::NotFound);
+                    }
+                    crate::api::evidence_edit::assessment_form(id).await
+                }
+            },
+        )
+    };
     view! {
         <PageTitle text=t_string!(i18n, import_title).to_string() />
         <p class="breadcrumb"><a href=format!("/assessments/{id}")>{t!(i18n, import_back)}</a></p>
         <h1>{t!(i18n, import_heading)}</h1>
-        <p class="lead">{t!(i18n, import_intro)}</p>
-        {file_error.map(|p| view! { <div class="alert alert-error" role="alert">{file_problem_text(&p)}</div> })}
-        <UploadForm lang=crate::app::islands::page_locale() id=id.clone() />
+        <Suspense fallback=move || view! { <p class="muted">{t!(i18n, loading)}</p> }>
+            {move || {
+                let id = id.clone();
+                let file_error = file_error.clone();
+                Suspend::new(async move {
+                    match assessment.await {
+                        Err(error) => view! { <LoadError error /> }.into_any(),
+                        Ok(form) => view! {
+                            <p class="muted">{form.input.title}</p>
+                            <p class="lead">{t!(i18n, import_intro)}</p>
+                            {file_error.map(|p| view! { <div class="alert alert-error" role="alert">{file_problem_text(&p)}</div> })}
+                            <UploadForm lang=crate::app::islands::page_locale() id />
+                        }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
         <section class="card" aria-labelledby="columns-heading">
             <h2 id="columns-heading">{t!(i18n, import_columns_heading)}</h2>
             <p>

@@ -188,6 +188,54 @@ test('no payload of the corpus runs on any page that shows it', async ({ browser
   expect(upload.status(), 'the upload is checked').toBeLessThan(400);
   const preview = upload.headers()['location'] ?? '';
 
+  // Discussion: comments (on a whole block and on a passage of it), replies, a correction,
+  // reports, hiding and amendments with their rejection, each with the payloads as its text.
+  const comments: string[] = [];
+  for (const [n, p] of PAYLOADS.entries()) {
+    const block = blocks[2 * n];
+    const whole = await call(api, 'post_comment', { slug: paper, block, kind: 'question', text: p, passage: '' });
+    if (whole) comments.push(whole);
+    // The block's text is the payload: a passage of it is quoted back beside the comment.
+    await call(api, 'post_comment', { slug: paper, block, kind: 'comment', text: p, passage: p.slice(0, 24) });
+  }
+  expect(comments.length, 'most payloads make a comment').toBeGreaterThan(PAYLOADS.length / 2);
+  for (const [n, comment] of comments.slice(0, 8).entries()) {
+    await call(api, 'reply_comment', { slug: paper, parent: comment, text: PAYLOADS[(n + 3) % PAYLOADS.length] });
+    await call(api, 'report_comment', { slug: paper, comment, reason: PAYLOADS[(n + 5) % PAYLOADS.length].slice(0, 400) });
+  }
+  await call(api, 'edit_comment', { slug: paper, comment: comments[0], text: PAYLOADS[PAYLOADS.length - 1] });
+  await call(api, 'hide_comment', { slug: paper, comment: comments[1], reason: PAYLOADS[6].slice(0, 400) });
+  for (const [n, p] of PAYLOADS.slice(0, 6).entries()) {
+    const amendment = await call(api, 'propose_amendment', { slug: paper, block: blocks[2 * n + 1], text: p, rationale: PAYLOADS[(n + 1) % PAYLOADS.length], rev: '' });
+    if (amendment && n % 2 === 0) {
+      await call(api, 'reject_amendment', { slug: paper, amendment, reason: PAYLOADS[(n + 2) % PAYLOADS.length].slice(0, 400) });
+    }
+  }
+  // Consent withdrawn and given back, with the reason kept in the finding's history.
+  for (const [n, key] of keys.slice(0, 3).entries()) {
+    for (const [consent, reason] of [['withdrawn', ''], ['given', PAYLOADS[n + 7].slice(0, 400)]]) {
+      const form = await getJson(api, `/fn/evidence_form?key=${encodeURIComponent(key)}&assessment=`);
+      const fields: Record<string, string> = { current_key: key, version: form.version, assessment: form.assessment_id, consent_reason: reason };
+      for (const [field, value] of Object.entries(form.input)) fields[`item[${field}]`] = String(value ?? '');
+      fields['item[consent]'] = consent;
+      await call(api, 'save_evidence', fields);
+    }
+  }
+  // Published twice (release notes, an override's reason), so the reading, version and
+  // comparison pages show the payloads too.
+  const recommendation = await call(api, 'add_block', { slug: paper, after, kind: 'recommendation' });
+  await call(api, 'save_block', { slug: paper, block: recommendation, rev: '1', kind: 'recommendation', text: PAYLOADS[3], stances: '' });
+  for (const [n, notes] of [PAYLOADS[8], PAYLOADS[9]].entries()) {
+    const check = await getJson(api, `/fn/prepublish_check?slug=${encodeURIComponent(paper)}`);
+    const form: Record<string, string> = { slug: paper, number: String(check.next_number), release_notes: notes.slice(0, 2000) };
+    for (const [i, blocker] of (check.unsupported ?? []).entries()) {
+      form[`overrides[${i}][block]`] = blocker.id;
+      form[`overrides[${i}][reason]`] = PAYLOADS[(n + 10) % PAYLOADS.length].slice(0, 400);
+    }
+    expect(await call(api, 'publish_paper', form), `version ${n + 1} is published`).toBe(n + 1);
+    await call(api, 'save_block', { slug: paper, block: blocks[0], rev: String(2 + n), kind: 'text', text: `Version ${n + 2}: ${PAYLOADS[(n + 11) % PAYLOADS.length]}`, stances: '' });
+  }
+
   // Members vote with payloads as reasons on the demo consultation.
   const recommendations: string[] = (await getJson(api, `/fn/consultation?slug=${SLUG}`)).targets
     ?.map((t: { id: string }) => t.id)
@@ -233,6 +281,11 @@ test('no payload of the corpus runs on any page that shows it', async ({ browser
     ...keys.slice(0, 5).map((k) => `/evidence/${encodeURIComponent(k)}/edit`),
     ...PAYLOADS.slice(0, 12).map((p) => `/evidence?q=${encodeURIComponent(p)}`),
     ...PAYLOADS.slice(0, 4).map((p) => `/login?next=${encodeURIComponent(p)}`),
+    ...blocks.slice(0, 12).map((b) => `/papers/${paper}/draft/blocks/${b}/discussion`),
+    `/papers/${paper}/draft?open_comments=1`, '/moderation', '/needs-me', `/papers/${paper}/publish`,
+    `/papers/${paper}`, `/papers/${paper}/v/1`, `/papers/${paper}/compare/1/2`,
+    `/papers/${paper}/v/2/paper.html`,
+    ...PAYLOADS.slice(0, 6).map((p) => `/?q=${encodeURIComponent(p)}`),
   ];
   if (preview) pages.push(preview);
   for (const url of pages) await visit(page, hydrated, url, ran, unsafe);

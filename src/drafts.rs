@@ -4,6 +4,7 @@
 //! the drafts cache until the paper changes.
 use crate::caches::{BlockHtml, Caches};
 use crate::domain::citations;
+use crate::domain::comments::OpenCount;
 use crate::domain::coverage::{self, BlockKind, CitedEvidence};
 use crate::domain::papers::{Assembled, BlockView, CitedCard, heading_label};
 use crate::error::AppError;
@@ -60,6 +61,41 @@ pub async fn draft_holding(
     let assembled = Arc::new(assemble(rows, label, Some(caches.block_html())));
     caches.drafts().put(key, assembled.clone(), ticket);
     Ok(assembled)
+}
+
+/// The open comment threads per block of the paper (blocks with none are left out): the
+/// workspace's margin. Kept until a comment or block of the paper changes.
+pub async fn open_counts(
+    db: &Db,
+    caches: &Caches,
+    paper_id: &str,
+) -> Result<Vec<OpenCount>, AppError> {
+    let kept = caches.open_counts();
+    if let Some(counts) = kept.get(&paper_id.to_string()) {
+        return Ok(counts.to_vec());
+    }
+    let ticket = kept.ticket();
+    let counts =
+        crate::domain::comments::open_counts(store::comments::open_threads(db, paper_id).await?);
+    kept.put(paper_id.to_string(), Arc::new(counts.clone()), ticket);
+    Ok(counts)
+}
+
+/// The draft's blocks that `counts` counts (those with open threads), in the paper's order.
+pub async fn blocks_counted(
+    db: &Db,
+    caches: &Caches,
+    paper_id: &str,
+    counts: &[OpenCount],
+    label: &str,
+) -> Result<Vec<BlockView>, AppError> {
+    let draft = draft(db, caches, paper_id, label).await?;
+    Ok(draft
+        .blocks
+        .iter()
+        .filter(|b| counts.iter().any(|c| c.block == b.id))
+        .cloned()
+        .collect())
 }
 
 /// Everything a block's HTML depends on, hashed: its kind, its text, the cited keys the

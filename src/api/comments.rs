@@ -345,7 +345,7 @@ pub async fn open_comment_counts(slug: String) -> Result<Vec<OpenCount>, AppErro
     let result = async {
         let (state, _member) = require_member()?;
         let paper = paper(&state, &slug).await?;
-        open_counts(&state, &paper.id).await
+        crate::drafts::open_counts(&state.db, &state.caches, &paper.id).await
     }
     .await;
     door::finish(result, &[])
@@ -359,31 +359,11 @@ pub async fn blocks_with_open_comments(slug: String) -> Result<Vec<BlockView>, A
         let (state, _member) = require_member()?;
         let label = needed_label();
         let paper = paper(&state, &slug).await?;
-        let counts = open_counts(&state, &paper.id).await?;
-        blocks_counted(&state, &paper.id, &counts, &label).await
+        let counts = crate::drafts::open_counts(&state.db, &state.caches, &paper.id).await?;
+        crate::drafts::blocks_counted(&state.db, &state.caches, &paper.id, &counts, &label).await
     }
     .await;
     door::finish(result, &[])
-}
-
-/// The open threads per block of the paper (blocks with none are left out).
-#[cfg(feature = "ssr")]
-pub(super) async fn open_counts(
-    state: &AppState,
-    paper_id: &str,
-) -> Result<Vec<OpenCount>, AppError> {
-    let kept = state.caches.open_counts();
-    if let Some(counts) = kept.get(&paper_id.to_string()) {
-        return Ok(counts.to_vec());
-    }
-    let ticket = kept.ticket();
-    let counts = rules::open_counts(store::comments::open_threads(&state.db, paper_id).await?);
-    kept.put(
-        paper_id.to_string(),
-        std::sync::Arc::new(counts.clone()),
-        ticket,
-    );
-    Ok(counts)
 }
 
 /// A comment of `paper` changed here: its margin's counts are read again at once (other
@@ -391,23 +371,6 @@ pub(super) async fn open_counts(
 #[cfg(feature = "ssr")]
 pub(super) fn comments_changed(state: &AppState, paper_id: &str) {
     state.caches.open_counts().forget(paper_id);
-}
-
-/// The draft's blocks that `counts` counts, in the paper's order.
-#[cfg(feature = "ssr")]
-pub(super) async fn blocks_counted(
-    state: &AppState,
-    paper_id: &str,
-    counts: &[OpenCount],
-    label: &str,
-) -> Result<Vec<BlockView>, AppError> {
-    let draft = crate::drafts::draft(&state.db, &state.caches, paper_id, label).await?;
-    Ok(draft
-        .blocks
-        .iter()
-        .filter(|b| counts.iter().any(|c| c.block == b.id))
-        .cloned()
-        .collect())
 }
 
 #[cfg(feature = "ssr")]

@@ -97,7 +97,7 @@ pub async fn workspace_page(
         let paper_id = paper.id.clone();
         let (shown, counts) = tokio::join!(
             workspace(&state, &member, paper, from, &at, &label),
-            super::comments::open_counts(&state, &paper_id),
+            crate::drafts::open_counts(&state.db, &state.caches, &paper_id),
         );
         let mut shown = shown?;
         // The margin's numbers are an extra: a failure to count leaves the workspace shown.
@@ -107,7 +107,8 @@ pub async fn workspace_page(
         });
         if only_open {
             shown.blocks =
-                super::comments::blocks_counted(&state, &paper_id, &counts, &label).await?;
+                crate::drafts::blocks_counted(&state.db, &state.caches, &paper_id, &counts, &label)
+                    .await?;
             shown.first = 0;
             shown.parts = Vec::new();
         }

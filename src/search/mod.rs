@@ -10,14 +10,19 @@
 //! searchable at once here and within one poll everywhere else. On start the index is built
 //! from the database; until then searches answer "warming up", never wrong results.
 pub mod analysis;
+mod fields;
+mod index;
 pub mod papers;
 pub mod query;
 
 use crate::domain::evidence::Audience;
-use crate::domain::evidence_views::{EvidenceFilter, Facets, MARK_CLOSE, MARK_OPEN};
+use crate::domain::evidence_views::{EvidenceFilter, Facets};
 use crate::error::AppError;
 use crate::store::evidence_index::{Changed, Indexed};
 use crate::store::{self, Db};
+use fields::{COLLECTED, Fields, KEY_ORDER, schema};
+use index::{engine_error, in_memory};
+pub(crate) use query::mark_matches;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -25,12 +30,9 @@ use std::time::Duration;
 use tantivy::collector::sort_key::{SortByStaticFastValue, SortByString};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::AllQuery;
-use tantivy::schema::{
-    FAST, Field, IndexRecordOption, STORED, STRING, Schema, TantivyDocument, TextFieldIndexing,
-    TextOptions, Value,
-};
+use tantivy::schema::{TantivyDocument, Value};
 use tantivy::tokenizer::TokenizerManager;
-use tantivy::{Index, IndexReader, IndexWriter, Order, ReloadPolicy, Term};
+use tantivy::{IndexReader, IndexWriter, Order, Term};
 
 /// How often the change log is read: a change made on another instance is searchable within
 /// about this.
@@ -41,76 +43,6 @@ pub const POLL_EVERY: Duration = Duration::from_millis(250);
 const OVERLAP_MS: i64 = 10_000;
 /// The index writer's memory before it flushes a segment (tantivy's minimum is 15 MB).
 const WRITER_MEMORY: usize = 50_000_000;
-
-/// The index's fields.
-#[derive(Clone, Copy)]
-pub struct Fields {
-    id: Field,
-    pub(crate) key: Field,
-    /// Every finding's text, folded, not stemmed.
-    pub(crate) plain: Field,
-    /// The text again in its own language's field (stemmed), when that language has one.
-    stemmed: [Field; analysis::STEMMED.len()],
-    pub(crate) kind: Field,
-    pub(crate) country: Field,
-    pub(crate) region: Field,
-    pub(crate) assessment: Field,
-    pub(crate) tags: Field,
-    pub(crate) consent: Field,
-    pub(crate) visibility: Field,
-    /// When the finding was collected (`YYYYMMDD`), and its key as typed: the library's
-    /// order without search words, newest first, then by key.
-    collected: Field,
-    key_order: Field,
-}
-
-/// The fast fields the library lists by.
-const COLLECTED: &str = "collected";
-const KEY_ORDER: &str = "key_order";
-
-impl Fields {
-    /// Every field the words of a query are looked for in, with its analyser's name.
-    pub(crate) fn analysed(&self) -> Vec<(String, Field)> {
-        analysed(&self.stemmed, self.plain)
-    }
-
-    fn stemmed_for(&self, language: &str) -> Option<Field> {
-        let code = analysis::stemmed_language(language)?;
-        analysis::STEMMED
-            .iter()
-            .position(|(c, _)| *c == code)
-            .map(|at| self.stemmed[at])
-    }
-}
-
-fn schema() -> (Schema, Fields) {
-    let mut builder = Schema::builder();
-    let text = analysed_text;
-    let id = builder.add_text_field("id", STRING | STORED);
-    let key = builder.add_text_field("key", text(analysis::KEY));
-    let plain = builder.add_text_field("text", text(analysis::PLAIN));
-    let stemmed = analysis::STEMMED.map(|(code, _)| {
-        let name = analysis::analyser_for(code);
-        builder.add_text_field(&format!("text_{code}"), text(&name))
-    });
-    let fields = Fields {
-        id,
-        key,
-        plain,
-        stemmed,
-        kind: builder.add_text_field("kind", STRING),
-        // Fast too: the library's filter values and counts are aggregated over them.
-        country: builder.add_text_field("country", STRING | FAST),
-        region: builder.add_text_field("region", STRING | FAST),
-        assessment: builder.add_text_field("assessment", STRING | FAST),
-        tags: builder.add_text_field("tags", STRING | FAST),
-        consent: builder.add_text_field("consent", STRING),
-        visibility: builder.add_text_field("visibility", STRING),
-        collected: builder.add_i64_field(COLLECTED, FAST),
-        key_order: builder.add_text_field(KEY_ORDER, FAST),
-    };
-    (builder.build(), fields)
-}
 
 /// Where this instance is in the change log, and the entries it has applied lately.
 #[derive(Default)]
@@ -152,51 +84,6 @@ pub struct LibraryCounts {
 pub struct Matches {
     pub ids: Vec<String>,
     pub total: u64,
-}
-
-fn engine_error(context: &str, error: impl std::fmt::Display) -> AppError {
-    AppError::internal(&format!("{context}: {error}"))
-}
-
-/// The fields of an index that a query's words are looked for in, each with its analyser's
-/// name: one per stemmed language, and the plain one.
-fn analysed(stemmed: &[Field; analysis::STEMMED.len()], plain: Field) -> Vec<(String, Field)> {
-    let mut out: Vec<(String, Field)> = analysis::STEMMED
-        .iter()
-        .zip(stemmed)
-        .map(|((code, _), field)| (analysis::analyser_for(code), *field))
-        .collect();
-    out.push((analysis::PLAIN.to_string(), plain));
-    out
-}
-
-/// A text field analysed by `analyser`, with frequencies and positions (for phrases).
-fn analysed_text(analyser: &str) -> TextOptions {
-    TextOptions::default().set_indexing_options(
-        TextFieldIndexing::default()
-            .set_tokenizer(analyser)
-            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
-    )
-}
-
-/// A new index in memory with our analysers: its one writer (with `memory` bytes before it
-/// flushes a segment) and a reader that sees what is committed when told to reload.
-fn in_memory(
-    schema: Schema,
-    analysers: &TokenizerManager,
-    memory: usize,
-) -> Result<(IndexWriter, IndexReader), AppError> {
-    let mut index = Index::create_in_ram(schema);
-    index.set_tokenizers(analysers.clone());
-    let writer = index
-        .writer_with_num_threads(1, memory)
-        .map_err(|e| engine_error("open a search index's writer", e))?;
-    let reader = index
-        .reader_builder()
-        .reload_policy(ReloadPolicy::Manual)
-        .try_into()
-        .map_err(|e| engine_error("open a search index's reader", e))?;
-    Ok((writer, reader))
 }
 
 impl Engine {
@@ -614,64 +501,6 @@ impl Engine {
     }
 }
 
-/// `text` with every word the query makes a term of, in any of these analyses, between
-/// `MARK_OPEN` and `MARK_CLOSE`; the last word of the query also marks the words it begins.
-pub(crate) fn mark_matches(
-    manager: &TokenizerManager,
-    text: &str,
-    analysers: &[String],
-    q: &str,
-) -> String {
-    if q.trim().is_empty() {
-        return text.to_string();
-    }
-    let marked = query::marked_terms(manager, q);
-    let prefix = query::units(q.trim())
-        .last()
-        .and_then(|unit| match unit {
-            query::Unit::Word(w) => analysis::terms_of(manager, analysis::PLAIN, w)
-                .into_iter()
-                .next(),
-            query::Unit::Phrase(_) => None,
-        })
-        .map(|(term, _, _)| term)
-        .filter(|t| t.chars().count() >= 2);
-    // Byte ranges of matched words, from every analysis, merged.
-    let mut ranges: Vec<(usize, usize)> = Vec::new();
-    for name in analysers {
-        let wanted = marked
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, terms)| terms.as_slice())
-            .unwrap_or_default();
-        for (term, from, to) in analysis::terms_of(manager, name, text) {
-            let is_prefix = name == analysis::PLAIN
-                && prefix
-                    .as_ref()
-                    .is_some_and(|p| term.starts_with(p.as_str()));
-            if wanted.contains(&term) || is_prefix {
-                ranges.push((from, to));
-            }
-        }
-    }
-    ranges.sort_unstable();
-    ranges.dedup();
-    let mut out = String::with_capacity(text.len() + ranges.len() * 2);
-    let mut at = 0;
-    for (from, to) in ranges {
-        if from < at || to > text.len() {
-            continue;
-        }
-        out.push_str(&text[at..from]);
-        out.push_str(MARK_OPEN);
-        out.push_str(&text[from..to]);
-        out.push_str(MARK_CLOSE);
-        at = to;
-    }
-    out.push_str(&text[at..]);
-    out
-}
-
 /// What is removed from the index before findings are added again.
 enum Removal {
     Findings(Vec<String>),
@@ -757,6 +586,7 @@ fn looked_back(cursor: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::evidence_views::{MARK_CLOSE, MARK_OPEN};
 
     fn finding(id: &str, key: &str, language: &str, text: &str) -> Indexed {
         Indexed {

@@ -5,7 +5,9 @@
 //!
 //! The text is analysed by every language's analyser, as the words of a query are: a paper
 //! carries no language of its own, and a network may write in any of them.
-use super::{analysis, engine_error, mark_matches, query};
+use super::analysis;
+use super::index::{analysed, analysed_text, engine_error, in_memory};
+use super::query::{self, mark_matches};
 use crate::domain::front::PassageHit;
 use crate::domain::versions::VersionContent;
 use crate::error::AppError;
@@ -34,13 +36,13 @@ struct PaperFields {
 
 impl PaperFields {
     fn analysed(&self) -> Vec<(String, Field)> {
-        super::analysed(&self.stemmed, self.plain)
+        analysed(&self.stemmed, self.plain)
     }
 }
 
 fn schema() -> (Schema, PaperFields) {
     let mut builder = Schema::builder();
-    let text = super::analysed_text;
+    let text = analysed_text;
     let fields = PaperFields {
         paper: builder.add_text_field("paper", STRING),
         slug: builder.add_text_field("slug", STORED),
@@ -100,7 +102,7 @@ pub(super) struct PaperIndex {
 impl PaperIndex {
     pub(super) fn new(analysers: &TokenizerManager) -> Result<PaperIndex, AppError> {
         let (schema, fields) = schema();
-        let (writer, reader) = super::in_memory(schema, analysers, WRITER_MEMORY)?;
+        let (writer, reader) = in_memory(schema, analysers, WRITER_MEMORY)?;
         Ok(PaperIndex {
             fields,
             reader,

@@ -3,10 +3,10 @@
 //! while typing; the whole input also as a citation key. Filters are clauses that decide
 //! what matches without changing the score. Nothing a reader types is query syntax, so no
 //! input can make the query fail.
-use super::Fields;
 use super::analysis::{self, terms_of};
+use super::fields::Fields;
 use crate::domain::evidence::Audience;
-use crate::domain::evidence_views::EvidenceFilter;
+use crate::domain::evidence_views::{EvidenceFilter, MARK_CLOSE, MARK_OPEN};
 use tantivy::Term;
 use tantivy::query::{
     BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhrasePrefixQuery, PhraseQuery, Query,
@@ -228,6 +228,64 @@ pub fn scoped(
         }
     }
     Box::new(BooleanQuery::new(clauses))
+}
+
+/// `text` with every word the query makes a term of, in any of these analyses, between
+/// `MARK_OPEN` and `MARK_CLOSE`; the last word of the query also marks the words it begins.
+pub(crate) fn mark_matches(
+    manager: &TokenizerManager,
+    text: &str,
+    analysers: &[String],
+    q: &str,
+) -> String {
+    if q.trim().is_empty() {
+        return text.to_string();
+    }
+    let marked = marked_terms(manager, q);
+    let prefix = units(q.trim())
+        .last()
+        .and_then(|unit| match unit {
+            Unit::Word(w) => analysis::terms_of(manager, analysis::PLAIN, w)
+                .into_iter()
+                .next(),
+            Unit::Phrase(_) => None,
+        })
+        .map(|(term, _, _)| term)
+        .filter(|t| t.chars().count() >= 2);
+    // Byte ranges of matched words, from every analysis, merged.
+    let mut ranges: Vec<(usize, usize)> = Vec::new();
+    for name in analysers {
+        let wanted = marked
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, terms)| terms.as_slice())
+            .unwrap_or_default();
+        for (term, from, to) in analysis::terms_of(manager, name, text) {
+            let is_prefix = name == analysis::PLAIN
+                && prefix
+                    .as_ref()
+                    .is_some_and(|p| term.starts_with(p.as_str()));
+            if wanted.contains(&term) || is_prefix {
+                ranges.push((from, to));
+            }
+        }
+    }
+    ranges.sort_unstable();
+    ranges.dedup();
+    let mut out = String::with_capacity(text.len() + ranges.len() * 2);
+    let mut at = 0;
+    for (from, to) in ranges {
+        if from < at || to > text.len() {
+            continue;
+        }
+        out.push_str(&text[at..from]);
+        out.push_str(MARK_OPEN);
+        out.push_str(&text[from..to]);
+        out.push_str(MARK_CLOSE);
+        at = to;
+    }
+    out.push_str(&text[at..]);
+    out
 }
 
 #[cfg(test)]

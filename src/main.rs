@@ -1,3 +1,3 @@
 fn main() -> std::process::ExitCode {
-    groundwork::server::main()
+    groundwork::server::cli::main()
 }

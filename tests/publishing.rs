@@ -529,7 +529,7 @@ async fn a_withdrawal_after_publication_hides_the_text_and_the_chain_still_verif
     assert!(html.contains("The chain of versions verifies"));
 
     let mut out = Vec::new();
-    let all = groundwork::server::verify_chains(&app.state.db, &mut out)
+    let all = groundwork::server::cli::verify_chains(&app.state.db, &mut out)
         .await
         .unwrap();
     assert!(all, "{}", String::from_utf8_lossy(&out));
@@ -547,7 +547,7 @@ async fn verify_reports_each_chain_and_the_first_broken_version() {
     }
     let mut out = Vec::new();
     assert!(
-        groundwork::server::verify_chains(&app.state.db, &mut out)
+        groundwork::server::cli::verify_chains(&app.state.db, &mut out)
             .await
             .unwrap()
     );
@@ -571,7 +571,7 @@ async fn verify_reports_each_chain_and_the_first_broken_version() {
         .unwrap();
     let mut out = Vec::new();
     assert!(
-        !groundwork::server::verify_chains(&app.state.db, &mut out)
+        !groundwork::server::cli::verify_chains(&app.state.db, &mut out)
             .await
             .unwrap()
     );
@@ -700,7 +700,7 @@ async fn the_demo_paper_has_two_versions_that_differ() {
     }
     let mut out = Vec::new();
     assert!(
-        groundwork::server::verify_chains(&app.state.db, &mut out)
+        groundwork::server::cli::verify_chains(&app.state.db, &mut out)
             .await
             .unwrap()
     );

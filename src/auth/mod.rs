@@ -6,11 +6,6 @@ pub mod token;
 use crate::config::TrustedProxies;
 use crate::domain::accounts::{Role, SessionMember};
 use crate::error::AppError;
-use crate::state::AppState;
-use crate::store;
-use axum::extract::{Request, State};
-use axum::middleware::Next;
-use axum::response::Response;
 use http::HeaderMap;
 use http::request::Parts;
 use std::net::IpAddr;
@@ -34,35 +29,6 @@ pub fn cookie_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
         .filter_map(|pair| pair.trim().split_once('='))
         .find(|(k, _)| *k == name)
         .map(|(_, v)| v)
-}
-
-/// Looks up the session cookie once per request so pages and server functions share it.
-pub async fn session_layer(
-    State(state): State<AppState>,
-    mut request: Request,
-    next: Next,
-) -> Response {
-    let mut current = CurrentSession::default();
-    // The bundle's files are the same for everyone: a signed-in page view would otherwise read
-    // the session from the database once per file it loads.
-    let static_file = request.uri().path().starts_with("/pkg/");
-    let name = cookie_name(SESSION_COOKIE, state.config.secure_cookies);
-    if let Some(token) =
-        cookie_value(request.headers(), &name).filter(|t| !static_file && token::looks_valid(t))
-    {
-        let hash = token::digest(token);
-        match store::sessions::member(&state.db, &hash).await {
-            Ok(Some(member)) => {
-                current.member = Some(member);
-                current.token_hash = Some(hash);
-            }
-            Ok(None) => {}
-            // A database hiccup degrades to "signed out" for this request, never to a 500 page.
-            Err(_) => {}
-        }
-    }
-    request.extensions_mut().insert(current);
-    next.run(request).await
 }
 
 pub fn session_from_parts(parts: &Parts) -> CurrentSession {

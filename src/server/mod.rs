@@ -1,6 +1,7 @@
 //! Start-up, the router, and request-level safety. `app(state)` is what `main` serves and
-//! what integration tests start on 127.0.0.1:0.
-mod cli;
+//! what integration tests start on 127.0.0.1:0. The command line (`cli`) sits above it:
+//! it reads the settings and calls `state` and `serve`.
+pub mod cli;
 mod compare;
 mod consultation_files;
 mod evidence_files;
@@ -11,6 +12,7 @@ mod papers_live;
 mod public_api;
 mod rate_limit;
 mod reading;
+mod session;
 mod static_files;
 mod version_files;
 
@@ -28,8 +30,6 @@ use std::sync::Arc;
 use tower_http::compression::CompressionLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
-
-pub use cli::{main, verify_chains};
 
 pub fn leptos_options(config: &Config) -> LeptosOptions {
     LeptosOptions::builder()
@@ -109,7 +109,7 @@ pub fn app(state: AppState) -> Router {
         ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            auth::session_layer,
+            session::session_layer,
         ))
         .layer(axum::middleware::from_fn(guard::reject_cross_site))
         .layer(axum::middleware::from_fn_with_state(

@@ -24,6 +24,13 @@ use axum::response::{IntoResponse, Response};
 use http::{HeaderMap, HeaderValue, StatusCode, header};
 use std::sync::{Arc, OnceLock};
 
+/// The version's files, by the names the reading page links (`version_files` serves them).
+const BIBTEX: &str = "citation.bib";
+const RIS: &str = "citation.ris";
+const CSL_JSON: &str = "citation.json";
+const MARKDOWN: &str = "paper.md";
+const HTML: &str = "paper.html";
+
 pub(super) const STYLESHEET: &str = include_str!("../../style/reading.css");
 
 /// A numbered version may gain a newer sibling in its picker, and a finding's text may have
@@ -454,15 +461,12 @@ fn cite_section(cited: &CitedVersion, lang: Lang) -> String {
         cite = text("reading_cite"),
         reference = escape(&cited.plain_text()),
         files = text("reading_cite_files"),
-        bib = file(super::version_files::BIBTEX, "BibTeX"),
-        ris = file(super::version_files::RIS, "RIS"),
-        csl = file(super::version_files::CSL_JSON, "CSL-JSON"),
+        bib = file(BIBTEX, "BibTeX"),
+        ris = file(RIS, "RIS"),
+        csl = file(CSL_JSON, "CSL-JSON"),
         download = text("reading_download"),
-        md = file(
-            super::version_files::MARKDOWN,
-            &text("reading_download_markdown")
-        ),
-        html = file(super::version_files::HTML, &text("reading_download_html")),
+        md = file(MARKDOWN, &text("reading_download_markdown")),
+        html = file(HTML, &text("reading_download_html")),
     )
 }
 

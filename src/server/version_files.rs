@@ -15,12 +15,6 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use http::{HeaderMap, header};
 
-pub const BIBTEX: &str = "citation.bib";
-pub const RIS: &str = "citation.ris";
-pub const CSL_JSON: &str = "citation.json";
-pub const MARKDOWN: &str = "paper.md";
-pub const HTML: &str = "paper.html";
-
 /// A version a file is made from: the paper's slug, the stored record, and the address the
 /// version is read at.
 struct Source {

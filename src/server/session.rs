@@ -1,0 +1,37 @@
+//! Who is asking: the session cookie read once per request, so pages and server functions
+//! share it (see `auth::session_from_parts`).
+use crate::auth;
+use crate::state::AppState;
+use crate::store;
+use axum::extract::{Request, State};
+use axum::middleware::Next;
+use axum::response::Response;
+
+/// Looks up the session cookie once per request so pages and server functions share it.
+pub async fn session_layer(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let mut current = auth::CurrentSession::default();
+    // The bundle's files are the same for everyone: a signed-in page view would otherwise read
+    // the session from the database once per file it loads.
+    let static_file = request.uri().path().starts_with("/pkg/");
+    let name = auth::cookie_name(auth::SESSION_COOKIE, state.config.secure_cookies);
+    if let Some(token) = auth::cookie_value(request.headers(), &name)
+        .filter(|t| !static_file && auth::token::looks_valid(t))
+    {
+        let hash = auth::token::digest(token);
+        match store::sessions::member(&state.db, &hash).await {
+            Ok(Some(member)) => {
+                current.member = Some(member);
+                current.token_hash = Some(hash);
+            }
+            Ok(None) => {}
+            // A database hiccup degrades to "signed out" for this request, never to a 500 page.
+            Err(_) => {}
+        }
+    }
+    request.extensions_mut().insert(current);
+    next.run(request).await
+}

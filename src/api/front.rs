@@ -40,7 +40,15 @@ async fn listing(state: &AppState) -> Result<Arc<Vec<front::PublishedCard>>, App
     if let Some(kept) = state.caches.front().get(&()) {
         return Ok(kept);
     }
-    let papers = Arc::new(store::versions::front_listing(&state.db).await?);
+    let papers = Arc::new(
+        store::versions::front_listing(&state.db, |paragraph| {
+            crate::domain::needs::excerpt(
+                &crate::markdown::reading_text(paragraph, |_| true, ""),
+                crate::domain::front::LEAD_CHARS,
+            )
+        })
+        .await?,
+    );
     state.caches.front().insert((), papers.clone());
     Ok(papers)
 }

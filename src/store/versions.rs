@@ -36,7 +36,8 @@ pub enum PublishRefused {
 /// Writes the version and marks the paper as published at that number, in one transaction.
 pub async fn create(db: &Db, paper_id: &str, version: NewVersion) -> Result<(), PublishRefused> {
     let findings = serde_json::to_string(&version.findings)
-        .map_err(|e| PublishRefused::Error(AppError::internal(&format!("version content: {e}"))))?;
+        .or_internal("a version's findings to JSON")
+        .map_err(PublishRefused::Error)?;
     let cited: Vec<String> = version.findings.iter().map(|f| f.key.clone()).collect();
     let overrides: Vec<serde_json::Value> = version
         .overrides
@@ -134,10 +135,8 @@ pub async fn served(
     let Some(row) = rows.into_iter().next() else {
         return Ok(None);
     };
-    let named: Named = serde_json::from_str(&row.content).map_err(|error| {
-        tracing::error!(%error, "a version's content is not JSON");
-        AppError::Internal
-    })?;
+    let named: Named =
+        serde_json::from_str(&row.content).or_internal("a version's content is not JSON")?;
     Ok(Some(ServedVersion {
         number: row.number,
         hash: row.hash,
@@ -170,10 +169,8 @@ impl VersionRecord {
     pub fn read(&self) -> Result<(VersionContent, Vec<Finding>), AppError> {
         let content = VersionContent::from_canonical(self.content.as_bytes())
             .ok_or_else(|| AppError::internal("a stored version's content does not parse"))?;
-        let findings: Vec<Finding> = serde_json::from_str(&self.findings).map_err(|error| {
-            tracing::error!(%error, number = self.number, "a version's findings are not JSON");
-            AppError::Internal
-        })?;
+        let findings: Vec<Finding> = serde_json::from_str(&self.findings)
+            .or_internal(&format!("version {}'s findings are not JSON", self.number))?;
         Ok((content, findings))
     }
 }
@@ -362,9 +359,13 @@ pub async fn latest_content(
     Ok(Some((row.slug, content)))
 }
 
-/// Every published paper with its latest version's number, time and lead (the start of its
-/// first paragraph), latest first: what the front page lists.
-pub async fn front_listing(db: &Db) -> Result<Vec<PublishedCard>, AppError> {
+/// Every published paper with its latest version's number, time and lead, latest first: what
+/// the front page lists. `lead` makes the lead from the first paragraph's Markdown (the store
+/// stores Markdown; how it reads is the caller's).
+pub async fn front_listing(
+    db: &Db,
+    lead: impl Fn(&str) -> String,
+) -> Result<Vec<PublishedCard>, AppError> {
     #[derive(SurrealValue)]
     struct Row {
         slug: String,
@@ -393,7 +394,7 @@ pub async fn front_listing(db: &Db) -> Result<Vec<PublishedCard>, AppError> {
         .into_iter()
         .map(|r| {
             let (lead, published_at) = match r.version {
-                Some(v) => (lead_of(&v.content), v.published_at),
+                Some(v) => (lead(&first_paragraph(&v.content)), v.published_at),
                 None => (String::new(), String::new()),
             };
             PublishedCard {
@@ -413,21 +414,11 @@ pub async fn front_listing(db: &Db) -> Result<Vec<PublishedCard>, AppError> {
     Ok(cards)
 }
 
-/// The start of a version's first paragraph (a text block), as read.
-fn lead_of(content: &str) -> String {
-    let Some(content) = VersionContent::from_canonical(content.as_bytes()) else {
-        return String::new();
-    };
-    content
-        .blocks
-        .iter()
-        .find(|b| b.kind == "text")
-        .map(|b| {
-            crate::domain::needs::excerpt(
-                &crate::markdown::reading_text(&b.text, |_| true, ""),
-                crate::domain::front::LEAD_CHARS,
-            )
-        })
+/// A version's first paragraph (its first text block), as written.
+fn first_paragraph(content: &str) -> String {
+    VersionContent::from_canonical(content.as_bytes())
+        .and_then(|content| content.blocks.into_iter().find(|b| b.kind == "text"))
+        .map(|b| b.text)
         .unwrap_or_default()
 }
 

@@ -390,8 +390,7 @@ pub async fn update_with_reason(
         member_id,
         reason,
     } = edit;
-    let changes = serde_json::to_value(changes)
-        .map_err(|e| AppError::internal(&format!("finding changes to JSON: {e}")))?;
+    let changes = serde_json::to_value(changes).or_internal("a finding's changes to JSON")?;
     let item = item_object(fields);
     let result = retrying(|| {
         db.query(

@@ -26,8 +26,7 @@ pub async fn create(
     file_name: &str,
     preview: &CsvPreview,
 ) -> Result<String, AppError> {
-    let json = serde_json::to_string(preview)
-        .map_err(|e| AppError::internal(&format!("import preview to JSON: {e}")))?;
+    let json = serde_json::to_string(preview).or_internal("an import preview to JSON")?;
     let mut response = db
         .query(
             "DELETE import_batch WHERE created_at < time::now() - 1d;
@@ -57,8 +56,7 @@ pub async fn get(db: &Db, id: &str) -> Result<Option<Batch>, AppError> {
     let row: Option<BatchRow> = response.take(0).or_internal("get import batch")?;
     row.map(|r| {
         Ok(Batch {
-            preview: serde_json::from_str(&r.preview)
-                .map_err(|e| AppError::internal(&format!("stored import preview: {e}")))?,
+            preview: serde_json::from_str(&r.preview).or_internal("a stored import preview")?,
             assessment_id: r.assessment_id,
             member_id: r.member_id,
             file_name: r.file_name,

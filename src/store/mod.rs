@@ -147,6 +147,17 @@ impl<T> OrInternal<T> for Result<T, surrealdb::Error> {
     }
 }
 
+/// JSON the store writes or reads back (a version's findings, an import's preview): failing
+/// to (de)serialise it is our fault, logged with the context like a database failure.
+impl<T> OrInternal<T> for Result<T, serde_json::Error> {
+    fn or_internal(self, context: &str) -> Result<T, AppError> {
+        self.map_err(|error| {
+            tracing::error!(%error, "{context}");
+            AppError::Internal
+        })
+    }
+}
+
 /// A unique index rejected the write (two people creating the same thing at once).
 /// SurrealDB 3.3.5 reports an index violation inside a query with the kind `Internal`, not
 /// `AlreadyExists`, so its own message is the only sign of it.

@@ -46,7 +46,7 @@ pub fn Forbidden() -> impl IntoView {
         <div class="error-page">
             <p class="error-code">"403"</p>
             <h1>{t!(i18n, error_forbidden_title)}</h1>
-            <p>{t!(i18n, error_forbidden_body)}</p>
+            <p>{t!(i18n, error_no_permission_body)}</p>
             <p>
                 <a class="button" href="/">{t!(i18n, error_back_home)}</a>
             </p>

@@ -651,7 +651,11 @@ mod tests {
             "{err}"
         );
         let env = |name: &str| (name == "GROUNDWORK_DB").then(|| "postgres://x".to_string());
-        assert!(Config::from_parts(None, "x", &env).is_err());
+        let err = Config::from_parts(None, "x", &env).unwrap_err().to_string();
+        assert!(
+            err.contains("GROUNDWORK_DB") && err.contains("postgres://x"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -2,7 +2,6 @@
 //! accepted by the paper's editors through the ordinary save (citations synced, credited to
 //! the proposer), refused when the block changed since; rejected with a reason; withdrawn by
 //! the proposer.
-use crate::comments::{paper_with_block, problem};
 use crate::helpers::*;
 
 const LIISA: &str = "liisa.virtanen@example.org";

@@ -9,54 +9,6 @@ const LUCIA: &str = "lucia.romero@example.org";
 pub const BLOCK_TEXT: &str = "Workcamps build **trust** between neighbours. They also build \
     trust between\ngenerations, and they cost little.";
 
-/// A paper by Marco (its only editor) with one text block; answers (slug, block id).
-pub async fn paper_with_block(
-    app: &TestApp,
-    marco: &str,
-    title: &str,
-    text: &str,
-) -> (String, String) {
-    let slug = app.new_paper(marco, title).await;
-    let added = app
-        .call(
-            "add_block",
-            &[("slug", &slug), ("after", ""), ("kind", "text")],
-            Some(marco),
-        )
-        .await;
-    assert_eq!(added.status(), 200);
-    let block = json(added).await.as_str().unwrap().to_string();
-    let saved = app
-        .call(
-            "save_block",
-            &[
-                ("slug", &slug),
-                ("block", &block),
-                ("rev", "1"),
-                ("kind", "text"),
-                ("text", text),
-            ],
-            Some(marco),
-        )
-        .await;
-    assert_eq!(saved.status(), 200);
-    (slug, block)
-}
-
-/// The status of an answer, and the field and problem code of a validation error.
-pub async fn problem(response: reqwest::Response) -> (u16, String, String) {
-    let status = response.status().as_u16();
-    let body = json(response).await;
-    (
-        status,
-        body["field"].as_str().unwrap_or_default().to_string(),
-        body["problem"]["code"]
-            .as_str()
-            .unwrap_or_default()
-            .to_string(),
-    )
-}
-
 impl TestApp {
     async fn comment(
         &self,

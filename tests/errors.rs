@@ -202,6 +202,16 @@ async fn a_conflicting_save_is_409() {
     assert!(location.starts_with(&draft), "{location}");
     assert!(matches!(error, AppError::Conflict { .. }), "{error:?}");
     assert!(location.contains("Typed+on+an+old+version."), "{location}");
+    // The block's editor, sent back to, says what happened and keeps what was typed.
+    let editor_page = format!("/papers/{SLUG}/draft/blocks/{id}");
+    let posted = post_form(&app, "save_block", &form, &editor_page, Some(&editor)).await;
+    let (location, _) = sent_back(&posted);
+    let shown = page(app.get(&location, Some(&editor)).await, 200).await;
+    assert!(
+        shown.contains("Someone saved this block while you were editing"),
+        "{shown}"
+    );
+    assert!(shown.contains("Typed on an old version."), "{shown}");
 }
 
 #[tokio::test]
@@ -254,6 +264,35 @@ async fn invalid_input_is_422() {
     assert!(location.starts_with("/admin?"), "{location}");
     assert_eq!(error.status(), 422);
     assert_eq!(error.field(), Some("name"));
+    // The form, sent back to, names the problem.
+    let shown = page(app.get(&location, Some(&admin)).await, 200).await;
+    assert!(shown.contains("This is too long: at most"), "{shown}");
+}
+
+/// The database gone from under the app: a page answers 500 and says so (without the cause,
+/// which is logged), and a server function answers the error as JSON.
+#[tokio::test]
+async fn an_internal_error_is_500_and_says_so() {
+    let config = groundwork::config::Config::for_tests("mem://");
+    let database = config.db_database.clone();
+    let app = TestApp::spawn_with(config).await;
+    app.state
+        .db
+        .query(format!("REMOVE DATABASE {database}"))
+        .await
+        .unwrap()
+        .check()
+        .unwrap();
+    let html = page(app.get("/evidence/some-key", None).await, 500).await;
+    assert!(html.contains("Something went wrong"), "{html}");
+    assert!(html.contains("It has been logged"), "{html}");
+    assert!(
+        !html.to_lowercase().contains("database"),
+        "no cause is shown: {html}"
+    );
+    let call = app.fetch("/fn/evidence_item?key=some-key", None).await;
+    assert_eq!(call.status(), 500);
+    assert_eq!(json(call).await["error"], "internal");
 }
 
 #[tokio::test]

@@ -2,7 +2,6 @@
 //! security_headers` does not reach: the bundle under /pkg/, the rate limit's 429 and an
 //! internal error's 500 (issue 14, "keep it closed").
 use crate::helpers::*;
-use crate::safety::checked_security_headers;
 
 #[tokio::test]
 async fn bundle_files_rate_limits_and_internal_errors_carry_the_security_headers() {

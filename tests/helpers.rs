@@ -239,3 +239,117 @@ pub fn in_days(days: i64) -> String {
         .format("%Y-%m-%dT%H:%M")
         .to_string()
 }
+
+/// The nonce the Content-Security-Policy allows inline scripts with, after checking the rest
+/// of the policy and the other security headers.
+pub fn checked_security_headers(what: &str, response: &reqwest::Response) -> String {
+    let headers = response.headers();
+    assert_eq!(headers["x-content-type-options"], "nosniff", "{what}");
+    assert_eq!(headers["x-frame-options"], "DENY", "{what}");
+    assert!(
+        headers.get("strict-transport-security").is_none(),
+        "{what}: no HSTS over plain http"
+    );
+    let policy = headers
+        .get("content-security-policy")
+        .unwrap_or_else(|| panic!("{what}: no Content-Security-Policy"))
+        .to_str()
+        .unwrap()
+        .to_string();
+    for directive in [
+        "default-src 'self'",
+        "style-src 'self'",
+        "img-src 'self'",
+        "object-src 'none'",
+        "frame-ancestors 'none'",
+    ] {
+        assert!(
+            policy.split(';').any(|d| d.trim() == directive),
+            "{what}: {directive} missing from {policy}"
+        );
+    }
+    assert!(!policy.contains("unsafe-inline"), "{what}: {policy}");
+    let scripts = policy
+        .split(';')
+        .map(str::trim)
+        .find(|d| d.starts_with("script-src "))
+        .unwrap_or_else(|| panic!("{what}: no script-src in {policy}"));
+    assert!(
+        scripts.contains("'self'") && scripts.contains("'wasm-unsafe-eval'"),
+        "{what}: the app's own script and WASM must load: {scripts}"
+    );
+    scripts
+        .split_whitespace()
+        .find_map(|s| s.strip_prefix("'nonce-")?.strip_suffix('\''))
+        .unwrap_or_else(|| panic!("{what}: no nonce in {scripts}"))
+        .to_string()
+}
+
+/// Sends a request's head and the start of its body, then stalls; the first bytes of the
+/// answer, if one comes within `wait`.
+pub async fn stalled_request(
+    app: &TestApp,
+    head: &str,
+    body_start: &str,
+    wait: std::time::Duration,
+) -> Option<String> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(app.addr).await.unwrap();
+    stream
+        .write_all(format!("{head}\r\n\r\n{body_start}").as_bytes())
+        .await
+        .unwrap();
+    let mut answer = vec![0; 64];
+    match tokio::time::timeout(wait, stream.read(&mut answer)).await {
+        Ok(Ok(n)) if n > 0 => Some(String::from_utf8_lossy(&answer[..n]).into_owned()),
+        _ => None,
+    }
+}
+
+/// A paper by Marco (its only editor) with one text block; answers (slug, block id).
+pub async fn paper_with_block(
+    app: &TestApp,
+    marco: &str,
+    title: &str,
+    text: &str,
+) -> (String, String) {
+    let slug = app.new_paper(marco, title).await;
+    let added = app
+        .call(
+            "add_block",
+            &[("slug", &slug), ("after", ""), ("kind", "text")],
+            Some(marco),
+        )
+        .await;
+    assert_eq!(added.status(), 200);
+    let block = json(added).await.as_str().unwrap().to_string();
+    let saved = app
+        .call(
+            "save_block",
+            &[
+                ("slug", &slug),
+                ("block", &block),
+                ("rev", "1"),
+                ("kind", "text"),
+                ("text", text),
+            ],
+            Some(marco),
+        )
+        .await;
+    assert_eq!(saved.status(), 200);
+    (slug, block)
+}
+
+/// The status of an answer, and the field and problem code of a validation error.
+pub async fn problem(response: reqwest::Response) -> (u16, String, String) {
+    let status = response.status().as_u16();
+    let body = json(response).await;
+    (
+        status,
+        body["field"].as_str().unwrap_or_default().to_string(),
+        body["problem"]["code"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string(),
+    )
+}

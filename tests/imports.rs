@@ -352,9 +352,7 @@ async fn a_slow_upload_is_not_cut_off_by_the_request_timeout() {
     let start = format!(
         "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"e.csv\"\r\n\r\nkey,"
     );
-    let answer =
-        crate::safety::stalled_request(&app, &head, &start, std::time::Duration::from_secs(3))
-            .await;
+    let answer = stalled_request(&app, &head, &start, std::time::Duration::from_secs(3)).await;
     assert_eq!(answer, None, "still waiting for the rest of the file");
 }
 

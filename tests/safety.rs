@@ -88,51 +88,6 @@ async fn health_reports_the_database() {
     );
 }
 
-/// The nonce the Content-Security-Policy allows inline scripts with, after checking the rest
-/// of the policy and the other security headers.
-pub fn checked_security_headers(what: &str, response: &reqwest::Response) -> String {
-    let headers = response.headers();
-    assert_eq!(headers["x-content-type-options"], "nosniff", "{what}");
-    assert_eq!(headers["x-frame-options"], "DENY", "{what}");
-    assert!(
-        headers.get("strict-transport-security").is_none(),
-        "{what}: no HSTS over plain http"
-    );
-    let policy = headers
-        .get("content-security-policy")
-        .unwrap_or_else(|| panic!("{what}: no Content-Security-Policy"))
-        .to_str()
-        .unwrap()
-        .to_string();
-    for directive in [
-        "default-src 'self'",
-        "style-src 'self'",
-        "img-src 'self'",
-        "object-src 'none'",
-        "frame-ancestors 'none'",
-    ] {
-        assert!(
-            policy.split(';').any(|d| d.trim() == directive),
-            "{what}: {directive} missing from {policy}"
-        );
-    }
-    assert!(!policy.contains("unsafe-inline"), "{what}: {policy}");
-    let scripts = policy
-        .split(';')
-        .map(str::trim)
-        .find(|d| d.starts_with("script-src "))
-        .unwrap_or_else(|| panic!("{what}: no script-src in {policy}"));
-    assert!(
-        scripts.contains("'self'") && scripts.contains("'wasm-unsafe-eval'"),
-        "{what}: the app's own script and WASM must load: {scripts}"
-    );
-    scripts
-        .split_whitespace()
-        .find_map(|s| s.strip_prefix("'nonce-")?.strip_suffix('\''))
-        .unwrap_or_else(|| panic!("{what}: no nonce in {scripts}"))
-        .to_string()
-}
-
 /// Every inline script of a page carries the nonce its response's policy names (else the
 /// browser would not run the hydration script, and the page would never become interactive).
 fn assert_scripts_carry(what: &str, html: &str, nonce: &str) {
@@ -257,27 +212,6 @@ async fn garbage_input_never_gives_a_500() {
             (400..500).contains(&status),
             "{name} {form:?} gave {status}"
         );
-    }
-}
-
-/// Sends a request's head and the start of its body, then stalls; the first bytes of the
-/// answer, if one comes within `wait`.
-pub async fn stalled_request(
-    app: &TestApp,
-    head: &str,
-    body_start: &str,
-    wait: std::time::Duration,
-) -> Option<String> {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let mut stream = tokio::net::TcpStream::connect(app.addr).await.unwrap();
-    stream
-        .write_all(format!("{head}\r\n\r\n{body_start}").as_bytes())
-        .await
-        .unwrap();
-    let mut answer = vec![0; 64];
-    match tokio::time::timeout(wait, stream.read(&mut answer)).await {
-        Ok(Ok(n)) if n > 0 => Some(String::from_utf8_lossy(&answer[..n]).into_owned()),
-        _ => None,
     }
 }
 

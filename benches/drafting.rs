@@ -208,7 +208,22 @@ async fn main() {
         .await
         .unwrap();
     let mut stream = stream.bytes_stream();
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    // The stream is live when it brings the viewer's own arrival (a presence event): from
+    // then on every save's event reaches it, so the first round's timing is not a start-up's.
+    let mut buffer = String::new();
+    let live = tokio::time::timeout(Duration::from_secs(10), async {
+        while !buffer.contains("\"presence\"") {
+            match stream.next().await {
+                Some(Ok(chunk)) => buffer.push_str(&String::from_utf8_lossy(&chunk)),
+                _ => return false,
+            }
+        }
+        true
+    })
+    .await
+    .unwrap_or(false);
+    assert!(live, "the viewer's event stream brought nothing: {buffer}");
+    buffer.clear();
     let workspace: serde_json::Value = http
         .get(format!("{base}/fn/draft_workspace?slug={SLUG}"))
         .header("cookie", &editor)
@@ -223,7 +238,6 @@ async fn main() {
     let block = workspace["blocks"][2]["id"].as_str().unwrap().to_string();
     let mut rev = workspace["blocks"][2]["rev"].as_i64().unwrap();
     let mut latencies = Vec::new();
-    let mut buffer = String::new();
     for round in 0..40 {
         let t = Instant::now();
         let r = http

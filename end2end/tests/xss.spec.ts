@@ -50,6 +50,11 @@ async function getJson(request: APIRequestContext, pathAndQuery: string) {
 async function visit(page: Page, hydrated: boolean, url: string, ran: string[], unsafe: string[]) {
   await page.goto(url);
   await ready(page, hydrated);
+  await scan(page, url, ran, unsafe);
+}
+
+/** Checks the page as it is now (see `visit`); `what` names it in the failures. */
+async function scan(page: Page, what: string, ran: string[], unsafe: string[]) {
   const found = await page.evaluate(() => {
     const bad: string[] = [];
     const scheme = /^\s*(javascript|vbscript|data):/i;
@@ -66,8 +71,8 @@ async function visit(page: Page, hydrated: boolean, url: string, ran: string[], 
     }
     return bad;
   });
-  unsafe.push(...found.map((b) => `${url}: ${b}`));
-  expect(ran, `nothing ran on ${url}`).toEqual([]);
+  unsafe.push(...found.map((b) => `${what}: ${b}`));
+  expect(ran, `nothing ran on ${what}`).toEqual([]);
 }
 
 test('no payload of the corpus runs on any page that shows it', async ({ browser, page, context, hydrated, baseURL }) => {
@@ -284,11 +289,17 @@ test('no payload of the corpus runs on any page that shows it', async ({ browser
     ...blocks.slice(0, 12).map((b) => `/papers/${paper}/draft/blocks/${b}/discussion`),
     `/papers/${paper}/draft?open_comments=1`, '/moderation', '/needs-me', `/papers/${paper}/publish`,
     `/papers/${paper}`, `/papers/${paper}/v/1`, `/papers/${paper}/compare/1/2`,
-    `/papers/${paper}/v/2/paper.html`,
     ...PAYLOADS.slice(0, 6).map((p) => `/?q=${encodeURIComponent(p)}`),
   ];
   if (preview) pages.push(preview);
   for (const url of pages) await visit(page, hydrated, url, ran, unsafe);
+  // The standalone HTML file is downloaded and opened from the reader's disk: opened here the
+  // same way, outside the app, with only the policy it carries itself.
+  const standalone = await api.get(`/papers/${paper}/v/2/paper.html`);
+  expect(standalone.ok(), 'the standalone file downloads').toBeTruthy();
+  await page.goto('about:blank');
+  await page.setContent(await standalone.text());
+  await scan(page, 'the standalone paper.html', ran, unsafe);
 
   // The admin's pages, with the newcomers' names and the organisations.
   const adminPage = await browser.newContext({ baseURL });

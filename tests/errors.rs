@@ -283,13 +283,19 @@ async fn an_internal_error_is_500_and_says_so() {
         .unwrap()
         .check()
         .unwrap();
-    let html = page(app.get("/evidence/some-key", None).await, 500).await;
-    assert!(html.contains("Something went wrong"), "{html}");
-    assert!(html.contains("It has been logged"), "{html}");
-    assert!(
-        !html.to_lowercase().contains("database"),
-        "no cause is shown: {html}"
-    );
+    // A page of the app, and a file the server makes outside the app (its static page).
+    for (path, says) in [
+        ("/evidence/some-key", "Something went wrong on our side."),
+        ("/evidence.csv", "It has been logged"),
+    ] {
+        let html = page(app.get(path, None).await, 500).await;
+        assert!(html.contains("Something went wrong"), "{path}: {html}");
+        assert!(html.contains(says), "{path}: {html}");
+        assert!(
+            !html.to_lowercase().contains("database"),
+            "{path}: no cause is shown: {html}"
+        );
+    }
     let call = app.fetch("/fn/evidence_item?key=some-key", None).await;
     assert_eq!(call.status(), 500);
     assert_eq!(json(call).await["error"], "internal");

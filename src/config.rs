@@ -47,6 +47,8 @@ pub struct Config {
     pub max_upload_bytes: usize,
     /// How long a request may take, except the live event stream and CSV uploads.
     pub request_timeout: std::time::Duration,
+    /// How long requests still open at shutdown may take before the server exits anyway.
+    pub shutdown_deadline: std::time::Duration,
     /// Searches and exports one client may start per minute (an export counts as ten).
     pub costly_per_minute: u32,
     pub session_days: i64,
@@ -114,6 +116,7 @@ struct LimitsSection {
     max_body_bytes: Option<u64>,
     max_upload_bytes: Option<u64>,
     request_timeout_secs: Option<u64>,
+    shutdown_deadline_secs: Option<u64>,
     costly_per_minute: Option<u32>,
     session_days: Option<i64>,
     invitation_days: Option<i64>,
@@ -524,6 +527,17 @@ impl Config {
             l.request_timeout_secs.map(|n| n.to_string()),
             |v| v.parse::<u64>().ok().filter(|n| (1..=3600).contains(n)),
         )?;
+        let shutdown_deadline_secs = r.take(
+            Setting {
+                name: "limits.shutdown_deadline_secs",
+                env: &["GROUNDWORK_SHUTDOWN_DEADLINE_SECS"],
+                default: "10",
+                expected: "a number of seconds between 1 and 600",
+                secret: false,
+            },
+            l.shutdown_deadline_secs.map(|n| n.to_string()),
+            |v| v.parse::<u64>().ok().filter(|n| (1..=600).contains(n)),
+        )?;
         let costly_per_minute = r.take(
             Setting {
                 name: "limits.costly_per_minute",
@@ -584,6 +598,7 @@ impl Config {
             max_body_bytes,
             max_upload_bytes,
             request_timeout: std::time::Duration::from_secs(request_timeout_secs),
+            shutdown_deadline: std::time::Duration::from_secs(shutdown_deadline_secs),
             costly_per_minute,
             session_days,
             invitation_days,

@@ -286,3 +286,46 @@ async fn a_comment_posted_on_another_instance_is_counted_once_its_event_arrives(
     .await;
     assert!(arrived.is_ok(), "the block's count became {expected}");
 }
+
+/// A request that never finishes (a client that stalls before sending its body) does not keep
+/// the server from exiting: it is let go when the shutdown deadline passes, not before.
+#[tokio::test]
+async fn an_open_request_holds_up_shutdown_until_the_deadline_only() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut config = groundwork::config::Config::for_tests("mem://");
+    config.request_timeout = Duration::from_secs(600);
+    config.shutdown_deadline = Duration::from_secs(1);
+    let app = TestApp::spawn_with(config).await;
+    // The client asks to be told when the server wants the body ("100 Continue"): then the
+    // request is in the app's hands, waiting for a body that never comes.
+    let mut stream = tokio::net::TcpStream::connect(app.addr).await.unwrap();
+    stream
+        .write_all(
+            b"POST /fn/login HTTP/1.1\r\nHost: localhost\r\nAccept: application/json\r\n\
+              Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 200\r\n\
+              Expect: 100-continue\r\n\r\n",
+        )
+        .await
+        .unwrap();
+    let mut answer = vec![0; 64];
+    let n = tokio::time::timeout(Duration::from_secs(10), stream.read(&mut answer))
+        .await
+        .expect("the server asks for the body")
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&answer[..n]).starts_with("HTTP/1.1 100"),
+        "{}",
+        String::from_utf8_lossy(&answer[..n])
+    );
+    let started = std::time::Instant::now();
+    assert!(
+        app.shut_down(Duration::from_secs(10)).await,
+        "the server exits though a request is still open"
+    );
+    assert!(
+        started.elapsed() >= Duration::from_millis(900),
+        "the open request was given the deadline to finish (exited after {:?})",
+        started.elapsed()
+    );
+    drop(stream);
+}

@@ -334,11 +334,8 @@ pub async fn serve(state: AppState) -> std::io::Result<()> {
     serve_on(listener, state, shutdown_signal()).await
 }
 
-/// How long requests still open at shutdown may take to finish before the server exits anyway.
-const SHUTDOWN_DEADLINE: std::time::Duration = std::time::Duration::from_secs(10);
-
 /// Serves on `listener` until `shutdown` resolves, then ends the live streams and lets open
-/// requests finish, for at most [`SHUTDOWN_DEADLINE`].
+/// requests finish, for at most the configured deadline (`limits.shutdown_deadline_secs`).
 pub async fn serve_on(
     listener: tokio::net::TcpListener,
     state: AppState,
@@ -346,11 +343,12 @@ pub async fn serve_on(
 ) -> std::io::Result<()> {
     note_demo_accounts(&state).await;
     let events = state.events.clone();
+    let limit = state.config.shutdown_deadline;
     let deadline = {
         let closed = events.closed();
         async move {
             closed.await;
-            tokio::time::sleep(SHUTDOWN_DEADLINE).await;
+            tokio::time::sleep(limit).await;
         }
     };
     let served = axum::serve(
@@ -364,7 +362,7 @@ pub async fn serve_on(
     tokio::select! {
         result = std::future::IntoFuture::into_future(served) => result,
         () = deadline => {
-            tracing::warn!("requests still open {SHUTDOWN_DEADLINE:?} after shutdown began; exiting");
+            tracing::warn!("requests still open {limit:?} after shutdown began; exiting");
             Ok(())
         }
     }

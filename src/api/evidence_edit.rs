@@ -27,7 +27,7 @@ fn require_editor() -> Result<(AppState, SessionMember), AppError> {
 /// Refuses a member who may not change the assessment's work (404 when there is no such
 /// assessment).
 #[cfg(feature = "ssr")]
-async fn may_change(
+pub(super) async fn may_change(
     state: &AppState,
     member: &SessionMember,
     assessment: &str,
@@ -99,10 +99,7 @@ pub async fn save_assessment(id: String, assessment: AssessmentInput) -> Result<
             if id.len() > 64 {
                 return Err(AppError::NotFound);
             }
-            let owner = store::assessments::owner(&state.db, &id)
-                .await?
-                .ok_or(AppError::NotFound)?;
-            member.may_change_work_of(&owner)?;
+            may_change(&state, &member, &id).await?;
             store::assessments::update(&state.db, &id, &fields).await?;
             id
         };
@@ -273,10 +270,7 @@ pub async fn save_evidence(
                 .ok_or(AppError::NotFound)?;
             // Moving a finding out of an assessment changes that assessment's work too.
             if stored.assessment_id != assessment {
-                let from = store::assessments::owner(&state.db, &stored.assessment_id)
-                    .await?
-                    .ok_or(AppError::NotFound)?;
-                member.may_change_work_of(&from)?;
+                may_change(&state, &member, &stored.assessment_id).await?;
             }
             // Checked here to answer at once, and again where the write happens (a save in
             // between, or a citation locking the key, must not be overwritten).

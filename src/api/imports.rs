@@ -86,10 +86,9 @@ async fn own_batch(
         return Err(AppError::NotFound);
     }
     // The upload checked this; an editor moved to another organisation since is refused too.
-    let owner = store::assessments::owner(&state.db, &found.assessment_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    member.may_change_work_of(&owner)?;
+    // (The assessment imported into: a known key can only be one of its own findings, since a
+    // row naming another assessment's finding is refused in the preview and the transaction.)
+    super::evidence_edit::may_change(&state, &member, &found.assessment_id).await?;
     Ok((state, member, found))
 }
 
@@ -127,7 +126,7 @@ pub async fn import_preview(batch: String) -> Result<ImportPreviewView, AppError
 #[server(prefix = "/fn", endpoint = "confirm_import")]
 pub async fn confirm_import(batch: String) -> Result<ImportCounts, AppError> {
     let result = async {
-        let (state, member, found) = own_batch(&batch).await?;
+        let (state, _, found) = own_batch(&batch).await?;
         let (_, refused, stored) =
             compared_with_stored(&state, &found.assessment_id, &found.preview).await?;
         if !found.preview.problems.is_empty() || !refused.is_empty() {
@@ -135,13 +134,6 @@ pub async fn confirm_import(batch: String) -> Result<ImportCounts, AppError> {
                 what: "the file has problems".into(),
             });
         }
-        // The assessment imported into. A known key can only be one of its own findings (a
-        // row naming another assessment's finding is refused above and in the transaction),
-        // so its owner is the only one to ask.
-        let target = store::assessments::owner(&state.db, &found.assessment_id)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        member.may_change_work_of(&target)?;
         let author = store::evidence::Author {
             member_id: Some(&found.member_id),
             action: crate::domain::evidence_history::ChangeAction::Imported,

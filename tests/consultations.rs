@@ -164,20 +164,6 @@ impl TestApp {
     }
 }
 
-/// The (field, code) of a validation error answer.
-async fn problem(response: reqwest::Response) -> (u16, String, String) {
-    let status = response.status().as_u16();
-    let body = json(response).await;
-    (
-        status,
-        body["field"].as_str().unwrap_or_default().to_string(),
-        body["problem"]["code"]
-            .as_str()
-            .unwrap_or_default()
-            .to_string(),
-    )
-}
-
 fn not_open() -> (u16, String, String) {
     (422, "consultation".into(), "not_open".into())
 }

@@ -273,16 +273,8 @@ async fn invalid_input_is_422() {
 /// which is logged), and a server function answers the error as JSON.
 #[tokio::test]
 async fn an_internal_error_is_500_and_says_so() {
-    let config = groundwork::config::Config::for_tests("mem://");
-    let database = config.db_database.clone();
-    let app = TestApp::spawn_with(config).await;
-    app.state
-        .db
-        .query(format!("REMOVE DATABASE {database}"))
-        .await
-        .unwrap()
-        .check()
-        .unwrap();
+    let app = TestApp::spawn().await;
+    app.remove_database().await;
     // A page of the app, and a file the server makes outside the app (its static page).
     for (path, says) in [
         ("/evidence/some-key", "Something went wrong on our side."),

@@ -11,7 +11,6 @@ async fn bundle_files_rate_limits_and_internal_errors_carry_the_security_headers
     let mut config = groundwork::config::Config::for_tests("mem://");
     config.site_root = site.path().to_str().unwrap().to_string();
     config.costly_per_minute = 1;
-    let database = config.db_database.clone();
     let app = TestApp::spawn_with(config).await;
 
     let bundle = app.get("/pkg/groundwork.css", None).await;
@@ -30,13 +29,7 @@ async fn bundle_files_rate_limits_and_internal_errors_carry_the_security_headers
     checked_security_headers("the 429 answer", &limited);
 
     // The database gone from under the app: what reads it fails inside.
-    app.state
-        .db
-        .query(format!("REMOVE DATABASE {database}"))
-        .await
-        .unwrap()
-        .check()
-        .unwrap();
+    app.remove_database().await;
     let failed = app.get("/evidence/some-key", None).await;
     assert_eq!(failed.status(), 500);
     checked_security_headers("the 500 page", &failed);

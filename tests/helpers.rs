@@ -173,6 +173,17 @@ impl TestApp {
         request.send().await.unwrap()
     }
 
+    /// Removes the app's database from under it: what reads it then fails inside (a 500).
+    pub async fn remove_database(&self) {
+        self.state
+            .db
+            .query(format!("REMOVE DATABASE {}", self.state.config.db_database))
+            .await
+            .unwrap()
+            .check()
+            .unwrap();
+    }
+
     /// A new paper created by `cookie`'s editor (its only listed editor); answers its slug.
     pub async fn new_paper(&self, cookie: &str, title: &str) -> String {
         let created = self

@@ -47,29 +47,7 @@ async fn typed_markup_stays_inside_its_textarea() {
         .await;
     assert_kept_as_text("the assessment's form", &page.text().await.unwrap());
 
-    let slug = app.new_paper(&marco, "Textarea paper").await;
-    let added = app
-        .call(
-            "add_block",
-            &[("slug", &slug), ("after", ""), ("kind", "text")],
-            Some(&marco),
-        )
-        .await;
-    let block = json(added).await.as_str().unwrap().to_string();
-    let saved = app
-        .call(
-            "save_block",
-            &[
-                ("slug", &slug),
-                ("block", &block),
-                ("rev", "1"),
-                ("kind", "text"),
-                ("text", TYPED),
-            ],
-            Some(&marco),
-        )
-        .await;
-    assert_eq!(saved.status(), 200);
+    let (slug, block) = paper_with_block(&app, &marco, "Textarea paper", TYPED).await;
     let page = app
         .get(
             &format!("/papers/{slug}/draft/blocks/{block}"),

@@ -203,10 +203,13 @@ fn init_context_inner<L: Locale>(
         locale_signal.set(l);
     });
 
-    // Groundwork's patch (see vendor/README.md): on the server this effect is a task that can
-    // first run after its request's reactive owner is disposed; `get` then panicked. A
-    // disposed signal means nobody is left to set the cookie for: do nothing.
-    Effect::new_isomorphic(move |_| {
+    // Groundwork's patch (see vendor/README.md): the upstream crate makes this effect
+    // isomorphic. On the server it is then a task that can first run after its request's
+    // reactive owner is disposed on another thread, and reading the signal panicked (even
+    // `try_get`: `reactive_graph` checks for disposal and then reads, and the owner can go in
+    // between). The cookie it writes only matters in the browser (the server sets it at
+    // `/lang/{code}`), so it is a browser-only effect here; `try_get` stays as a guard.
+    Effect::new(move |_| {
         #[cfg(feature = "unified_contexts")]
         let new_lang = {
             let Some(new_lang_any) = locale_signal.try_get() else {

@@ -19,12 +19,10 @@ if [ "$profile" = release ]; then setup_release; fi
 say "building Groundwork ($profile)"
 cargo leptos build "${flag[@]}"
 
-# Demo accounts sign in with a published password: loaded only for a local debug build on
-# the embedded default database, or when asked for (GROUNDWORK_DEMO=true). A release build
-# or another database (GROUNDWORK_DB, such as ws://) never turns them on by itself.
-if [ -z "${GROUNDWORK_DEMO:-}" ] && [ "$profile" = debug ] && [ -z "${GROUNDWORK_DB:-}" ]; then
-  export GROUNDWORK_DEMO=true
-fi
+# Demo data only for a local debug build on the embedded default database, unless asked for
+# (demo_wanted in setup.sh says why). Otherwise the setting is left alone, so Leptos.toml's
+# [demo] load_on_first_start still counts as asking.
+if [ "$(demo_wanted "$profile")" = true ]; then export GROUNDWORK_DEMO=true; fi
 export GROUNDWORK_SITE_ROOT="${GROUNDWORK_SITE_ROOT:-$GW_ROOT/target/site}"
 say "starting Groundwork (Ctrl-C stops it)"
 exec "$CARGO_TARGET_DIR/$profile/groundwork" serve

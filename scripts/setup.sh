@@ -23,6 +23,22 @@ apt_install() {
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
 }
 
+# Whether `run.sh` loads the demo data (prints true or false; run.sh exports it as
+# GROUNDWORK_DEMO). Demo accounts sign in with a published password, so they are loaded only
+# for a local debug build on the embedded default database, or when asked for
+# (GROUNDWORK_DEMO set either way). A release build, or any database named in GROUNDWORK_DB
+# (ws://, or even an embedded one), never turns them on by itself.
+demo_wanted() {
+  local profile="$1"
+  if [ -n "${GROUNDWORK_DEMO:-}" ]; then
+    echo "$GROUNDWORK_DEMO"
+  elif [ "$profile" = debug ] && [ -z "${GROUNDWORK_DB:-}" ]; then
+    echo true
+  else
+    echo false
+  fi
+}
+
 setup_build() {
   if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
     say "adding the wasm32-unknown-unknown target"

@@ -588,3 +588,105 @@ async fn a_demo_installation_says_so_on_every_page() {
     let html = real.get("/", None).await.text().await.unwrap();
     assert!(!html.contains("demo-notice"), "no demo accounts, no notice");
 }
+
+/// What `groundwork serve` prints before it says where it listens, on a fresh in-memory
+/// database with the demo data asked for or not. The server is stopped before this returns.
+fn start_up_lines(demo: bool) -> Vec<String> {
+    use std::io::{BufRead, BufReader};
+    let data = tempfile::tempdir().unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_groundwork"))
+        .arg("serve")
+        .env("GROUNDWORK_DB", "mem://")
+        .env("GROUNDWORK_DATA_DIR", data.path())
+        .env("GROUNDWORK_ADDRESS", "127.0.0.1:0")
+        .env("GROUNDWORK_DEMO", demo.to_string())
+        .env("RUST_LOG", "warn")
+        .env("NO_COLOR", "1")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("the server starts");
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut before = Vec::new();
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if line.contains("Groundwork is ready at http://") {
+                let _ = tx.send(before);
+                return;
+            }
+            before.push(line);
+        }
+    });
+    let lines = rx.recv_timeout(std::time::Duration::from_secs(120));
+    let _ = child.kill();
+    let _ = child.wait();
+    lines.expect("the server says where it listens")
+}
+
+/// Issue 14, finding 3: whoever starts a demo installation is told, in the log and before
+/// the address, that its accounts sign in with a published password; a real one says nothing.
+#[test]
+fn the_start_up_log_warns_of_demo_accounts_before_the_address() {
+    let demo = start_up_lines(true);
+    let warnings: Vec<&String> = demo
+        .iter()
+        .filter(|line| line.contains("DEMO INSTALLATION"))
+        .collect();
+    assert_eq!(
+        warnings.len(),
+        1,
+        "one warning, before the address: {demo:?}"
+    );
+    assert!(warnings[0].contains("WARN"), "{}", warnings[0]);
+    assert!(
+        warnings[0].contains(groundwork::demo::DEMO_PASSWORD),
+        "it names the published password: {}",
+        warnings[0]
+    );
+
+    let real = start_up_lines(false);
+    assert!(
+        !real.iter().any(|line| line.contains("DEMO INSTALLATION")),
+        "no demo data, no warning: {real:?}"
+    );
+}
+
+/// `scripts/run.sh` asks for the demo data only for a debug build on the embedded default
+/// database, unless told otherwise (issue 14, finding 3): the rule is `demo_wanted` in
+/// `scripts/setup.sh`, run here as run.sh runs it.
+#[test]
+fn run_sh_loads_demo_data_only_for_a_local_debug_build() {
+    let setup = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/setup.sh");
+    let wanted = |profile: &str, db: Option<&str>, demo: Option<&str>| -> String {
+        let mut command = std::process::Command::new("bash");
+        command
+            .arg("-c")
+            .arg(format!("source '{setup}' && demo_wanted {profile}"))
+            .env_remove("GROUNDWORK_DB")
+            .env_remove("GROUNDWORK_DEMO");
+        if let Some(db) = db {
+            command.env("GROUNDWORK_DB", db);
+        }
+        if let Some(demo) = demo {
+            command.env("GROUNDWORK_DEMO", demo);
+        }
+        let output = command.output().expect("bash runs");
+        assert!(output.status.success(), "{output:?}");
+        String::from_utf8(output.stdout).unwrap().trim().to_string()
+    };
+    assert_eq!(wanted("debug", None, None), "true", "./scripts/run.sh");
+    assert_eq!(wanted("release", None, None), "false", "--release");
+    assert_eq!(
+        wanted("debug", Some("ws://db:8000"), None),
+        "false",
+        "ws://"
+    );
+    assert_eq!(
+        wanted("debug", Some("surrealkv:///srv/groundwork"), None),
+        "false",
+        "an embedded database someone chose"
+    );
+    assert_eq!(wanted("release", None, Some("true")), "true", "asked for");
+    assert_eq!(wanted("debug", None, Some("false")), "false", "refused");
+}

@@ -85,8 +85,14 @@ fn take_flag(args: &mut Vec<String>, flag: &str) -> Option<String> {
 
 fn print_settings(config: &Config) {
     println!("Groundwork settings:");
+    let width = config
+        .report
+        .iter()
+        .map(|(name, ..)| name.len())
+        .max()
+        .unwrap_or(0);
     for (name, value, source) in &config.report {
-        println!("  {name:<28} {value:<40} ({source})");
+        println!("  {name:<width$} {value:<40} ({source})");
     }
 }
 

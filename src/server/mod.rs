@@ -330,6 +330,8 @@ pub async fn serve(state: AppState) -> std::io::Result<()> {
     let local = listener.local_addr()?;
     guard::log_panics();
     spawn_housekeeping(state.clone());
+    // Before the address, so whoever starts it reads the warning first.
+    note_demo_accounts(&state).await;
     println!("\n  Groundwork is ready at http://{local}\n");
     serve_on(listener, state, shutdown_signal()).await
 }
@@ -388,15 +390,16 @@ pub async fn spawn_on(
 }
 
 /// Says at start, in the log and then on every page, when the demo accounts can sign in:
-/// their password is published, so this must never pass for a real installation.
+/// their password is published, so this must never pass for a real installation. The log
+/// says it once, however often this is called.
 async fn note_demo_accounts(state: &AppState) {
     let present = crate::demo::accounts_exist(&state.db)
         .await
         .unwrap_or(false);
-    state
+    let said = state
         .demo_accounts
-        .store(present, std::sync::atomic::Ordering::Relaxed);
-    if present {
+        .swap(present, std::sync::atomic::Ordering::Relaxed);
+    if present && !said {
         tracing::warn!(
             "DEMO INSTALLATION: the demo accounts exist and sign in with the published password \
              {:?}; every page says so. Do not keep real data here.",

@@ -2,7 +2,6 @@
 //! citation edges synced with the text, coverage, Markdown both ways, and live events that
 //! reach a second viewer and a second app instance on the same database.
 use crate::helpers::*;
-use futures_util::StreamExt;
 use std::time::Duration;
 
 const SLUG: &str = "inclusive-volunteering";
@@ -358,28 +357,6 @@ async fn markdown_export_imports_back_to_the_same_blocks() {
     );
 }
 
-/// Reads a server-sent event stream until `needle` turns up (at most five seconds): what was
-/// read, or `None` when the stream ended or time ran out first.
-async fn read_until<S, B, E>(body: &mut S, needle: &str) -> Option<String>
-where
-    S: futures_util::Stream<Item = Result<B, E>> + Unpin,
-    B: AsRef<[u8]>,
-    E: std::fmt::Debug,
-{
-    let mut received = String::new();
-    let found = tokio::time::timeout(Duration::from_secs(5), async {
-        while let Some(chunk) = body.next().await {
-            received.push_str(&String::from_utf8_lossy(chunk.unwrap().as_ref()));
-            if received.contains(needle) {
-                return true;
-            }
-        }
-        false
-    })
-    .await;
-    (found == Ok(true)).then_some(received)
-}
-
 #[tokio::test]
 async fn events_reach_a_second_viewer_and_a_second_instance() {
     let app = TestApp::spawn().await;
@@ -390,17 +367,16 @@ async fn events_reach_a_second_viewer_and_a_second_instance() {
     let (block, rev, kind) = block_at(&w, 4);
 
     // A viewer on the other instance, through its server-sent event stream.
-    let stream = TestApp::client()
+    let mut body = TestApp::client()
         .get(other.url(&format!("/papers/{SLUG}/events")))
         .header("cookie", &viewer)
         .send()
         .await
         .unwrap();
-    assert_eq!(stream.status(), 200);
-    let mut body = stream.bytes_stream();
+    assert_eq!(body.status(), 200);
     // The stream is live across instances once the viewer hears its own arrival (announced
     // after it subscribed, written on this instance's database, read by its poller).
-    read_until(&mut body, "\"kind\":\"presence\"")
+    read_until(&mut body, "\"kind\":\"presence\"", Duration::from_secs(5))
         .await
         .expect("the other instance's viewer hears its own arrival");
     // And a second subscriber in-process on the first instance.
@@ -425,7 +401,7 @@ async fn events_reach_a_second_viewer_and_a_second_instance() {
     .expect("the in-process subscriber hears the save");
     assert_eq!(event.member_name, "Marco Bellini");
 
-    let received = read_until(&mut body, &block)
+    let received = read_until(&mut body, &block, Duration::from_secs(5))
         .await
         .expect("the other instance's viewer hears the save");
     assert!(received.contains("event: change"), "{received}");
@@ -477,7 +453,21 @@ async fn blocks_move_delete_and_come_back_and_evidence_shows_where_it_is_cited()
         .await;
     assert_eq!(deleted.status(), 200);
     assert_eq!(json(deleted).await, before[3].as_str(), "for the undo");
-    assert!(!ids(&app.workspace(&editor).await).contains(&before[3]));
+    let without = ids(&app.workspace(&editor).await);
+    assert!(!without.contains(&before[3]));
+    // A page that had not heard of the deletion drags the deleted block, or moves it with
+    // its button: both are refused as not found, and the order stays as it was.
+    for how in [("after", before[0].as_str()), ("direction", "down")] {
+        let stale = app
+            .call(
+                "move_block",
+                &[("slug", SLUG), ("block", &before[3]), how],
+                Some(&editor),
+            )
+            .await;
+        assert_eq!(stale.status(), 404, "{how:?}");
+        assert_eq!(ids(&app.workspace(&editor).await), without, "{how:?}");
+    }
     let restored = app
         .call(
             "delete_block",

@@ -514,7 +514,9 @@ pub async fn move_block(
         db,
         paper_id,
         block_id,
-        "UPDATE $block.id SET position = $value;",
+        // A deleted block stays (so it can come back) but is no longer in the order: moving
+        // it (a page that had not heard of the deletion) is refused as not found.
+        "IF $block.deleted { RETURN 'missing' }; UPDATE $block.id SET position = $value;",
         "moved",
         serde_json::Value::String(position),
         member_id,

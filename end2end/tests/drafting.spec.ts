@@ -112,6 +112,34 @@ async function position(page: Page, words: string): Promise<number> {
   }
 }
 
+/**
+ * Drags the block containing `moving` onto the one containing `target`, at `fraction` of its
+ * height (upper half: before it; lower half: after it). Dispatched as the browser does it
+ * (dragstart, dragover, drop with the pointer's position), all in one task of the page: the
+ * live draft may replace the workspace at any moment, and a pointer position measured before
+ * such a refresh would point elsewhere after it, as a person's pointer never does.
+ */
+async function dragOnto(page: Page, moving: string, target: string, fraction: number) {
+  await block(page, target).scrollIntoViewIfNeeded();
+  await page.evaluate(
+    ({ moving, target, fraction }) => {
+      const find = (words: string) =>
+        [...document.querySelectorAll('li.block')].find((li) => li.textContent?.includes(words))!;
+      const [from, to] = [find(moving), find(target)];
+      const dataTransfer = new DataTransfer();
+      const event = (type: string, at: { clientX?: number; clientY?: number } = {}) =>
+        new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer, ...at });
+      from.dispatchEvent(event('dragstart'));
+      const box = to.getBoundingClientRect();
+      const at = { clientX: box.x + 40, clientY: box.y + box.height * fraction };
+      to.dispatchEvent(event('dragover', at));
+      to.dispatchEvent(event('drop', at));
+      from.dispatchEvent(event('dragend'));
+    },
+    { moving, target, fraction },
+  );
+}
+
 test('an editor reorders blocks, deletes one and brings it back', async ({ browser, hydrated, pageProblems }) => {
   // Each run moves its own blocks: both projects share one server.
   const [moving, deleting] = hydrated
@@ -142,39 +170,60 @@ test('an editor reorders blocks, deletes one and brings it back', async ({ brows
     // Undo reloaded the page (a plain form): the drop needs its island live again.
     await ready(page, hydrated);
     // Drag and drop (WASM handles the drop): dropped on the upper half of a block, the block
-    // lands just before it; on the lower half, just after it. The drag is dispatched as the
-    // browser does it (dragstart, dragover, drop with the pointer's position), all in one task
-    // of the page: the live draft may replace the workspace at any moment (the undo above sends
-    // an event), and a pointer position measured before such a refresh would point elsewhere
-    // after it, as a person's pointer never does.
+    // lands just before it; on the lower half, just after it.
     const target = 'Fund structured follow-up';
-    const drag = async (fraction: number) => {
-      await block(page, target).scrollIntoViewIfNeeded();
-      await page.evaluate(
-        ({ moving, target, fraction }) => {
-          const find = (words: string) =>
-            [...document.querySelectorAll('li.block')].find((li) => li.textContent?.includes(words))!;
-          const [from, to] = [find(moving), find(target)];
-          const dataTransfer = new DataTransfer();
-          const event = (type: string, at: { clientX?: number; clientY?: number } = {}) =>
-            new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer, ...at });
-          from.dispatchEvent(event('dragstart'));
-          const box = to.getBoundingClientRect();
-          const at = { clientX: box.x + 40, clientY: box.y + box.height * fraction };
-          to.dispatchEvent(event('dragover', at));
-          to.dispatchEvent(event('drop', at));
-          from.dispatchEvent(event('dragend'));
-        },
-        { moving, target, fraction },
-      );
-    };
-    await drag(0.1);
+    await dragOnto(page, moving, target, 0.1);
     await expect.poll(async () => (await position(page, target)) - (await position(page, moving))).toBe(1);
-    await drag(0.9);
+    await dragOnto(page, moving, target, 0.9);
     await expect.poll(async () => (await position(page, moving)) - (await position(page, target))).toBe(1);
     await screenshot(page, 'draft-reordered', hydrated);
   }
   await page.context().close();
+});
+
+test('a drop the server refuses says so, and the draft shows the order as it is', async ({ page, hydrated }) => {
+  test.skip(!hydrated, 'dragging is for the hydrated page; without JavaScript blocks move with their buttons');
+  const title = `Refused drop ${Date.now().toString(36)}`;
+  await newPaper(page, hydrated, title);
+  await page.getByRole('link', { name: 'Import from Markdown' }).click();
+  await ready(page, hydrated);
+  await page.getByLabel('Markdown', { exact: true }).fill('First paragraph.\n\nSecond paragraph.\n\nThird paragraph.');
+  await page.getByRole('button', { name: 'Import blocks' }).click();
+  await expect(page.getByText('3 blocks imported.')).toBeVisible();
+  const draft = page.url();
+
+  // This page hears no live updates (as when its connection lost the stream: the stream ends
+  // at once and asks the browser to come back in ten minutes), so it does not learn that a
+  // colleague deletes a block in another tab.
+  await page.route('**/events', (route) =>
+    route.fulfill({ status: 200, contentType: 'text/event-stream', body: 'retry: 600000\n\n' }),
+  );
+  await page.goto(draft);
+  await ready(page, hydrated);
+  const alert = page.locator('#move-failed');
+  await expect(alert).toBeHidden();
+  const other = await page.context().newPage();
+  await other.goto(draft);
+  await ready(other, hydrated);
+  await block(other, 'Second paragraph.').getByRole('button', { name: 'Delete' }).click();
+  await expect(other.getByText('Block deleted.')).toBeVisible();
+  await other.close();
+  await expect(block(page, 'Second paragraph.')).toHaveCount(1);
+
+  // Dropping the deleted block: the server refuses, the page says so and shows the draft as
+  // it is now.
+  await dragOnto(page, 'Second paragraph.', 'Third paragraph.', 0.9);
+  await expect(alert).toBeVisible();
+  await expect(alert).toHaveAttribute('role', 'alert');
+  await expect(alert).toContainText('The block could not be moved there');
+  await expect(block(page, 'Second paragraph.')).toHaveCount(0);
+  await expectAccessible(page, hydrated);
+  await screenshot(page, 'draft-refused-drop', hydrated);
+
+  // A drop that works puts the message away.
+  await dragOnto(page, 'First paragraph.', 'Third paragraph.', 0.9);
+  await expect.poll(() => position(page, 'First paragraph.')).toBe(1);
+  await expect(alert).toBeHidden();
 });
 
 test('a long paper opens in parts, and each part links the others', async ({ page, hydrated }) => {

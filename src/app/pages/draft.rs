@@ -71,6 +71,9 @@ pub fn DraftPage() -> impl IntoView {
                             view! {
                                 <crate::app::components::citation_popover::CitationCards lang />
                                 <DraftLive slug />
+                                // Filled in by a drag and drop the server refused (the live
+                                // part's `dropped`); the words come from here, in the page's language.
+                                <div id="move-failed" class="alert alert-error" role="alert" hidden data-message=t_string!(i18n, draft_move_failed)></div>
                                 <div id="workspace" data-before=before><WorkspaceView w counts only_open adder actor /></div>
                             }.into_any()
                         }
@@ -487,13 +490,26 @@ mod live {
         let after = crate::domain::order::after_for_drop(&order, &moving, &onto, below, &before);
         let slug = slug.to_string();
         wasm_bindgen_futures::spawn_local(async move {
-            if crate::api::blocks::move_block(slug, moving, String::new(), after)
-                .await
-                .is_ok()
-            {
-                refresh(None);
-            }
+            let moved = crate::api::blocks::move_block(slug, moving, String::new(), after).await;
+            show_move_failed(&document, moved.is_err());
+            // Refused or not, the workspace shows the order the server has.
+            refresh(None);
         });
+    }
+
+    /// Says (or stops saying) that a dropped block could not be moved: before this, a refused
+    /// drop (signed out, no longer an editor, the block gone) looked like nothing happened.
+    fn show_move_failed(document: &web_sys::Document, failed: bool) {
+        let Some(alert) = document.get_element_by_id("move-failed") else {
+            return;
+        };
+        let message = if failed {
+            alert.get_attribute("data-message").unwrap_or_default()
+        } else {
+            String::new()
+        };
+        alert.set_text_content(Some(&message));
+        let _ = alert.toggle_attribute_with_force("hidden", !failed);
     }
 }
 

@@ -364,3 +364,24 @@ pub async fn problem(response: reqwest::Response) -> (u16, String, String) {
             .to_string(),
     )
 }
+
+/// Reads a streamed answer (a live event stream) until `needle` appears in it: what was
+/// received by then, or `None` when the stream ends, fails or `within` passes first.
+pub async fn read_until(
+    stream: &mut reqwest::Response,
+    needle: &str,
+    within: Duration,
+) -> Option<String> {
+    let mut received = String::new();
+    let found = tokio::time::timeout(within, async {
+        while let Ok(Some(chunk)) = stream.chunk().await {
+            received.push_str(&String::from_utf8_lossy(&chunk));
+            if received.contains(needle) {
+                return true;
+            }
+        }
+        false
+    })
+    .await;
+    (found == Ok(true)).then_some(received)
+}

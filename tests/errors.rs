@@ -277,7 +277,10 @@ async fn an_internal_error_is_500_and_says_so() {
     app.remove_database().await;
     // A page of the app, and a file the server makes outside the app (its static page).
     for (path, says) in [
-        ("/evidence/some-key", "Something went wrong on our side."),
+        (
+            "/evidence/some-key",
+            "went wrong on our side while loading this page",
+        ),
         ("/evidence.csv", "It has been logged"),
     ] {
         let html = page(app.get(path, None).await, 500).await;
@@ -286,6 +289,10 @@ async fn an_internal_error_is_500_and_says_so() {
         assert!(
             !html.to_lowercase().contains("database"),
             "{path}: no cause is shown: {html}"
+        );
+        assert!(
+            !html.contains("input is kept"),
+            "{path}: nothing was typed, so nothing is said to be kept: {html}"
         );
     }
     let call = app.fetch("/fn/evidence_item?key=some-key", None).await;

@@ -63,11 +63,19 @@ pub fn SignInFirst() -> impl IntoView {
     view! { <Redirect path=format!("/login?next={next}") /> }
 }
 
-/// An error box for a page whose data could not be loaded.
+/// An error box for a page whose data could not be loaded. Nothing was typed here, so it does
+/// not speak of input kept (as a form's error does), and a session that ran out is asked to
+/// sign in, not told that a password was wrong.
 #[component]
 pub fn LoadError(error: AppError) -> impl IntoView {
+    let i18n = use_i18n();
     set_status(error.status());
-    view! { <div class="alert alert-error" role="alert">{error_text(&error)}</div> }
+    let text = match &error {
+        AppError::Internal => t_string!(i18n, error_internal_load).to_string(),
+        AppError::Unauthorized => t_string!(i18n, error_sign_in_body).to_string(),
+        other => error_text(other),
+    };
+    view! { <div class="alert alert-error" role="alert">{text}</div> }
 }
 
 /// The signed-in member if their role is at least `role`; else the page to show instead

@@ -567,6 +567,23 @@ async fn a_demo_installation_says_so_on_every_page() {
         );
         assert!(banner.contains("Demo installation"), "{path}: {banner}");
     }
+    // The pages the server builds itself (a published version, a comparison) say it first.
+    for path in [
+        "/papers/inclusive-volunteering",
+        "/papers/inclusive-volunteering/v/1",
+        "/papers/inclusive-volunteering/compare/1/2",
+    ] {
+        let response = demo.get(path, None).await;
+        assert_eq!(response.status(), 200, "{path}");
+        let html = response.text().await.unwrap();
+        let notice = html
+            .find("<p class=\"demo-notice\" role=\"note\">Demo installation")
+            .unwrap_or_else(|| panic!("{path}: no demo notice: {html}"));
+        assert!(
+            notice < html.find("<main").unwrap(),
+            "{path}: the notice comes before the content"
+        );
+    }
     let french = TestApp::client()
         .get(demo.url("/"))
         .header("accept-language", "fr")

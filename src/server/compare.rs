@@ -62,10 +62,12 @@ async fn compared(
     cited.sort();
     cited.dedup();
     let withdrawn = store::versions::withdrawn_among(&state.db, &cited).await?;
+    let notice = super::reading::demo_notice(state, Lang::En);
     let key = format!(
-        "compare|{}|{from}|{to}|{}",
+        "compare|{}|{from}|{to}|{}|{}",
         paper.id,
-        crate::domain::versions::sha256_hex(withdrawn.join(",").as_bytes())
+        crate::domain::versions::sha256_hex(withdrawn.join(",").as_bytes()),
+        notice.is_empty()
     );
     if let Some(kept) = state.caches.pages().get(&key) {
         return Ok(kept);
@@ -113,6 +115,7 @@ async fn compared(
         (from, to),
         &comparison,
         &notes,
+        &notice,
         Lang::En,
     );
     let sent = Arc::new(compressed(html).await?);
@@ -126,6 +129,7 @@ fn render(
     (from, to): (u32, u32),
     comparison: &Comparison,
     notes: &[(u32, String)],
+    notice: &str,
     lang: Lang,
 ) -> String {
     let text = |key: &str| escape(&lang.text(key));
@@ -249,7 +253,7 @@ fn render(
          <title>{heading} · Groundwork</title>\n\
          <link rel=\"icon\" href=\"/favicon.svg\" type=\"image/svg+xml\">\n\
          <link rel=\"stylesheet\" href=\"{css}\">\n</head>\n<body class=\"reading\">\n\
-         <a class=\"skip-link\" href=\"#main\">{skip}</a>\n\
+         <a class=\"skip-link\" href=\"#main\">{skip}</a>\n{notice}\
          <header class=\"site\"><a class=\"brand\" href=\"/\">Groundwork</a> \
          <a href=\"/papers\">{papers}</a></header>\n<main id=\"main\">\n{body}</main>\n\
          </body>\n</html>\n",

@@ -193,10 +193,11 @@ async fn serve(
     let origin = site_origin(headers, &state.config);
     // Everything the page is made of: the version, what its picker lists, the chain's state,
     // what is hidden now, the frame's stylesheet, the address its citation names.
+    let notice = demo_notice(state, Lang::En);
     let tag = {
         let latest = paper.versions.last().map_or("", |v| v.hash.as_str());
         let key = format!(
-            "{}|{latest}|{}|{broken:?}|{}|{}|{origin}",
+            "{}|{latest}|{}|{broken:?}|{}|{}|{origin}|{notice}",
             stored.hash,
             paper.versions.len(),
             withdrawn.join(","),
@@ -217,7 +218,7 @@ async fn serve(
         let sent = match state.caches.pages().get(&tag) {
             Some(sent) => sent,
             None => {
-                let body = framed(paper, number, &stored, broken, &withdrawn, &origin);
+                let body = framed(paper, number, &stored, broken, &withdrawn, &origin, &notice);
                 let sent = match compressed(body).await {
                     Ok(sent) => Arc::new(sent),
                     Err(error) => return page.answer(&error),
@@ -291,6 +292,7 @@ fn framed(
     broken: Option<u32>,
     withdrawn: &[String],
     origin: &str,
+    notice: &str,
 ) -> String {
     let lang = Lang::En;
     let hidden;
@@ -313,7 +315,7 @@ fn framed(
         url: format!("{origin}/papers/{}/v/{number}", paper.slug),
         hash: stored.hash.clone(),
     };
-    frame(paper, &cited, broken, article, lang)
+    frame(paper, &cited, broken, article, notice, lang)
 }
 
 /// The page and its brotli and gzip forms, compressed once off the async workers (a large
@@ -361,6 +363,22 @@ async fn chain_broken_at(state: &AppState, paper: &ReadingPaper) -> Result<Optio
     Ok(broken)
 }
 
+/// The notice every page of a demo installation carries (its accounts' password is public),
+/// or nothing. The app's pages have it in their layout; the pages built here add it at the top.
+pub(super) fn demo_notice(state: &AppState, lang: Lang) -> String {
+    if state
+        .demo_accounts
+        .load(std::sync::atomic::Ordering::Relaxed)
+    {
+        format!(
+            "<p class=\"demo-notice\" role=\"note\">{}</p>\n",
+            escape(&lang.text("demo_notice"))
+        )
+    } else {
+        String::new()
+    }
+}
+
 /// The page around a stored article: the site's name, the version picker, the hash and the
 /// chain's state.
 fn frame(
@@ -368,6 +386,7 @@ fn frame(
     cited: &CitedVersion,
     broken: Option<u32>,
     article: &str,
+    notice: &str,
     lang: Lang,
 ) -> String {
     let (number, hash) = (cited.number, cited.hash.as_str());
@@ -428,7 +447,7 @@ fn frame(
          title=\"{feed_paper}\">\n\
          <link rel=\"alternate\" type=\"application/atom+xml\" href=\"/feed.atom\" \
          title=\"{feed_site}\">\n</head>\n<body class=\"reading\">\n\
-         <a class=\"skip-link\" href=\"#main\">{skip}</a>\n\
+         <a class=\"skip-link\" href=\"#main\">{skip}</a>\n{notice}\
          <header class=\"site\"><a class=\"brand\" href=\"/\">Groundwork</a> \
          <a href=\"/papers\">{papers}</a></header>\n<main id=\"main\">\n\
          <aside class=\"version-meta\">\n<nav aria-labelledby=\"versions-title\">\

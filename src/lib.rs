@@ -14,6 +14,8 @@ pub mod error;
 #[cfg(feature = "ssr")]
 pub mod auth;
 #[cfg(feature = "ssr")]
+pub mod budgets;
+#[cfg(feature = "ssr")]
 pub mod caches;
 #[cfg(feature = "ssr")]
 pub mod config;

@@ -5,6 +5,10 @@ use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use std::sync::Arc;
 
+/// How many presence events one member may cause on one paper per minute (in a burst at most
+/// as many): enough for a person moving from block to block, not for a loop.
+pub const PRESENCE_PER_MINUTE: u32 = 20;
+
 #[derive(Clone)]
 pub struct AppState {
     pub db: Db,
@@ -20,6 +24,9 @@ pub struct AppState {
     pub votes: crate::vote_writer::VoteWriter,
     /// Argon2 costs 19 MiB and a core for a while: this bounds how many run at once.
     pub hashing: crate::auth::password::Hashing,
+    /// Presence events per member on a paper (each one makes every viewer's page refresh):
+    /// a burst of `PRESENCE_PER_MINUTE`, then one every few seconds.
+    pub presence: Arc<crate::budgets::Budgets>,
     /// Demo accounts (with their published password) can sign in here: every page says so.
     /// Checked when serving starts.
     pub demo_accounts: Arc<std::sync::atomic::AtomicBool>,

@@ -109,6 +109,72 @@ async fn announcing_the_same_block_in_a_loop_stores_one_event_a_second() {
     );
 }
 
+/// Presence events per member on a paper are budgeted (issue 14, finding 8): a loop that moves
+/// from block to block (a new block each time, so the once-a-second rule per block never
+/// applies) stores at most a burst and the refill, and another member is not held back by it.
+#[tokio::test]
+async fn moving_from_block_to_block_in_a_loop_is_capped_per_member() {
+    let app = TestApp::spawn().await;
+    let editor = app.sign_in(EDITOR, PASSWORD).await;
+    let paper = app.paper_id().await;
+    let blocks = groundwork::store::papers::blocks(&app.state.db, &paper)
+        .await
+        .unwrap();
+    assert!(
+        blocks.len() >= 30,
+        "the demo draft has blocks to move between"
+    );
+    let count = |name: &'static str| {
+        let app = &app;
+        async move {
+            let mut counted = app
+                .state
+                .db
+                .query("SELECT VALUE record::id(id) FROM event WHERE kind = 'presence' AND member_name = $name")
+                .bind(("name", name))
+                .await
+                .unwrap();
+            let stored: Vec<String> = counted.take(0).unwrap();
+            stored.len()
+        }
+    };
+    let started = std::time::Instant::now();
+    let calls = 3 * groundwork::state::PRESENCE_PER_MINUTE as usize;
+    for block in blocks.iter().cycle().take(calls) {
+        let answer = app
+            .call(
+                "set_editing",
+                &[("slug", SLUG), ("block", &block.id)],
+                Some(&editor),
+            )
+            .await;
+        assert_eq!(answer.status(), 200, "an unwritten one is answered OK too");
+    }
+    // The budget refills at PRESENCE_PER_MINUTE a minute.
+    let seconds = started.elapsed().as_secs_f64();
+    let allowed = groundwork::state::PRESENCE_PER_MINUTE as f64 * (1.0 + seconds / 60.0);
+    let stored = count("Marco Bellini").await;
+    assert!(
+        stored >= 1 && stored as f64 <= allowed.ceil(),
+        "{stored} presence events stored for {calls} moves in {seconds:.1} s (at most {allowed:.1})"
+    );
+
+    let admin = app.sign_in(ADMIN, PASSWORD).await;
+    let answer = app
+        .call(
+            "set_editing",
+            &[("slug", SLUG), ("block", &blocks[0].id)],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(answer.status(), 200);
+    assert_eq!(
+        count("Amélie Laurent").await,
+        1,
+        "another member's own budget"
+    );
+}
+
 #[tokio::test]
 async fn shutting_down_ends_the_open_streams_and_finishes() {
     let app = TestApp::spawn().await;

@@ -371,8 +371,17 @@ pub async fn set_editing(slug: String, block: String) -> Result<(), AppError> {
             block_of(&state, &paper, &block).await?;
         }
         store::events::set_presence(&state.db, &paper.id, &member.id, &block).await?;
-        // A repeat within the second is answered OK unwritten: the page ignores the answer,
-        // and the presence row above already says where the member is.
+        // A repeat within the second, or a member over their budget (a loop moving from block
+        // to block), is answered OK unwritten: the page ignores the answer, and the presence
+        // row above already says where the member is (viewers see it at their next refresh).
+        let key = format!("{}|{}", member.id, paper.id);
+        if state
+            .presence
+            .spend(&key, 1, std::time::Instant::now())
+            .is_err()
+        {
+            return Ok(());
+        }
         store::events::announce_presence(
             &state.db,
             &rules::PaperEvent {

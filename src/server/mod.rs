@@ -57,6 +57,9 @@ pub fn state_on(db: store::Db, config: Config) -> AppState {
         caches,
         votes: crate::vote_writer::VoteWriter::start(db.clone()),
         hashing: auth::password::Hashing::for_this_machine(),
+        presence: Arc::new(crate::budgets::Budgets::new(
+            crate::state::PRESENCE_PER_MINUTE,
+        )),
         demo_accounts: Arc::default(),
         db,
         leptos_options: leptos_options(&config),

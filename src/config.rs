@@ -45,10 +45,12 @@ pub struct Config {
     pub data_dir: PathBuf,
     pub max_body_bytes: usize,
     pub max_upload_bytes: usize,
-    /// How long a request may take, except the live event stream and CSV uploads.
+    /// How long a request may take, except the live event stream and CSV uploads (their own).
     pub request_timeout: std::time::Duration,
     /// How long requests still open at shutdown may take before the server exits anyway.
     pub shutdown_deadline: std::time::Duration,
+    /// How long a file upload may take (a slow connection), before it is answered 408.
+    pub upload_timeout: std::time::Duration,
     /// Searches and exports one client may start per minute (an export counts as ten).
     pub costly_per_minute: u32,
     pub session_days: i64,
@@ -117,6 +119,7 @@ struct LimitsSection {
     max_upload_bytes: Option<u64>,
     request_timeout_secs: Option<u64>,
     shutdown_deadline_secs: Option<u64>,
+    upload_timeout_secs: Option<u64>,
     costly_per_minute: Option<u32>,
     session_days: Option<i64>,
     invitation_days: Option<i64>,
@@ -538,6 +541,17 @@ impl Config {
             l.shutdown_deadline_secs.map(|n| n.to_string()),
             |v| v.parse::<u64>().ok().filter(|n| (1..=600).contains(n)),
         )?;
+        let upload_timeout_secs = r.take(
+            Setting {
+                name: "limits.upload_timeout_secs",
+                env: &["GROUNDWORK_UPLOAD_TIMEOUT_SECS"],
+                default: "900",
+                expected: "a number of seconds between 1 and 86400",
+                secret: false,
+            },
+            l.upload_timeout_secs.map(|n| n.to_string()),
+            |v| v.parse::<u64>().ok().filter(|n| (1..=86_400).contains(n)),
+        )?;
         let costly_per_minute = r.take(
             Setting {
                 name: "limits.costly_per_minute",
@@ -599,6 +613,7 @@ impl Config {
             max_upload_bytes,
             request_timeout: std::time::Duration::from_secs(request_timeout_secs),
             shutdown_deadline: std::time::Duration::from_secs(shutdown_deadline_secs),
+            upload_timeout: std::time::Duration::from_secs(upload_timeout_secs),
             costly_per_minute,
             session_days,
             invitation_days,

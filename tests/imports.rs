@@ -356,6 +356,29 @@ async fn a_slow_upload_is_not_cut_off_by_the_request_timeout() {
     assert_eq!(answer, None, "still waiting for the rest of the file");
 }
 
+/// An upload has a deadline of its own (`limits.upload_timeout_secs`), longer than a request's:
+/// a client that starts a file and never finishes it is let go with 408 (issue 14, 11d).
+#[tokio::test]
+async fn an_upload_that_never_finishes_is_cut_off_at_its_own_deadline() {
+    let mut config = groundwork::config::Config::for_tests("mem://");
+    config.upload_timeout = std::time::Duration::from_secs(2);
+    let app = TestApp::spawn_with(config).await;
+    let cookie = app.sign_in(EDITOR, PASSWORD).await;
+    let assessment = app.first_assessment().await;
+    let head = format!(
+        "POST /assessments/{assessment}/import HTTP/1.1\r\nHost: localhost\r\nAccept: text/html\r\n\
+         Cookie: {cookie}\r\nContent-Type: multipart/form-data; boundary={BOUNDARY}\r\n\
+         Content-Length: 100000"
+    );
+    let start = format!(
+        "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"e.csv\"\r\n\r\nkey,"
+    );
+    let answer = stalled_request(&app, &head, &start, std::time::Duration::from_secs(30))
+        .await
+        .expect("an answer once the deadline passed");
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+}
+
 /// Uploads `file` and returns the batch and its preview (as the preview page reads it).
 async fn previewed(
     app: &TestApp,

@@ -80,16 +80,20 @@ pub fn app(state: AppState) -> Router {
         let options = state.leptos_options.clone();
         move || shell(options.clone())
     };
-    let (mut timed, mut long_lived) = (Router::new(), Router::new());
+    let (mut timed, mut uploads, mut open) = (Router::new(), Router::new(), Router::new());
     for route in plain_routes() {
-        // Exempt from the request timeout: the live stream of a draft stays open while the
-        // draft does, and a large CSV upload over a field office's connection takes its time.
-        if route.long_lived {
-            long_lived = long_lived.route(route.path, route.handler);
-        } else {
-            timed = timed.route(route.path, route.handler);
+        // The live stream of a draft stays open while the draft does; a large CSV upload over
+        // a field office's connection takes its time, but not for ever.
+        match route.deadline {
+            Deadline::Request => timed = timed.route(route.path, route.handler),
+            Deadline::Upload => uploads = uploads.route(route.path, route.handler),
+            Deadline::None => open = open.route(route.path, route.handler),
         }
     }
+    let uploads = uploads.layer(TimeoutLayer::with_status_code(
+        StatusCode::REQUEST_TIMEOUT,
+        state.config.upload_timeout,
+    ));
     timed
         .nest_service("/pkg", static_files::bundle(&state.leptos_options))
         .leptos_routes_with_context(&state, routes, provide_state.clone(), render_shell)
@@ -102,7 +106,8 @@ pub fn app(state: AppState) -> Router {
             StatusCode::REQUEST_TIMEOUT,
             state.config.request_timeout,
         ))
-        .merge(long_lived)
+        .merge(uploads)
+        .merge(open)
         .layer(axum::middleware::from_fn_with_state(
             rate_limit::Limits {
                 budgets: Arc::new(rate_limit::Budgets::new(state.config.costly_per_minute)),
@@ -140,12 +145,22 @@ pub fn app(state: AppState) -> Router {
         .with_state(state)
 }
 
+/// How long a route's request may take before it is answered 408.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Deadline {
+    /// `limits.request_timeout_secs`, like every page and server function.
+    Request,
+    /// `limits.upload_timeout_secs`: a file sent over a slow connection.
+    Upload,
+    /// None: a live stream, open as long as its page.
+    None,
+}
+
 /// A route axum answers itself, outside the app's page routes.
 pub struct PlainRoute {
     pub method: http::Method,
     pub path: &'static str,
-    /// Exempt from the request timeout.
-    pub long_lived: bool,
+    pub deadline: Deadline,
     handler: axum::routing::MethodRouter<AppState>,
 }
 
@@ -153,129 +168,149 @@ pub struct PlainRoute {
 /// [`route_list`] says is what is served.
 pub fn plain_routes() -> Vec<PlainRoute> {
     use http::Method;
-    let route = |method: Method, path, long_lived, handler| PlainRoute {
+    let route = |method: Method, path, deadline, handler| PlainRoute {
         method,
         path,
-        long_lived,
+        deadline,
         handler,
     };
     vec![
-        route(Method::GET, "/healthz", false, get(pages::health)),
+        route(
+            Method::GET,
+            "/healthz",
+            Deadline::Request,
+            get(pages::health),
+        ),
         route(
             Method::GET,
             "/lang/{code}",
-            false,
+            Deadline::Request,
             get(pages::switch_language),
         ),
         route(
             Method::GET,
             "/evidence.csv",
-            false,
+            Deadline::Request,
             get(evidence_files::export),
         ),
         route(
             Method::GET,
             "/evidence/sample.csv",
-            false,
+            Deadline::Request,
             get(evidence_files::sample),
         ),
         route(
             Method::GET,
             "/papers/{slug}/draft.md",
-            false,
+            Deadline::Request,
             get(papers_live::markdown),
         ),
-        route(Method::GET, "/reading.css", false, get(reading::stylesheet)),
-        route(Method::GET, "/papers/{slug}", false, get(reading::latest)),
+        route(
+            Method::GET,
+            "/reading.css",
+            Deadline::Request,
+            get(reading::stylesheet),
+        ),
+        route(
+            Method::GET,
+            "/papers/{slug}",
+            Deadline::Request,
+            get(reading::latest),
+        ),
         route(
             Method::GET,
             "/papers/{slug}/v/{number}",
-            false,
+            Deadline::Request,
             get(reading::version),
         ),
         route(
             Method::GET,
             "/papers/{slug}/compare/{from}/{to}",
-            false,
+            Deadline::Request,
             get(compare::versions),
         ),
         route(
             Method::GET,
             "/papers/{slug}/v/{number}/citation.bib",
-            false,
+            Deadline::Request,
             get(version_files::bibtex),
         ),
         route(
             Method::GET,
             "/papers/{slug}/v/{number}/citation.ris",
-            false,
+            Deadline::Request,
             get(version_files::ris),
         ),
         route(
             Method::GET,
             "/papers/{slug}/v/{number}/citation.json",
-            false,
+            Deadline::Request,
             get(version_files::csl_json),
         ),
         route(
             Method::GET,
             "/papers/{slug}/v/{number}/paper.md",
-            false,
+            Deadline::Request,
             get(version_files::markdown),
         ),
         route(
             Method::GET,
             "/papers/{slug}/v/{number}/paper.html",
-            false,
+            Deadline::Request,
             get(version_files::standalone_html),
         ),
-        route(Method::GET, "/feed.atom", false, get(feeds::site)),
+        route(
+            Method::GET,
+            "/feed.atom",
+            Deadline::Request,
+            get(feeds::site),
+        ),
         route(
             Method::GET,
             "/papers/{slug}/feed.atom",
-            false,
+            Deadline::Request,
             get(feeds::paper),
         ),
         route(
             Method::GET,
             "/api/v1/openapi.json",
-            false,
+            Deadline::Request,
             open_for_reading(get(public_api::openapi)),
         ),
         route(
             Method::GET,
             "/api/v1/papers",
-            false,
+            Deadline::Request,
             open_for_reading(get(public_api::papers)),
         ),
         route(
             Method::GET,
             "/api/v1/papers/{slug}/versions",
-            false,
+            Deadline::Request,
             open_for_reading(get(public_api::versions)),
         ),
         route(
             Method::GET,
             "/api/v1/papers/{slug}/versions/{number}",
-            false,
+            Deadline::Request,
             open_for_reading(get(public_api::version)),
         ),
         route(
             Method::GET,
             "/papers/{slug}/consultation.csv",
-            false,
+            Deadline::Request,
             get(consultation_files::results_csv),
         ),
         route(
             Method::GET,
             "/papers/{slug}/events",
-            true,
+            Deadline::None,
             get(papers_live::events),
         ),
         route(
             Method::POST,
             "/assessments/{id}/import",
-            true,
+            Deadline::Upload,
             axum::routing::post(evidence_files::upload)
                 .layer(axum::extract::DefaultBodyLimit::disable()),
         ),

@@ -397,6 +397,37 @@ async fn the_lock_holds_one_address_for_one_account() {
     assert_eq!(other_account.status(), 200, "nor is another account");
 }
 
+/// Issue 14, finding 5: a forwarded address counts only from a configured proxy, and then the
+/// hop the proxy itself saw (the rightmost it does not vouch for), not what the client wrote
+/// in front of it. Either way, changing the header between guesses does not make them new.
+#[tokio::test]
+async fn a_forwarded_address_the_client_made_up_changes_nothing() {
+    // No proxy configured: the header is the client's own words.
+    let direct = TestApp::spawn().await;
+    for n in 0..5 {
+        let r = log_in_from(&direct, &format!("192.0.2.{n}"), EDITOR, "wrong password").await;
+        assert_eq!(r.status(), 401);
+    }
+    let locked = log_in_from(&direct, "192.0.2.99", EDITOR, PASSWORD).await;
+    assert_eq!(
+        locked.status(),
+        429,
+        "the same peer, whatever the header says"
+    );
+
+    // Behind the proxy: the client's own hops come first, the proxy appends what it saw.
+    let proxied = spawn_behind_proxy().await;
+    for n in 0..5 {
+        let chain = format!("192.0.2.{n}, 203.0.113.7");
+        let r = log_in_from(&proxied, &chain, EDITOR, "wrong password").await;
+        assert_eq!(r.status(), 401);
+    }
+    let locked = log_in_from(&proxied, "192.0.2.99, 203.0.113.7", EDITOR, PASSWORD).await;
+    assert_eq!(locked.status(), 429, "the address the proxy saw is locked");
+    let elsewhere = log_in_from(&proxied, "192.0.2.1, 198.51.100.2", EDITOR, PASSWORD).await;
+    assert_eq!(elsewhere.status(), 200, "the member elsewhere is not");
+}
+
 #[tokio::test]
 async fn a_member_signs_in_while_their_account_is_hammered() {
     use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};

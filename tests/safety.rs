@@ -156,6 +156,26 @@ async fn every_kind_of_response_carries_the_security_headers() {
         .unwrap();
     assert_eq!(huge.status(), 413);
     checked_security_headers("the 413 page", &huge);
+    // A redirect, the pages the server builds from published versions, and a live stream.
+    let switched = app.get("/lang/fr?next=%2F", None).await;
+    assert_eq!(switched.status(), 303);
+    checked_security_headers("a redirect", &switched);
+    for (what, path) in [
+        ("a published version", "/papers/inclusive-volunteering"),
+        (
+            "a comparison of versions",
+            "/papers/inclusive-volunteering/compare/1/2",
+        ),
+    ] {
+        let page = app.get(path, None).await;
+        assert_eq!(page.status(), 200, "{what}");
+        checked_security_headers(what, &page);
+    }
+    let stream = app
+        .get("/papers/inclusive-volunteering/events", Some(&editor))
+        .await;
+    assert_eq!(stream.status(), 200);
+    checked_security_headers("the live stream of a draft", &stream);
 }
 
 #[tokio::test]

@@ -208,4 +208,28 @@ mod tests {
             );
         }
     }
+
+    proptest::proptest! {
+        /// Whatever a client writes in X-Forwarded-For, a peer that is no trusted proxy is the
+        /// client; behind a trusted proxy, what the client wrote left of the hop the proxy saw
+        /// changes nothing.
+        #[test]
+        fn a_client_cannot_choose_its_address(
+            header in "[0-9a-f.:, \\[\\]x-]{0,80}",
+            real in proptest::array::uniform4(0u8..=255),
+        ) {
+            let proxy = crate::config::TrustedProxies::parse("127.0.0.1").unwrap();
+            let hops: Vec<&str> = header.split(',').collect();
+            let untrusted: IpAddr = "198.51.100.9".parse().unwrap();
+            proptest::prop_assert_eq!(client_ip(untrusted, &hops, &proxy), untrusted);
+
+            let real = IpAddr::from(real);
+            proptest::prop_assume!(!proxy.contains(real));
+            let seen = real.to_string();
+            let mut written: Vec<&str> = hops.clone();
+            written.push(&seen);
+            let loopback: IpAddr = "127.0.0.1".parse().unwrap();
+            proptest::prop_assert_eq!(client_ip(loopback, &written, &proxy), real);
+        }
+    }
 }

@@ -130,4 +130,20 @@ mod tests {
         let long = format!("{}, gzip", "x".repeat(HEADER_MAX));
         assert_eq!(preferred(&long), None);
     }
+
+    proptest::proptest! {
+        /// Any header gets an answer, and only a coding the client named (or `*`) is chosen.
+        #[test]
+        fn any_header_gets_a_coding_it_named(header in "[a-zA-Z0-9*;=., -]{0,120}") {
+            if let Some(coding) = preferred(&header) {
+                let lower = header.to_ascii_lowercase();
+                proptest::prop_assert!(lower.contains(coding.token()) || lower.contains('*'), "{header}");
+            }
+        }
+
+        #[test]
+        fn any_text_is_read_without_panicking(header in proptest::prelude::any::<String>()) {
+            let _ = preferred(&header);
+        }
+    }
 }

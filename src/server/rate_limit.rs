@@ -14,13 +14,19 @@ use std::time::Instant;
 
 /// What a request costs from its client's budget: a page of search results one unit (the
 /// library, the citation picker, the front page when it searches), an export (up to 100,000
-/// findings, or a whole draft) ten; anything else is free.
+/// findings, a whole draft, a consultation's votes) ten; anything else is free. Published
+/// pages, feeds and downloads are free: they are served from stored, kept bytes.
 pub fn cost(path: &str, query: Option<&str>) -> u32 {
     match path {
         "/evidence.csv" => 10,
         "/evidence" | "/fn/evidence_library" | "/fn/evidence_to_cite" => 1,
         "/" | "/fn/front_page" if searches(query) => 1,
-        _ if path.starts_with("/papers/") && path.ends_with("/draft.md") => 10,
+        // A whole draft, or every vote of a consultation, read for each download.
+        _ if path.starts_with("/papers/")
+            && (path.ends_with("/draft.md") || path.ends_with("/consultation.csv")) =>
+        {
+            10
+        }
         _ => 0,
     }
 }
@@ -68,6 +74,7 @@ mod tests {
             ("/evidence.csv", None, 10),
             ("/evidence.csv", Some("country=HU"), 10),
             ("/papers/inclusive-volunteering/draft.md", None, 10),
+            ("/papers/inclusive-volunteering/consultation.csv", None, 10),
             ("/evidence", None, 1),
             ("/evidence", Some("q=camp"), 1),
             ("/fn/evidence_library", Some("q=camp"), 1),

@@ -37,3 +37,42 @@ async fn bundle_files_rate_limits_and_internal_errors_carry_the_security_headers
     assert_eq!(failed.status(), 500);
     checked_security_headers("a server function's 500", &failed);
 }
+
+/// Images load from this site only, unless the installation's administrator allows hosts
+/// (`server.image_hosts`, GROUNDWORK_IMAGE_HOSTS): then from those as well, on every page,
+/// and nothing else in the policy changes (issue 14, 11).
+#[tokio::test]
+async fn allowed_image_hosts_are_added_to_the_policy_and_nothing_else() {
+    let mut config = groundwork::config::Config::for_tests("mem://");
+    config.image_hosts =
+        groundwork::config::ImageHosts::parse("https://img.example.org, *.cdn.example.net")
+            .expect("valid host sources");
+    let app = TestApp::spawn_with(config).await;
+    for path in ["/", "/papers/inclusive-volunteering"] {
+        let response = app.get(path, None).await;
+        assert_eq!(response.status(), 200, "{path}");
+        let policy = response.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .to_string();
+        let images = policy
+            .split(';')
+            .map(str::trim)
+            .find(|d| d.starts_with("img-src"))
+            .unwrap_or_else(|| panic!("{path}: no img-src in {policy}"));
+        assert_eq!(
+            images, "img-src 'self' https://img.example.org *.cdn.example.net",
+            "{path}"
+        );
+        assert!(policy.contains("default-src 'self'"), "{path}: {policy}");
+    }
+    let default = TestApp::spawn().await;
+    let policy = default.get("/", None).await.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        policy.split(';').any(|d| d.trim() == "img-src 'self'"),
+        "{policy}"
+    );
+}

@@ -342,17 +342,7 @@ async fn a_slow_upload_is_not_cut_off_by_the_request_timeout() {
     let mut config = groundwork::config::Config::for_tests("mem://");
     config.request_timeout = std::time::Duration::from_secs(1);
     let app = TestApp::spawn_with(config).await;
-    let cookie = app.sign_in(EDITOR, PASSWORD).await;
-    let assessment = app.first_assessment().await;
-    let head = format!(
-        "POST /assessments/{assessment}/import HTTP/1.1\r\nHost: localhost\r\nAccept: text/html\r\n\
-         Cookie: {cookie}\r\nContent-Type: multipart/form-data; boundary={BOUNDARY}\r\n\
-         Content-Length: 100000"
-    );
-    let start = format!(
-        "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"e.csv\"\r\n\r\nkey,"
-    );
-    let answer = stalled_request(&app, &head, &start, std::time::Duration::from_secs(3)).await;
+    let answer = stalled_upload(&app, std::time::Duration::from_secs(3)).await;
     assert_eq!(answer, None, "still waiting for the rest of the file");
 }
 
@@ -363,6 +353,15 @@ async fn an_upload_that_never_finishes_is_cut_off_at_its_own_deadline() {
     let mut config = groundwork::config::Config::for_tests("mem://");
     config.upload_timeout = std::time::Duration::from_secs(2);
     let app = TestApp::spawn_with(config).await;
+    let answer = stalled_upload(&app, std::time::Duration::from_secs(30))
+        .await
+        .expect("an answer once the deadline passed");
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+}
+
+/// An editor starts uploading a 100,000-byte CSV file to an assessment and stops after its
+/// first bytes; the first bytes of the answer, if one comes within `wait`.
+async fn stalled_upload(app: &TestApp, wait: std::time::Duration) -> Option<String> {
     let cookie = app.sign_in(EDITOR, PASSWORD).await;
     let assessment = app.first_assessment().await;
     let head = format!(
@@ -373,10 +372,7 @@ async fn an_upload_that_never_finishes_is_cut_off_at_its_own_deadline() {
     let start = format!(
         "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"e.csv\"\r\n\r\nkey,"
     );
-    let answer = stalled_request(&app, &head, &start, std::time::Duration::from_secs(30))
-        .await
-        .expect("an answer once the deadline passed");
-    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    stalled_request(app, &head, &start, wait).await
 }
 
 /// Uploads `file` and returns the batch and its preview (as the preview page reads it).

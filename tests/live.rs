@@ -19,6 +19,14 @@ impl TestApp {
         stream
     }
 
+    /// The demo draft's blocks, in order.
+    async fn demo_blocks(&self) -> Vec<groundwork::store::papers::BlockRow> {
+        let paper = self.paper_id().await;
+        groundwork::store::papers::blocks(&self.state.db, &paper)
+            .await
+            .unwrap()
+    }
+
     async fn paper_id(&self) -> String {
         groundwork::store::papers::by_slug(&self.state.db, SLUG)
             .await
@@ -75,10 +83,7 @@ async fn more_events_at_once_than_one_read_holds_do_not_stall_the_viewers() {
 async fn announcing_the_same_block_in_a_loop_stores_one_event_a_second() {
     let app = TestApp::spawn().await;
     let editor = app.sign_in(EDITOR, PASSWORD).await;
-    let paper = app.paper_id().await;
-    let blocks = groundwork::store::papers::blocks(&app.state.db, &paper)
-        .await
-        .unwrap();
+    let blocks = app.demo_blocks().await;
     let block = blocks[2].id.clone();
     // The rule is one stored event per member and block per second, so what may be stored
     // depends on how long the calls took (seconds on a loaded machine).
@@ -116,10 +121,7 @@ async fn announcing_the_same_block_in_a_loop_stores_one_event_a_second() {
 async fn moving_from_block_to_block_in_a_loop_is_capped_per_member() {
     let app = TestApp::spawn().await;
     let editor = app.sign_in(EDITOR, PASSWORD).await;
-    let paper = app.paper_id().await;
-    let blocks = groundwork::store::papers::blocks(&app.state.db, &paper)
-        .await
-        .unwrap();
+    let blocks = app.demo_blocks().await;
     assert!(
         blocks.len() >= 30,
         "the demo draft has blocks to move between"

@@ -373,12 +373,15 @@ pub async fn set_editing(slug: String, block: String) -> Result<(), AppError> {
         store::events::set_presence(&state.db, &paper.id, &member.id, &block).await?;
         // A repeat within the second, or a member over their budget (a loop moving from block
         // to block), is answered OK unwritten: the page ignores the answer, and the presence
-        // row above already says where the member is (viewers see it at their next refresh).
+        // row above already says where the member is (viewers see it with the next event).
+        // Leaving a block costs nothing, so the last word ("no longer editing") always goes
+        // out; a loop of leavings is still held to one a second by the rule per block.
         let key = format!("{}|{}", member.id, paper.id);
-        if state
-            .presence
-            .spend(&key, 1, std::time::Instant::now())
-            .is_err()
+        if !block.is_empty()
+            && state
+                .presence
+                .spend(&key, 1, std::time::Instant::now())
+                .is_err()
         {
             return Ok(());
         }

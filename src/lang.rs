@@ -38,14 +38,37 @@ impl Lang {
             .get(header::ACCEPT_LANGUAGE)
             .and_then(|v| v.to_str().ok())
             .unwrap_or("");
-        match accept
+        Lang::preferred(accept)
+    }
+
+    /// The language Accept-Language prefers among those Groundwork speaks, as the app's
+    /// pages choose it: the highest weight first (ties in the order given), a language
+    /// weighted zero never; English when none is spoken here. `de, fr;q=0.9` is French.
+    pub fn preferred(accept_language: &str) -> Lang {
+        let mut offered: Vec<(Lang, u16)> = accept_language
             .split(',')
-            .next()
-            .map(|s| s.trim().get(..2).unwrap_or(""))
-        {
-            Some("fr") => Lang::Fr,
-            _ => Lang::En,
-        }
+            .take(32)
+            .filter_map(|item| {
+                let mut parts = item.split(';');
+                let tag = parts.next()?.trim();
+                let lang = Lang::parse(&tag.get(..2)?.to_ascii_lowercase())?;
+                let mut weight = 1000;
+                for parameter in parts {
+                    if let Some(q) = parameter.trim().strip_prefix("q=") {
+                        weight = q
+                            .trim()
+                            .parse::<f32>()
+                            .ok()
+                            .filter(|q| (0.0..=1.0).contains(q))
+                            .map_or(0, |q| (q * 1000.0) as u16);
+                    }
+                }
+                (tag.len() == 2 || tag.as_bytes().get(2) == Some(&b'-')).then_some((lang, weight))
+            })
+            .filter(|(_, weight)| *weight > 0)
+            .collect();
+        offered.sort_by_key(|(_, weight)| std::cmp::Reverse(*weight));
+        offered.first().map_or(Lang::En, |(lang, _)| *lang)
     }
 
     /// Looks a key up in the same locale files the app is built from.
@@ -67,5 +90,29 @@ impl Lang {
             .and_then(|v| v.as_str())
             .unwrap_or(key)
             .to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_browsers_first_language_spoken_here_wins() {
+        for (header, expected) in [
+            ("", Lang::En),
+            ("fr", Lang::Fr),
+            ("fr-BE,fr;q=0.9,en;q=0.8", Lang::Fr),
+            ("de, fr;q=0.9", Lang::Fr),
+            ("de-AT, de;q=0.9, en;q=0.5, fr;q=0.4", Lang::En),
+            ("en;q=0.5, fr", Lang::Fr),
+            ("fr;q=0, en", Lang::En),
+            ("hu, el", Lang::En),
+            ("fry, en", Lang::En),
+            ("FR", Lang::Fr),
+            (";;,;q=,fr;q=abc, en;q=0.1", Lang::En),
+        ] {
+            assert_eq!(Lang::preferred(header), expected, "{header:?}");
+        }
     }
 }

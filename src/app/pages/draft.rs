@@ -503,13 +503,19 @@ mod live {
         let Some(alert) = document.get_element_by_id("move-failed") else {
             return;
         };
-        let message = if failed {
-            alert.get_attribute("data-message").unwrap_or_default()
-        } else {
-            String::new()
-        };
-        alert.set_text_content(Some(&message));
+        // Emptied first and filled a moment later, so a second refusal in a row is announced
+        // again (a live region that gets the same text it has says nothing).
+        alert.set_text_content(None);
         let _ = alert.toggle_attribute_with_force("hidden", !failed);
+        if !failed {
+            return;
+        }
+        let message = alert.get_attribute("data-message").unwrap_or_default();
+        let fill = Closure::once_into_js(move || alert.set_text_content(Some(&message)));
+        if let Some(window) = web_sys::window() {
+            let _ = window
+                .set_timeout_with_callback_and_timeout_and_arguments_0(fill.unchecked_ref(), 50);
+        }
     }
 }
 

@@ -352,10 +352,12 @@ async fn a_slow_upload_is_not_cut_off_by_the_request_timeout() {
 async fn an_upload_that_never_finishes_is_cut_off_at_its_own_deadline() {
     let mut config = groundwork::config::Config::for_tests("mem://");
     config.upload_timeout = std::time::Duration::from_secs(2);
+    // Far beyond the wait below: a 408 can only come from the upload's own deadline.
+    config.request_timeout = std::time::Duration::from_secs(120);
     let app = TestApp::spawn_with(config).await;
-    let answer = stalled_upload(&app, std::time::Duration::from_secs(30))
+    let answer = stalled_upload(&app, std::time::Duration::from_secs(20))
         .await
-        .expect("an answer once the deadline passed");
+        .expect("an answer once the upload's deadline passed");
     assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
 }
 

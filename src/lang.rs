@@ -45,28 +45,16 @@ impl Lang {
     /// pages choose it: the highest weight first (ties in the order given), a language
     /// weighted zero never; English when none is spoken here. `de, fr;q=0.9` is French.
     pub fn preferred(accept_language: &str) -> Lang {
-        let mut offered: Vec<(Lang, u16)> = accept_language
-            .split(',')
-            .take(32)
-            .filter_map(|item| {
-                let mut parts = item.split(';');
-                let tag = parts.next()?.trim();
-                let lang = Lang::parse(&tag.get(..2)?.to_ascii_lowercase())?;
-                let mut weight = 1000;
-                for parameter in parts {
-                    if let Some(q) = parameter.trim().strip_prefix("q=") {
-                        weight = q
-                            .trim()
-                            .parse::<f32>()
-                            .ok()
-                            .filter(|q| (0.0..=1.0).contains(q))
-                            .map_or(0, |q| (q * 1000.0) as u16);
-                    }
-                }
-                (tag.len() == 2 || tag.as_bytes().get(2) == Some(&b'-')).then_some((lang, weight))
+        let mut offered: Vec<(Lang, u16)> = crate::domain::encoding::weighted(accept_language)
+            .into_iter()
+            .filter(|(tag, weight)| {
+                *weight > 0 && (tag.len() == 2 || tag.as_bytes().get(2) == Some(&b'-'))
             })
-            .filter(|(_, weight)| *weight > 0)
+            .filter_map(|(tag, weight)| {
+                Some((Lang::parse(&tag.get(..2)?.to_ascii_lowercase())?, weight))
+            })
             .collect();
+        // Stable: of equal weights, the first given wins.
         offered.sort_by_key(|(_, weight)| std::cmp::Reverse(*weight));
         offered.first().map_or(Lang::En, |(lang, _)| *lang)
     }

@@ -1,6 +1,7 @@
 //! Which compressed form of a page to send, from the request's `Accept-Encoding`
 //! (RFC 9110 §12.5.3): the listed codings with their weights, `q=0` meaning "not this one",
 //! `*` standing for every coding not named, and `identity` always acceptable unless refused.
+//! The weighted list itself ([`weighted`]) is read the same way for `Accept-Language`.
 
 /// A compressed form the server keeps a page in, best first when the client likes both
 /// equally (brotli is smaller for HTML).
@@ -27,28 +28,7 @@ const HEADER_MAX: usize = 1_024;
 /// earlier in [`Coding`]'s order), or `None` for the page as it is, when nothing offered is
 /// accepted or identity is weighted higher.
 pub fn preferred(accept_encoding: &str) -> Option<Coding> {
-    if accept_encoding.len() > HEADER_MAX {
-        return None;
-    }
-    let mut weights: Vec<(&str, u16)> = Vec::new();
-    for item in accept_encoding.split(',') {
-        let mut parts = item.split(';');
-        let name = parts.next().unwrap_or("").trim();
-        if name.is_empty() {
-            continue;
-        }
-        let mut weight = Some(1000);
-        for parameter in parts {
-            let (key, value) = parameter.split_once('=').unwrap_or((parameter, ""));
-            if key.trim().eq_ignore_ascii_case("q") {
-                weight = quality(value.trim());
-            }
-        }
-        // A weight that cannot be read makes the item unreadable: it is ignored.
-        if let Some(weight) = weight {
-            weights.push((name, weight));
-        }
-    }
+    let weights = weighted(accept_encoding);
     let weight_of = |token: &str| {
         weights
             .iter()
@@ -72,6 +52,34 @@ pub fn preferred(accept_encoding: &str) -> Option<Coding> {
     }
     best.filter(|(_, weight)| *weight >= identity)
         .map(|(coding, _)| coding)
+}
+
+/// The items of a weighted header list (Accept-Encoding, Accept-Language: `name;q=0.8, …`)
+/// with their weights in thousandths (1000 when none is given), in the order given. An item
+/// whose weight cannot be read is left out; a header longer than [`HEADER_MAX`] is not read.
+pub fn weighted(header: &str) -> Vec<(&str, u16)> {
+    if header.len() > HEADER_MAX {
+        return Vec::new();
+    }
+    let mut weights = Vec::new();
+    for item in header.split(',') {
+        let mut parts = item.split(';');
+        let name = parts.next().unwrap_or("").trim();
+        if name.is_empty() {
+            continue;
+        }
+        let mut weight = Some(1000);
+        for parameter in parts {
+            let (key, value) = parameter.split_once('=').unwrap_or((parameter, ""));
+            if key.trim().eq_ignore_ascii_case("q") {
+                weight = quality(value.trim());
+            }
+        }
+        if let Some(weight) = weight {
+            weights.push((name, weight));
+        }
+    }
+    weights
 }
 
 /// A qvalue in thousandths: "0" to "1" with up to three decimals.

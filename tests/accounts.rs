@@ -640,36 +640,15 @@ async fn a_demo_installation_says_so_on_every_page() {
 /// What `groundwork serve` prints before it says where it listens, on a fresh in-memory
 /// database with the demo data asked for or not. The server is stopped before this returns.
 fn start_up_lines(demo: bool) -> Vec<String> {
-    use std::io::{BufRead, BufReader};
     let data = tempfile::tempdir().unwrap();
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_groundwork"))
-        .arg("serve")
-        .env("GROUNDWORK_DB", "mem://")
-        .env("GROUNDWORK_DATA_DIR", data.path())
-        .env("GROUNDWORK_ADDRESS", "127.0.0.1:0")
-        .env("GROUNDWORK_DEMO", demo.to_string())
-        .env("RUST_LOG", "warn")
-        .env("NO_COLOR", "1")
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("the server starts");
-    let stdout = child.stdout.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let mut before = Vec::new();
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if line.contains("Groundwork is ready at http://") {
-                let _ = tx.send(before);
-                return;
-            }
-            before.push(line);
-        }
-    });
-    let lines = rx.recv_timeout(std::time::Duration::from_secs(120));
+    let (mut child, _, before) = start_binary(&[
+        ("GROUNDWORK_DB", "mem://"),
+        ("GROUNDWORK_DATA_DIR", data.path().to_str().unwrap()),
+        ("GROUNDWORK_DEMO", if demo { "true" } else { "false" }),
+    ]);
     let _ = child.kill();
     let _ = child.wait();
-    lines.expect("the server says where it listens")
+    before
 }
 
 /// Issue 14, finding 3: whoever starts a demo installation is told, in the log and before

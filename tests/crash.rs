@@ -5,8 +5,7 @@
 //! or a later one whose answer the kill cut off).
 use crate::helpers::*;
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -29,30 +28,7 @@ struct Ledger {
 
 /// `groundwork serve` on `endpoint`, and its address once it says it is ready.
 fn start_server(endpoint: &str) -> (Child, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_groundwork"))
-        .arg("serve")
-        .env("GROUNDWORK_DB", endpoint)
-        .env("GROUNDWORK_ADDRESS", "127.0.0.1:0")
-        .env("GROUNDWORK_SECURE_COOKIES", "false")
-        .env("GROUNDWORK_DEMO", "false")
-        .env("RUST_LOG", "warn")
-        .env("NO_COLOR", "1")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("the server starts");
-    let stdout = child.stdout.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if let Some(at) = line.find("http://") {
-                let _ = tx.send(line[at..].trim().to_string());
-            }
-        }
-    });
-    let base = rx
-        .recv_timeout(Duration::from_secs(60))
-        .expect("the server says where it listens");
+    let (child, base, _) = start_binary(&[("GROUNDWORK_DB", endpoint)]);
     (child, base)
 }
 

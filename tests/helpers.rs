@@ -385,3 +385,51 @@ pub async fn read_until(
     .await;
     (found == Ok(true)).then_some(received)
 }
+
+/// `groundwork serve` started as a person starts it, on loopback with plain cookies and no
+/// demo data unless `env` says otherwise: the process, the address it says it is ready at,
+/// and what it printed before that. Its output is read for its whole life, so it never
+/// blocks on a full pipe.
+pub fn start_binary(env: &[(&str, &str)]) -> (std::process::Child, String, Vec<String>) {
+    use std::io::{BufRead, BufReader};
+    const READY: &str = "Groundwork is ready at ";
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_groundwork"));
+    command
+        .arg("serve")
+        .env("GROUNDWORK_ADDRESS", "127.0.0.1:0")
+        .env("GROUNDWORK_SECURE_COOKIES", "false")
+        .env("GROUNDWORK_DEMO", "false")
+        .env("RUST_LOG", "warn")
+        .env("NO_COLOR", "1")
+        .envs(env.iter().copied())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null());
+    let mut child = command.spawn().expect("the server starts");
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut before = Vec::new();
+        let mut told = false;
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if told {
+                continue;
+            }
+            match line.find(READY) {
+                Some(at) => {
+                    let address = line[at + READY.len()..].trim().to_string();
+                    let _ = tx.send((address, std::mem::take(&mut before)));
+                    told = true;
+                }
+                None => before.push(line),
+            }
+        }
+    });
+    match rx.recv_timeout(Duration::from_secs(120)) {
+        Ok((address, before)) => (child, address, before),
+        Err(_) => {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("the server did not say where it listens");
+        }
+    }
+}

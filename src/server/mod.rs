@@ -371,7 +371,7 @@ pub async fn serve(state: AppState) -> std::io::Result<()> {
     // Before the address, so whoever starts it reads the warning first.
     note_demo_accounts(&state).await;
     println!("\n  Groundwork is ready at http://{local}\n");
-    serve_on(listener, state, shutdown_signal()).await
+    run(listener, state, shutdown_signal()).await
 }
 
 /// Serves on `listener` until `shutdown` resolves, then ends the live streams and lets open
@@ -382,6 +382,16 @@ pub async fn serve_on(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     note_demo_accounts(&state).await;
+    run(listener, state, shutdown).await
+}
+
+/// Serves, once the demo accounts have been noted (`serve` does it before printing the
+/// address, `serve_on` first thing).
+async fn run(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     let events = state.events.clone();
     let limit = state.config.shutdown_deadline;
     let deadline = {
@@ -428,16 +438,15 @@ pub async fn spawn_on(
 }
 
 /// Says at start, in the log and then on every page, when the demo accounts can sign in:
-/// their password is published, so this must never pass for a real installation. The log
-/// says it once, however often this is called.
+/// their password is published, so this must never pass for a real installation.
 async fn note_demo_accounts(state: &AppState) {
     let present = crate::demo::accounts_exist(&state.db)
         .await
         .unwrap_or(false);
-    let said = state
+    state
         .demo_accounts
-        .swap(present, std::sync::atomic::Ordering::Relaxed);
-    if present && !said {
+        .store(present, std::sync::atomic::Ordering::Relaxed);
+    if present {
         tracing::warn!(
             "DEMO INSTALLATION: the demo accounts exist and sign in with the published password \
              {:?}; every page says so. Do not keep real data here.",

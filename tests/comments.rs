@@ -767,3 +767,66 @@ async fn the_demo_paper_has_a_discussion() {
     let queue = json(app.fetch("/fn/moderation_queue", Some(&marco)).await).await;
     assert!(queue.as_array().unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn a_member_reads_the_blocks_earlier_texts_on_its_discussion_page() {
+    let app = TestApp::spawn().await;
+    let marco = app.sign_in(EDITOR, PASSWORD).await;
+    let liisa = app.sign_in(LIISA, PASSWORD).await;
+    let (slug, block) = paper_with_block(&app, &marco, "History for members", BLOCK_TEXT).await;
+    let changed = BLOCK_TEXT.replace("cost little", "cost very little");
+    let saved = app
+        .call(
+            "save_block",
+            &[
+                ("slug", &slug),
+                ("block", &block),
+                ("rev", "2"),
+                ("kind", "claim"),
+                ("text", &changed),
+            ],
+            Some(&marco),
+        )
+        .await;
+    assert_eq!(saved.status(), 200);
+
+    // The editor page is for editors; the member reads the history where they comment.
+    let editor_page = app
+        .get(&format!("/papers/{slug}/draft/blocks/{block}"), Some(&liisa))
+        .await;
+    assert_eq!(editor_page.status(), 403);
+    let page = app
+        .get(
+            &format!("/papers/{slug}/draft/blocks/{block}/discussion"),
+            Some(&liisa),
+        )
+        .await;
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    let history = html
+        .split("id=\"text-history-heading\"")
+        .nth(1)
+        .expect("a history section")
+        .split("</section>")
+        .next()
+        .unwrap();
+    assert!(history.contains("Revisions (3)"), "{history}");
+    for rev in ["rev 3", "rev 2", "rev 1"] {
+        assert!(history.contains(rev), "{rev}: {history}");
+    }
+    // The newest change as a word diff, with its new kind named, and no way to restore.
+    assert!(history.contains("<ins>very </ins>"), "{history}");
+    assert!(history.contains("Claim"), "{history}");
+    assert!(!history.contains("Restore this text"), "{history}");
+    assert!(!history.contains("<form"), "{history}");
+    // The same list from the server function the editor's page reads.
+    let listed = json(
+        app.fetch(
+            &format!("/fn/block_revisions?slug={slug}&block={block}"),
+            Some(&liisa),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(listed.as_array().unwrap().len(), 3);
+}

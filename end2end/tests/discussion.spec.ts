@@ -222,6 +222,29 @@ test('a member proposes an amendment, sees its word diff, and comments on it', a
   await screenshot(page, 'discussion-amendment', hydrated);
 });
 
+test('a member reads the earlier texts of a block on its discussion page', async ({ page, hydrated }) => {
+  const signIn = new SignInPage(page, hydrated);
+  await signIn.open(DRAFT);
+  await signIn.signIn('zsofia.kovacs@example.org', DEMO_PASSWORD);
+  await ready(page, hydrated);
+  await page.locator('li.block').filter({ hasText: 'Fund structured follow-up' }).locator('.block-discussion a').click();
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('Discussion');
+  await ready(page, hydrated);
+
+  const history = page.locator('section.text-history');
+  await expect(history.getByRole('heading', { name: "The text's history" })).toBeVisible();
+  const entries = history.locator('ol.history-list > li');
+  await expect(entries.first()).toBeHidden();
+  await history.getByText(/^Revisions \(\d+\)$/).click();
+  await expect(entries.first()).toBeVisible();
+  // Oldest last; the newest change is open, read-only.
+  await expect(entries.last()).toContainText('rev 1');
+  await expect(entries.first().locator('details')).toHaveAttribute('open', '');
+  await expect(history.getByRole('button')).toHaveCount(0);
+  await expectAccessible(page, hydrated);
+  await screenshot(page, 'discussion-history', hydrated);
+});
+
 test('with JavaScript, a comment posted by another member appears without a reload, and text being typed stays', async ({ browser, hydrated, pageProblems }) => {
   test.skip(!hydrated, 'live updates need JavaScript (without it, the page is current when loaded)');
   const baseURL = test.info().project.use.baseURL;

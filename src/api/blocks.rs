@@ -18,6 +18,7 @@ use {
     crate::domain::order::{Step, stepped},
     crate::domain::papers::{self as rules, draft_block_href},
     crate::error::Problem,
+    crate::state::AppState,
     crate::store::{self, papers::CiteSpec},
 };
 
@@ -275,24 +276,34 @@ pub async fn block_revisions(slug: String, block: String) -> Result<Vec<Revision
         let (state, _) = require_member()?;
         let paper = paper(&state, &slug).await?;
         let block = block_of(&state, &paper, &block).await?;
-        let revisions = store::papers::revisions(&state.db, &block).await?;
-        let earlier: Vec<String> = revisions
-            .iter()
-            .skip(1)
-            .map(|r| r.text.clone())
-            .chain([String::new()])
-            .collect();
-        Ok(revisions
-            .into_iter()
-            .zip(earlier)
-            .map(|(revision, before)| RevisionChange {
-                diff: word_diff(&before, &revision.text),
-                revision,
-            })
-            .collect())
+        revision_changes(&state, &block).await
     }
     .await;
     door::finish(result, &[])
+}
+
+/// A checked block's revisions, newest first, each compared with the one before it (the
+/// first with nothing).
+#[cfg(feature = "ssr")]
+pub(super) async fn revision_changes(
+    state: &AppState,
+    block: &str,
+) -> Result<Vec<RevisionChange>, AppError> {
+    let revisions = store::papers::revisions(&state.db, block).await?;
+    let earlier: Vec<String> = revisions
+        .iter()
+        .skip(1)
+        .map(|r| r.text.clone())
+        .chain([String::new()])
+        .collect();
+    Ok(revisions
+        .into_iter()
+        .zip(earlier)
+        .map(|(revision, before)| RevisionChange {
+            diff: word_diff(&before, &revision.text),
+            revision,
+        })
+        .collect())
 }
 
 /// A word diff between two texts (two revisions, or the typed text and the stored one).

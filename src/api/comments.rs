@@ -126,6 +126,8 @@ pub struct DiscussionView {
     pub text: String,
     pub comments: CommentsView,
     pub amendments: Vec<AmendmentView>,
+    /// The block's saved texts, newest first, each compared with the one before.
+    pub revisions: Vec<super::blocks::RevisionChange>,
 }
 
 /// A block's discussion in one call: the block, its comment threads and its amendments. (One
@@ -137,11 +139,12 @@ pub async fn block_discussion(slug: String, block: String) -> Result<DiscussionV
         let label = needed_label();
         let paper = paper(&state, &slug).await?;
         let id = block_of(&state, &paper, &block).await?;
-        let (shown, current, comments, amendments) = tokio::join!(
+        let (shown, current, comments, amendments, revisions) = tokio::join!(
             super::papers::workspace(&state, &member, paper.clone(), 0, &id, &label),
             store::papers::block(&state.db, &id),
             comments_on(&state, &member, &paper, &id, "", &label),
             super::amendments::amendments_of(&state, &member, &paper, Some(&id)),
+            super::blocks::revision_changes(&state, &id),
         );
         let shown = shown?;
         let found = shown
@@ -156,6 +159,7 @@ pub async fn block_discussion(slug: String, block: String) -> Result<DiscussionV
             text: current?.ok_or(AppError::NotFound)?.text,
             comments: comments?,
             amendments: amendments?,
+            revisions: revisions?,
         })
     }
     .await;

@@ -9,6 +9,7 @@ pub mod layout;
 pub mod page_title;
 pub mod pager;
 pub mod published;
+pub mod revisions;
 pub mod session;
 pub mod status;
 pub mod tally_chart;

@@ -13,12 +13,13 @@ use crate::app::components::fields::{came_back_with_error, textarea_text};
 use crate::app::components::labels::{block_kind_name, display_time, stance_name};
 use crate::app::components::layout::reload_to;
 use crate::app::components::page_title::PageTitle;
+use crate::app::components::revisions::{diff_view, revision_line};
 use crate::app::components::status::LoadError;
 use crate::domain::coverage::{BlockKind, Stance};
-use crate::domain::papers::{BLOCK_TEXT_MAX, DiffPart};
+use crate::domain::papers::BLOCK_TEXT_MAX;
 use crate::error::AppError;
 use crate::i18n::*;
-use leptos::either::{Either, EitherOf3};
+use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use presence::announce_editing;
@@ -386,18 +387,10 @@ fn Revisions(
                     let fill = old_text.clone();
                     view! {
                         <li>
-                            <p>
-                                <strong>{format!("rev {}", r.rev)}</strong> " · "
-                                {if r.author.is_empty() { t_string!(i18n, history_demo).to_string() } else { r.author.clone() }} " · "
-                                <time datetime=r.at.clone()>{display_time(&r.at)}</time> " · " {r.kind.clone()}
-                            </p>
+                            {revision_line(&r)}
                             <details open=index == 0>
                                 <summary>{t!(i18n, revisions_changes)}</summary>
-                                <p class="diff">{change.diff.into_iter().map(|part| match part {
-                                    DiffPart::Same(t) => EitherOf3::A(view! { <span>{t}</span> }),
-                                    DiffPart::Removed(t) => EitherOf3::B(view! { <del>{t}</del> }),
-                                    DiffPart::Added(t) => EitherOf3::C(view! { <ins>{t}</ins> }),
-                                }).collect_view()}</p>
+                                <p class="diff">{diff_view(change.diff)}</p>
                             </details>
                             {(index > 0).then(|| view! {
                                 <div class="actions">

@@ -3,18 +3,20 @@
 //! positions. Rendered on the server; every form is a plain POST to its server function, which
 //! sends the browser back here (to the comment or amendment it changed), or back with the
 //! error and what was typed, so it works the same with JavaScript off.
+use crate::api::blocks::RevisionChange;
 use crate::api::comments::block_discussion;
 use crate::app::components::alerts::{error_text, posted_error};
 use crate::app::components::fields::textarea_text;
 use crate::app::components::labels::{block_kind_name, display_time};
 use crate::app::components::page_title::PageTitle;
+use crate::app::components::revisions::{TextHistory, diff_view};
 use crate::app::components::status::{LoadError, NotFound, SignInFirst, role_gate};
 use crate::app::islands::{LocalTimes, page_locale, speak};
 use crate::domain::accounts::Role;
 use crate::domain::amendments::{AmendmentChoice, AmendmentStatus, AmendmentView, RATIONALE_MAX};
 use crate::domain::anchors::{Anchoring, EXACT_MAX};
 use crate::domain::comments::{COMMENT_MAX, CommentKind, CommentView, REASON_MAX, Thread};
-use crate::domain::papers::{BlockView, DiffPart};
+use crate::domain::papers::BlockView;
 use crate::error::AppError;
 use crate::i18n::*;
 use leptos::either::{Either, EitherOf3};
@@ -35,6 +37,8 @@ struct Discussion {
     sentences: Vec<String>,
     /// Each amendment with the threads about it.
     amendments: Vec<(AmendmentView, Vec<Thread>)>,
+    /// The block's saved texts, newest first.
+    revisions: Vec<RevisionChange>,
 }
 
 async fn discussion(slug: String, block: String) -> Result<Discussion, AppError> {
@@ -62,6 +66,7 @@ async fn discussion(slug: String, block: String) -> Result<Discussion, AppError>
         can_moderate: found.comments.can_moderate,
         sentences: found.comments.sentences,
         amendments: discussed,
+        revisions: found.revisions,
     })
 }
 
@@ -144,6 +149,7 @@ fn DiscussionView(data: Discussion) -> impl IntoView {
         can_moderate,
         sentences,
         amendments,
+        revisions,
     } = data;
     let draft_href = format!("/papers/{slug}/draft?at={0}#block-{0}", block.id);
     let label = block.number.map(|n| format!("R{n} · ")).unwrap_or_default();
@@ -169,6 +175,7 @@ fn DiscussionView(data: Discussion) -> impl IntoView {
                 Either::Right(view! { <div class="block-body prose" id="block-text" inner_html=block.html.clone()></div> })
             }}
         </section>
+        <TextHistory revisions />
         <section aria-labelledby="threads-heading">
             <h2 id="threads-heading">{t_string!(i18n, discussion_comments)} " (" {threads.len()} ")"</h2>
             <div id="discussion-threads">
@@ -495,11 +502,7 @@ fn amendment_view(a: AmendmentView, threads: Vec<Thread>, ctx: &Ctx) -> impl Int
             </p>
             <p class="diff">
                 <span class="visually-hidden">{t_string!(i18n, amendment_diff)} ": "</span>
-                {diff.into_iter().map(|part| match part {
-                    DiffPart::Same(t) => EitherOf3::A(view! { <span>{t}</span> }),
-                    DiffPart::Removed(t) => EitherOf3::B(view! { <del>{t}</del> }),
-                    DiffPart::Added(t) => EitherOf3::C(view! { <ins>{t}</ins> }),
-                }).collect_view()}
+                {diff_view(diff)}
             </p>
             <div class="prose"><strong>{t_string!(i18n, amendment_rationale)}</strong> <div inner_html=rationale_html></div></div>
             {(!decision_reason.is_empty()).then(|| view! {

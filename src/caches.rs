@@ -230,6 +230,14 @@ const READING_TTL: Duration = Duration::from_secs(5);
 pub type Versions = Cache<(String, u32), Arc<ServedVersion>>;
 const KEPT_WHILE_READ: Duration = Duration::from_secs(600);
 
+/// The keys of the findings whose consent is withdrawn (sorted, one entry): every published
+/// page, file and comparison hides their text. Reading them on every request was most of a
+/// published page's cost; kept for [`WITHDRAWN_TTL`] at most and dropped at once when findings
+/// change through this instance, so a withdrawal reaches every instance's readers within a
+/// second (their browsers keep a page for a minute anyway: `LATEST_CACHE`).
+pub type Withdrawn = Kept<(), Arc<Vec<String>>>;
+pub const WITHDRAWN_TTL: Duration = Duration::from_secs(1);
+
 /// A reading page as sent, and compressed once for every later reader.
 #[derive(Debug)]
 pub struct SentPage {
@@ -257,6 +265,7 @@ pub struct Caches {
     pages: Pages,
     open_counts: OpenCounts,
     voting: Voting,
+    withdrawn: Withdrawn,
 }
 
 impl Default for Caches {
@@ -348,6 +357,13 @@ impl Caches {
                 })
                 .time_to_idle(KEPT_WHILE_READ)
                 .build(),
+            withdrawn: Kept::new(
+                Cache::builder()
+                    .max_capacity(1)
+                    .time_to_live(WITHDRAWN_TTL)
+                    .build(),
+                |_| "",
+            ),
         }
     }
 
@@ -400,10 +416,15 @@ impl Caches {
         &self.library
     }
 
+    pub fn withdrawn(&self) -> &Withdrawn {
+        &self.withdrawn
+    }
+
     /// Findings changed here: every kept view that shows them is stale.
     pub fn evidence_changed(&self) {
         self.drafts.forget_all();
         self.library.forget_all();
+        self.withdrawn.forget_all();
     }
 }
 

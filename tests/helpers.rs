@@ -198,6 +198,10 @@ impl TestApp {
     }
 }
 
+/// A withdrawal made in the database, as by another instance, reaches readers within
+/// `caches::WITHDRAWN_TTL` (one second); tests allow for a busy machine.
+pub const WITHDRAWAL_REACHES_READERS: Duration = Duration::from_secs(10);
+
 /// Polls `condition` until it holds; fails the test, naming `what` it waited for, when it
 /// still does not after `timeout`.
 pub async fn wait_until<F, Fut>(timeout: Duration, what: &str, mut condition: F)

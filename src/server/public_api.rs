@@ -130,7 +130,7 @@ pub async fn version(
             .next()
             .ok_or(AppError::NotFound)?;
         let (content, findings) = record.read()?;
-        let withdrawn = store::versions::withdrawn_among(&state.db, &record.cited_keys).await?;
+        let withdrawn = super::reading::withdrawn_among(&state, &record.cited_keys).await?;
         let digests: BTreeMap<&str, &str> = content
             .findings
             .iter()

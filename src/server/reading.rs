@@ -161,10 +161,35 @@ pub(super) async fn served_version(
     Ok(Some(stored))
 }
 
-/// Answers with the framed page, or `304` when the reader holds it already. Which findings
-/// are withdrawn is read on every request (one small indexed read), never kept: a person's
-/// withdrawn testimony must disappear from every instance's pages at once. Everything else
-/// a page is made of is kept, so an unchanged page costs that one read.
+/// Of these keys (sorted), those whose finding's consent is withdrawn now. The withdrawn set
+/// is kept for a second at most (`caches::Withdrawn`) and dropped at once by a change to
+/// findings made here, so a withdrawal reaches readers on every instance within a second.
+pub(super) async fn withdrawn_among(
+    state: &AppState,
+    keys: &[String],
+) -> Result<Vec<String>, AppError> {
+    if keys.is_empty() {
+        return Ok(Vec::new());
+    }
+    let kept = state.caches.withdrawn();
+    let all = match kept.get(&()) {
+        Some(all) => all,
+        None => {
+            let ticket = kept.ticket();
+            let all = Arc::new(store::versions::withdrawn_keys(&state.db).await?);
+            kept.put((), all.clone(), ticket);
+            all
+        }
+    };
+    Ok(all
+        .iter()
+        .filter(|k| keys.binary_search(k).is_ok())
+        .cloned()
+        .collect())
+}
+
+/// Answers with the framed page, or `304` when the reader holds it already. Everything a page
+/// is made of is kept, so an unchanged page is answered from memory.
 async fn serve(
     state: &AppState,
     paper: &ReadingPaper,
@@ -179,7 +204,7 @@ async fn serve(
         Err(error) => return page.answer(&error),
     };
     let (withdrawn, broken) = tokio::join!(
-        store::versions::withdrawn_among(&state.db, &stored.cited_keys),
+        withdrawn_among(state, &stored.cited_keys),
         chain_broken_at(state, paper),
     );
     let withdrawn = match withdrawn {

@@ -471,18 +471,14 @@ pub struct CitedFinding {
     pub method: String,
 }
 
-/// Of these keys, those whose consent is withdrawn now (after the version was published).
-pub async fn withdrawn_among(db: &Db, keys: &[String]) -> Result<Vec<String>, AppError> {
-    if keys.is_empty() {
-        return Ok(Vec::new());
-    }
+/// The keys of every finding whose consent is withdrawn now, sorted (published versions hide
+/// their text).
+pub async fn withdrawn_keys(db: &Db) -> Result<Vec<String>, AppError> {
     let mut response = db
         .query("SELECT VALUE key FROM evidence WHERE consent = 'withdrawn'")
         .await
         .or_internal("withdrawn findings")?;
-    let withdrawn: Vec<String> = response.take(0).or_internal("withdrawn findings")?;
-    Ok(withdrawn
-        .into_iter()
-        .filter(|k| keys.binary_search(k).is_ok())
-        .collect())
+    let mut keys: Vec<String> = response.take(0).or_internal("withdrawn findings")?;
+    keys.sort_unstable();
+    Ok(keys)
 }

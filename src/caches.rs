@@ -682,6 +682,15 @@ mod tests {
     }
 
     #[test]
+    fn the_withdrawn_findings_are_kept_one_second_at_most() {
+        let caches = Caches::new();
+        let policy = caches.withdrawn().inner().policy();
+        assert_eq!(policy.time_to_live(), Some(WITHDRAWN_TTL));
+        assert_eq!(WITHDRAWN_TTL, Duration::from_secs(1));
+        assert_eq!(policy.max_capacity(), Some(1), "one list, not one per version");
+    }
+
+    #[test]
     fn changed_findings_forget_every_view_of_them() {
         let caches = Caches::new();
         caches
@@ -692,9 +701,16 @@ mod tests {
             .library()
             .put((false, false), (Facets::default(), vec![]), ticket);
         caches.block_html().insert(7, "<p>kept</p>".into());
+        let withdrawn = caches.withdrawn().ticket();
+        assert!(
+            caches
+                .withdrawn()
+                .put((), Arc::new(vec!["be-1".into()]), withdrawn)
+        );
         caches.evidence_changed();
         assert!(caches.drafts().is_empty());
         assert!(caches.library().get(&(false, false)).is_none());
+        assert!(caches.withdrawn().get(&()).is_none(), "withdrawals read again");
         // A block's HTML depends only on what its key hashes: still right.
         assert_eq!(caches.block_html().get(&7).as_deref(), Some("<p>kept</p>"));
     }
@@ -726,8 +742,10 @@ mod tests {
         let caches = Caches::new();
         let drafts = caches.drafts().ticket();
         let library = caches.library().ticket();
+        let withdrawn = caches.withdrawn().ticket();
         caches.evidence_changed();
         assert!(!caches.drafts().put(key("p1", "en"), draft(1, 10), drafts));
+        assert!(!caches.withdrawn().put((), Arc::new(vec![]), withdrawn));
         assert!(
             !caches
                 .library()

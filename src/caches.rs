@@ -5,6 +5,7 @@
 //! entry for a limited time, and evicts the least useful entries when full.
 //!
 //! Below everything that uses it: it knows the domain's shapes and nothing else of the crate.
+use crate::domain::accounts::SessionMember;
 use crate::domain::comments::OpenCount;
 use crate::domain::consultations::VotingOn;
 use crate::domain::coverage::Warning;
@@ -238,6 +239,15 @@ const KEPT_WHILE_READ: Duration = Duration::from_secs(600);
 pub type Withdrawn = Kept<(), Arc<Vec<String>>>;
 pub const WITHDRAWN_TTL: Duration = Duration::from_secs(1);
 
+/// Signed-in members by their session token's digest. A page and the requests it makes right
+/// after (server functions, a vote after a vote) otherwise each read the session, the member
+/// and the organisation. Kept [`SESSION_TTL`] at most; a sign-out, password change, role change
+/// or deactivation through this instance forgets them all at once (and a read it overtook is
+/// not kept), one through another instance takes effect here within [`SESSION_TTL`].
+pub type Sessions = Kept<String, Arc<SessionMember>>;
+pub const SESSION_TTL: Duration = Duration::from_secs(2);
+const SESSIONS_BYTES: u64 = 8 * 1024 * 1024;
+
 /// A reading page as sent, and compressed once for every later reader.
 #[derive(Debug)]
 pub struct SentPage {
@@ -266,6 +276,7 @@ pub struct Caches {
     open_counts: OpenCounts,
     voting: Voting,
     withdrawn: Withdrawn,
+    sessions: Sessions,
 }
 
 impl Default for Caches {
@@ -364,6 +375,16 @@ impl Caches {
                     .build(),
                 |_| "",
             ),
+            sessions: Kept::new(
+                Cache::builder()
+                    .max_capacity(SESSIONS_BYTES)
+                    .weigher(|hash: &String, member: &Arc<SessionMember>| {
+                        weight(session_bytes(hash, member))
+                    })
+                    .time_to_live(SESSION_TTL)
+                    .build(),
+                |_| "",
+            ),
         }
     }
 
@@ -416,6 +437,10 @@ impl Caches {
         &self.library
     }
 
+    pub fn sessions(&self) -> &Sessions {
+        &self.sessions
+    }
+
     pub fn withdrawn(&self) -> &Withdrawn {
         &self.withdrawn
     }
@@ -431,6 +456,17 @@ impl Caches {
 /// moka weighs entries in `u32`; an entry past 4 GiB is past every budget anyway.
 fn weight(bytes: usize) -> u32 {
     u32::try_from(bytes).unwrap_or(u32::MAX)
+}
+
+/// A kept session: its key and the member's fields.
+fn session_bytes(hash: &str, member: &SessionMember) -> usize {
+    size_of::<SessionMember>()
+        + hash.len()
+        + member.id.len()
+        + member.name.len()
+        + member.email.len()
+        + member.organisation.len()
+        + member.organisation_id.len()
 }
 
 /// A rendered block and its key.
@@ -687,7 +723,38 @@ mod tests {
         let policy = caches.withdrawn().inner().policy();
         assert_eq!(policy.time_to_live(), Some(WITHDRAWN_TTL));
         assert_eq!(WITHDRAWN_TTL, Duration::from_secs(1));
-        assert_eq!(policy.max_capacity(), Some(1), "one list, not one per version");
+        assert_eq!(
+            policy.max_capacity(),
+            Some(1),
+            "one list, not one per version"
+        );
+    }
+
+    #[test]
+    fn sessions_are_kept_two_seconds_and_any_change_forgets_them() {
+        let caches = Caches::new();
+        assert_eq!(
+            caches.sessions().inner().policy().time_to_live(),
+            Some(SESSION_TTL)
+        );
+        assert_eq!(SESSION_TTL, Duration::from_secs(2));
+        let member = Arc::new(SessionMember {
+            id: "m1".into(),
+            name: "Ana".into(),
+            email: "ana@example.org".into(),
+            role: crate::domain::accounts::Role::Member,
+            organisation: "Org".into(),
+            organisation_id: "o1".into(),
+        });
+        let read = caches.sessions().ticket();
+        // A sign-out while the session was being read: the read is not kept.
+        caches.sessions().forget_all();
+        assert!(!caches.sessions().put("h1".into(), member.clone(), read));
+        let read = caches.sessions().ticket();
+        assert!(caches.sessions().put("h1".into(), member, read));
+        assert!(caches.sessions().get(&"h1".to_string()).is_some());
+        caches.sessions().forget_all();
+        assert!(caches.sessions().get(&"h1".to_string()).is_none());
     }
 
     #[test]
@@ -710,7 +777,10 @@ mod tests {
         caches.evidence_changed();
         assert!(caches.drafts().is_empty());
         assert!(caches.library().get(&(false, false)).is_none());
-        assert!(caches.withdrawn().get(&()).is_none(), "withdrawals read again");
+        assert!(
+            caches.withdrawn().get(&()).is_none(),
+            "withdrawals read again"
+        );
         // A block's HTML depends only on what its key hashes: still right.
         assert_eq!(caches.block_html().get(&7).as_deref(), Some("<p>kept</p>"));
     }

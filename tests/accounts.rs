@@ -115,9 +115,38 @@ async fn one_address_trying_many_accounts_is_rate_limited() {
 }
 
 #[tokio::test]
+async fn a_session_ended_elsewhere_stops_working_here_within_moments() {
+    let app = TestApp::spawn().await;
+    let cookie = app.sign_in(MEMBER, PASSWORD).await;
+    assert_eq!(app.get("/account", Some(&cookie)).await.status(), 200);
+    // Ended in the database, as by another instance (a sign-out there, a password change):
+    // this instance kept it for a moment (`caches::SESSION_TTL`), then asks again.
+    app.state
+        .db
+        .query("DELETE session")
+        .await
+        .unwrap()
+        .check()
+        .unwrap();
+    wait_until(
+        std::time::Duration::from_secs(10),
+        "the ended session is refused",
+        || async { app.get("/account", Some(&cookie)).await.status() == 302 },
+    )
+    .await;
+    let page = app.get("/account", Some(&cookie)).await;
+    assert!(location(&page).starts_with("/login?next="));
+}
+
+#[tokio::test]
 async fn sign_out_ends_the_session() {
     let app = TestApp::spawn().await;
     let cookie = app.sign_in(MEMBER, PASSWORD).await;
+    assert_eq!(
+        app.get("/account", Some(&cookie)).await.status(),
+        200,
+        "kept"
+    );
     let out = app.call("logout", &[], Some(&cookie)).await;
     assert_eq!(out.status(), 200);
     let cleared = out.headers().get_all("set-cookie").iter().any(|v| {

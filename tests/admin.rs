@@ -144,6 +144,11 @@ async fn an_admin_sees_and_manages_the_network() {
 
     // Promote, then deactivate: the member's live session ends and sign-in is refused.
     let member_session = app.sign_in(MEMBER, PASSWORD).await;
+    // Used once, so this instance keeps it: the changes below must still reach it at once.
+    assert_eq!(
+        app.get("/account", Some(&member_session)).await.status(),
+        200
+    );
     assert_eq!(
         app.call(
             "change_role",

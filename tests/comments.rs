@@ -792,7 +792,10 @@ async fn a_member_reads_the_blocks_earlier_texts_on_its_discussion_page() {
 
     // The editor page is for editors; the member reads the history where they comment.
     let editor_page = app
-        .get(&format!("/papers/{slug}/draft/blocks/{block}"), Some(&liisa))
+        .get(
+            &format!("/papers/{slug}/draft/blocks/{block}"),
+            Some(&liisa),
+        )
         .await;
     assert_eq!(editor_page.status(), 403);
     let page = app

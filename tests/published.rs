@@ -226,9 +226,11 @@ async fn a_version_is_cited_and_downloaded_in_every_format() {
         .check()
         .unwrap();
     // Changed in the database, as by another instance: the files follow within a second.
-    wait_until(WITHDRAWAL_REACHES_READERS, "the file hides the text", || async {
-        !file("paper.md").await.1.contains(&words)
-    })
+    wait_until(
+        WITHDRAWAL_REACHES_READERS,
+        "the file hides the text",
+        || async { !file("paper.md").await.1.contains(&words) },
+    )
     .await;
     for name in ["paper.md", "paper.html"] {
         let (_, body) = file(name).await;
@@ -534,9 +536,11 @@ async fn a_comparison_is_sent_compressed_and_follows_a_withdrawal_within_a_secon
         "{plain}"
     );
     consent("withdrawn".into()).await;
-    wait_until(WITHDRAWAL_REACHES_READERS, "the withdrawal shows", || async {
-        page().await != plain
-    })
+    wait_until(
+        WITHDRAWAL_REACHES_READERS,
+        "the withdrawal shows",
+        || async { page().await != plain },
+    )
     .await;
     let hidden = page().await;
     assert!(!hidden.contains("Indicator values changed"), "{hidden}");

@@ -510,10 +510,14 @@ async fn a_withdrawal_after_publication_hides_the_text_and_the_chain_still_verif
         .check()
         .unwrap();
     // Changed in the database, as by another instance: readers see it within a second.
-    wait_until(WITHDRAWAL_REACHES_READERS, "the page hides the text", || async {
-        let page = app.get(&format!("/papers/{slug}/v/1"), None).await;
-        !page.text().await.unwrap().contains(&first_words)
-    })
+    wait_until(
+        WITHDRAWAL_REACHES_READERS,
+        "the page hides the text",
+        || async {
+            let page = app.get(&format!("/papers/{slug}/v/1"), None).await;
+            !page.text().await.unwrap().contains(&first_words)
+        },
+    )
     .await;
     let after = TestApp::client()
         .get(app.url(&format!("/papers/{slug}/v/1")))

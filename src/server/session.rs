@@ -1,11 +1,13 @@
 //! Who is asking: the session cookie read once per request, so pages and server functions
 //! share it (see `auth::session_from_parts`).
 use crate::auth;
+use crate::domain::accounts::SessionMember;
 use crate::state::AppState;
 use crate::store;
 use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
+use std::sync::Arc;
 
 /// Looks up the session cookie once per request so pages and server functions share it.
 pub async fn session_layer(
@@ -22,16 +24,24 @@ pub async fn session_layer(
         .filter(|t| !static_file && auth::token::looks_valid(t))
     {
         let hash = auth::token::digest(token);
-        match store::sessions::member(&state.db, &hash).await {
-            Ok(Some(member)) => {
-                current.member = Some(member);
-                current.token_hash = Some(hash);
-            }
-            Ok(None) => {}
-            // A database hiccup degrades to "signed out" for this request, never to a 500 page.
-            Err(_) => {}
+        if let Some(member) = signed_in(&state, &hash).await {
+            current.member = Some(member);
+            current.token_hash = Some(hash);
         }
     }
     request.extensions_mut().insert(current);
     next.run(request).await
+}
+
+/// The member behind a session token's digest: kept for a moment (`caches::Sessions`), else
+/// read. A database hiccup degrades to "signed out" for this request, never to a 500 page.
+async fn signed_in(state: &AppState, hash: &str) -> Option<SessionMember> {
+    let kept = state.caches.sessions();
+    if let Some(member) = kept.get(&hash.to_string()) {
+        return Some(member.as_ref().clone());
+    }
+    let ticket = kept.ticket();
+    let member = store::sessions::member(&state.db, hash).await.ok()??;
+    kept.put(hash.to_string(), Arc::new(member.clone()), ticket);
+    Some(member)
 }

@@ -233,7 +233,7 @@ pub async fn cast_all(
     if votes.is_empty() {
         return Ok(Vec::new());
     }
-    let query = cast_query(votes.len());
+    let query = cast_query(votes);
     let words = retrying(|| db.query(query.as_str()).bind(("votes", votes.to_vec())))
         .await
         .and_then(|result| outcome_words(result, votes.len()))
@@ -251,15 +251,37 @@ pub async fn cast_all(
         .collect()
 }
 
-/// The transaction for `count` votes bound as `$votes`: each vote's checks decide its word
-/// (`done`, `closed`, `missing`, `stale`) in the order a single vote is checked, only a
-/// `done` writes, and the last statement answers every word in the votes' order.
-fn cast_query(count: usize) -> String {
+/// The transaction for `votes`, bound as `$votes`: each vote's checks decide its word (`done`,
+/// `closed`, `missing`, `stale`) in the order a single vote is checked, only a `done` writes,
+/// and the last statement answers every word in the votes' order. Each consultation is read
+/// once, and each target that got a vote written gets one live event (its viewers refresh
+/// once, not once per vote). The text holds only indices: every value is bound.
+fn cast_query(votes: &[VoteCast]) -> String {
     let mut query = String::from("BEGIN TRANSACTION;\nLET $now = time::now();\n");
-    for i in 0..count {
+    // Distinct consultations, by the first vote naming each.
+    let mut consultations: Vec<usize> = Vec::new();
+    let mut consultation_of = Vec::with_capacity(votes.len());
+    for (i, vote) in votes.iter().enumerate() {
+        let j = match consultations
+            .iter()
+            .position(|&first| votes[first].consultation == vote.consultation)
+        {
+            Some(j) => j,
+            None => {
+                consultations.push(i);
+                query.push_str(&format!(
+                    "LET $k{j} = (SELECT * FROM ONLY type::record('consultation', $votes[{i}].consultation));\n",
+                    j = consultations.len() - 1
+                ));
+                consultations.len() - 1
+            }
+        };
+        consultation_of.push(j);
+    }
+    for (i, j) in consultation_of.iter().enumerate() {
         query.push_str(&format!(
             "LET $v{i} = $votes[{i}];
-             LET $c{i} = (SELECT * FROM ONLY type::record('consultation', $v{i}.consultation));
+             LET $c{i} = $k{j};
              LET $m{i} = (SELECT * FROM ONLY type::record('member', $v{i}.member));
              LET $b{i} = IF $v{i}.target = 'paper' {{ NONE }} ELSE {{
                  (SELECT * FROM ONLY type::record('block', $v{i}.target))
@@ -278,14 +300,33 @@ fn cast_query(count: usize) -> String {
                      target = $v{i}.target, block = IF $b{i} {{ $b{i}.id }} ELSE {{ NONE }},
                      choice = $v{i}.choice, reason = $v{i}.reason, block_rev = $rev{i},
                      updated_at = time::now();
-                 CREATE event CONTENT {{
-                     paper: $c{i}.paper, kind: 'vote', block: $v{i}.target, rev: $rev{i},
-                     member: '', member_name: ''
-                 }};
              }};\n"
         ));
     }
-    let words: Vec<String> = (0..count).map(|i| format!("$o{i}")).collect();
+    // One event per (consultation, target) that got at least one vote written.
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    for (i, vote) in votes.iter().enumerate() {
+        match groups.iter_mut().find(|g| {
+            consultation_of[g[0]] == consultation_of[i] && votes[g[0]].target == vote.target
+        }) {
+            Some(group) => group.push(i),
+            None => groups.push(vec![i]),
+        }
+    }
+    for group in groups {
+        let any_done: Vec<String> = group.iter().map(|i| format!("$o{i} = 'done'")).collect();
+        let a = group[0];
+        query.push_str(&format!(
+            "IF {} {{
+                 CREATE event CONTENT {{
+                     paper: $c{a}.paper, kind: 'vote', block: $v{a}.target, rev: $rev{a},
+                     member: '', member_name: ''
+                 }};
+             }};\n",
+            any_done.join(" OR ")
+        ));
+    }
+    let words: Vec<String> = (0..votes.len()).map(|i| format!("$o{i}")).collect();
     query.push_str(&format!(
         "RETURN [{}];\nCOMMIT TRANSACTION;",
         words.join(", ")

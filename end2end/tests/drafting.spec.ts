@@ -259,3 +259,29 @@ test('a long paper opens in parts, and each part links the others', async ({ pag
   await expect(block(page, 'Paragraph number 1.').first()).toBeVisible();
   await expect(page.locator('li.block')).toHaveCount(100);
 });
+
+test('with JavaScript, the draft fetches itself again for others arriving, not for its own viewer', async ({ browser, hydrated, pageProblems }) => {
+  test.skip(!hydrated, 'the refresh is the live island\'s');
+  const context = await browser.newContext({ baseURL: test.info().project.use.baseURL });
+  const page = await context.newPage();
+  watchProblems(page, pageProblems);
+  const refreshes: string[] = [];
+  page.on('request', (r) => {
+    if (r.resourceType() === 'fetch' && new URL(r.url()).pathname === DRAFT) refreshes.push(r.url());
+  });
+  const streamOpened = page.waitForRequest((r) => new URL(r.url()).pathname === `${DRAFT.replace('/draft', '')}/events`);
+  const signIn = new SignInPage(page, hydrated);
+  await signIn.open(DRAFT);
+  await signIn.signIn('marco.bellini@example.org', DEMO_PASSWORD);
+  await ready(page, hydrated);
+  await streamOpened;
+
+  // Another member opens the draft: their arrival is news here, and refreshes it once.
+  const other = await signedIn(browser, hydrated, MEMBER, pageProblems);
+  await expect(page.locator('p.presence')).toContainText('Zsófia Kovács');
+  // Its own arrival, announced as its stream opened (seconds before the other's), fetched
+  // nothing: the one refresh is the one that brought the other member.
+  expect(refreshes).toHaveLength(1);
+  await other.context().close();
+  await context.close();
+});

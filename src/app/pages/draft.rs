@@ -58,10 +58,15 @@ pub fn DraftPage() -> impl IntoView {
     let adder = ServerAction::<AddBlock>::new();
     let actor = ServerAction::<BlockAction>::new();
     let lang = crate::app::islands::page_locale();
+    // Who is viewing: the page does not refresh for its own arrival.
+    let me = crate::app::components::session::use_session()
+        .member()
+        .map(|m| m.id)
+        .unwrap_or_default();
     view! {
         <Transition fallback=move || view! { <p class="muted">{t!(i18n, loading)}</p> }>
             {move || {
-                let slug = slug.clone();
+                let (slug, me) = (slug.clone(), me.clone());
                 Suspend::new(async move {
                     match workspace.await {
                         Err(error) => view! { <h1>{t!(i18n, paper_unavailable)}</h1> <LoadError error /> }.into_any(),
@@ -70,7 +75,7 @@ pub fn DraftPage() -> impl IntoView {
                             let before = w.before.clone();
                             view! {
                                 <crate::app::components::citation_popover::CitationCards lang />
-                                <DraftLive slug />
+                                <DraftLive slug me />
                                 // Filled in by a drag and drop the server refused (the live
                                 // part's `dropped`); the words come from here, in the page's language.
                                 <div id="move-failed" class="alert alert-error" role="alert" hidden data-message=t_string!(i18n, draft_move_failed)></div>
@@ -99,11 +104,11 @@ async fn workspace_with_counts(
 /// The draft's live parts. Renders nothing: it works on the server-rendered workspace (see
 /// the module's comment), which is why a page without JavaScript loses nothing but liveness.
 #[island]
-fn DraftLive(slug: String) -> impl IntoView {
+fn DraftLive(slug: String, me: String) -> impl IntoView {
     #[cfg(feature = "hydrate")]
-    live::start(slug);
+    live::start(slug, me);
     #[cfg(not(feature = "hydrate"))]
-    let _ = slug;
+    let _ = (slug, me);
 }
 
 #[cfg(feature = "hydrate")]
@@ -131,14 +136,14 @@ mod live {
         Ok(element.clone_node_with_deep(true)?.unchecked_into())
     }
 
-    pub fn start(slug: String) {
+    pub fn start(slug: String, me: String) {
         let Some(document) = web_sys::window().and_then(|w| w.document()) else {
             return;
         };
         if let Some(shown) = document.get_element_by_id("workspace") {
             RENDERED.with(|r| *r.borrow_mut() = copy(&shown).ok());
         }
-        follow_events(&slug);
+        follow_events(&slug, me);
         let dragged = Rc::new(RefCell::new(None::<String>));
         listen(&document, "click", parts_navigation);
         {
@@ -176,20 +181,25 @@ mod live {
 
     /// Others' changes (and presence) come as events; changes in quick succession cause one
     /// refresh.
-    fn follow_events(slug: &str) {
+    fn follow_events(slug: &str, me: String) {
         let Ok(source) = web_sys::EventSource::new(&format!("/papers/{slug}/events")) else {
             return;
         };
         let scheduled = Rc::new(Cell::new(false));
         let on_change =
             Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
-                // Votes show on the consultation's pages, not in the draft.
-                let is_vote = ev
+                // Votes show on the consultation's pages, not in the draft; the viewer's own
+                // arrival (the stream announces it as it opens) changes nothing they see, and
+                // fetching the whole page again for it cost a slow connection a second page.
+                let nothing_to_show = ev
                     .data()
                     .as_string()
                     .and_then(|d| serde_json::from_str::<serde_json::Value>(&d).ok())
-                    .is_some_and(|e| e["kind"] == "vote");
-                if is_vote || scheduled.replace(true) {
+                    .is_some_and(|e| {
+                        e["kind"] == "vote"
+                            || (e["kind"] == "presence" && !me.is_empty() && e["member"] == me)
+                    });
+                if nothing_to_show || scheduled.replace(true) {
                     return;
                 }
                 let scheduled = Rc::clone(&scheduled);

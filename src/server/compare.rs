@@ -61,7 +61,7 @@ async fn compared(
     cited.extend(after.cited_keys.iter().cloned());
     cited.sort();
     cited.dedup();
-    let withdrawn = super::reading::withdrawn_among(&state, &cited).await?;
+    let withdrawn = super::reading::withdrawn_among(state, &cited).await?;
     let notice = super::reading::demo_notice(state, Lang::En);
     let key = format!(
         "compare|{}|{from}|{to}|{}|{}",

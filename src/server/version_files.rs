@@ -51,7 +51,7 @@ async fn source(
         site_origin(headers, &state.config),
         paper.slug
     );
-    let withdrawn = super::reading::withdrawn_among(&state, &record.cited_keys).await?;
+    let withdrawn = super::reading::withdrawn_among(state, &record.cited_keys).await?;
     Ok(Source {
         slug: paper.slug,
         record,

@@ -439,6 +439,9 @@ pub async fn update_with_reason(
     }
 }
 
+/// Imports of at most this many changed findings feed the search engines finding by finding.
+const FEED_PER_FINDING_MAX: usize = 1_000;
+
 /// Many items in one transaction, all or nothing: new keys are created, known keys updated
 /// in place (and moved to this assessment); rows identical to what is stored are left alone,
 /// so re-importing a file changes nothing and leaves no history.
@@ -533,12 +536,19 @@ pub async fn import_over(
                  evidence: $id, member: $who, action: $item.action, source: $source,
                  changes: $item.changes
              };
+             IF $per_finding { CREATE search_feed CONTENT { finding: $id } };
          };
-         CREATE search_feed CONTENT { assessment: type::record('assessment', $assessment) };
+         IF !$per_finding {
+             CREATE search_feed CONTENT { assessment: type::record('assessment', $assessment) };
+         };
          RETURN 'done';
          COMMIT TRANSACTION;",
     )
     .bind(("assessment", assessment_id.to_string()))
+    // A few findings are indexed again one by one on every instance; a large import names its
+    // assessment, which is indexed again whole (one feed row instead of thousands). A single
+    // row added to an assessment of 100,000 findings took every other instance 11 s to index.
+    .bind(("per_finding", objects.len() <= FEED_PER_FINDING_MAX))
     .bind(("items", objects))
     .bind(("written", written))
     .bind(("reviving", reviving))

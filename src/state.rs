@@ -42,6 +42,13 @@ impl AppState {
         let _ = self.search.catch_up(&self.db).await;
     }
 
+    /// After a change to who a session is (a sign-out, a password change ending the other
+    /// sessions, a role change, a deactivation) made through this instance: no kept session is
+    /// trusted again (other instances follow within `caches::SESSION_TTL`).
+    pub fn sessions_changed(&self) {
+        self.caches.sessions().forget_all();
+    }
+
     /// After a version was published through this instance: the front page's listing and
     /// the reading pages' version lists are read again and the version is searchable before the answer goes out (other instances
     /// follow within one poll, and their listing within its time to live).

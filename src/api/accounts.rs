@@ -85,7 +85,7 @@ pub async fn logout() -> Result<(), AppError> {
     let state = door::state()?;
     if let Some(hash) = door::session().token_hash {
         store::sessions::delete(&state.db, &hash).await?;
-        state.caches.sessions().forget_all();
+        state.sessions_changed();
     }
     door::set_cookie(&auth::clear_session_cookie(state.config.secure_cookies));
     door::redirect_plain_form("/");
@@ -236,7 +236,7 @@ pub async fn change_password(
         let hash = state.hashing.hash(&password).await?;
         store::members::set_password(&state.db, &member.id, &hash).await?;
         store::sessions::delete_others(&state.db, &member.id, &session_key).await?;
-        state.caches.sessions().forget_all();
+        state.sessions_changed();
         Ok(())
     }
     .await;

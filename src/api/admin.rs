@@ -198,8 +198,7 @@ pub async fn change_role(member: String, role: String) -> Result<(), AppError> {
         rules::may_manage_member(&admin, &member)?;
         let role: Role = role.parse()?;
         store::members::set_role(&state.db, &member, role).await?;
-        // Kept sessions carry the role: the next request reads it again.
-        state.caches.sessions().forget_all();
+        state.sessions_changed();
         Ok(())
     }
     .await;
@@ -215,7 +214,7 @@ pub async fn set_member_active(member: String, active: bool) -> Result<(), AppEr
         let (state, admin) = require_admin()?;
         rules::may_manage_member(&admin, &member)?;
         store::members::set_active(&state.db, &member, active).await?;
-        state.caches.sessions().forget_all();
+        state.sessions_changed();
         Ok(())
     }
     .await;

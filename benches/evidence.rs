@@ -6,7 +6,9 @@
 //!
 //! `./scripts/bench.sh evidence` (release build). `GW_BENCH_ROWS` changes the size;
 //! It runs on the embedded on-disk database (`surrealkv://` in a temporary folder);
-//! `GW_BENCH_DB=mem://` runs it in memory.
+//! `GW_BENCH_DB=mem://` runs it in memory. On disk, it first measures a server's memory in a
+//! process of its own (another process fills a database, then a server starts on it);
+//! `GW_BENCH_ONLY=import` stops after the import.
 use groundwork::domain::evidence::Audience;
 use groundwork::domain::evidence_views::EvidenceFilter;
 use std::time::Instant;
@@ -324,12 +326,106 @@ fn memory() -> String {
         .join(", ")
 }
 
+/// The resident memory of a process (`self` or a pid), in MB.
+fn resident_mb(process: &str) -> f64 {
+    std::fs::read_to_string(format!("/proc/{process}/status"))
+        .unwrap_or_default()
+        .lines()
+        .find(|l| l.starts_with("VmRSS"))
+        .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+        .unwrap_or(0.0)
+        / 1024.0
+}
+
+/// What a child process of this benchmark does (`GW_BENCH_CHILD`), so that a server's memory
+/// is measured alone: `load` fills the database at `GW_BENCH_DB` with the generated findings
+/// and exits; `serve` starts on it, builds its search index, says "ready", and serves until
+/// its standard input closes.
+async fn child(role: &str, rows: usize) {
+    let endpoint = std::env::var("GW_BENCH_DB").expect("GW_BENCH_DB");
+    let (state, _) = common::start(&endpoint).await;
+    if role == "load" {
+        let mut response = state
+            .db
+            .query("SELECT VALUE record::id(id) FROM assessment ORDER BY title LIMIT 1")
+            .await
+            .unwrap();
+        let assessment: Vec<String> = response.take(0).unwrap();
+        let rows = groundwork::domain::evidence_csv::read(&generate(rows))
+            .unwrap()
+            .rows;
+        let author = groundwork::store::evidence::Author {
+            member_id: None,
+            action: groundwork::domain::evidence_history::ChangeAction::Imported,
+            source: "bench",
+        };
+        groundwork::store::evidence::import(&state.db, &assessment[0], &rows, author)
+            .await
+            .unwrap();
+        return;
+    }
+    println!("ready");
+    let mut line = String::new();
+    let _ = std::io::stdin().read_line(&mut line);
+}
+
+/// A server started on a database that already holds `rows` findings, in a process of its
+/// own: its resident memory once it serves searches, and how long it took to get there.
+fn memory_of_a_server_on(endpoint: &str, rows: usize) {
+    use std::io::BufRead;
+    let exe = std::env::current_exe().expect("this benchmark's path");
+    let run = |role: &str| {
+        std::process::Command::new(&exe)
+            .env("GW_BENCH_CHILD", role)
+            .env("GW_BENCH_DB", endpoint)
+            .env("GW_BENCH_ROWS", rows.to_string())
+            .env("RUST_LOG", "warn")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("a child process")
+    };
+    let t = Instant::now();
+    let loaded = run("load").wait_with_output().expect("the load");
+    assert!(loaded.status.success(), "the load failed");
+    println!(
+        "a separate process filled {endpoint} with {rows} findings in {:.1} s",
+        t.elapsed().as_secs_f64()
+    );
+    let t = Instant::now();
+    let mut server = run("serve");
+    let mut out = std::io::BufReader::new(server.stdout.take().unwrap());
+    let mut line = String::new();
+    while line.trim() != "ready" {
+        line.clear();
+        assert!(out.read_line(&mut line).unwrap() > 0, "the server ended");
+    }
+    let started = t.elapsed();
+    let pid = server.id().to_string();
+    println!(
+        "a server started on them alone: ready to search in {:.1} s, resident memory {:.0} MB",
+        started.as_secs_f64(),
+        resident_mb(&pid)
+    );
+    drop(server.stdin.take());
+    let _ = server.wait();
+}
+
 #[tokio::main]
 async fn main() {
     let rows: usize = std::env::var("GW_BENCH_ROWS")
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(100_000);
+    if let Ok(role) = std::env::var("GW_BENCH_CHILD") {
+        return child(&role, rows).await;
+    }
+    if std::env::var("GW_BENCH_DB").is_err() {
+        let folder = tempfile::tempdir().expect("a temporary folder");
+        let endpoint = format!("surrealkv://{}/db", folder.path().display());
+        memory_of_a_server_on(&endpoint, rows);
+    }
     let (endpoint, _folder) = common::endpoint();
     let (state, base) = common::start(&endpoint).await;
     println!("database: {endpoint}; {}", memory());
@@ -415,6 +511,9 @@ async fn main() {
         import_time.as_secs_f64(),
         rows as f64 / import_time.as_secs_f64()
     );
+    if std::env::var("GW_BENCH_ONLY").is_ok_and(|v| v == "import") {
+        return;
+    }
     println!("after loading: {}", memory());
 
     // Search through the engine (BM25 top-k), then the page read from the database, as the

@@ -708,3 +708,95 @@ Congo\tgr-2022-testimony-53\ttestimony\tTwo of them.\t2022-01-01\tgiven\tpublic
         409
     );
 }
+
+/// The confirm compares the file with what is stored, then writes in one transaction: a
+/// finding created under one of the file's keys, or deleted, between the two (by another
+/// editor) refuses the whole import with a message, and nothing of the file is written.
+#[tokio::test]
+async fn findings_created_or_deleted_after_the_comparison_refuse_the_import_whole() {
+    use groundwork::domain::evidence_history::ChangeAction;
+    use groundwork::store::evidence::{Author, import, import_over, stored_by_keys};
+    let app = TestApp::spawn().await;
+    let db = &app.state.db;
+    let assessment = app.first_assessment().await;
+    let author = || Author {
+        member_id: None,
+        action: ChangeAction::Imported,
+        source: "test",
+    };
+    let rows = |text: &str| {
+        groundwork::domain::evidence_csv::read(text.as_bytes())
+            .unwrap()
+            .rows
+    };
+    let count = |key: &'static str| async move {
+        let mut response = db
+            .query("SELECT VALUE count() FROM evidence WHERE key = $key GROUP ALL")
+            .bind(("key", key))
+            .await
+            .unwrap();
+        let counted: Option<i64> = response.take(0).unwrap();
+        counted.unwrap_or(0)
+    };
+    let sample = rows(groundwork::domain::evidence_csv::SAMPLE);
+    let keys = || sample.iter().map(|r| r.key.clone()).collect();
+
+    // Created in between: the key's unique index refuses the file's new row.
+    let compared = stored_by_keys(db, keys()).await.unwrap();
+    assert!(compared.is_empty());
+    import(db, &assessment, &sample[1..2], author())
+        .await
+        .unwrap();
+    let refused = import_over(db, &assessment, &sample, &compared, author()).await;
+    assert!(
+        matches!(&refused, Err(groundwork::error::AppError::Conflict { what }) if what.contains("changed since")),
+        "{refused:?}"
+    );
+    assert_eq!(
+        count("hu-2021-testimony-01").await,
+        0,
+        "nothing of the file"
+    );
+    assert_eq!(count("fr-2021-indicator-01").await, 1, "only the other one");
+    assert_eq!(count("gr-2021-swot-01").await, 0, "nothing of the file");
+
+    // Deleted in between: a finding the file changes is gone.
+    import(db, &assessment, &sample, author()).await.unwrap();
+    let changed = rows(
+        &groundwork::domain::evidence_csv::SAMPLE
+            .replace("only what I can do", "only what I could do")
+            .replace("rose by a third", "rose by half"),
+    );
+    let compared = stored_by_keys(db, keys()).await.unwrap();
+    assert_eq!(compared.len(), 3);
+    db.query(
+        "DELETE evidence_change WHERE evidence.key = 'gr-2021-swot-01';
+         DELETE evidence WHERE key = 'gr-2021-swot-01'",
+    )
+    .await
+    .unwrap()
+    .check()
+    .unwrap();
+    let refused = import_over(db, &assessment, &changed, &compared, author()).await;
+    assert!(
+        matches!(&refused, Err(groundwork::error::AppError::Conflict { what }) if what.contains("changed since")),
+        "{refused:?}"
+    );
+    let kept = stored_by_keys(db, vec!["hu-2021-testimony-01".into()])
+        .await
+        .unwrap();
+    assert!(
+        kept["hu-2021-testimony-01"]
+            .fields
+            .text
+            .contains("only what I can do"),
+        "the other change is not written"
+    );
+
+    // Compared again, the same file imports.
+    let compared = stored_by_keys(db, keys()).await.unwrap();
+    let counts = import_over(db, &assessment, &changed, &compared, author())
+        .await
+        .unwrap();
+    assert_eq!((counts.created, counts.updated), (1, 1));
+}

@@ -22,6 +22,9 @@ impl fmt::Display for Source {
     }
 }
 
+/// How long confirming an import waits for it (at most half the request time limit).
+const IMPORT_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
 #[derive(Debug, Clone)]
 pub struct Config {
     pub address: SocketAddr,
@@ -51,6 +54,9 @@ pub struct Config {
     pub shutdown_deadline: std::time::Duration,
     /// How long a file upload may take (a slow connection), before it is answered 408.
     pub upload_timeout: std::time::Duration,
+    /// How long confirming an import waits for it to finish before answering that it runs
+    /// (the preview page then follows it). Not a setting: tests shorten it.
+    pub import_wait: std::time::Duration,
     /// Searches and exports one client may start per minute (an export counts as ten).
     pub costly_per_minute: u32,
     pub session_days: i64,
@@ -614,6 +620,7 @@ impl Config {
             request_timeout: std::time::Duration::from_secs(request_timeout_secs),
             shutdown_deadline: std::time::Duration::from_secs(shutdown_deadline_secs),
             upload_timeout: std::time::Duration::from_secs(upload_timeout_secs),
+            import_wait: IMPORT_WAIT.min(std::time::Duration::from_secs(request_timeout_secs) / 2),
             costly_per_minute,
             session_days,
             invitation_days,

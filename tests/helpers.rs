@@ -138,6 +138,24 @@ impl TestApp {
         request.send().await.unwrap()
     }
 
+    /// Posts a form the way a browser without JavaScript does (it accepts HTML, and is
+    /// answered with a redirect).
+    pub async fn post_form(
+        &self,
+        path: &str,
+        form: &[(&str, &str)],
+        cookie: Option<&str>,
+    ) -> reqwest::Response {
+        let mut request = TestApp::client()
+            .post(self.url(path))
+            .header("accept", "text/html")
+            .form(form);
+        if let Some(cookie) = cookie {
+            request = request.header("cookie", cookie);
+        }
+        request.send().await.unwrap()
+    }
+
     /// Signs in and returns the `gw_session=…` cookie pair.
     pub async fn sign_in(&self, email: &str, password: &str) -> String {
         let response = self

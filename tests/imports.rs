@@ -76,25 +76,19 @@ async fn an_editor_imports_the_sample_and_reimporting_updates_in_place() {
             .await;
         assert_eq!(confirmed.status(), 200);
         let counts = json(confirmed).await;
-        if round == 0 {
-            assert_eq!(
-                counts,
-                serde_json::json!({ "created": 3, "updated": 0, "unchanged": 0 })
-            );
+        let expected = if round == 0 {
+            serde_json::json!({ "state": "done", "counts": { "created": 3, "updated": 0, "unchanged": 0 } })
         } else {
-            assert_eq!(
-                counts,
-                serde_json::json!({ "created": 0, "updated": 0, "unchanged": 3 }),
-                "re-importing the same file changes nothing"
-            );
-        }
-        // A batch is used once.
-        assert_eq!(
-            app.call("confirm_import", &[("batch", &batch)], Some(&editor))
-                .await
-                .status(),
-            404
-        );
+            // Re-importing the same file changes nothing.
+            serde_json::json!({ "state": "done", "counts": { "created": 0, "updated": 0, "unchanged": 3 } })
+        };
+        assert_eq!(counts, expected, "round {round}");
+        // A batch is imported once: confirming it again answers how it went.
+        let again = app
+            .call("confirm_import", &[("batch", &batch)], Some(&editor))
+            .await;
+        assert_eq!(again.status(), 200);
+        assert_eq!(json(again).await, expected, "round {round}");
     }
     let after = json(
         app.fetch("/fn/evidence_library?filter[page]=1", Some(&editor))
@@ -593,7 +587,7 @@ async fn a_french_excel_file_imports_with_its_names_and_accents() {
         .await;
     assert_eq!(
         json(confirmed).await,
-        serde_json::json!({ "created": 3, "updated": 0, "unchanged": 0 })
+        serde_json::json!({ "state": "done", "counts": { "created": 3, "updated": 0, "unchanged": 0 } })
     );
     for (key, country, collected_on, text) in [
         (
@@ -799,4 +793,155 @@ async fn findings_created_or_deleted_after_the_comparison_refuse_the_import_whol
         .await
         .unwrap();
     assert_eq!((counts.created, counts.updated), (1, 1));
+}
+
+/// A batch's state as its preview says it.
+async fn import_state(app: &TestApp, batch: &str, editor: &str) -> serde_json::Value {
+    json(
+        app.fetch(&format!("/fn/import_preview?batch={batch}"), Some(editor))
+            .await,
+    )
+    .await["state"]
+        .clone()
+}
+
+/// An import that outlasts the confirm's wait goes on beside it: the confirm answers that it
+/// runs (a plain form is sent to the preview page), and the preview follows it to the end.
+#[tokio::test]
+async fn an_import_longer_than_the_wait_goes_on_and_the_preview_follows_it() {
+    let mut config = groundwork::config::Config::for_tests("mem://");
+    config.import_wait = std::time::Duration::ZERO;
+    let app = TestApp::spawn_with(config).await;
+    let editor = app.sign_in(EDITOR, PASSWORD).await;
+    let assessment = app.first_assessment().await;
+    let (batch, _) = previewed(&app, &assessment, SAMPLE, &editor).await;
+    assert_eq!(
+        import_state(&app, &batch, &editor).await["state"],
+        "checked"
+    );
+
+    let started = app
+        .call("confirm_import", &[("batch", &batch)], Some(&editor))
+        .await;
+    assert_eq!(started.status(), 200);
+    let answer = json(started).await;
+    assert_eq!(answer["state"], "running", "{answer}");
+    wait_until(
+        std::time::Duration::from_secs(30),
+        "the import is done",
+        || async { import_state(&app, &batch, &editor).await["state"] == "done" },
+    )
+    .await;
+    assert_eq!(
+        import_state(&app, &batch, &editor).await["counts"],
+        serde_json::json!({ "created": 3, "updated": 0, "unchanged": 0 })
+    );
+    let page = app
+        .get(
+            &format!("/assessments/{assessment}/import/{batch}"),
+            Some(&editor),
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("Import finished: 3 new, 0 updated, 0 unchanged."),
+        "{page}"
+    );
+    assert!(
+        !page.contains("confirm-import"),
+        "no second confirm is offered"
+    );
+
+    // A plain form that outlasts the wait is sent to the preview page.
+    let (batch, _) = previewed(&app, &assessment, SAMPLE, &editor).await;
+    let form = app
+        .post_form(
+            "/fn/confirm_import",
+            &[("batch", batch.as_str())],
+            Some(&editor),
+        )
+        .await;
+    assert_eq!(form.status(), 302);
+    assert_eq!(
+        location(&form),
+        format!("/assessments/{assessment}/import/{batch}")
+    );
+}
+
+/// While an import runs, its preview page says so and loads itself again; confirming again
+/// starts nothing; an import left "running" by an instance that stopped may start again.
+#[tokio::test]
+async fn a_running_import_is_shown_and_never_started_twice() {
+    let app = TestApp::spawn().await;
+    let editor = app.sign_in(EDITOR, PASSWORD).await;
+    let assessment = app.first_assessment().await;
+    let (batch, _) = previewed(&app, &assessment, SAMPLE, &editor).await;
+    // As the instance running it would have marked it (claimed, not yet finished).
+    assert!(
+        groundwork::store::imports::claim(&app.state.db, &batch)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !groundwork::store::imports::claim(&app.state.db, &batch)
+            .await
+            .unwrap(),
+        "a running batch is claimed once"
+    );
+    let page = app
+        .get(
+            &format!("/assessments/{assessment}/import/{batch}"),
+            Some(&editor),
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    let page = without_markers(&page);
+    assert!(page.contains("Importing 3 findings: started"), "{page}");
+    assert!(page.contains(r#"http-equiv="refresh""#), "{page}");
+    assert!(!page.contains("confirm-import"), "no confirm while it runs");
+    let again = app
+        .call("confirm_import", &[("batch", &batch)], Some(&editor))
+        .await;
+    assert_eq!(json(again).await["state"], "running");
+    assert_eq!(
+        app.fetch("/fn/evidence_item?key=fr-2021-indicator-01", Some(&editor))
+            .await
+            .status(),
+        404,
+        "confirming a running import starts nothing"
+    );
+
+    // Left running by an instance that stopped long ago: nothing was written; start again.
+    app.state
+        .db
+        .query("UPDATE type::record('import_batch', $id) SET started_at = time::now() - 2h")
+        .bind(("id", batch.clone()))
+        .await
+        .unwrap()
+        .check()
+        .unwrap();
+    assert_eq!(
+        import_state(&app, &batch, &editor).await["state"],
+        "interrupted"
+    );
+    let page = app
+        .get(
+            &format!("/assessments/{assessment}/import/{batch}"),
+            Some(&editor),
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    let page = without_markers(&page);
+    assert!(page.contains("The import was interrupted"), "{page}");
+    assert!(page.contains("confirm-import"), "it may start again");
+    let confirmed = app
+        .call("confirm_import", &[("batch", &batch)], Some(&editor))
+        .await;
+    assert_eq!(json(confirmed).await["counts"]["created"], 3);
 }

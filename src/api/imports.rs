@@ -1,5 +1,7 @@
-//! Confirming a CSV import: all rows in one transaction, or none.
-use crate::domain::evidence_csv_views::{ImportCounts, ImportPreviewView};
+//! Confirming a CSV import: all rows in one transaction, or none. The import runs beside the
+//! request that confirms it, which answers when it is done or after a few seconds
+//! (`Config::import_wait`), whichever comes first; the preview page then follows it.
+use crate::domain::evidence_csv_views::{ImportPreviewView, ImportState};
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -99,8 +101,15 @@ pub async fn import_preview(batch: String) -> Result<ImportPreviewView, AppError
         let assessment = store::assessments::get(&state.db, &found.assessment_id)
             .await?
             .ok_or(AppError::NotFound)?;
-        let (changes, refused, _) =
-            compared_with_stored(&state, &found.assessment_id, &found.preview).await?;
+        // Once started, the file is no longer compared with what is stored (it is being, or
+        // has been, written).
+        let (changes, refused) = if found.state.may_start() {
+            let (changes, refused, _) =
+                compared_with_stored(&state, &found.assessment_id, &found.preview).await?;
+            (changes, refused)
+        } else {
+            (Vec::new(), Vec::new())
+        };
         let preview = found.preview;
         let mut problems = preview.problems;
         problems.extend(refused.iter().cloned());
@@ -117,19 +126,82 @@ pub async fn import_preview(batch: String) -> Result<ImportPreviewView, AppError
             changes: changes.into_iter().take(PREVIEW_CHANGES).collect(),
             encoding: preview.encoding,
             separator: preview.separator,
+            state: found.state,
         })
     }
     .await;
     door::finish(result, &[])
 }
 
+/// Starts the import of a checked batch and answers when it is done or after
+/// `Config::import_wait`, whichever comes first (then `Running`: the preview page follows
+/// it). A batch already started or done answers its state; confirming twice imports once.
 #[server(prefix = "/fn", endpoint = "confirm_import")]
-pub async fn confirm_import(batch: String) -> Result<ImportCounts, AppError> {
+pub async fn confirm_import(batch: String) -> Result<ImportState, AppError> {
     let result = async {
         let (state, _, found) = own_batch(&batch).await?;
+        let preview_page = format!("/assessments/{}/import/{batch}", found.assessment_id);
+        if !found.state.may_start() {
+            door::redirect_plain_form(&preview_page);
+            return Ok(found.state);
+        }
+        if !found.preview.problems.is_empty() {
+            return Err(AppError::Conflict {
+                what: "the file has problems".into(),
+            });
+        }
+        if !store::imports::claim(&state.db, &batch).await? {
+            // Another tab or instance started it a moment ago.
+            door::redirect_plain_form(&preview_page);
+            return Ok(ImportState::Running { seconds: 0 });
+        }
+        let assessment_id = found.assessment_id.clone();
+        let wait = state.config.import_wait;
+        let job = tokio::spawn(run_import(state, batch, found));
+        // (A zero wait answers at once, even if the import would be done by then.)
+        let waited = if wait.is_zero() {
+            Err(())
+        } else {
+            tokio::time::timeout(wait, job).await.map_err(|_| ())
+        };
+        match waited {
+            Ok(Ok(Ok(counts))) => {
+                door::redirect_plain_form(&format!(
+                    "/assessments/{assessment_id}?created={}&updated={}&unchanged={}",
+                    counts.created, counts.updated, counts.unchanged
+                ));
+                Ok(ImportState::Done { counts })
+            }
+            Ok(Ok(Err(error))) => Err(error),
+            Ok(Err(stopped)) => {
+                tracing::error!(?stopped, "an import stopped before it finished");
+                Err(AppError::internal("the import stopped before it finished"))
+            }
+            Err(_) => {
+                door::redirect_plain_form(&preview_page);
+                Ok(ImportState::Running {
+                    seconds: wait.as_secs(),
+                })
+            }
+        }
+    }
+    .await;
+    door::finish(result, &[])
+}
+
+/// The import of a claimed batch, compared again with what is stored (the transaction checks
+/// again what must hold at the write), then searchable; its outcome is recorded on the batch
+/// for the preview page.
+#[cfg(feature = "ssr")]
+async fn run_import(
+    state: crate::state::AppState,
+    batch: String,
+    found: store::imports::Batch,
+) -> Result<crate::domain::evidence_csv_views::ImportCounts, AppError> {
+    let outcome = async {
         let (_, refused, stored) =
             compared_with_stored(&state, &found.assessment_id, &found.preview).await?;
-        if !found.preview.problems.is_empty() || !refused.is_empty() {
+        if !refused.is_empty() {
             return Err(AppError::Conflict {
                 what: "the file has problems".into(),
             });
@@ -139,7 +211,6 @@ pub async fn confirm_import(batch: String) -> Result<ImportCounts, AppError> {
             action: crate::domain::evidence_history::ChangeAction::Imported,
             source: &found.file_name,
         };
-        // The rows as just compared: the transaction checks again what must hold at the write.
         let counts = store::evidence::import_over(
             &state.db,
             &found.assessment_id,
@@ -148,14 +219,12 @@ pub async fn confirm_import(batch: String) -> Result<ImportCounts, AppError> {
             author,
         )
         .await?;
-        store::imports::delete(&state.db, &batch).await?;
         state.evidence_changed().await;
-        door::redirect_plain_form(&format!(
-            "/assessments/{}?created={}&updated={}&unchanged={}",
-            found.assessment_id, counts.created, counts.updated, counts.unchanged
-        ));
         Ok(counts)
     }
     .await;
-    door::finish(result, &[])
+    if let Err(error) = store::imports::finish(&state.db, &batch, &outcome).await {
+        tracing::error!(%batch, ?error, "an import's outcome could not be recorded");
+    }
+    outcome
 }

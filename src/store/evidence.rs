@@ -483,7 +483,6 @@ pub async fn import_over(
             None => {
                 counts.created += 1;
                 let id = new_record_id();
-                written.insert(item.key.as_str());
                 history.push(serde_json::json!({ "id": id, "changes": [] }));
                 created.push(serde_json::json!({ "id": id, "fields": object["fields"] }));
             }
@@ -514,17 +513,49 @@ pub async fn import_over(
     // Checked again inside the transaction (the preview checked when it was shown): an import
     // never gives back a withdrawn consent, nor takes a finding from another assessment. A
     // finding created or deleted since the comparison fails the write (the key's unique index,
-    // the count of records found), and the editor is asked to check the file again.
+    // the count of records found), and the editor is asked to check the file again. So only
+    // the findings to update (`written`) are looked up by key.
     let reviving: Vec<String> = items
         .iter()
         .filter(|i| i.consent != crate::domain::evidence::Consent::Withdrawn)
-        .filter(|i| written.contains(i.key.as_str()) && existing.contains_key(&i.key))
+        .filter(|i| written.contains(i.key.as_str()))
         .map(|i| i.key.clone())
         .collect();
     let written: Vec<String> = written.into_iter().map(str::to_string).collect();
     let result = db
-        .query(
-            "BEGIN TRANSACTION;
+        .query(IMPORT)
+        .bind(("assessment", assessment_id.to_string()))
+        // A few findings are indexed again one by one on every instance; a large import names
+        // its assessment, which is indexed again whole (one feed row instead of thousands). A
+        // single row added to an assessment of 100,000 findings took every other instance 11 s.
+        .bind(("per_finding", history.len() <= FEED_PER_FINDING_MAX))
+        .bind(("created", created))
+        .bind(("updated", updated))
+        .bind(("history", history))
+        .bind(("action", action))
+        .bind(("written", written))
+        .bind(("reviving", reviving))
+        .bind(("member", author.member_id.map(str::to_string)))
+        .bind(("source", author.source.to_string()))
+        .await
+        .and_then(super::check_cause)
+        .and_then(Outcome::of);
+    let changed_since = || AppError::Conflict {
+        what: "the findings changed since the file was checked".into(),
+    };
+    match result {
+        Ok(Outcome::Done) => Ok(counts),
+        Ok(Outcome::Withdrawn) => Err(ImportRefusal::WithdrawalIsFinal.error()),
+        Ok(Outcome::Moved) => Err(ImportRefusal::OtherAssessment.error()),
+        Ok(Outcome::Stale) => Err(changed_since()),
+        Ok(other) => Err(other.unexpected("import evidence")),
+        Err(e) if is_duplicate(&e) => Err(changed_since()),
+        Err(e) => Err(internal("import evidence", e)),
+    }
+}
+
+/// The import's transaction (see [`import_over`]).
+const IMPORT: &str = "BEGIN TRANSACTION;
          IF array::len((SELECT VALUE id FROM evidence WHERE key IN $reviving AND consent = 'withdrawn')) > 0 {
              RETURN 'withdrawn'
          };
@@ -559,37 +590,7 @@ pub async fn import_over(
              CREATE search_feed CONTENT { assessment: $in };
          };
          RETURN 'done';
-         COMMIT TRANSACTION;",
-        )
-        .bind(("assessment", assessment_id.to_string()))
-        // A few findings are indexed again one by one on every instance; a large import names
-        // its assessment, which is indexed again whole (one feed row instead of thousands). A
-        // single row added to an assessment of 100,000 findings took every other instance 11 s.
-        .bind(("per_finding", history.len() <= FEED_PER_FINDING_MAX))
-        .bind(("created", created))
-        .bind(("updated", updated))
-        .bind(("history", history))
-        .bind(("action", action))
-        .bind(("written", written))
-        .bind(("reviving", reviving))
-        .bind(("member", author.member_id.map(str::to_string)))
-        .bind(("source", author.source.to_string()))
-        .await
-        .and_then(super::check_cause)
-        .and_then(Outcome::of);
-    let changed_since = || AppError::Conflict {
-        what: "the findings changed since the file was checked".into(),
-    };
-    match result {
-        Ok(Outcome::Done) => Ok(counts),
-        Ok(Outcome::Withdrawn) => Err(ImportRefusal::WithdrawalIsFinal.error()),
-        Ok(Outcome::Moved) => Err(ImportRefusal::OtherAssessment.error()),
-        Ok(Outcome::Stale) => Err(changed_since()),
-        Ok(other) => Err(other.unexpected("import evidence")),
-        Err(e) if is_duplicate(&e) => Err(changed_since()),
-        Err(e) => Err(internal("import evidence", e)),
-    }
-}
+         COMMIT TRANSACTION;";
 
 /// A record id like the ones the database makes (20 letters and digits).
 fn new_record_id() -> String {

@@ -1,6 +1,7 @@
 //! CSV import batches: a checked file waiting for confirmation.
 use super::{Db, OrInternal};
 use crate::domain::evidence_csv::CsvPreview;
+use crate::domain::evidence_csv_views::{ImportCounts, ImportState};
 use crate::error::AppError;
 use surrealdb::types::SurrealValue;
 
@@ -10,6 +11,9 @@ struct BatchRow {
     member_id: String,
     file_name: String,
     preview: String,
+    status: Option<String>,
+    seconds: Option<i64>,
+    result: Option<String>,
 }
 
 pub struct Batch {
@@ -17,6 +21,7 @@ pub struct Batch {
     pub member_id: String,
     pub file_name: String,
     pub preview: CsvPreview,
+    pub state: ImportState,
 }
 
 pub async fn create(
@@ -47,7 +52,9 @@ pub async fn create(
 pub async fn get(db: &Db, id: &str) -> Result<Option<Batch>, AppError> {
     let mut response = db
         .query(
-            "SELECT record::id(assessment) AS assessment_id, record::id(member) AS member_id, file_name, preview
+            "SELECT record::id(assessment) AS assessment_id, record::id(member) AS member_id,
+                file_name, preview, status, result,
+                IF started_at { duration::secs(time::now() - started_at) } ELSE { 0 } AS seconds
              FROM ONLY type::record('import_batch', $id)",
         )
         .bind(("id", id.to_string()))
@@ -55,7 +62,13 @@ pub async fn get(db: &Db, id: &str) -> Result<Option<Batch>, AppError> {
         .or_internal("get import batch")?;
     let row: Option<BatchRow> = response.take(0).or_internal("get import batch")?;
     row.map(|r| {
+        let state = ImportState::from_stored(
+            r.status.as_deref().unwrap_or(""),
+            r.seconds.unwrap_or(0).max(0) as u64,
+            r.result.as_deref(),
+        );
         Ok(Batch {
+            state,
             preview: serde_json::from_str(&r.preview).or_internal("a stored import preview")?,
             assessment_id: r.assessment_id,
             member_id: r.member_id,
@@ -71,5 +84,50 @@ pub async fn delete(db: &Db, id: &str) -> Result<(), AppError> {
         .await
         .and_then(|r| r.check())
         .or_internal("delete import batch")?;
+    Ok(())
+}
+
+/// Marks the batch as being imported, unless it already is (another tab, another instance)
+/// or is done: true if this caller may run it now.
+pub async fn claim(db: &Db, id: &str) -> Result<bool, AppError> {
+    let interrupted = crate::domain::evidence_csv_views::IMPORT_INTERRUPTED_AFTER_SECS as i64;
+    let claimed: Option<bool> = super::conflicts::retrying(|| {
+        db.query(
+            "UPDATE ONLY type::record('import_batch', $id)
+                SET status = 'running', started_at = time::now(), result = NONE
+                WHERE status IS NONE OR status = 'failed'
+                    OR (status = 'running' AND started_at < time::now() - duration::from_secs($interrupted))
+                RETURN VALUE true;",
+        )
+        .bind(("id", id.to_string()))
+        .bind(("interrupted", interrupted))
+    })
+    .await
+    .and_then(|mut r| r.take(0))
+    .or_internal("claim import batch")?;
+    Ok(claimed.unwrap_or(false))
+}
+
+/// Records how the import went: its counts, or the error that stopped it (nothing written).
+pub async fn finish(
+    db: &Db,
+    id: &str,
+    outcome: &Result<ImportCounts, AppError>,
+) -> Result<(), AppError> {
+    let (status, result) = match outcome {
+        Ok(counts) => ("done", serde_json::to_string(counts)),
+        Err(error) => ("failed", serde_json::to_string(error)),
+    };
+    let result = result.or_internal("an import's outcome to JSON")?;
+    db.query(
+        "UPDATE type::record('import_batch', $id)
+            SET status = $status, result = $result, finished_at = time::now();",
+    )
+    .bind(("id", id.to_string()))
+    .bind(("status", status))
+    .bind(("result", result))
+    .await
+    .and_then(|r| r.check())
+    .or_internal("finish import batch")?;
     Ok(())
 }

@@ -6,10 +6,13 @@ use crate::app::components::fields::field_label;
 use crate::app::components::labels::{country_label, evidence_kind_name, import_done_text};
 use crate::app::components::page_title::PageTitle;
 use crate::app::components::status::{LoadError, editor_gate};
-use crate::domain::evidence_csv_views::{FRENCH_COLUMNS, FileProblem, Separator, TextEncoding};
+use crate::domain::evidence_csv_views::{
+    FRENCH_COLUMNS, FileProblem, ImportState, Separator, TextEncoding,
+};
 use crate::i18n::*;
 use leptos::either::EitherOf4;
 use leptos::prelude::*;
+use leptos_meta::Meta;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 /// The documented columns, shown on the upload page.
@@ -298,6 +301,52 @@ fn UploadForm(lang: Locale, id: String) -> impl IntoView {
     }
 }
 
+/// Where a confirmed import stands. While it runs, the page loads itself again every few
+/// seconds (and says so), so it works without JavaScript; the import goes on if the editor
+/// leaves.
+fn import_state_view(
+    state: ImportState,
+    assessment_href: String,
+    preview_href: String,
+    rows: usize,
+) -> AnyView {
+    let i18n = use_i18n();
+    match state {
+        ImportState::Checked => ().into_any(),
+        ImportState::Running { seconds } => view! {
+            <Meta http_equiv="refresh" content=IMPORT_REFRESH_SECS.to_string() />
+            <div class="alert alert-info" role="status">
+                <p>{t!(i18n, import_running_since, count = move || rows, seconds = move || seconds)}</p>
+                <p>
+                    {t!(i18n, import_refresh_note, seconds = move || IMPORT_REFRESH_SECS)} " "
+                    <a href=preview_href>{t!(i18n, import_check_now)}</a>
+                </p>
+            </div>
+        }
+        .into_any(),
+        ImportState::Done { counts } => view! {
+            <div class="alert alert-ok" role="status">
+                {import_done_text(counts)} " "
+                <a href=assessment_href>{t!(i18n, import_see_assessment)}</a>
+            </div>
+        }
+        .into_any(),
+        ImportState::Failed { error } => view! {
+            <div class="alert alert-error" role="alert">
+                {t!(i18n, import_failed)} " " {error_text(&error)}
+            </div>
+        }
+        .into_any(),
+        ImportState::Interrupted => view! {
+            <div class="alert alert-error" role="alert">{t!(i18n, import_interrupted)}</div>
+        }
+        .into_any(),
+    }
+}
+
+/// How often the preview page of a running import loads itself again.
+const IMPORT_REFRESH_SECS: u64 = 5;
+
 #[component]
 pub fn ImportPreviewPage() -> impl IntoView {
     let i18n = use_i18n();
@@ -326,8 +375,9 @@ pub fn ImportPreviewPage() -> impl IntoView {
                             let valid = p.valid_rows;
                             let total = p.total_rows;
                             let file_name = p.file_name.clone();
-                            let counts = move || confirm.value().get().and_then(Result::ok);
-                            let done = move || counts().is_some();
+                            let import_state = p.state.clone();
+                            let may_start = import_state.may_start();
+                            let preview_href = format!("/assessments/{}/import/{batch}", p.assessment_id);
                             view! {
                                 <p class="breadcrumb"><a href=assessment_href.clone()>{p.assessment.clone()}</a></p>
                                 <h1>{t!(i18n, import_preview_title)}</h1>
@@ -335,13 +385,8 @@ pub fn ImportPreviewPage() -> impl IntoView {
                                     {t!(i18n, import_summary, file = move || file_name.clone(), total = move || total, valid = move || valid)}
                                 </p>
                                 <p class="muted read-as">{read_as_text(p.encoding, p.separator)}</p>
-                                <Show when=done>
-                                    <div class="alert alert-ok" role="status">
-                                        {move || counts().map(import_done_text)} " "
-                                        <a href=assessment_href.clone()>{t!(i18n, import_see_assessment)}</a>
-                                    </div>
-                                </Show>
-                                {if problems > 0 {
+                                {import_state_view(import_state, assessment_href.clone(), preview_href, valid)}
+                                {if problems > 0 && may_start {
                                     view! {
                                         <div class="alert alert-error" role="alert">
                                             {t!(i18n, import_has_problems, count = move || problems)} " "
@@ -371,22 +416,19 @@ pub fn ImportPreviewPage() -> impl IntoView {
                                             </table>
                                         </div>
                                     }.into_any()
-                                } else {
+                                } else if may_start {
                                     let batch = StoredValue::new(batch.clone());
                                     view! {
                                         <FormAlert error />
-                                        <Show when=move || !done()>
-                                            <ActionForm action=confirm attr:class="confirm-import">
-                                                <input type="hidden" name="batch" value=batch.get_value() />
-                                                <button type="submit" class="button" disabled=move || confirm.pending().get()>
-                                                    {t!(i18n, import_confirm, count = move || valid)}
-                                                </button>
-                                                <Show when=move || confirm.pending().get()>
-                                                    <span class="muted" role="status">{t!(i18n, import_running)}</span>
-                                                </Show>
-                                            </ActionForm>
-                                        </Show>
+                                        <ActionForm action=confirm attr:class="confirm-import">
+                                            <input type="hidden" name="batch" value=batch.get_value() />
+                                            <button type="submit" class="button">
+                                                {t!(i18n, import_confirm, count = move || valid)}
+                                            </button>
+                                        </ActionForm>
                                     }.into_any()
+                                } else {
+                                    ().into_any()
                                 }}
                                 {(p.changed_rows > 0).then(|| {
                                     let more = p.changed_rows.saturating_sub(p.changes.len());

@@ -900,7 +900,10 @@ async fn a_running_import_is_shown_and_never_started_twice() {
         .await
         .unwrap();
     let page = without_markers(&page);
-    assert!(page.contains("Importing 3 findings: started"), "{page}");
+    assert!(
+        page.contains("Importing 3 findings: 0 rows saved so far, started"),
+        "{page}"
+    );
     assert!(page.contains(r#"http-equiv="refresh""#), "{page}");
     assert!(!page.contains("confirm-import"), "no confirm while it runs");
     let again = app
@@ -944,4 +947,116 @@ async fn a_running_import_is_shown_and_never_started_twice() {
         .call("confirm_import", &[("batch", &batch)], Some(&editor))
         .await;
     assert_eq!(json(confirmed).await["counts"]["created"], 3);
+}
+
+/// A file of `rows` new findings (keys `hu-2024-step-0`…).
+fn many_rows(rows: usize) -> Vec<u8> {
+    let mut file = String::from("key,kind,text,country,collected_on,consent,visibility\n");
+    for i in 0..rows {
+        file.push_str(&format!(
+            "hu-2024-step-{i},testimony,Step finding number {i} about the camp,HU,2024-05-01,given,public\n"
+        ));
+    }
+    file.into_bytes()
+}
+
+/// Rows are saved a step at a time and the batch counts them; an import that stopped
+/// part-way (here: its first step written, then its instance gone) is finished by confirming
+/// again, and the rows already written are left as they are.
+#[tokio::test]
+async fn a_file_is_saved_in_steps_and_an_interrupted_import_is_finished_by_confirming_again() {
+    use groundwork::domain::evidence_csv_views::IMPORT_STEP;
+    let app = TestApp::spawn().await;
+    let editor = app.sign_in(EDITOR, PASSWORD).await;
+    let assessment = app.first_assessment().await;
+    let rows = IMPORT_STEP + IMPORT_STEP / 2;
+    let file = many_rows(rows);
+    let (batch, preview) = previewed(&app, &assessment, &file, &editor).await;
+    assert_eq!(preview["valid_rows"], rows, "{}", preview["problems"]);
+
+    // As an instance that wrote the first step and then stopped would leave it.
+    let first_step = groundwork::domain::evidence_csv::read(&file).unwrap().rows;
+    let author = groundwork::store::evidence::Author {
+        member_id: None,
+        action: groundwork::domain::evidence_history::ChangeAction::Imported,
+        source: "evidence.csv",
+    };
+    groundwork::store::evidence::import(
+        &app.state.db,
+        &assessment,
+        &first_step[..IMPORT_STEP],
+        author,
+    )
+    .await
+    .unwrap();
+    assert!(
+        groundwork::store::imports::claim(&app.state.db, &batch)
+            .await
+            .unwrap()
+    );
+    app.state
+        .db
+        .query(
+            "UPDATE type::record('import_batch', $id)
+                SET started_at = time::now() - 2h, progress = $progress",
+        )
+        .bind(("id", batch.clone()))
+        .bind((
+            "progress",
+            format!(r#"{{"created":{IMPORT_STEP},"updated":0,"unchanged":0}}"#),
+        ))
+        .await
+        .unwrap()
+        .check()
+        .unwrap();
+    let page = without_markers(
+        &app.get(
+            &format!("/assessments/{assessment}/import/{batch}"),
+            Some(&editor),
+        )
+        .await
+        .text()
+        .await
+        .unwrap(),
+    );
+    assert!(
+        page.contains(&format!(
+            "The import was interrupted when the server stopped, after {IMPORT_STEP} rows were saved."
+        )),
+        "{page}"
+    );
+    assert!(page.contains("Confirm again to finish it"), "{page}");
+
+    let finished = app
+        .call("confirm_import", &[("batch", &batch)], Some(&editor))
+        .await;
+    assert_eq!(finished.status(), 200);
+    let answer = json(finished).await;
+    assert_eq!(
+        answer["counts"],
+        serde_json::json!({ "created": rows - IMPORT_STEP, "updated": 0, "unchanged": IMPORT_STEP }),
+        "{answer}"
+    );
+    let mut response = app
+        .state
+        .db
+        .query("SELECT VALUE count() FROM evidence WHERE string::starts_with(key, 'hu-2024-step-') GROUP ALL")
+        .await
+        .unwrap();
+    let stored: Option<i64> = response.take(0).unwrap();
+    assert_eq!(stored, Some(rows as i64), "every row once");
+    // The last step's findings are searchable on this instance at once.
+    let last = format!("number {}", rows - 1);
+    let found = json(
+        app.fetch(
+            &format!(
+                "/fn/evidence_library?filter[q]=%22{}%22&filter[page]=1",
+                last.replace(' ', "+")
+            ),
+            Some(&editor),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(found["results"]["total"], 1, "{found}");
 }

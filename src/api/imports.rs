@@ -1,6 +1,7 @@
-//! Confirming a CSV import: all rows in one transaction, or none. The import runs beside the
-//! request that confirms it, which answers when it is done or after a few seconds
-//! (`Config::import_wait`), whichever comes first; the preview page then follows it.
+//! Confirming a CSV import. The import runs beside the request that confirms it, which
+//! answers when it is done or after a few seconds (`Config::import_wait`), whichever comes
+//! first; the preview page then follows it. Rows are written a step at a time, each step all
+//! or nothing (see [`ImportState`]).
 use crate::domain::evidence_csv_views::{ImportPreviewView, ImportState};
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -153,7 +154,10 @@ pub async fn confirm_import(batch: String) -> Result<ImportState, AppError> {
         if !store::imports::claim(&state.db, &batch).await? {
             // Another tab or instance started it a moment ago.
             door::redirect_plain_form(&preview_page);
-            return Ok(ImportState::Running { seconds: 0 });
+            return Ok(ImportState::Running {
+                seconds: 0,
+                so_far: Default::default(),
+            });
         }
         let assessment_id = found.assessment_id.clone();
         let wait = state.config.import_wait;
@@ -181,6 +185,7 @@ pub async fn confirm_import(batch: String) -> Result<ImportState, AppError> {
                 door::redirect_plain_form(&preview_page);
                 Ok(ImportState::Running {
                     seconds: wait.as_secs(),
+                    so_far: Default::default(),
                 })
             }
         }
@@ -189,15 +194,18 @@ pub async fn confirm_import(batch: String) -> Result<ImportState, AppError> {
     door::finish(result, &[])
 }
 
-/// The import of a claimed batch, compared again with what is stored (the transaction checks
-/// again what must hold at the write), then searchable; its outcome is recorded on the batch
-/// for the preview page.
+/// The import of a claimed batch, compared again with what is stored, then written a step of
+/// rows per transaction (each transaction checks again what must hold at its write), with
+/// the rows written so far recorded after each step; then searchable. Its outcome is recorded
+/// on the batch for the preview page.
 #[cfg(feature = "ssr")]
 async fn run_import(
     state: crate::state::AppState,
     batch: String,
     found: store::imports::Batch,
 ) -> Result<crate::domain::evidence_csv_views::ImportCounts, AppError> {
+    use crate::domain::evidence_csv_views::{IMPORT_STEP, ImportCounts};
+    let mut so_far = ImportCounts::default();
     let outcome = async {
         let (_, refused, stored) =
             compared_with_stored(&state, &found.assessment_id, &found.preview).await?;
@@ -206,23 +214,30 @@ async fn run_import(
                 what: "the file has problems".into(),
             });
         }
-        let author = store::evidence::Author {
-            member_id: Some(&found.member_id),
-            action: crate::domain::evidence_history::ChangeAction::Imported,
-            source: &found.file_name,
-        };
-        let counts = store::evidence::import_over(
-            &state.db,
-            &found.assessment_id,
-            &found.preview.rows,
-            &stored,
-            author,
-        )
-        .await?;
-        state.evidence_changed().await;
-        Ok(counts)
+        for step in found.preview.rows.chunks(IMPORT_STEP) {
+            let author = store::evidence::Author {
+                member_id: Some(&found.member_id),
+                action: crate::domain::evidence_history::ChangeAction::Imported,
+                source: &found.file_name,
+            };
+            let counts = store::evidence::import_over(
+                &state.db,
+                &found.assessment_id,
+                step,
+                &stored,
+                author,
+            )
+            .await?;
+            so_far = so_far.plus(counts);
+            store::imports::progress(&state.db, &batch, &so_far).await?;
+        }
+        Ok(so_far)
     }
     .await;
+    // Whatever was written is searchable, also after a failure part-way.
+    if so_far.created + so_far.updated > 0 {
+        state.evidence_changed().await;
+    }
     if let Err(error) = store::imports::finish(&state.db, &batch, &outcome).await {
         tracing::error!(%batch, ?error, "an import's outcome could not be recorded");
     }

@@ -32,41 +32,79 @@ pub struct ImportPreviewView {
     pub state: ImportState,
 }
 
-/// Where an import stands. A large file takes longer than a request may (it is written in one
-/// transaction, all rows or none: 100,000 rows take most of a minute on two cores), so the
-/// confirm starts the import and answers when it is done or after a few seconds, whichever
-/// comes first; the preview page then follows it.
+/// Where an import stands. A large file takes longer than a request may (100,000 rows take
+/// most of a minute on two cores), so the confirm starts the import and answers when it is
+/// done or after a few seconds, whichever comes first; the preview page then follows it.
+///
+/// Rows are written in steps of [`IMPORT_STEP`], each step all or nothing: one transaction
+/// of 100,000 rows needs more than the database's write buffer on a machine with less than
+/// 16 GB of memory (SurrealKV sizes it from the machine's memory), and fails there. An import
+/// that stops part-way keeps the steps written; confirming again finishes it, since rows
+/// already stored as the file has them are left unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum ImportState {
     /// Checked and waiting for the editor's confirmation.
     Checked,
-    /// Being written, for this many seconds.
-    Running { seconds: u64 },
+    /// Being written, for this many seconds; `so_far` counts the rows of the steps written.
+    Running { seconds: u64, so_far: ImportCounts },
     /// Written.
     Done { counts: ImportCounts },
-    /// Refused or failed: nothing was written, and the editor may confirm again.
-    Failed { error: AppError },
-    /// Started by an instance that stopped before it finished: the transaction never
-    /// committed, so nothing was written, and the editor may confirm again.
-    Interrupted,
+    /// Stopped by an error after writing `so_far` (perhaps nothing); the editor may confirm
+    /// again to finish it.
+    Failed {
+        error: AppError,
+        so_far: ImportCounts,
+    },
+    /// Started by an instance that stopped before it finished, after writing `so_far`; the
+    /// editor may confirm again to finish it.
+    Interrupted { so_far: ImportCounts },
 }
+
+/// How many rows of a file one transaction writes.
+pub const IMPORT_STEP: usize = 1_000;
 
 /// An import still "running" after this long was left by an instance that stopped (the
 /// longest import, 100,000 rows, takes about a minute).
 pub const IMPORT_INTERRUPTED_AFTER_SECS: u64 = 30 * 60;
 
+impl ImportCounts {
+    /// Rows handled, whatever became of them.
+    pub fn rows(&self) -> usize {
+        self.created + self.updated + self.unchanged
+    }
+
+    /// These and `more` together.
+    pub fn plus(self, more: ImportCounts) -> ImportCounts {
+        ImportCounts {
+            created: self.created + more.created,
+            updated: self.updated + more.updated,
+            unchanged: self.unchanged + more.unchanged,
+        }
+    }
+}
+
 impl ImportState {
-    /// The state a batch's stored status, its running time and its result mean.
-    pub fn from_stored(status: &str, seconds: u64, result: Option<&str>) -> ImportState {
+    /// The state a batch's stored status, its running time, its result and its progress mean.
+    pub fn from_stored(
+        status: &str,
+        seconds: u64,
+        result: Option<&str>,
+        progress: Option<&str>,
+    ) -> ImportState {
+        let so_far = progress
+            .and_then(|p| serde_json::from_str(p).ok())
+            .unwrap_or_default();
         match (status, result) {
-            ("running", _) if seconds >= IMPORT_INTERRUPTED_AFTER_SECS => ImportState::Interrupted,
-            ("running", _) => ImportState::Running { seconds },
+            ("running", _) if seconds >= IMPORT_INTERRUPTED_AFTER_SECS => {
+                ImportState::Interrupted { so_far }
+            }
+            ("running", _) => ImportState::Running { seconds, so_far },
             ("done", Some(result)) => serde_json::from_str(result)
                 .map(|counts| ImportState::Done { counts })
                 .unwrap_or(ImportState::Checked),
             ("failed", Some(result)) => serde_json::from_str(result)
-                .map(|error| ImportState::Failed { error })
+                .map(|error| ImportState::Failed { error, so_far })
                 .unwrap_or(ImportState::Checked),
             _ => ImportState::Checked,
         }
@@ -76,7 +114,7 @@ impl ImportState {
     pub fn may_start(&self) -> bool {
         matches!(
             self,
-            ImportState::Checked | ImportState::Failed { .. } | ImportState::Interrupted
+            ImportState::Checked | ImportState::Failed { .. } | ImportState::Interrupted { .. }
         )
     }
 }
@@ -186,59 +224,104 @@ mod tests {
             unchanged: 0,
         };
         let done = serde_json::to_string(&counts).unwrap();
+        let so_far = ImportCounts {
+            created: 1000,
+            updated: 0,
+            unchanged: 0,
+        };
+        let progress = serde_json::to_string(&so_far).unwrap();
         let error = serde_json::to_string(&AppError::Conflict { what: "x".into() }).unwrap();
-        let table: &[(&str, u64, Option<&str>, ImportState, bool)] = &[
-            ("", 0, None, ImportState::Checked, true),
+        let late = IMPORT_INTERRUPTED_AFTER_SECS;
+        type Row<'a> = (
+            &'a str,
+            u64,
+            Option<&'a str>,
+            Option<&'a str>,
+            ImportState,
+            bool,
+        );
+        let table: &[Row] = &[
+            ("", 0, None, None, ImportState::Checked, true),
             (
                 "running",
                 12,
                 None,
-                ImportState::Running { seconds: 12 },
-                false,
-            ),
-            (
-                "running",
-                IMPORT_INTERRUPTED_AFTER_SECS - 1,
                 None,
                 ImportState::Running {
-                    seconds: IMPORT_INTERRUPTED_AFTER_SECS - 1,
+                    seconds: 12,
+                    so_far: ImportCounts::default(),
                 },
                 false,
             ),
             (
                 "running",
-                IMPORT_INTERRUPTED_AFTER_SECS,
+                late - 1,
                 None,
-                ImportState::Interrupted,
+                Some(&progress),
+                ImportState::Running {
+                    seconds: late - 1,
+                    so_far,
+                },
+                false,
+            ),
+            (
+                "running",
+                late,
+                None,
+                Some(&progress),
+                ImportState::Interrupted { so_far },
                 true,
             ),
-            ("done", 40, Some(&done), ImportState::Done { counts }, false),
+            (
+                "done",
+                40,
+                Some(&done),
+                None,
+                ImportState::Done { counts },
+                false,
+            ),
             (
                 "failed",
                 3,
                 Some(&error),
+                Some(&progress),
                 ImportState::Failed {
                     error: AppError::Conflict { what: "x".into() },
+                    so_far,
                 },
                 true,
             ),
             // A result that cannot be read leaves the batch to confirm again.
-            ("done", 3, Some("{"), ImportState::Checked, true),
+            ("done", 3, Some("{"), None, ImportState::Checked, true),
         ];
-        for (status, seconds, result, state, may_start) in table {
-            let found = ImportState::from_stored(status, *seconds, *result);
+        for (status, seconds, result, progress, state, may_start) in table {
+            let found = ImportState::from_stored(status, *seconds, *result, *progress);
             assert_eq!(&found, state, "{status} {seconds}");
             assert_eq!(found.may_start(), *may_start, "{status} {seconds}");
         }
     }
 
     #[test]
+    fn counts_add_up() {
+        let a = ImportCounts {
+            created: 1,
+            updated: 2,
+            unchanged: 3,
+        };
+        assert_eq!(a.rows(), 6);
+        assert_eq!(a.plus(a).rows(), 12);
+        assert_eq!(a.plus(ImportCounts::default()), a);
+    }
+
+    #[test]
     fn states_travel_as_tagged_json() {
-        let running = serde_json::to_value(ImportState::Running { seconds: 5 }).unwrap();
-        assert_eq!(
-            running,
-            serde_json::json!({ "state": "running", "seconds": 5 })
-        );
+        let running = serde_json::to_value(ImportState::Running {
+            seconds: 5,
+            so_far: ImportCounts::default(),
+        })
+        .unwrap();
+        assert_eq!(running["state"], "running");
+        assert_eq!(running["seconds"], 5);
         let done = ImportState::Done {
             counts: ImportCounts::default(),
         };

@@ -194,6 +194,8 @@ impl Engine {
         let mut findings: Vec<String> = Vec::new();
         let mut assessments: Vec<String> = Vec::new();
         let mut published: Vec<String> = Vec::new();
+        // Each id once, in feed order (an import feeds up to 100,000 findings).
+        let mut seen = std::collections::HashSet::new();
         let mut entries: Vec<(String, String)> = Vec::new();
         loop {
             let rows = store::evidence_index::feed_after(db, &page_at, &page_id).await?;
@@ -203,13 +205,13 @@ impl Engine {
                 if cursor.applied.contains_key(&entry.id) {
                     continue;
                 }
-                let list = match entry.changed {
-                    Changed::Finding(id) => (&mut findings, id),
-                    Changed::Assessment(id) => (&mut assessments, id),
-                    Changed::Paper(id) => (&mut published, id),
+                let (list, kind, id) = match entry.changed {
+                    Changed::Finding(id) => (&mut findings, 'f', id),
+                    Changed::Assessment(id) => (&mut assessments, 'a', id),
+                    Changed::Paper(id) => (&mut published, 'p', id),
                 };
-                if !list.0.contains(&list.1) {
-                    list.0.push(list.1);
+                if seen.insert((kind, id.clone())) {
+                    list.push(id);
                 }
                 entries.push((entry.id, entry.at));
             }

@@ -14,6 +14,7 @@ struct BatchRow {
     status: Option<String>,
     seconds: Option<i64>,
     result: Option<String>,
+    progress: Option<String>,
 }
 
 pub struct Batch {
@@ -53,7 +54,7 @@ pub async fn get(db: &Db, id: &str) -> Result<Option<Batch>, AppError> {
     let mut response = db
         .query(
             "SELECT record::id(assessment) AS assessment_id, record::id(member) AS member_id,
-                file_name, preview, status, result,
+                file_name, preview, status, result, progress,
                 IF started_at { duration::secs(time::now() - started_at) } ELSE { 0 } AS seconds
              FROM ONLY type::record('import_batch', $id)",
         )
@@ -66,6 +67,7 @@ pub async fn get(db: &Db, id: &str) -> Result<Option<Batch>, AppError> {
             r.status.as_deref().unwrap_or(""),
             r.seconds.unwrap_or(0).max(0) as u64,
             r.result.as_deref(),
+            r.progress.as_deref(),
         );
         Ok(Batch {
             state,
@@ -94,7 +96,7 @@ pub async fn claim(db: &Db, id: &str) -> Result<bool, AppError> {
     let claimed: Option<bool> = super::conflicts::retrying(|| {
         db.query(
             "UPDATE ONLY type::record('import_batch', $id)
-                SET status = 'running', started_at = time::now(), result = NONE
+                SET status = 'running', started_at = time::now(), result = NONE, progress = NONE
                 WHERE status IS NONE OR status = 'failed'
                     OR (status = 'running' AND started_at < time::now() - duration::from_secs($interrupted))
                 RETURN VALUE true;",
@@ -108,7 +110,20 @@ pub async fn claim(db: &Db, id: &str) -> Result<bool, AppError> {
     Ok(claimed.unwrap_or(false))
 }
 
-/// Records how the import went: its counts, or the error that stopped it (nothing written).
+/// Records the rows written so far by a running import.
+pub async fn progress(db: &Db, id: &str, so_far: &ImportCounts) -> Result<(), AppError> {
+    let progress = serde_json::to_string(so_far).or_internal("an import's progress to JSON")?;
+    db.query("UPDATE type::record('import_batch', $id) SET progress = $progress;")
+        .bind(("id", id.to_string()))
+        .bind(("progress", progress))
+        .await
+        .and_then(|r| r.check())
+        .or_internal("record import progress")?;
+    Ok(())
+}
+
+/// Records how the import went: its counts, or the error that stopped it (the rows written
+/// before it are in its progress).
 pub async fn finish(
     db: &Db,
     id: &str,

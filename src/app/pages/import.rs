@@ -313,17 +313,22 @@ fn import_state_view(
     let i18n = use_i18n();
     match state {
         ImportState::Checked => ().into_any(),
-        ImportState::Running { seconds } => view! {
-            <Meta http_equiv="refresh" content=IMPORT_REFRESH_SECS.to_string() />
-            <div class="alert alert-info" role="status">
-                <p>{t!(i18n, import_running_since, count = move || rows, seconds = move || seconds)}</p>
-                <p>
-                    {t!(i18n, import_refresh_note, seconds = move || IMPORT_REFRESH_SECS)} " "
-                    <a href=preview_href>{t!(i18n, import_check_now)}</a>
-                </p>
-            </div>
+        ImportState::Running { seconds, so_far } => {
+            let done = so_far.rows();
+            view! {
+                <Meta http_equiv="refresh" content=IMPORT_REFRESH_SECS.to_string() />
+                <div class="alert alert-info" role="status">
+                    <p>
+                        {t!(i18n, import_running_since, count = move || rows, done = move || done, seconds = move || seconds)}
+                    </p>
+                    <p>
+                        {t!(i18n, import_refresh_note, seconds = move || IMPORT_REFRESH_SECS)} " "
+                        <a href=preview_href>{t!(i18n, import_check_now)}</a>
+                    </p>
+                </div>
+            }
+            .into_any()
         }
-        .into_any(),
         ImportState::Done { counts } => view! {
             <div class="alert alert-ok" role="status">
                 {import_done_text(counts)} " "
@@ -331,16 +336,32 @@ fn import_state_view(
             </div>
         }
         .into_any(),
-        ImportState::Failed { error } => view! {
+        ImportState::Failed { error, so_far } if so_far.rows() == 0 => view! {
             <div class="alert alert-error" role="alert">
                 {t!(i18n, import_failed)} " " {error_text(&error)}
             </div>
         }
         .into_any(),
-        ImportState::Interrupted => view! {
-            <div class="alert alert-error" role="alert">{t!(i18n, import_interrupted)}</div>
+        ImportState::Failed { error, so_far } => {
+            let done = so_far.rows();
+            view! {
+                <div class="alert alert-error" role="alert">
+                    <p>{t!(i18n, import_failed_part, done = move || done)} " " {error_text(&error)}</p>
+                    <p>{t!(i18n, import_finish_again)}</p>
+                </div>
+            }
+            .into_any()
         }
-        .into_any(),
+        ImportState::Interrupted { so_far } => {
+            let done = so_far.rows();
+            view! {
+                <div class="alert alert-error" role="alert">
+                    <p>{t!(i18n, import_interrupted, done = move || done)}</p>
+                    <p>{t!(i18n, import_finish_again)}</p>
+                </div>
+            }
+            .into_any()
+        }
     }
 }
 

@@ -683,16 +683,7 @@ Congo\tgr-2022-testimony-53\ttestimony\tTwo of them.\t2022-01-01\tgiven\tpublic
             (6, "collected_on", "ambiguous_date", "03/04/2022"),
         ]
     );
-    let page = without_markers(
-        &app.get(
-            &format!("/assessments/{assessment}/import/{batch}"),
-            Some(&editor),
-        )
-        .await
-        .text()
-        .await
-        .unwrap(),
-    );
+    let page = preview_page(&app, &assessment, &batch, &editor).await;
     assert!(page.contains("“Atlantide” is not a country code or name Groundwork knows."));
     assert!(page.contains("“03/04/2022” could be read day first or month first"));
     assert_eq!(
@@ -709,7 +700,7 @@ Congo\tgr-2022-testimony-53\ttestimony\tTwo of them.\t2022-01-01\tgiven\tpublic
 #[tokio::test]
 async fn findings_created_or_deleted_after_the_comparison_refuse_the_import_whole() {
     use groundwork::domain::evidence_history::ChangeAction;
-    use groundwork::store::evidence::{Author, import, import_over, stored_by_keys};
+    use groundwork::store::evidence::{Author, Feed, import, import_over, stored_by_keys};
     let app = TestApp::spawn().await;
     let db = &app.state.db;
     let assessment = app.first_assessment().await;
@@ -741,7 +732,7 @@ async fn findings_created_or_deleted_after_the_comparison_refuse_the_import_whol
     import(db, &assessment, &sample[1..2], author())
         .await
         .unwrap();
-    let refused = import_over(db, &assessment, &sample, &compared, author()).await;
+    let refused = import_over(db, &assessment, &sample, &compared, author(), Feed::Now).await;
     assert!(
         matches!(&refused, Err(groundwork::error::AppError::Conflict { what }) if what.contains("changed since")),
         "{refused:?}"
@@ -771,7 +762,7 @@ async fn findings_created_or_deleted_after_the_comparison_refuse_the_import_whol
     .unwrap()
     .check()
     .unwrap();
-    let refused = import_over(db, &assessment, &changed, &compared, author()).await;
+    let refused = import_over(db, &assessment, &changed, &compared, author(), Feed::Now).await;
     assert!(
         matches!(&refused, Err(groundwork::error::AppError::Conflict { what }) if what.contains("changed since")),
         "{refused:?}"
@@ -789,10 +780,24 @@ async fn findings_created_or_deleted_after_the_comparison_refuse_the_import_whol
 
     // Compared again, the same file imports.
     let compared = stored_by_keys(db, keys()).await.unwrap();
-    let counts = import_over(db, &assessment, &changed, &compared, author())
+    let counts = import_over(db, &assessment, &changed, &compared, author(), Feed::Now)
         .await
         .unwrap();
     assert_eq!((counts.created, counts.updated), (1, 1));
+}
+
+/// A batch's preview page as a browser shows its text.
+async fn preview_page(app: &TestApp, assessment: &str, batch: &str, editor: &str) -> String {
+    let page = app
+        .get(
+            &format!("/assessments/{assessment}/import/{batch}"),
+            Some(editor),
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    without_markers(&page)
 }
 
 /// A batch's state as its preview says it.
@@ -836,15 +841,7 @@ async fn an_import_longer_than_the_wait_goes_on_and_the_preview_follows_it() {
         import_state(&app, &batch, &editor).await["counts"],
         serde_json::json!({ "created": 3, "updated": 0, "unchanged": 0 })
     );
-    let page = app
-        .get(
-            &format!("/assessments/{assessment}/import/{batch}"),
-            Some(&editor),
-        )
-        .await
-        .text()
-        .await
-        .unwrap();
+    let page = preview_page(&app, &assessment, &batch, &editor).await;
     assert!(
         page.contains("Import finished: 3 new, 0 updated, 0 unchanged."),
         "{page}"
@@ -890,16 +887,7 @@ async fn a_running_import_is_shown_and_never_started_twice() {
             .unwrap(),
         "a running batch is claimed once"
     );
-    let page = app
-        .get(
-            &format!("/assessments/{assessment}/import/{batch}"),
-            Some(&editor),
-        )
-        .await
-        .text()
-        .await
-        .unwrap();
-    let page = without_markers(&page);
+    let page = preview_page(&app, &assessment, &batch, &editor).await;
     assert!(
         page.contains("Importing 3 findings: 0 rows saved so far, started"),
         "{page}"
@@ -931,16 +919,7 @@ async fn a_running_import_is_shown_and_never_started_twice() {
         import_state(&app, &batch, &editor).await["state"],
         "interrupted"
     );
-    let page = app
-        .get(
-            &format!("/assessments/{assessment}/import/{batch}"),
-            Some(&editor),
-        )
-        .await
-        .text()
-        .await
-        .unwrap();
-    let page = without_markers(&page);
+    let page = preview_page(&app, &assessment, &batch, &editor).await;
     assert!(page.contains("The import was interrupted"), "{page}");
     assert!(page.contains("confirm-import"), "it may start again");
     let confirmed = app
@@ -1009,16 +988,7 @@ async fn a_file_is_saved_in_steps_and_an_interrupted_import_is_finished_by_confi
         .unwrap()
         .check()
         .unwrap();
-    let page = without_markers(
-        &app.get(
-            &format!("/assessments/{assessment}/import/{batch}"),
-            Some(&editor),
-        )
-        .await
-        .text()
-        .await
-        .unwrap(),
-    );
+    let page = preview_page(&app, &assessment, &batch, &editor).await;
     assert!(
         page.contains(&format!(
             "The import was interrupted when the server stopped, after {IMPORT_STEP} rows were saved."
@@ -1027,6 +997,7 @@ async fn a_file_is_saved_in_steps_and_an_interrupted_import_is_finished_by_confi
     );
     assert!(page.contains("Confirm again to finish it"), "{page}");
 
+    let other = TestApp::spawn_with_db(app.state.db.clone()).await;
     let finished = app
         .call("confirm_import", &[("batch", &batch)], Some(&editor))
         .await;
@@ -1045,8 +1016,19 @@ async fn a_file_is_saved_in_steps_and_an_interrupted_import_is_finished_by_confi
         .unwrap();
     let stored: Option<i64> = response.take(0).unwrap();
     assert_eq!(stored, Some(rows as i64), "every row once");
-    // The last step's findings are searchable on this instance at once.
+    // The last step's findings are searchable on this instance at once, and on another
+    // (started before the import) within its polls.
     let last = format!("number {}", rows - 1);
+    let search = format!(
+        "/fn/evidence_library?filter[q]=%22{}%22&filter[page]=1",
+        last.replace(' ', "+")
+    );
+    wait_until(
+        std::time::Duration::from_secs(10),
+        "the other instance finds the last step's finding",
+        || async { json(other.fetch(&search, Some(&editor)).await).await["results"]["total"] == 1 },
+    )
+    .await;
     let found = json(
         app.fetch(
             &format!(

@@ -214,6 +214,13 @@ async fn run_import(
                 what: "the file has problems".into(),
             });
         }
+        // A file of one step feeds the search engines finding by finding in its transaction;
+        // a longer one names its assessment once, after its last step (or its failure).
+        let feed = if found.preview.rows.len() <= IMPORT_STEP {
+            store::evidence::Feed::Now
+        } else {
+            store::evidence::Feed::AfterTheLastStep
+        };
         for step in found.preview.rows.chunks(IMPORT_STEP) {
             let author = store::evidence::Author {
                 member_id: Some(&found.member_id),
@@ -226,18 +233,27 @@ async fn run_import(
                 step,
                 &stored,
                 author,
+                feed,
             )
             .await?;
             so_far = so_far.plus(counts);
             store::imports::progress(&state.db, &batch, &so_far).await?;
         }
-        Ok(so_far)
+        Ok(feed)
     }
     .await;
     // Whatever was written is searchable, also after a failure part-way.
     if so_far.created + so_far.updated > 0 {
+        let fed = match &outcome {
+            Ok(store::evidence::Feed::Now) => Ok(()),
+            _ => store::evidence::feed_assessment(&state.db, &found.assessment_id).await,
+        };
+        if let Err(error) = fed {
+            tracing::error!(%batch, ?error, "an import's findings could not be fed to search");
+        }
         state.evidence_changed().await;
     }
+    let outcome = outcome.map(|_| so_far);
     if let Err(error) = store::imports::finish(&state.db, &batch, &outcome).await {
         tracing::error!(%batch, ?error, "an import's outcome could not be recorded");
     }

@@ -446,6 +446,30 @@ pub async fn update_with_reason(
 /// Imports of at most this many changed findings feed the search engines finding by finding.
 const FEED_PER_FINDING_MAX: usize = 1_000;
 
+/// How an import's transaction tells the search engines (every instance's) what it changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Feed {
+    /// In the same transaction: each finding written (at most [`FEED_PER_FINDING_MAX`]),
+    /// else the assessment, which is indexed again whole.
+    Now,
+    /// Not at all: the caller writes a file in steps and names the assessment once after the
+    /// last one, or after a failure part-way ([`feed_assessment`]). A feed row per finding for
+    /// 100,000 findings made every instance read them all again on each poll while the import
+    /// ran. (Steps written by an instance that then stopped reach the other instances when the
+    /// import is confirmed again and finishes.)
+    AfterTheLastStep,
+}
+
+/// Tells the search engines that an assessment's findings changed (after an import in steps).
+pub async fn feed_assessment(db: &Db, assessment_id: &str) -> Result<(), AppError> {
+    db.query("CREATE search_feed CONTENT { assessment: type::record('assessment', $assessment) }")
+        .bind(("assessment", assessment_id.to_string()))
+        .await
+        .and_then(|r| r.check())
+        .or_internal("feed an assessment to search")?;
+    Ok(())
+}
+
 /// Many items in one transaction, all or nothing: new keys are created, known keys updated
 /// in place (and moved to this assessment); rows identical to what is stored are left alone,
 /// so re-importing a file changes nothing and leaves no history.
@@ -457,7 +481,7 @@ pub async fn import(
 ) -> Result<ImportCounts, AppError> {
     let keys = items.iter().map(|i| i.key.clone()).collect();
     let existing = stored_by_keys(db, keys).await?;
-    import_over(db, assessment_id, items, &existing, author).await
+    import_over(db, assessment_id, items, &existing, author, Feed::Now).await
 }
 
 /// [`import`] over the stored items the caller has already read by key (with
@@ -470,6 +494,7 @@ pub async fn import_over(
     items: &[EvidenceFields],
     existing: &HashMap<String, Stored>,
     author: Author<'_>,
+    feed: Feed,
 ) -> Result<ImportCounts, AppError> {
     let mut counts = ImportCounts::default();
     // New findings get their record ids here, so that they and their history rows are each
@@ -528,7 +553,14 @@ pub async fn import_over(
         // A few findings are indexed again one by one on every instance; a large import names
         // its assessment, which is indexed again whole (one feed row instead of thousands). A
         // single row added to an assessment of 100,000 findings took every other instance 11 s.
-        .bind(("per_finding", history.len() <= FEED_PER_FINDING_MAX))
+        .bind((
+            "feed",
+            match feed {
+                Feed::Now if history.len() <= FEED_PER_FINDING_MAX => "findings",
+                Feed::Now => "assessment",
+                Feed::AfterTheLastStep => "none",
+            },
+        ))
         .bind(("created", created))
         .bind(("updated", updated))
         .bind(("history", history))
@@ -582,11 +614,11 @@ const IMPORT: &str = "BEGIN TRANSACTION;
              member: $who, action: $action, source: $source, at: $now
          }, { evidence: type::record('evidence', $h.id), changes: $h.changes }));
          INSERT INTO evidence_change $changes RETURN NONE;
-         IF $per_finding {
-             LET $feed = array::map($history, |$h| object::extend({ at: $now },
+         IF $feed = 'findings' {
+             LET $rows = array::map($history, |$h| object::extend({ at: $now },
                  { finding: type::record('evidence', $h.id) }));
-             INSERT INTO search_feed $feed RETURN NONE;
-         } ELSE {
+             INSERT INTO search_feed $rows RETURN NONE;
+         } ELSE IF $feed = 'assessment' {
              CREATE search_feed CONTENT { assessment: $in };
          };
          RETURN 'done';

@@ -68,6 +68,7 @@ type StoredByKey = std::collections::HashMap<String, store::evidence::Stored>;
 #[cfg(feature = "ssr")]
 async fn own_batch(
     batch: &str,
+    rows: store::imports::Rows,
 ) -> Result<
     (
         crate::state::AppState,
@@ -82,7 +83,7 @@ async fn own_batch(
     if batch.len() > 64 {
         return Err(AppError::NotFound);
     }
-    let found = store::imports::get(&state.db, batch)
+    let found = store::imports::get(&state.db, batch, rows)
         .await?
         .ok_or(AppError::NotFound)?;
     if found.member_id != member.id {
@@ -98,7 +99,12 @@ async fn own_batch(
 #[server(prefix = "/fn", endpoint = "import_preview", input = leptos::server_fn::codec::GetUrl)]
 pub async fn import_preview(batch: String) -> Result<ImportPreviewView, AppError> {
     let result = async {
-        let (state, _, found) = own_batch(&batch).await?;
+        let (state, _, mut found) = own_batch(&batch, store::imports::Rows::Summary).await?;
+        if found.state.may_start() {
+            found = store::imports::get(&state.db, &batch, store::imports::Rows::All)
+                .await?
+                .ok_or(AppError::NotFound)?;
+        }
         let assessment = store::assessments::get(&state.db, &found.assessment_id)
             .await?
             .ok_or(AppError::NotFound)?;
@@ -120,7 +126,7 @@ pub async fn import_preview(batch: String) -> Result<ImportPreviewView, AppError
             assessment: assessment.title,
             file_name: found.file_name,
             total_rows: preview.total_rows,
-            valid_rows: preview.rows.len() - refused.len(),
+            valid_rows: found.rows - refused.len(),
             sample: preview.rows.into_iter().take(PREVIEW_ROWS).collect(),
             problems: problems.into_iter().take(1000).collect(),
             changed_rows: changes.len(),
@@ -140,12 +146,15 @@ pub async fn import_preview(batch: String) -> Result<ImportPreviewView, AppError
 #[server(prefix = "/fn", endpoint = "confirm_import")]
 pub async fn confirm_import(batch: String) -> Result<ImportState, AppError> {
     let result = async {
-        let (state, _, found) = own_batch(&batch).await?;
+        let (state, _, found) = own_batch(&batch, store::imports::Rows::Summary).await?;
         let preview_page = format!("/assessments/{}/import/{batch}", found.assessment_id);
         if !found.state.may_start() {
             door::redirect_plain_form(&preview_page);
             return Ok(found.state);
         }
+        let found = store::imports::get(&state.db, &batch, store::imports::Rows::All)
+            .await?
+            .ok_or(AppError::NotFound)?;
         if !found.preview.problems.is_empty() {
             return Err(AppError::Conflict {
                 what: "the file has problems".into(),

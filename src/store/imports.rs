@@ -15,14 +15,31 @@ struct BatchRow {
     seconds: Option<i64>,
     result: Option<String>,
     progress: Option<String>,
+    row_count: Option<i64>,
 }
 
 pub struct Batch {
     pub assessment_id: String,
     pub member_id: String,
     pub file_name: String,
+    /// The file as read, or (read without its rows) its first [`SUMMARY_ROWS`] rows only.
     pub preview: CsvPreview,
+    /// How many rows the file has that may be imported.
+    pub rows: usize,
     pub state: ImportState,
+}
+
+/// How many rows a batch read without its rows keeps (what the preview page shows).
+pub const SUMMARY_ROWS: usize = 20;
+
+/// Which of a batch's rows to read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rows {
+    /// Every row and problem (to compare with what is stored, or to import).
+    All,
+    /// The first [`SUMMARY_ROWS`] only: enough to show a started import's page, which loads
+    /// itself again every few seconds (the whole file of 100,000 rows is 30 MB to read).
+    Summary,
 }
 
 pub async fn create(
@@ -33,32 +50,46 @@ pub async fn create(
     preview: &CsvPreview,
 ) -> Result<String, AppError> {
     let json = serde_json::to_string(preview).or_internal("an import preview to JSON")?;
+    let summary = CsvPreview {
+        rows: preview.rows.iter().take(SUMMARY_ROWS).cloned().collect(),
+        lines: preview.lines.iter().take(SUMMARY_ROWS).copied().collect(),
+        problems: Vec::new(),
+        total_rows: preview.total_rows,
+        encoding: preview.encoding,
+        separator: preview.separator,
+    };
+    let summary = serde_json::to_string(&summary).or_internal("an import summary to JSON")?;
     let mut response = db
         .query(
             "DELETE import_batch WHERE created_at < time::now() - 1d;
              CREATE ONLY import_batch SET assessment = type::record('assessment', $assessment),
-                member = type::record('member', $member), file_name = $file_name, preview = $preview
+                member = type::record('member', $member), file_name = $file_name, preview = $preview,
+                summary = $summary, row_count = $row_count
              RETURN VALUE record::id(id);",
         )
         .bind(("assessment", assessment_id.to_string()))
         .bind(("member", member_id.to_string()))
         .bind(("file_name", file_name.to_string()))
         .bind(("preview", json))
+        .bind(("summary", summary))
+        .bind(("row_count", preview.rows.len() as i64))
         .await
         .or_internal("create import batch")?;
     let id: Option<String> = response.take(1).or_internal("create import batch")?;
     id.ok_or_else(|| AppError::internal("store import answered no id"))
 }
 
-pub async fn get(db: &Db, id: &str) -> Result<Option<Batch>, AppError> {
+pub async fn get(db: &Db, id: &str, rows: Rows) -> Result<Option<Batch>, AppError> {
     let mut response = db
         .query(
             "SELECT record::id(assessment) AS assessment_id, record::id(member) AS member_id,
-                file_name, preview, status, result, progress,
+                file_name, IF $all OR !summary { preview } ELSE { summary } AS preview,
+                status, result, progress, row_count,
                 IF started_at { duration::secs(time::now() - started_at) } ELSE { 0 } AS seconds
              FROM ONLY type::record('import_batch', $id)",
         )
         .bind(("id", id.to_string()))
+        .bind(("all", rows == Rows::All))
         .await
         .or_internal("get import batch")?;
     let row: Option<BatchRow> = response.take(0).or_internal("get import batch")?;
@@ -69,9 +100,14 @@ pub async fn get(db: &Db, id: &str) -> Result<Option<Batch>, AppError> {
             r.result.as_deref(),
             r.progress.as_deref(),
         );
+        let preview: CsvPreview =
+            serde_json::from_str(&r.preview).or_internal("a stored import preview")?;
         Ok(Batch {
             state,
-            preview: serde_json::from_str(&r.preview).or_internal("a stored import preview")?,
+            rows: r
+                .row_count
+                .map_or(preview.rows.len(), |n| n.max(0) as usize),
+            preview,
             assessment_id: r.assessment_id,
             member_id: r.member_id,
             file_name: r.file_name,

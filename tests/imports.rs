@@ -976,8 +976,8 @@ async fn a_file_is_saved_in_steps_and_an_interrupted_import_is_finished_by_confi
     app.state
         .db
         .query(
-            "UPDATE type::record('import_batch', $id)
-                SET started_at = time::now() - 2h, progress = $progress",
+            "UPDATE type::record('import_batch', $id) SET started_at = time::now() - 2h;
+             UPSERT type::record('import_progress', $id) SET counts = $progress;",
         )
         .bind(("id", batch.clone()))
         .bind((

@@ -62,6 +62,7 @@ pub async fn create(
     let mut response = db
         .query(
             "DELETE import_batch WHERE created_at < time::now() - 1d;
+             DELETE import_progress WHERE at < time::now() - 1d;
              CREATE ONLY import_batch SET assessment = type::record('assessment', $assessment),
                 member = type::record('member', $member), file_name = $file_name, preview = $preview,
                 summary = $summary, row_count = $row_count
@@ -75,7 +76,7 @@ pub async fn create(
         .bind(("row_count", preview.rows.len() as i64))
         .await
         .or_internal("create import batch")?;
-    let id: Option<String> = response.take(1).or_internal("create import batch")?;
+    let id: Option<String> = response.take(2).or_internal("create import batch")?;
     id.ok_or_else(|| AppError::internal("store import answered no id"))
 }
 
@@ -84,7 +85,7 @@ pub async fn get(db: &Db, id: &str, rows: Rows) -> Result<Option<Batch>, AppErro
         .query(
             "SELECT record::id(assessment) AS assessment_id, record::id(member) AS member_id,
                 file_name, IF $all OR !summary { preview } ELSE { summary } AS preview,
-                status, result, progress, row_count,
+                status, result, type::record('import_progress', $id).counts AS progress, row_count,
                 IF started_at { duration::secs(time::now() - started_at) } ELSE { 0 } AS seconds
              FROM ONLY type::record('import_batch', $id)",
         )
@@ -131,17 +132,27 @@ pub async fn claim(db: &Db, id: &str) -> Result<bool, AppError> {
     let interrupted = crate::domain::evidence_csv_views::IMPORT_INTERRUPTED_AFTER_SECS as i64;
     let claimed: Option<bool> = super::conflicts::retrying(|| {
         db.query(
-            "UPDATE ONLY type::record('import_batch', $id)
-                SET status = 'running', started_at = time::now(), result = NONE, progress = NONE
+            "BEGIN TRANSACTION;
+             LET $claimed = (UPDATE ONLY type::record('import_batch', $id)
+                SET status = 'running', started_at = time::now(), result = NONE
                 WHERE status IS NONE OR status = 'failed'
                     OR (status = 'running' AND started_at < time::now() - duration::from_secs($interrupted))
-                RETURN VALUE true;",
+                RETURN VALUE true);
+             IF $claimed { DELETE type::record('import_progress', $id) };
+             RETURN $claimed ?? false;
+             COMMIT TRANSACTION;",
         )
         .bind(("id", id.to_string()))
         .bind(("interrupted", interrupted))
     })
     .await
-    .and_then(|mut r| r.take(0))
+    .and_then(|mut r| {
+        // The answer of the RETURN, the last statement that answers anything.
+        let answered = (0..r.num_statements())
+            .rev()
+            .find_map(|index| r.take::<Option<bool>>(index).ok().flatten());
+        Ok(answered)
+    })
     .or_internal("claim import batch")?;
     Ok(claimed.unwrap_or(false))
 }
@@ -149,12 +160,15 @@ pub async fn claim(db: &Db, id: &str) -> Result<bool, AppError> {
 /// Records the rows written so far by a running import.
 pub async fn progress(db: &Db, id: &str, so_far: &ImportCounts) -> Result<(), AppError> {
     let progress = serde_json::to_string(so_far).or_internal("an import's progress to JSON")?;
-    db.query("UPDATE type::record('import_batch', $id) SET progress = $progress;")
-        .bind(("id", id.to_string()))
-        .bind(("progress", progress))
-        .await
-        .and_then(|r| r.check())
-        .or_internal("record import progress")?;
+    // A record of its own: the batch holds the whole file, which an update would write again.
+    db.query(
+        "UPSERT type::record('import_progress', $id) SET counts = $progress, at = time::now();",
+    )
+    .bind(("id", id.to_string()))
+    .bind(("progress", progress))
+    .await
+    .and_then(|r| r.check())
+    .or_internal("record import progress")?;
     Ok(())
 }
 

@@ -146,12 +146,11 @@ pub async fn claim(db: &Db, id: &str) -> Result<bool, AppError> {
         .bind(("interrupted", interrupted))
     })
     .await
-    .and_then(|mut r| {
-        // The answer of the RETURN, the last statement that answers anything.
-        let answered = (0..r.num_statements())
+    // The answer of the RETURN, the last statement that answers anything.
+    .map(|mut r| {
+        (0..r.num_statements())
             .rev()
-            .find_map(|index| r.take::<Option<bool>>(index).ok().flatten());
-        Ok(answered)
+            .find_map(|index| r.take::<Option<bool>>(index).ok().flatten())
     })
     .or_internal("claim import batch")?;
     Ok(claimed.unwrap_or(false))

@@ -337,6 +337,17 @@ fn resident_mb(process: &str) -> f64 {
         / 1024.0
 }
 
+/// The id of the assessment the benchmark imports into (the first by title).
+async fn first_assessment(state: &groundwork::state::AppState) -> String {
+    let mut response = state
+        .db
+        .query("SELECT VALUE record::id(id) FROM assessment ORDER BY title LIMIT 1")
+        .await
+        .unwrap();
+    let ids: Vec<String> = response.take(0).unwrap();
+    ids.into_iter().next().expect("the demo's assessments")
+}
+
 /// Who the benchmark's direct imports are by.
 fn bench_author() -> groundwork::store::evidence::Author<'static> {
     groundwork::store::evidence::Author {
@@ -354,19 +365,14 @@ async fn child(role: &str, rows: usize) {
     let endpoint = std::env::var("GW_BENCH_DB").expect("GW_BENCH_DB");
     let (state, _) = common::start(&endpoint).await;
     if role == "load" {
-        let mut response = state
-            .db
-            .query("SELECT VALUE record::id(id) FROM assessment ORDER BY title LIMIT 1")
-            .await
-            .unwrap();
-        let assessment: Vec<String> = response.take(0).unwrap();
+        let assessment = first_assessment(&state).await;
         let rows = groundwork::domain::evidence_csv::read(&generate(rows))
             .unwrap()
             .rows;
         // In steps, as the app imports (one transaction would not fit SurrealKV's write
         // buffer on a machine with less than 16 GB).
         for step in rows.chunks(groundwork::domain::evidence_csv_views::IMPORT_STEP) {
-            groundwork::store::evidence::import(&state.db, &assessment[0], step, bench_author())
+            groundwork::store::evidence::import(&state.db, &assessment, step, bench_author())
                 .await
                 .unwrap();
         }
@@ -467,12 +473,7 @@ async fn main() {
         .and_then(|v| v.split(';').next())
         .unwrap()
         .to_string();
-    let mut response = state
-        .db
-        .query("SELECT VALUE record::id(id) FROM assessment ORDER BY title LIMIT 1")
-        .await
-        .unwrap();
-    let assessment: Vec<String> = response.take(0).unwrap();
+    let assessment = first_assessment(&state).await;
     let mut body = format!(
         "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"bench.csv\"\r\nContent-Type: text/csv\r\n\r\n"
     )
@@ -481,7 +482,7 @@ async fn main() {
     body.extend_from_slice(format!("\r\n--{BOUNDARY}--\r\n").as_bytes());
     let t = Instant::now();
     let uploaded = http
-        .post(format!("{base}/assessments/{}/import", assessment[0]))
+        .post(format!("{base}/assessments/{assessment}/import"))
         .header("cookie", &cookie)
         .header("accept", "text/html")
         .header(
@@ -641,7 +642,7 @@ async fn main() {
         let rows = groundwork::domain::evidence_csv::read(line.as_bytes())
             .map(|preview| preview.rows)
             .unwrap_or_default();
-        groundwork::store::evidence::import(&other.db, &assessment[0], &rows, bench_author())
+        groundwork::store::evidence::import(&other.db, &assessment, &rows, bench_author())
             .await
             .unwrap();
         let t = Instant::now();

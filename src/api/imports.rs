@@ -13,8 +13,6 @@ use {
     crate::store,
 };
 
-/// How many rows the preview page lists (all problems are always listed).
-pub const PREVIEW_ROWS: usize = 20;
 /// How many changed findings the preview lists, field by field.
 pub const PREVIEW_CHANGES: usize = 50;
 
@@ -127,7 +125,11 @@ pub async fn import_preview(batch: String) -> Result<ImportPreviewView, AppError
             file_name: found.file_name,
             total_rows: preview.total_rows,
             valid_rows: found.rows - refused.len(),
-            sample: preview.rows.into_iter().take(PREVIEW_ROWS).collect(),
+            sample: preview
+                .rows
+                .into_iter()
+                .take(crate::domain::evidence_csv_views::PREVIEW_ROWS)
+                .collect(),
             problems: problems.into_iter().take(1000).collect(),
             changed_rows: changes.len(),
             changes: changes.into_iter().take(PREVIEW_CHANGES).collect(),

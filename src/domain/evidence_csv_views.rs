@@ -61,6 +61,10 @@ pub enum ImportState {
     Interrupted { so_far: ImportCounts },
 }
 
+/// How many rows the preview page lists (all problems are always listed); a batch keeps these
+/// apart as its summary.
+pub const PREVIEW_ROWS: usize = 20;
+
 /// How many rows of a file one transaction writes.
 pub const IMPORT_STEP: usize = 1_000;
 

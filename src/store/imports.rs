@@ -1,7 +1,7 @@
 //! CSV import batches: a checked file waiting for confirmation.
 use super::{Db, OrInternal};
 use crate::domain::evidence_csv::CsvPreview;
-use crate::domain::evidence_csv_views::{ImportCounts, ImportState};
+use crate::domain::evidence_csv_views::{ImportCounts, ImportState, PREVIEW_ROWS};
 use crate::error::AppError;
 use surrealdb::types::SurrealValue;
 
@@ -22,22 +22,19 @@ pub struct Batch {
     pub assessment_id: String,
     pub member_id: String,
     pub file_name: String,
-    /// The file as read, or (read without its rows) its first [`SUMMARY_ROWS`] rows only.
+    /// The file as read, or (read without its rows) its first [`PREVIEW_ROWS`] rows only.
     pub preview: CsvPreview,
     /// How many rows the file has that may be imported.
     pub rows: usize,
     pub state: ImportState,
 }
 
-/// How many rows a batch read without its rows keeps (what the preview page shows).
-pub const SUMMARY_ROWS: usize = 20;
-
 /// Which of a batch's rows to read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Rows {
     /// Every row and problem (to compare with what is stored, or to import).
     All,
-    /// The first [`SUMMARY_ROWS`] only: enough to show a started import's page, which loads
+    /// The first [`PREVIEW_ROWS`] only: enough to show a started import's page, which loads
     /// itself again every few seconds (the whole file of 100,000 rows is 30 MB to read).
     Summary,
 }
@@ -51,8 +48,8 @@ pub async fn create(
 ) -> Result<String, AppError> {
     let json = serde_json::to_string(preview).or_internal("an import preview to JSON")?;
     let summary = CsvPreview {
-        rows: preview.rows.iter().take(SUMMARY_ROWS).cloned().collect(),
-        lines: preview.lines.iter().take(SUMMARY_ROWS).copied().collect(),
+        rows: preview.rows.iter().take(PREVIEW_ROWS).cloned().collect(),
+        lines: preview.lines.iter().take(PREVIEW_ROWS).copied().collect(),
         problems: Vec::new(),
         total_rows: preview.total_rows,
         encoding: preview.encoding,
@@ -115,15 +112,6 @@ pub async fn get(db: &Db, id: &str, rows: Rows) -> Result<Option<Batch>, AppErro
         })
     })
     .transpose()
-}
-
-pub async fn delete(db: &Db, id: &str) -> Result<(), AppError> {
-    db.query("DELETE type::record('import_batch', $id)")
-        .bind(("id", id.to_string()))
-        .await
-        .and_then(|r| r.check())
-        .or_internal("delete import batch")?;
-    Ok(())
 }
 
 /// Marks the batch as being imported, unless it already is (another tab, another instance)

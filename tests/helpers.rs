@@ -40,7 +40,10 @@ impl TestApp {
         // Server-side errors are logged, never sent: show them in the failing test's output.
         let _ = tracing_subscriber::fmt()
             .with_test_writer()
-            .with_env_filter("groundwork=warn")
+            .with_env_filter(
+                tracing_subscriber::EnvFilter::try_from_default_env()
+                    .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("groundwork=warn")),
+            )
             .try_init();
         let state = groundwork::server::state(config)
             .await

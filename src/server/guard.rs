@@ -174,6 +174,11 @@ pub async fn friendly_errors(request: Request, next: Next) -> Response {
             tracing::error!(%method, %path, "answered 500 (internal error)");
             response
         }
+        // A handler that outlived the request limit: which one, so a slow page can be found.
+        StatusCode::REQUEST_TIMEOUT => {
+            tracing::warn!(%method, %path, "answered 408 (the request took longer than its limit)");
+            response
+        }
         _ => response,
     }
 }

@@ -18,11 +18,25 @@ pub(crate) async fn retrying<'a, F>(
 where
     F: FnMut() -> surrealdb::method::Query<'a, surrealdb::engine::any::Any>,
 {
+    retrying_tries(|| {
+        let query = query();
+        async move { query.await.and_then(super::check_cause) }
+    })
+    .await
+}
+
+/// Like [`retrying`], for a try made of several requests (an interactive transaction): the
+/// whole try runs again when it lost a write conflict.
+pub(crate) async fn retrying_tries<T, F, Fut>(mut attempt_once: F) -> Result<T, surrealdb::Error>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, surrealdb::Error>>,
+{
     let mut attempt = 0;
     loop {
         attempt += 1;
-        match query().await.and_then(super::check_cause) {
-            Ok(response) => return Ok(response),
+        match attempt_once().await {
+            Ok(done) => return Ok(done),
             Err(e) if is_write_conflict(&e) && attempt < ATTEMPTS => {
                 // Growing and jittered, so the writers that collided do not collide again.
                 use rand::Rng;

@@ -234,26 +234,10 @@ pub async fn cast_all(
     if votes.is_empty() {
         return Ok(Vec::new());
     }
-    let mut attempt = 0;
-    loop {
-        attempt += 1;
-        match cast_once(db, votes).await {
-            Ok(outcomes) => return Ok(outcomes),
-            Err(e) if super::conflicts::is_write_conflict(&e) && attempt < CAST_ATTEMPTS => {
-                // Growing and jittered, like `retrying`.
-                use rand::Rng;
-                let jitter = rand::thread_rng().gen_range(0..=4 * attempt as u64);
-                tokio::time::sleep(std::time::Duration::from_millis(
-                    2 * attempt as u64 + jitter,
-                ))
-                .await;
-            }
-            Err(e) => return Err(internal("cast votes", e)),
-        }
-    }
+    super::conflicts::retrying_tries(|| cast_once(db, votes))
+        .await
+        .map_err(|e| internal("cast votes", e))
 }
-
-const CAST_ATTEMPTS: u32 = 5;
 
 /// What a batch's checks read, in one statement per kind of record and inside the batch's
 /// transaction: whether each consultation is open at the database's now, each member's
@@ -266,7 +250,7 @@ SELECT record::id(id) AS id, paper,
     (time::now() >= opens_at AND time::now() < closes_at) AS open
     FROM $consultations;
 SELECT record::id(id) AS id, organisation, active FROM $members;
-SELECT record::id(id) AS id, record::id(paper) AS paper, kind, rev, deleted FROM $blocks;";
+SELECT record::id(id) AS id, paper, kind, rev, deleted FROM $blocks;";
 
 /// The batch's writes: the votes (a vote already there is changed in place; `cast_at` stays)
 /// and one live event per target written.
@@ -294,7 +278,7 @@ struct MemberFacts {
 #[derive(Debug, SurrealValue)]
 struct BlockFacts {
     id: String,
-    paper: String,
+    paper: RecordId,
     kind: String,
     rev: i64,
     deleted: bool,
@@ -448,11 +432,7 @@ fn decide(
         0
     } else {
         let block = block
-            .filter(|b| {
-                !b.deleted
-                    && b.kind == "recommendation"
-                    && RecordId::new("paper", b.paper.clone()) == consultation.paper
-            })
+            .filter(|b| !b.deleted && b.kind == "recommendation" && b.paper == consultation.paper)
             .ok_or(VoteRefused::Missing)?;
         block.rev
     };

@@ -9,8 +9,22 @@ use std::sync::Arc;
 /// as many): enough for a person moving from block to block, not for a loop.
 pub const PRESENCE_PER_MINUTE: u32 = 20;
 
+/// Cloned into every request, middleware and server function, so one shared allocation: a
+/// clone is one reference count (it was some fifty, one per cache and setting, and cloning
+/// and dropping them was 9 % of a vote's time under load).
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+/// What an [`AppState`] shares.
+pub struct Shared {
     pub db: Db,
     pub config: Arc<Config>,
     pub leptos_options: LeptosOptions,
@@ -33,6 +47,18 @@ pub struct AppState {
 }
 
 impl AppState {
+    pub fn new(shared: Shared) -> AppState {
+        AppState(Arc::new(shared))
+    }
+
+    /// Another bound on password hashing (tests), before the state is shared.
+    pub fn with_hashing(mut self, hashing: crate::auth::password::Hashing) -> AppState {
+        Arc::get_mut(&mut self.0)
+            .expect("the hashing bound is set before the state is shared")
+            .hashing = hashing;
+        self
+    }
+
     /// After a change to findings made through this instance: kept pages and listings are
     /// dropped, and the search engine applies the change before the answer goes out, so it
     /// is searchable at once (other instances follow within one poll). A failure here is

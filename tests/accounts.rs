@@ -530,10 +530,14 @@ async fn changing_the_password_is_throttled_too() {
 async fn hashing_waits_briefly_then_says_come_back_later() {
     let mut config = groundwork::config::Config::for_tests("mem://");
     config.trusted_proxies = groundwork::config::TrustedProxies::parse("127.0.0.1").unwrap();
-    let mut state = groundwork::server::state(config).await.unwrap();
     // One hash at a time, and no request waits longer than 100 ms for its turn.
-    state.hashing =
-        groundwork::auth::password::Hashing::new(1, std::time::Duration::from_millis(100));
+    let state = groundwork::server::state(config)
+        .await
+        .unwrap()
+        .with_hashing(groundwork::auth::password::Hashing::new(
+            1,
+            std::time::Duration::from_millis(100),
+        ));
     let app = TestApp::serve(state).await;
     // Every attempt comes from its own address: the per-address limit does not apply.
     let attempts = (0..32).map(|i| {

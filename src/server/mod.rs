@@ -50,7 +50,7 @@ pub async fn state(config: Config) -> Result<AppState, store::StoreError> {
 /// An app instance on an open database (tests start a second one on the same database).
 pub fn state_on(db: store::Db, config: Config) -> AppState {
     let caches = crate::caches::Caches::new();
-    AppState {
+    AppState::new(crate::state::Shared {
         events: crate::events::Events::start(db.clone(), caches.clone()),
         search: crate::search::Engine::start(db.clone())
             .expect("an index in memory opens (it needs no disk and little memory)"),
@@ -64,7 +64,7 @@ pub fn state_on(db: store::Db, config: Config) -> AppState {
         db,
         leptos_options: leptos_options(&config),
         config: Arc::new(config),
-    }
+    })
 }
 
 pub fn app(state: AppState) -> Router {

@@ -354,6 +354,71 @@ pub fn vote_input(
     Ok((choice, reason))
 }
 
+/// Why a vote was not recorded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VoteRefused {
+    /// Not open at the database's now.
+    Closed,
+    /// No such recommendation in this consultation's paper (or no such member).
+    Missing,
+    /// The block's text changed since the member read it.
+    Stale,
+}
+
+/// What a vote's checks read in its transaction (at the database's now). `Id` is how the
+/// store names records (papers, organisations).
+#[derive(Debug, Clone, Copy)]
+pub struct VoteFacts<'a, Id> {
+    /// The consultation voted in: its paper, and whether it is open now.
+    pub consultation: Option<(&'a Id, bool)>,
+    /// The voter: whether their account is active, and their organisation.
+    pub member: Option<(bool, Option<&'a Id>)>,
+    /// The block voted on (none when the vote is on the paper as a whole).
+    pub block: Option<BlockFacts<'a, Id>>,
+}
+
+/// A block as a vote on it is checked.
+#[derive(Debug, Clone, Copy)]
+pub struct BlockFacts<'a, Id> {
+    pub paper: &'a Id,
+    pub kind: &'a str,
+    pub rev: i64,
+    pub deleted: bool,
+}
+
+/// One vote's checks, in this order: the consultation is open; the voter is an active member
+/// of an organisation; the target is the paper, or a recommendation of the consultation's
+/// paper that is still there; the member read the text it has now (`seen`, when given).
+/// Accepted: the rev the vote is cast on (0 for the paper) and the voter's organisation.
+pub fn decide_vote<'a, Id: PartialEq>(
+    target: &str,
+    seen: Option<i64>,
+    facts: VoteFacts<'a, Id>,
+) -> Result<(i64, &'a Id), VoteRefused> {
+    let (paper, open) = facts.consultation.ok_or(VoteRefused::Missing)?;
+    if !open {
+        return Err(VoteRefused::Closed);
+    }
+    let organisation = facts
+        .member
+        .filter(|(active, _)| *active)
+        .and_then(|(_, organisation)| organisation)
+        .ok_or(VoteRefused::Missing)?;
+    let rev = if target == PAPER_TARGET {
+        0
+    } else {
+        facts
+            .block
+            .filter(|b| !b.deleted && b.kind == "recommendation" && b.paper == paper)
+            .ok_or(VoteRefused::Missing)?
+            .rev
+    };
+    if seen.is_some_and(|seen| seen != rev) {
+        return Err(VoteRefused::Stale);
+    }
+    Ok((rev, organisation))
+}
+
 /// A vote on a block counts, but was cast on an earlier text than the block has now: the
 /// member is asked to read it again and reconfirm. Votes on the paper (rev 0) never are.
 pub fn needs_reconfirmation(cast_on_rev: i64, current_rev: i64) -> bool {
@@ -682,6 +747,121 @@ mod tests {
     use super::*;
 
     const NOW: &str = "2026-12-02T10:00:30.123456Z";
+
+    #[test]
+    fn a_vote_is_checked_in_order_and_refused_with_the_first_reason() {
+        let (paper, other_paper, org) = ("p1", "p2", "o1");
+        let block = |paper, kind, rev, deleted| BlockFacts {
+            paper,
+            kind,
+            rev,
+            deleted,
+        };
+        let recommendation = Some(block(&paper, "recommendation", 4, false));
+        let open = Some((&paper, true));
+        let member = Some((true, Some(&org)));
+        // (target, seen, consultation, member, block, outcome)
+        let table = [
+            ("b1", None, open, member, recommendation, Ok((4, &org))),
+            ("b1", Some(4), open, member, recommendation, Ok((4, &org))),
+            (
+                "b1",
+                Some(3),
+                open,
+                member,
+                recommendation,
+                Err(VoteRefused::Stale),
+            ),
+            ("paper", None, open, member, None, Ok((0, &org))),
+            ("paper", Some(0), open, member, None, Ok((0, &org))),
+            (
+                "paper",
+                Some(2),
+                open,
+                member,
+                None,
+                Err(VoteRefused::Stale),
+            ),
+            // Closed comes before anything about the voter or the target.
+            (
+                "b1",
+                Some(3),
+                Some((&paper, false)),
+                None,
+                None,
+                Err(VoteRefused::Closed),
+            ),
+            (
+                "b1",
+                None,
+                None,
+                member,
+                recommendation,
+                Err(VoteRefused::Missing),
+            ),
+            (
+                "b1",
+                None,
+                open,
+                None,
+                recommendation,
+                Err(VoteRefused::Missing),
+            ),
+            (
+                "b1",
+                None,
+                open,
+                Some((false, Some(&org))),
+                recommendation,
+                Err(VoteRefused::Missing),
+            ),
+            (
+                "b1",
+                None,
+                open,
+                Some((true, None)),
+                recommendation,
+                Err(VoteRefused::Missing),
+            ),
+            ("b1", None, open, member, None, Err(VoteRefused::Missing)),
+            (
+                "b1",
+                None,
+                open,
+                member,
+                Some(block(&paper, "finding", 4, false)),
+                Err(VoteRefused::Missing),
+            ),
+            (
+                "b1",
+                None,
+                open,
+                member,
+                Some(block(&paper, "recommendation", 4, true)),
+                Err(VoteRefused::Missing),
+            ),
+            (
+                "b1",
+                None,
+                open,
+                member,
+                Some(block(&other_paper, "recommendation", 4, false)),
+                Err(VoteRefused::Missing),
+            ),
+            // A missing block is Missing even when the rev seen would not match.
+            ("b1", Some(9), open, member, None, Err(VoteRefused::Missing)),
+        ];
+        for (i, (target, seen, consultation, member, block, expected)) in
+            table.into_iter().enumerate()
+        {
+            let facts = VoteFacts {
+                consultation,
+                member,
+                block,
+            };
+            assert_eq!(decide_vote(target, seen, facts), expected, "row {i}");
+        }
+    }
 
     #[test]
     fn window_states_by_the_given_clock() {

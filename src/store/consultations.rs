@@ -4,8 +4,9 @@
 use super::conflicts::retrying;
 use super::events::EVENT;
 use super::{Db, OrInternal, Outcome, internal};
-use crate::domain::consultations::PAPER_TARGET;
-use crate::domain::consultations::{Choice, ConsultationFields, WindowChange};
+use crate::domain::consultations::{
+    self as rules, Choice, ConsultationFields, PAPER_TARGET, VoteFacts, WindowChange,
+};
 use crate::error::{AppError, Problem};
 use surrealdb::types::{Array, RecordId, SurrealValue};
 
@@ -170,16 +171,7 @@ pub async fn change_closing(
     }
 }
 
-/// Why a vote was not recorded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum VoteRefused {
-    /// Not open at the database's now.
-    Closed,
-    /// No such recommendation in this consultation's paper (or no such member).
-    Missing,
-    /// The block's text changed since the member read it.
-    Stale,
-}
+pub use crate::domain::consultations::VoteRefused;
 
 /// A vote to write: the consultation it goes to, who casts it, on what (a recommendation's
 /// block id or `paper`), and the block's rev the member read (-1: not checked).
@@ -412,34 +404,25 @@ async fn cast_once(
     }
 }
 
-/// One vote's checks, in the order a lone vote is checked: the rev it is cast on and the
-/// voter's organisation, or why it is refused.
+/// One vote's checks (`domain::consultations::decide_vote`) over what the batch read.
 fn decide(
     vote: &VoteCast,
     consultation: Option<&ConsultationFacts>,
     member: Option<&MemberFacts>,
     block: Option<&BlockFacts>,
 ) -> Result<(i64, RecordId), VoteRefused> {
-    let consultation = consultation.ok_or(VoteRefused::Missing)?;
-    if !consultation.open {
-        return Err(VoteRefused::Closed);
-    }
-    let organisation = member
-        .filter(|m| m.active)
-        .and_then(|m| m.organisation.clone())
-        .ok_or(VoteRefused::Missing)?;
-    let rev = if vote.target == PAPER_TARGET {
-        0
-    } else {
-        let block = block
-            .filter(|b| !b.deleted && b.kind == "recommendation" && b.paper == consultation.paper)
-            .ok_or(VoteRefused::Missing)?;
-        block.rev
+    let facts = VoteFacts {
+        consultation: consultation.map(|c| (&c.paper, c.open)),
+        member: member.map(|m| (m.active, m.organisation.as_ref())),
+        block: block.map(|b| rules::BlockFacts {
+            paper: &b.paper,
+            kind: &b.kind,
+            rev: b.rev,
+            deleted: b.deleted,
+        }),
     };
-    if vote.seen >= 0 && vote.seen != rev {
-        return Err(VoteRefused::Stale);
-    }
-    Ok((rev, organisation))
+    let seen = (vote.seen >= 0).then_some(vote.seen);
+    rules::decide_vote(&vote.target, seen, facts).map(|(rev, org)| (rev, org.clone()))
 }
 
 /// One vote as the results and the CSV read it, with the block's rev now.

@@ -124,6 +124,80 @@ async fn an_editor_imports_the_sample_and_reimporting_updates_in_place() {
     assert_eq!(history[0]["who"], "Marco Bellini");
 }
 
+/// A changed row replaces its finding whole: a value emptied in the file is cleared, but a key
+/// that a citation has locked stays locked (the file knows nothing of citations).
+#[tokio::test]
+async fn a_reimported_row_replaces_its_finding_and_keeps_its_citation_lock() {
+    let app = TestApp::spawn().await;
+    let editor = app.sign_in(EDITOR, PASSWORD).await;
+    let assessment = app.first_assessment().await;
+    let (batch, _) = previewed(&app, &assessment, SAMPLE, &editor).await;
+    let confirmed = app
+        .call("confirm_import", &[("batch", &batch)], Some(&editor))
+        .await;
+    assert_eq!(confirmed.status(), 200);
+    let key = "fr-2021-indicator-01";
+    let changed = groundwork::domain::evidence_csv::SAMPLE
+        .replace("six months.,38,%,64,21,FR", "six months.,41,%,,21,FR");
+    let (batch, preview) = previewed(&app, &assessment, changed.as_bytes(), &editor).await;
+    assert_eq!(
+        preview["problems"].as_array().unwrap().len(),
+        0,
+        "{preview}"
+    );
+    // A block cites the finding between the preview and the confirmation.
+    app.state
+        .db
+        .query("UPDATE evidence SET key_locked = true WHERE key = $key")
+        .bind(("key", key))
+        .await
+        .and_then(|r| r.check())
+        .unwrap();
+    let confirmed = app
+        .call("confirm_import", &[("batch", &batch)], Some(&editor))
+        .await;
+    assert_eq!(
+        json(confirmed).await,
+        serde_json::json!({ "state": "done", "counts": { "created": 0, "updated": 1, "unchanged": 2 } })
+    );
+    let mut stored = app
+        .state
+        .db
+        .query(
+            "SELECT `value` AS value, sample_size, key_locked,
+                 assessment = type::record('assessment', $assessment) AS here
+             FROM evidence WHERE key = $key",
+        )
+        .bind(("key", key))
+        .bind(("assessment", assessment.clone()))
+        .await
+        .unwrap();
+    let row: Option<serde_json::Value> = stored.take::<Vec<serde_json::Value>>(0).unwrap().pop();
+    let row = row.expect("the finding is there");
+    assert_eq!(row["value"], 41.0, "{row}");
+    assert!(
+        row.get("sample_size").is_none_or(|v| v.is_null()),
+        "emptied, so cleared: {row}"
+    );
+    assert_eq!(row["key_locked"], true, "the citation's lock stays: {row}");
+    assert_eq!(row["here"], true, "{row}");
+    let history = json(
+        app.fetch(&format!("/fn/evidence_item?key={key}"), Some(&editor))
+            .await,
+    )
+    .await["history"]
+        .clone();
+    let entries = history.as_array().unwrap();
+    assert_eq!(entries.len(), 2, "{history}");
+    let fields: Vec<&str> = entries[0]["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| c["field"].as_str())
+        .collect();
+    assert_eq!(fields, ["value", "sample_size"], "{history}");
+}
+
 #[tokio::test]
 async fn a_file_with_problems_lists_them_by_line_and_imports_nothing() {
     let app = TestApp::spawn().await;

@@ -124,6 +124,40 @@ async fn an_editor_imports_the_sample_and_reimporting_updates_in_place() {
     assert_eq!(history[0]["who"], "Marco Bellini");
 }
 
+/// A batch checked before its file moved to a record of its own (the whole file in the
+/// batch, its first rows in `summary`) still shows its preview and imports after an upgrade.
+#[tokio::test]
+async fn a_batch_checked_before_the_upgrade_still_imports() {
+    let app = TestApp::spawn().await;
+    let editor = app.sign_in(EDITOR, PASSWORD).await;
+    let assessment = app.first_assessment().await;
+    let (batch, _) = previewed(&app, &assessment, SAMPLE, &editor).await;
+    app.state
+        .db
+        .query(
+            "LET $file = type::record('import_file', $batch);
+             UPDATE type::record('import_batch', $batch) SET summary = preview, preview = $file.preview;
+             DELETE $file;",
+        )
+        .bind(("batch", batch.clone()))
+        .await
+        .and_then(|r| r.check())
+        .unwrap();
+    let preview = json(
+        app.fetch(&format!("/fn/import_preview?batch={batch}"), Some(&editor))
+            .await,
+    )
+    .await;
+    assert_eq!(preview["valid_rows"], 3, "{preview}");
+    let confirmed = app
+        .call("confirm_import", &[("batch", &batch)], Some(&editor))
+        .await;
+    assert_eq!(
+        json(confirmed).await,
+        serde_json::json!({ "state": "done", "counts": { "created": 3, "updated": 0, "unchanged": 0 } })
+    );
+}
+
 /// A changed row replaces its finding whole: a value emptied in the file is cleared, but a key
 /// that a citation has locked stays locked (the file knows nothing of citations).
 #[tokio::test]

@@ -59,11 +59,17 @@ pub async fn create(
     let mut response = db
         .query(
             "DELETE import_batch WHERE created_at < time::now() - 1d;
+             DELETE import_file WHERE created_at < time::now() - 1d;
              DELETE import_progress WHERE at < time::now() - 1d;
-             CREATE ONLY import_batch SET assessment = type::record('assessment', $assessment),
-                member = type::record('member', $member), file_name = $file_name, preview = $preview,
-                summary = $summary, row_count = $row_count
-             RETURN VALUE record::id(id);",
+             BEGIN TRANSACTION;
+             LET $batch = CREATE ONLY import_batch SET
+                assessment = type::record('assessment', $assessment),
+                member = type::record('member', $member), file_name = $file_name,
+                preview = $summary, row_count = $row_count;
+             CREATE type::record('import_file', record::id($batch.id)) SET preview = $preview
+                RETURN NONE;
+             RETURN record::id($batch.id);
+             COMMIT TRANSACTION;",
         )
         .bind(("assessment", assessment_id.to_string()))
         .bind(("member", member_id.to_string()))
@@ -73,7 +79,10 @@ pub async fn create(
         .bind(("row_count", preview.rows.len() as i64))
         .await
         .or_internal("create import batch")?;
-    let id: Option<String> = response.take(2).or_internal("create import batch")?;
+    // The answer of the RETURN, the last statement that answers anything.
+    let id = (0..response.num_statements())
+        .rev()
+        .find_map(|index| response.take::<Option<String>>(index).ok().flatten());
     id.ok_or_else(|| AppError::internal("store import answered no id"))
 }
 
@@ -81,7 +90,9 @@ pub async fn get(db: &Db, id: &str, rows: Rows) -> Result<Option<Batch>, AppErro
     let mut response = db
         .query(
             "SELECT record::id(assessment) AS assessment_id, record::id(member) AS member_id,
-                file_name, IF $all OR !summary { preview } ELSE { summary } AS preview,
+                file_name,
+                IF $all { type::record('import_file', $id).preview ?? preview } ELSE { summary ?? preview }
+                    AS preview,
                 status, result, type::record('import_progress', $id).counts AS progress, row_count,
                 IF started_at { duration::secs(time::now() - started_at) } ELSE { 0 } AS seconds
              FROM ONLY type::record('import_batch', $id)",

@@ -40,6 +40,13 @@ pub fn endpoint() -> (String, Option<tempfile::TempDir>) {
 /// its address (`http://…`). Every simulated reader comes from 127.0.0.1, so the per-client
 /// budget for costly requests (searches, exports), which is for abuse, is lifted.
 pub async fn start(endpoint: &str) -> (groundwork::state::AppState, String) {
+    // Logging as the server sets it up (`RUST_LOG` or the server's default filter).
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "groundwork=info,tower_http=warn,surrealdb=warn".into()),
+        )
+        .try_init();
     let mut config = groundwork::config::Config::for_tests(endpoint);
     config.costly_per_minute = 100_000;
     // The server's request time limit (30 s by default), longer to measure what exceeds it.

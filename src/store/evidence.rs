@@ -634,7 +634,7 @@ struct FindingRow {
 }
 
 impl FindingRow {
-    fn new(id: &str, fields: &EvidenceFields, assessment: &RecordId, now: &Datetime) -> Self {
+    fn new(id: &str, fields: &EvidenceFields, assessment: &RecordId, now: Datetime) -> Self {
         FindingRow {
             id: RecordId::new("evidence", id.to_string()),
             key: fields.key.clone(),
@@ -654,7 +654,7 @@ impl FindingRow {
             consent: fields.consent.as_str().to_string(),
             visibility: fields.visibility.as_str().to_string(),
             key_locked: false,
-            updated_at: now.clone(),
+            updated_at: now,
         }
     }
 }
@@ -726,14 +726,14 @@ async fn import_step(
         let created: Vec<FindingRow> = step
             .created
             .iter()
-            .map(|(id, fields, _)| FindingRow::new(id, fields, &assessment, &now))
+            .map(|(id, fields, _)| FindingRow::new(id, fields, &assessment, now))
             .collect();
         let updated: Vec<FindingRow> = step
             .updated
             .iter()
             .map(|(id, fields, _)| FindingRow {
                 key_locked: locked.contains(id.as_str()),
-                ..FindingRow::new(id, fields, &assessment, &now)
+                ..FindingRow::new(id, fields, &assessment, now)
             })
             .collect();
         let member = step
@@ -750,7 +750,7 @@ async fn import_step(
                 action: step.author.action.as_str().to_string(),
                 source: step.author.source.to_string(),
                 changes: changes.clone(),
-                at: now.clone(),
+                at: now,
             })
             .collect();
         let feed: Vec<FeedRow> = match step.feed {
@@ -759,13 +759,13 @@ async fn import_step(
                 .map(|h| FeedRow {
                     finding: Some(h.evidence.clone()),
                     assessment: None,
-                    at: now.clone(),
+                    at: now,
                 })
                 .collect(),
             FeedBy::Assessment => vec![FeedRow {
                 finding: None,
                 assessment: Some(assessment.clone()),
-                at: now.clone(),
+                at: now,
             }],
             FeedBy::Nothing => Vec::new(),
         };

@@ -162,14 +162,7 @@ async fn a_batch_checked_before_the_upgrade_still_imports() {
 /// that a citation has locked stays locked (the file knows nothing of citations).
 #[tokio::test]
 async fn a_reimported_row_replaces_its_finding_and_keeps_its_citation_lock() {
-    let app = TestApp::spawn().await;
-    let editor = app.sign_in(EDITOR, PASSWORD).await;
-    let assessment = app.first_assessment().await;
-    let (batch, _) = previewed(&app, &assessment, SAMPLE, &editor).await;
-    let confirmed = app
-        .call("confirm_import", &[("batch", &batch)], Some(&editor))
-        .await;
-    assert_eq!(confirmed.status(), 200);
+    let (app, editor, assessment) = with_the_sample_imported().await;
     let key = "fr-2021-indicator-01";
     let changed = groundwork::domain::evidence_csv::SAMPLE
         .replace("six months.,38,%,64,21,FR", "six months.,41,%,,21,FR");
@@ -480,6 +473,20 @@ async fn stalled_upload(app: &TestApp, wait: std::time::Duration) -> Option<Stri
 }
 
 /// Uploads `file` and returns the batch and its preview (as the preview page reads it).
+/// An app in which the demo editor has imported the sample into the first assessment: the
+/// app, the editor's cookie and the assessment.
+async fn with_the_sample_imported() -> (TestApp, String, String) {
+    let app = TestApp::spawn().await;
+    let editor = app.sign_in(EDITOR, PASSWORD).await;
+    let assessment = app.first_assessment().await;
+    let (batch, _) = previewed(&app, &assessment, SAMPLE, &editor).await;
+    let confirmed = app
+        .call("confirm_import", &[("batch", &batch)], Some(&editor))
+        .await;
+    assert_eq!(confirmed.status(), 200);
+    (app, editor, assessment)
+}
+
 async fn previewed(
     app: &TestApp,
     assessment: &str,
@@ -499,14 +506,7 @@ async fn previewed(
 
 #[tokio::test]
 async fn reimporting_an_old_file_never_gives_back_a_withdrawn_consent() {
-    let app = TestApp::spawn().await;
-    let editor = app.sign_in(EDITOR, PASSWORD).await;
-    let assessment = app.first_assessment().await;
-    let (batch, _) = previewed(&app, &assessment, SAMPLE, &editor).await;
-    let confirmed = app
-        .call("confirm_import", &[("batch", &batch)], Some(&editor))
-        .await;
-    assert_eq!(confirmed.status(), 200);
+    let (app, editor, assessment) = with_the_sample_imported().await;
     // The people behind one finding withdraw their consent.
     app.state
         .db

@@ -12,7 +12,7 @@ use crate::domain::evidence_views::{
 };
 use crate::error::{AppError, Problem};
 use std::collections::{BTreeMap, HashMap};
-use surrealdb::types::{Datetime, RecordId, SurrealValue};
+use surrealdb::types::{Datetime, RecordId, SurrealValue, Value};
 
 use crate::domain::evidence_views::{COUNT_CAP, PAGE_SIZE, Ranked};
 
@@ -608,55 +608,24 @@ struct KnownFinding {
     key_locked: bool,
 }
 
-/// A finding as an import writes it, whole (an absent optional value is NONE, which clears
-/// what was there).
-#[derive(Debug, SurrealValue)]
-struct FindingRow {
-    id: RecordId,
-    key: String,
-    assessment: RecordId,
-    kind: String,
-    swot_quadrant: Option<String>,
-    text: String,
-    value: Option<f64>,
-    unit: String,
-    sample_size: Option<i64>,
-    baseline: Option<f64>,
-    country: String,
-    region: String,
-    collected_on: String,
-    language: String,
-    tags: Vec<String>,
-    consent: String,
-    visibility: String,
+/// A finding as an import writes it, whole: its fields as every save stores them
+/// ([`item_object`]: an absent optional value is left out, which clears what was there), with
+/// its record id, assessment, key lock and the time.
+fn finding_row(
+    id: &str,
+    fields: &EvidenceFields,
+    assessment: &RecordId,
     key_locked: bool,
-    updated_at: Datetime,
-}
-
-impl FindingRow {
-    fn new(id: &str, fields: &EvidenceFields, assessment: &RecordId, now: Datetime) -> Self {
-        FindingRow {
-            id: RecordId::new("evidence", id.to_string()),
-            key: fields.key.clone(),
-            assessment: assessment.clone(),
-            kind: fields.kind.as_str().to_string(),
-            swot_quadrant: fields.swot_quadrant.map(|q| q.as_str().to_string()),
-            text: fields.text.clone(),
-            value: fields.value,
-            unit: fields.unit.clone(),
-            sample_size: fields.sample_size,
-            baseline: fields.baseline,
-            country: fields.country.clone(),
-            region: fields.region.clone(),
-            collected_on: fields.collected_on.clone(),
-            language: fields.language.clone(),
-            tags: fields.tags.clone(),
-            consent: fields.consent.as_str().to_string(),
-            visibility: fields.visibility.as_str().to_string(),
-            key_locked: false,
-            updated_at: now,
-        }
+    now: Datetime,
+) -> Value {
+    let mut row = item_object(fields)["fields"].take().into_value();
+    if let Value::Object(object) = &mut row {
+        object.insert("id", RecordId::new("evidence", id.to_string()));
+        object.insert("assessment", assessment.clone());
+        object.insert("key_locked", key_locked);
+        object.insert("updated_at", now);
     }
+    row
 }
 
 /// A history entry of an imported finding.
@@ -723,17 +692,16 @@ async fn import_step(
             .filter(|k| k.key_locked)
             .map(|k| k.id.as_str())
             .collect();
-        let created: Vec<FindingRow> = step
+        let created: Vec<Value> = step
             .created
             .iter()
-            .map(|(id, fields, _)| FindingRow::new(id, fields, &assessment, now))
+            .map(|(id, fields, _)| finding_row(id, fields, &assessment, false, now))
             .collect();
-        let updated: Vec<FindingRow> = step
+        let updated: Vec<Value> = step
             .updated
             .iter()
-            .map(|(id, fields, _)| FindingRow {
-                key_locked: locked.contains(id.as_str()),
-                ..FindingRow::new(id, fields, &assessment, now)
+            .map(|(id, fields, _)| {
+                finding_row(id, fields, &assessment, locked.contains(id.as_str()), now)
             })
             .collect();
         let member = step

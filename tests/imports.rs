@@ -128,10 +128,7 @@ async fn an_editor_imports_the_sample_and_reimporting_updates_in_place() {
 /// batch, its first rows in `summary`) still shows its preview and imports after an upgrade.
 #[tokio::test]
 async fn a_batch_checked_before_the_upgrade_still_imports() {
-    let app = TestApp::spawn().await;
-    let editor = app.sign_in(EDITOR, PASSWORD).await;
-    let assessment = app.first_assessment().await;
-    let (batch, _) = previewed(&app, &assessment, SAMPLE, &editor).await;
+    let (app, editor, _, batch) = with_the_sample_previewed().await;
     app.state
         .db
         .query(
@@ -149,13 +146,7 @@ async fn a_batch_checked_before_the_upgrade_still_imports() {
     )
     .await;
     assert_eq!(preview["valid_rows"], 3, "{preview}");
-    let confirmed = app
-        .call("confirm_import", &[("batch", &batch)], Some(&editor))
-        .await;
-    assert_eq!(
-        json(confirmed).await,
-        serde_json::json!({ "state": "done", "counts": { "created": 3, "updated": 0, "unchanged": 0 } })
-    );
+    assert_eq!(confirm(&app, &batch, &editor).await, done(3, 0, 0));
 }
 
 /// A changed row replaces its finding whole: a value emptied in the file is cleared, but a key
@@ -180,13 +171,7 @@ async fn a_reimported_row_replaces_its_finding_and_keeps_its_citation_lock() {
         .await
         .and_then(|r| r.check())
         .unwrap();
-    let confirmed = app
-        .call("confirm_import", &[("batch", &batch)], Some(&editor))
-        .await;
-    assert_eq!(
-        json(confirmed).await,
-        serde_json::json!({ "state": "done", "counts": { "created": 0, "updated": 1, "unchanged": 2 } })
-    );
+    assert_eq!(confirm(&app, &batch, &editor).await, done(0, 1, 2));
     let mut stored = app
         .state
         .db
@@ -473,13 +458,36 @@ async fn stalled_upload(app: &TestApp, wait: std::time::Duration) -> Option<Stri
 }
 
 /// Uploads `file` and returns the batch and its preview (as the preview page reads it).
-/// An app in which the demo editor has imported the sample into the first assessment: the
-/// app, the editor's cookie and the assessment.
-async fn with_the_sample_imported() -> (TestApp, String, String) {
+/// Confirms a batch: what the import answers (its state and counts).
+async fn confirm(app: &TestApp, batch: &str, editor: &str) -> serde_json::Value {
+    json(
+        app.call("confirm_import", &[("batch", batch)], Some(editor))
+            .await,
+    )
+    .await
+}
+
+/// An import's answer when it is done.
+fn done(created: u64, updated: u64, unchanged: u64) -> serde_json::Value {
+    serde_json::json!({ "state": "done", "counts": {
+        "created": created, "updated": updated, "unchanged": unchanged
+    } })
+}
+
+/// An app in which the demo editor has uploaded the sample for the first assessment and seen
+/// its preview: the app, the editor's cookie, the assessment and the batch.
+async fn with_the_sample_previewed() -> (TestApp, String, String, String) {
     let app = TestApp::spawn().await;
     let editor = app.sign_in(EDITOR, PASSWORD).await;
     let assessment = app.first_assessment().await;
     let (batch, _) = previewed(&app, &assessment, SAMPLE, &editor).await;
+    (app, editor, assessment, batch)
+}
+
+/// An app in which the demo editor has imported the sample into the first assessment: the
+/// app, the editor's cookie and the assessment.
+async fn with_the_sample_imported() -> (TestApp, String, String) {
+    let (app, editor, assessment, batch) = with_the_sample_previewed().await;
     let confirmed = app
         .call("confirm_import", &[("batch", &batch)], Some(&editor))
         .await;
@@ -690,13 +698,7 @@ async fn a_french_excel_file_imports_with_its_names_and_accents() {
         "nothing is saved before confirming"
     );
 
-    let confirmed = app
-        .call("confirm_import", &[("batch", &batch)], Some(&editor))
-        .await;
-    assert_eq!(
-        json(confirmed).await,
-        serde_json::json!({ "state": "done", "counts": { "created": 3, "updated": 0, "unchanged": 0 } })
-    );
+    assert_eq!(confirm(&app, &batch, &editor).await, done(3, 0, 0));
     for (key, country, collected_on, text) in [
         (
             "fr-2022-testimony-41",
@@ -979,10 +981,7 @@ async fn an_import_longer_than_the_wait_goes_on_and_the_preview_follows_it() {
 /// starts nothing; an import left "running" by an instance that stopped may start again.
 #[tokio::test]
 async fn a_running_import_is_shown_and_never_started_twice() {
-    let app = TestApp::spawn().await;
-    let editor = app.sign_in(EDITOR, PASSWORD).await;
-    let assessment = app.first_assessment().await;
-    let (batch, _) = previewed(&app, &assessment, SAMPLE, &editor).await;
+    let (app, editor, assessment, batch) = with_the_sample_previewed().await;
     // As the instance running it would have marked it (claimed, not yet finished).
     assert!(
         groundwork::store::imports::claim(&app.state.db, &batch)

@@ -55,3 +55,25 @@ pub(crate) fn is_write_conflict(error: &surrealdb::Error) -> bool {
         || error.message().contains("Transaction conflict")
         || error.message().contains("can be retried")
 }
+
+/// One interactive transaction: `work` runs in it, and it commits when `keep` accepts what
+/// `work` answered; a refusal `keep` rejects, or an error, cancels it, so nothing of it stays.
+pub(crate) async fn in_transaction<T>(
+    db: &super::Db,
+    work: impl AsyncFnOnce(
+        &surrealdb::method::Transaction<surrealdb::engine::any::Any>,
+    ) -> Result<T, surrealdb::Error>,
+    keep: impl FnOnce(&T) -> bool,
+) -> Result<T, surrealdb::Error> {
+    let tx = (**db).clone().begin().await?;
+    match work(&tx).await {
+        Ok(done) if keep(&done) => {
+            tx.commit().await?;
+            Ok(done)
+        }
+        other => {
+            let _ = tx.cancel().await;
+            other
+        }
+    }
+}

@@ -312,96 +312,89 @@ async fn cast_once(
     db: &Db,
     votes: &[VoteCast],
 ) -> Result<Vec<Result<(), VoteRefused>>, surrealdb::Error> {
-    let tx = (**db).clone().begin().await?;
-    let decided = async {
-        let mut read = tx
-            .query(CAST_READ)
-            .bind((
-                "consultations",
-                records("consultation", votes.iter().map(|v| v.consultation.clone())),
-            ))
-            .bind((
-                "members",
-                records("member", votes.iter().map(|v| v.member.clone())),
-            ))
-            .bind((
-                "blocks",
-                records(
-                    "block",
-                    votes
-                        .iter()
-                        .filter(|v| v.target != PAPER_TARGET)
-                        .map(|v| v.target.clone()),
-                ),
-            ))
-            .await
-            .and_then(super::check_cause)?;
-        let consultations: Vec<ConsultationFacts> = read.take(0)?;
-        let members: Vec<MemberFacts> = read.take(1)?;
-        let blocks: Vec<BlockFacts> = read.take(2)?;
-        let mut outcomes = Vec::with_capacity(votes.len());
-        let mut rows = Vec::new();
-        let mut events: Vec<VoteEvent> = Vec::new();
-        for vote in votes {
-            let consultation = consultations.iter().find(|c| c.id == vote.consultation);
-            let member = members.iter().find(|m| m.id == vote.member);
-            let block = blocks.iter().find(|b| b.id == vote.target);
-            let decision = decide(vote, consultation, member, block);
-            if let (Ok((rev, organisation)), Some(c)) = (&decision, consultation) {
-                rows.push(VoteRecord {
-                    id: RecordId::new(
-                        "vote",
-                        Array::from(vec![
-                            vote.consultation.clone(),
-                            vote.member.clone(),
-                            vote.target.clone(),
-                        ]),
+    super::conflicts::in_transaction(
+        db,
+        async |tx| {
+            let mut read = tx
+                .query(CAST_READ)
+                .bind((
+                    "consultations",
+                    records("consultation", votes.iter().map(|v| v.consultation.clone())),
+                ))
+                .bind((
+                    "members",
+                    records("member", votes.iter().map(|v| v.member.clone())),
+                ))
+                .bind((
+                    "blocks",
+                    records(
+                        "block",
+                        votes
+                            .iter()
+                            .filter(|v| v.target != PAPER_TARGET)
+                            .map(|v| v.target.clone()),
                     ),
-                    consultation: RecordId::new("consultation", vote.consultation.clone()),
-                    member: RecordId::new("member", vote.member.clone()),
-                    organisation: organisation.clone(),
-                    target: vote.target.clone(),
-                    block: block.map(|b| RecordId::new("block", b.id.clone())),
-                    choice: vote.choice.clone(),
-                    reason: vote.reason.clone(),
-                    block_rev: *rev,
-                });
-                if !events
-                    .iter()
-                    .any(|e| e.paper == c.paper && e.block == vote.target && e.rev == *rev)
-                {
-                    events.push(VoteEvent {
-                        paper: c.paper.clone(),
-                        kind: "vote".into(),
-                        block: vote.target.clone(),
-                        rev: *rev,
-                        member: String::new(),
-                        member_name: String::new(),
-                    });
-                }
-            }
-            outcomes.push(decision.map(|_| ()));
-        }
-        if !rows.is_empty() {
-            tx.query(CAST_WRITE)
-                .bind(("rows", rows))
-                .bind(("events", events))
+                ))
                 .await
                 .and_then(super::check_cause)?;
-        }
-        Ok(outcomes)
-    }
-    .await;
-    match decided {
-        Ok(outcomes) => {
-            tx.commit().await?;
+            let consultations: Vec<ConsultationFacts> = read.take(0)?;
+            let members: Vec<MemberFacts> = read.take(1)?;
+            let blocks: Vec<BlockFacts> = read.take(2)?;
+            let mut outcomes = Vec::with_capacity(votes.len());
+            let mut rows = Vec::new();
+            let mut events: Vec<VoteEvent> = Vec::new();
+            for vote in votes {
+                let consultation = consultations.iter().find(|c| c.id == vote.consultation);
+                let member = members.iter().find(|m| m.id == vote.member);
+                let block = blocks.iter().find(|b| b.id == vote.target);
+                let decision = decide(vote, consultation, member, block);
+                if let (Ok((rev, organisation)), Some(c)) = (&decision, consultation) {
+                    rows.push(VoteRecord {
+                        id: RecordId::new(
+                            "vote",
+                            Array::from(vec![
+                                vote.consultation.clone(),
+                                vote.member.clone(),
+                                vote.target.clone(),
+                            ]),
+                        ),
+                        consultation: RecordId::new("consultation", vote.consultation.clone()),
+                        member: RecordId::new("member", vote.member.clone()),
+                        organisation: organisation.clone(),
+                        target: vote.target.clone(),
+                        block: block.map(|b| RecordId::new("block", b.id.clone())),
+                        choice: vote.choice.clone(),
+                        reason: vote.reason.clone(),
+                        block_rev: *rev,
+                    });
+                    if !events
+                        .iter()
+                        .any(|e| e.paper == c.paper && e.block == vote.target && e.rev == *rev)
+                    {
+                        events.push(VoteEvent {
+                            paper: c.paper.clone(),
+                            kind: "vote".into(),
+                            block: vote.target.clone(),
+                            rev: *rev,
+                            member: String::new(),
+                            member_name: String::new(),
+                        });
+                    }
+                }
+                outcomes.push(decision.map(|_| ()));
+            }
+            if !rows.is_empty() {
+                tx.query(CAST_WRITE)
+                    .bind(("rows", rows))
+                    .bind(("events", events))
+                    .await
+                    .and_then(super::check_cause)?;
+            }
             Ok(outcomes)
-        }
-        Err(error) => {
-            let _ = tx.cancel().await;
-            Err(error)
-        }
-    }
+        },
+        |_| true,
+    )
+    .await
 }
 
 /// One vote's checks (`domain::consultations::decide_vote`) over what the batch read.

@@ -657,119 +657,113 @@ async fn import_step(
     written: Vec<String>,
 ) -> Result<Outcome, surrealdb::Error> {
     let assessment = RecordId::new("assessment", step.assessment_id.to_string());
-    let tx = (**db).clone().begin().await?;
-    let decided = async {
-        let known: Vec<RecordId> = step
-            .updated
-            .iter()
-            .map(|(id, _, _)| RecordId::new("evidence", id.clone()))
-            .collect();
-        let mut read = tx
-            .query(IMPORT_READ)
-            .bind(("reviving", reviving))
-            .bind(("written", written))
-            .bind(("assessment", assessment.clone()))
-            .bind(("known", known))
-            .await
-            .and_then(super::check_cause)?;
-        let withdrawn: Vec<String> = read.take(0)?;
-        let moved: Vec<String> = read.take(1)?;
-        let known: Vec<KnownFinding> = read.take(2)?;
-        let now: Option<Datetime> = read.take(3)?;
-        let now =
-            now.ok_or_else(|| surrealdb::Error::internal("the database gave no time".into()))?;
-        if !withdrawn.is_empty() {
-            return Ok(Outcome::Withdrawn);
-        }
-        if !moved.is_empty() {
-            return Ok(Outcome::Moved);
-        }
-        if known.len() < step.updated.len() {
-            return Ok(Outcome::Stale);
-        }
-        let locked: std::collections::HashSet<&str> = known
-            .iter()
-            .filter(|k| k.key_locked)
-            .map(|k| k.id.as_str())
-            .collect();
-        let created: Vec<Value> = step
-            .created
-            .iter()
-            .map(|(id, fields, _)| finding_row(id, fields, &assessment, false, now))
-            .collect();
-        let updated: Vec<Value> = step
-            .updated
-            .iter()
-            .map(|(id, fields, _)| {
-                finding_row(id, fields, &assessment, locked.contains(id.as_str()), now)
-            })
-            .collect();
-        let member = step
-            .author
-            .member_id
-            .map(|m| RecordId::new("member", m.to_string()));
-        let history: Vec<ChangeRow> = step
-            .created
-            .iter()
-            .chain(step.updated)
-            .map(|(id, _, changes)| ChangeRow {
-                evidence: RecordId::new("evidence", id.clone()),
-                member: member.clone(),
-                action: step.author.action.as_str().to_string(),
-                source: step.author.source.to_string(),
-                changes: changes.clone(),
-                at: now,
-            })
-            .collect();
-        let feed: Vec<FeedRow> = match step.feed {
-            FeedBy::Findings => history
+    super::conflicts::in_transaction(
+        db,
+        async |tx| {
+            let known: Vec<RecordId> = step
+                .updated
                 .iter()
-                .map(|h| FeedRow {
-                    finding: Some(h.evidence.clone()),
-                    assessment: None,
+                .map(|(id, _, _)| RecordId::new("evidence", id.clone()))
+                .collect();
+            let mut read = tx
+                .query(IMPORT_READ)
+                .bind(("reviving", reviving))
+                .bind(("written", written))
+                .bind(("assessment", assessment.clone()))
+                .bind(("known", known))
+                .await
+                .and_then(super::check_cause)?;
+            let withdrawn: Vec<String> = read.take(0)?;
+            let moved: Vec<String> = read.take(1)?;
+            let known: Vec<KnownFinding> = read.take(2)?;
+            let now: Option<Datetime> = read.take(3)?;
+            let now =
+                now.ok_or_else(|| surrealdb::Error::internal("the database gave no time".into()))?;
+            if !withdrawn.is_empty() {
+                return Ok(Outcome::Withdrawn);
+            }
+            if !moved.is_empty() {
+                return Ok(Outcome::Moved);
+            }
+            if known.len() < step.updated.len() {
+                return Ok(Outcome::Stale);
+            }
+            let locked: std::collections::HashSet<&str> = known
+                .iter()
+                .filter(|k| k.key_locked)
+                .map(|k| k.id.as_str())
+                .collect();
+            let created: Vec<Value> = step
+                .created
+                .iter()
+                .map(|(id, fields, _)| finding_row(id, fields, &assessment, false, now))
+                .collect();
+            let updated: Vec<Value> = step
+                .updated
+                .iter()
+                .map(|(id, fields, _)| {
+                    finding_row(id, fields, &assessment, locked.contains(id.as_str()), now)
+                })
+                .collect();
+            let member = step
+                .author
+                .member_id
+                .map(|m| RecordId::new("member", m.to_string()));
+            let history: Vec<ChangeRow> = step
+                .created
+                .iter()
+                .chain(step.updated)
+                .map(|(id, _, changes)| ChangeRow {
+                    evidence: RecordId::new("evidence", id.clone()),
+                    member: member.clone(),
+                    action: step.author.action.as_str().to_string(),
+                    source: step.author.source.to_string(),
+                    changes: changes.clone(),
                     at: now,
                 })
-                .collect(),
-            FeedBy::Assessment => vec![FeedRow {
-                finding: None,
-                assessment: Some(assessment.clone()),
-                at: now,
-            }],
-            FeedBy::Nothing => Vec::new(),
-        };
-        // (An INSERT of no rows is left out rather than sent.)
-        let mut statements = String::new();
-        if !created.is_empty() {
-            statements.push_str("INSERT INTO evidence $created RETURN NONE;\n");
-        }
-        if !updated.is_empty() {
-            statements
-                .push_str("FOR $row IN $updated { UPDATE $row.id CONTENT $row RETURN NONE; };\n");
-        }
-        statements.push_str("INSERT INTO evidence_change $history RETURN NONE;\n");
-        if !feed.is_empty() {
-            statements.push_str("INSERT INTO search_feed $feed RETURN NONE;\n");
-        }
-        tx.query(statements)
-            .bind(("created", created))
-            .bind(("updated", updated))
-            .bind(("history", history))
-            .bind(("feed", feed))
-            .await
-            .and_then(super::check_cause)?;
-        Ok(Outcome::Done)
-    }
-    .await;
-    match decided {
-        Ok(Outcome::Done) => {
-            tx.commit().await?;
+                .collect();
+            let feed: Vec<FeedRow> = match step.feed {
+                FeedBy::Findings => history
+                    .iter()
+                    .map(|h| FeedRow {
+                        finding: Some(h.evidence.clone()),
+                        assessment: None,
+                        at: now,
+                    })
+                    .collect(),
+                FeedBy::Assessment => vec![FeedRow {
+                    finding: None,
+                    assessment: Some(assessment.clone()),
+                    at: now,
+                }],
+                FeedBy::Nothing => Vec::new(),
+            };
+            // (An INSERT of no rows is left out rather than sent.)
+            let mut statements = String::new();
+            if !created.is_empty() {
+                statements.push_str("INSERT INTO evidence $created RETURN NONE;\n");
+            }
+            if !updated.is_empty() {
+                statements.push_str(
+                    "FOR $row IN $updated { UPDATE $row.id CONTENT $row RETURN NONE; };\n",
+                );
+            }
+            statements.push_str("INSERT INTO evidence_change $history RETURN NONE;\n");
+            if !feed.is_empty() {
+                statements.push_str("INSERT INTO search_feed $feed RETURN NONE;\n");
+            }
+            tx.query(statements)
+                .bind(("created", created))
+                .bind(("updated", updated))
+                .bind(("history", history))
+                .bind(("feed", feed))
+                .await
+                .and_then(super::check_cause)?;
             Ok(Outcome::Done)
-        }
-        other => {
-            let _ = tx.cancel().await;
-            other
-        }
-    }
+        },
+        |outcome| *outcome == Outcome::Done,
+    )
+    .await
 }
 
 /// The item's history, newest first (at most 200 entries).

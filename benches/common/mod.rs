@@ -44,7 +44,7 @@ pub async fn start(endpoint: &str) -> (groundwork::state::AppState, String) {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "groundwork=info,tower_http=warn,surrealdb=warn".into()),
+                .unwrap_or_else(|_| groundwork::server::cli::DEFAULT_LOG_FILTER.into()),
         )
         .try_init();
     let mut config = groundwork::config::Config::for_tests(endpoint);

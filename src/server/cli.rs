@@ -22,6 +22,9 @@ USAGE:
   --config PATH                       settings file (default: Leptos.toml, or $GROUNDWORK_CONFIG)
 ";
 
+/// What the server logs unless `RUST_LOG` says otherwise (the benchmarks log the same way).
+pub const DEFAULT_LOG_FILTER: &str = "groundwork=info,tower_http=warn,surrealdb=warn";
+
 pub fn main() -> ExitCode {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
     let config_path = take_flag(&mut args, "--config")
@@ -37,7 +40,7 @@ pub fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "groundwork=info,tower_http=warn,surrealdb=warn".into()),
+                .unwrap_or_else(|_| DEFAULT_LOG_FILTER.into()),
         )
         .with_target(false)
         .init();

@@ -139,6 +139,11 @@ async fn giving_a_withdrawn_consent_back_takes_a_reason_which_the_history_keeps(
     .await;
     assert_eq!(item["history"][0]["reason"], reason);
     assert_eq!(item["history"][1]["reason"], "", "withdrawing needed none");
+    // Saved by the form, the finding still shows how it came: the demo data's import.
+    let history = item["history"].as_array().unwrap();
+    let first = history.last().unwrap();
+    assert_eq!(first["action"], "imported", "{history:?}");
+    assert_eq!(first["source"], "demo data", "{history:?}");
     let page = app
         .get(&format!("/evidence/{key}"), Some(&marco))
         .await

@@ -205,10 +205,18 @@ pub async fn confirm_import(batch: String) -> Result<ImportState, AppError> {
     door::finish(result, &[])
 }
 
+/// How many steps of an import are written at once: two transactions keep both cores of a
+/// small server busy (one step at a time left one idle; 100,000 rows took 35 s to write).
+#[cfg(feature = "ssr")]
+const STEPS_AT_ONCE: usize = 2;
+
 /// The import of a claimed batch, compared again with what is stored, then written a step of
-/// rows per transaction (each transaction checks again what must hold at its write), with
-/// the rows written so far recorded after each step; then searchable. Its outcome is recorded
-/// on the batch for the preview page.
+/// rows per transaction (each transaction checks again what must hold at its write; two at a
+/// time), with the rows written so far recorded after each step; then searchable. Its
+/// outcome is recorded on the batch for the preview page.
+///
+/// This instance's search engine indexes each step's rows as the step commits; the other
+/// instances read the assessment's findings back when the last step is done.
 #[cfg(feature = "ssr")]
 async fn run_import(
     state: crate::state::AppState,
@@ -217,6 +225,9 @@ async fn run_import(
 ) -> Result<crate::domain::evidence_csv_views::ImportCounts, AppError> {
     use crate::domain::evidence_csv_views::{IMPORT_STEP, ImportCounts};
     let mut so_far = ImportCounts::default();
+    // Whether every row written (or found unchanged) so far is indexed here.
+    let mut indexed_here = true;
+    let found = std::sync::Arc::new(found);
     let outcome = async {
         let (_, refused, stored) =
             compared_with_stored(&state, &found.assessment_id, &found.preview).await?;
@@ -225,39 +236,84 @@ async fn run_import(
                 what: "the file has problems".into(),
             });
         }
+        let stored = std::sync::Arc::new(stored);
         // A file of one step feeds the search engines finding by finding in its transaction;
         // a longer one names its assessment once, after its last step (or its failure).
-        let feed = if found.preview.rows.len() <= IMPORT_STEP {
+        let rows = found.preview.rows.len();
+        let feed = if rows <= IMPORT_STEP {
             store::evidence::Feed::Now
         } else {
             store::evidence::Feed::AfterTheLastStep
         };
-        for step in found.preview.rows.chunks(IMPORT_STEP) {
-            let author = store::evidence::Author {
-                member_id: Some(&found.member_id),
-                action: crate::domain::evidence_history::ChangeAction::Imported,
-                source: &found.file_name,
+        let mut starts = (0..rows).step_by(IMPORT_STEP);
+        let mut running = tokio::task::JoinSet::new();
+        let mut failed = None;
+        loop {
+            // After a failure, the steps already running finish (and are counted), and no
+            // other starts.
+            while failed.is_none() && running.len() < STEPS_AT_ONCE {
+                let Some(start) = starts.next() else { break };
+                let (state, found, stored) = (state.clone(), found.clone(), stored.clone());
+                running.spawn(async move {
+                    let step = &found.preview.rows[start..(start + IMPORT_STEP).min(rows)];
+                    let author = store::evidence::Author {
+                        member_id: Some(&found.member_id),
+                        action: crate::domain::evidence_history::ChangeAction::Imported,
+                        source: &found.file_name,
+                    };
+                    let imported = store::evidence::import_over(
+                        &state.db,
+                        &found.assessment_id,
+                        step,
+                        &stored,
+                        author,
+                        feed,
+                    )
+                    .await?;
+                    let indexed = feed == store::evidence::Feed::Now
+                        || state.search.add_imported(imported.indexed).await.is_ok();
+                    Ok::<_, AppError>((imported.counts, indexed))
+                });
+            }
+            let Some(joined) = running.join_next().await else {
+                break;
             };
-            let counts = store::evidence::import_over(
-                &state.db,
-                &found.assessment_id,
-                step,
-                &stored,
-                author,
-                feed,
-            )
-            .await?;
-            so_far = so_far.plus(counts);
-            store::imports::progress(&state.db, &batch, &so_far).await?;
+            match joined {
+                Ok(Ok((counts, indexed))) => {
+                    so_far = so_far.plus(counts);
+                    indexed_here &= indexed;
+                    // (Not `?`: the steps still running would be cut off mid-transaction.)
+                    if let Err(error) = store::imports::progress(&state.db, &batch, &so_far).await {
+                        failed.get_or_insert(error);
+                    }
+                }
+                Ok(Err(error)) => {
+                    failed.get_or_insert(error);
+                }
+                Err(stopped) => {
+                    tracing::error!(?stopped, "an import step stopped before it finished");
+                    failed.get_or_insert(AppError::internal("an import step stopped"));
+                }
+            }
         }
-        Ok(feed)
+        match failed {
+            Some(error) => Err(error),
+            None => Ok(feed),
+        }
     }
     .await;
     // Whatever was written is searchable, also after a failure part-way.
     if so_far.created + so_far.updated > 0 {
         let fed = match &outcome {
             Ok(store::evidence::Feed::Now) => Ok(()),
-            _ => store::evidence::feed_assessment(&state.db, &found.assessment_id).await,
+            _ => {
+                let origin = if indexed_here && state.search.commit_imported().await.is_ok() {
+                    Some(state.search.origin())
+                } else {
+                    None
+                };
+                store::evidence::feed_assessment(&state.db, &found.assessment_id, origin).await
+            }
         };
         if let Err(error) = fed {
             tracing::error!(%batch, ?error, "an import's findings could not be fed to search");

@@ -399,7 +399,7 @@ pub async fn update_with_reason(
     let result = retrying(|| {
         db.query(
             "BEGIN TRANSACTION;
-             LET $found = (SELECT id, key, key_locked ?? false AS key_locked,
+             LET $found = (SELECT id, key, key_locked ?? false AS key_locked, created_by,
                  <string> updated_at AS version FROM evidence WHERE key = $current LIMIT 1)[0];
              IF !$found { RETURN 'missing' };
              IF $found.version != $version { RETURN 'stale' };
@@ -407,6 +407,7 @@ pub async fn update_with_reason(
              UPDATE $found.id CONTENT object::extend($item.fields, {
                  assessment: type::record('assessment', $assessment),
                  key_locked: $found.key_locked,
+                 created_by: $found.created_by,
                  updated_at: time::now()
              });
              CREATE evidence_change CONTENT {
@@ -461,12 +462,24 @@ pub enum Feed {
 }
 
 /// Tells the search engines that an assessment's findings changed (after an import in steps).
-pub async fn feed_assessment(db: &Db, assessment_id: &str) -> Result<(), AppError> {
-    db.query("CREATE search_feed CONTENT { assessment: type::record('assessment', $assessment) }")
-        .bind(("assessment", assessment_id.to_string()))
-        .await
-        .and_then(|r| r.check())
-        .or_internal("feed an assessment to search")?;
+/// `origin` names the search engine (see `crate::search::Engine::origin`) that already indexed
+/// every row of the file as its steps were written, which then need not read them back; the
+/// other instances index the assessment again whole.
+pub async fn feed_assessment(
+    db: &Db,
+    assessment_id: &str,
+    origin: Option<&str>,
+) -> Result<(), AppError> {
+    db.query(
+        "CREATE search_feed CONTENT {
+            assessment: type::record('assessment', $assessment), origin: $origin
+        }",
+    )
+    .bind(("assessment", assessment_id.to_string()))
+    .bind(("origin", origin.map(str::to_string)))
+    .await
+    .and_then(|r| r.check())
+    .or_internal("feed an assessment to search")?;
     Ok(())
 }
 
@@ -481,7 +494,17 @@ pub async fn import(
 ) -> Result<ImportCounts, AppError> {
     let keys = items.iter().map(|i| i.key.clone()).collect();
     let existing = stored_by_keys(db, keys).await?;
-    import_over(db, assessment_id, items, &existing, author, Feed::Now).await
+    import_over(db, assessment_id, items, &existing, author, Feed::Now)
+        .await
+        .map(|imported| imported.counts)
+}
+
+/// What an import step did, and every row of it as the search engine indexes it (written or
+/// unchanged: an unchanged row is stored exactly as the file has it).
+#[derive(Debug, Default)]
+pub struct Imported {
+    pub counts: ImportCounts,
+    pub indexed: Vec<super::evidence_index::Indexed>,
 }
 
 /// [`import`] over the stored items the caller has already read by key (with
@@ -495,8 +518,9 @@ pub async fn import_over(
     existing: &HashMap<String, Stored>,
     author: Author<'_>,
     feed: Feed,
-) -> Result<ImportCounts, AppError> {
+) -> Result<Imported, AppError> {
     let mut counts = ImportCounts::default();
+    let mut indexed = Vec::with_capacity(items.len());
     // Every row is built here and written by one INSERT per table: a statement per row made
     // 100,000 rows take 85 s, and building each row in SurrealQL (a closure per row) spent a
     // quarter of the rest moving the closures' futures about.
@@ -506,9 +530,16 @@ pub async fn import_over(
         match existing.get(&item.key) {
             None => {
                 counts.created += 1;
-                created.push((super::papers::new_record_id(), item, Vec::new()));
+                let id = super::papers::new_record_id();
+                indexed.push(super::evidence_index::Indexed::of(&id, item, assessment_id));
+                created.push((id, item, Vec::new()));
             }
             Some(old) => {
+                indexed.push(super::evidence_index::Indexed::of(
+                    &old.id,
+                    item,
+                    assessment_id,
+                ));
                 let mut changes = diff(&old.fields, item);
                 if old.assessment_id != assessment_id {
                     changes.push(FieldChange {
@@ -528,7 +559,7 @@ pub async fn import_over(
         }
     }
     if created.is_empty() && updated.is_empty() {
-        return Ok(counts);
+        return Ok(Imported { counts, indexed });
     }
     // Checked again inside the transaction (the preview checked when it was shown): an import
     // never gives back a withdrawn consent, nor takes a finding from another assessment. A
@@ -561,7 +592,7 @@ pub async fn import_over(
         what: "the findings changed since the file was checked".into(),
     };
     match import_step(db, &step, reviving, written).await {
-        Ok(Outcome::Done) => Ok(counts),
+        Ok(Outcome::Done) => Ok(Imported { counts, indexed }),
         Ok(Outcome::Withdrawn) => Err(ImportRefusal::WithdrawalIsFinal.error()),
         Ok(Outcome::Moved) => Err(ImportRefusal::OtherAssessment.error()),
         Ok(Outcome::Stale) => Err(changed_since()),
@@ -599,39 +630,52 @@ struct ImportStep<'a> {
 const IMPORT_READ: &str = "
 SELECT VALUE key FROM evidence WHERE key IN $reviving AND consent = 'withdrawn' LIMIT 1;
 SELECT VALUE key FROM evidence WHERE key IN $written AND assessment != $assessment LIMIT 1;
-SELECT record::id(id) AS id, key_locked ?? false AS key_locked FROM $known;
+SELECT record::id(id) AS id, key_locked ?? false AS key_locked, created_by FROM $known;
 RETURN time::now();";
 
 #[derive(Debug, SurrealValue)]
 struct KnownFinding {
     id: String,
     key_locked: bool,
+    created_by: Option<RecordId>,
+}
+
+/// What an import writes of a finding besides its fields.
+struct Kept<'a> {
+    key_locked: bool,
+    /// The history entry of the step that created it.
+    created_by: Option<&'a RecordId>,
 }
 
 /// A finding as an import writes it, whole: its fields as every save stores them
 /// ([`item_object`]: an absent optional value is left out, which clears what was there), with
-/// its record id, assessment, key lock and the time.
+/// its record id, assessment, what it keeps, and the time.
 fn finding_row(
     id: &str,
     fields: &EvidenceFields,
     assessment: &RecordId,
-    key_locked: bool,
+    kept: Kept<'_>,
     now: Datetime,
 ) -> Value {
     let mut row = item_object(fields)["fields"].take().into_value();
     if let Value::Object(object) = &mut row {
         object.insert("id", RecordId::new("evidence", id.to_string()));
         object.insert("assessment", assessment.clone());
-        object.insert("key_locked", key_locked);
+        object.insert("key_locked", kept.key_locked);
+        if let Some(created_by) = kept.created_by {
+            object.insert("created_by", created_by.clone());
+        }
         object.insert("updated_at", now);
     }
     row
 }
 
-/// A history entry of an imported finding.
+/// A history entry of an import step: of one updated finding, or (no `evidence`) of every
+/// finding the step created, which name it.
 #[derive(Debug, SurrealValue)]
 struct ChangeRow {
-    evidence: RecordId,
+    id: RecordId,
+    evidence: Option<RecordId>,
     member: Option<RecordId>,
     action: String,
     source: String,
@@ -688,45 +732,57 @@ async fn import_step(
             if known.len() < step.updated.len() {
                 return Ok(Outcome::Stale);
             }
-            let locked: std::collections::HashSet<&str> = known
-                .iter()
-                .filter(|k| k.key_locked)
-                .map(|k| k.id.as_str())
-                .collect();
+            let known: HashMap<&str, &KnownFinding> =
+                known.iter().map(|k| (k.id.as_str(), k)).collect();
+            let member = step
+                .author
+                .member_id
+                .map(|m| RecordId::new("member", m.to_string()));
+            let entry = |evidence: Option<RecordId>, changes: Vec<FieldChange>| ChangeRow {
+                id: RecordId::new("evidence_change", super::papers::new_record_id()),
+                evidence,
+                member: member.clone(),
+                action: step.author.action.as_str().to_string(),
+                source: step.author.source.to_string(),
+                changes,
+                at: now,
+            };
+            // The findings created share the step's entry; each updated one has its own.
+            let created_entry = (!step.created.is_empty()).then(|| entry(None, Vec::new()));
+            let created_by = created_entry.as_ref().map(|e| &e.id);
             let created: Vec<Value> = step
                 .created
                 .iter()
-                .map(|(id, fields, _)| finding_row(id, fields, &assessment, false, now))
+                .map(|(id, fields, _)| {
+                    let kept = Kept {
+                        key_locked: false,
+                        created_by,
+                    };
+                    finding_row(id, fields, &assessment, kept, now)
+                })
                 .collect();
             let updated: Vec<Value> = step
                 .updated
                 .iter()
                 .map(|(id, fields, _)| {
-                    finding_row(id, fields, &assessment, locked.contains(id.as_str()), now)
+                    let was = known.get(id.as_str());
+                    let kept = Kept {
+                        key_locked: was.is_some_and(|k| k.key_locked),
+                        created_by: was.and_then(|k| k.created_by.as_ref()),
+                    };
+                    finding_row(id, fields, &assessment, kept, now)
                 })
                 .collect();
-            let member = step
-                .author
-                .member_id
-                .map(|m| RecordId::new("member", m.to_string()));
-            let history: Vec<ChangeRow> = step
-                .created
-                .iter()
-                .chain(step.updated)
-                .map(|(id, _, changes)| ChangeRow {
-                    evidence: RecordId::new("evidence", id.clone()),
-                    member: member.clone(),
-                    action: step.author.action.as_str().to_string(),
-                    source: step.author.source.to_string(),
-                    changes: changes.clone(),
-                    at: now,
-                })
-                .collect();
-            let feed: Vec<FeedRow> = match step.feed {
-                FeedBy::Findings => history
+            let changed = || {
+                step.created
                     .iter()
-                    .map(|h| FeedRow {
-                        finding: Some(h.evidence.clone()),
+                    .chain(step.updated)
+                    .map(|(id, _, _)| RecordId::new("evidence", id.clone()))
+            };
+            let feed: Vec<FeedRow> = match step.feed {
+                FeedBy::Findings => changed()
+                    .map(|finding| FeedRow {
+                        finding: Some(finding),
                         assessment: None,
                         at: now,
                     })
@@ -738,6 +794,12 @@ async fn import_step(
                 }],
                 FeedBy::Nothing => Vec::new(),
             };
+            let history: Vec<ChangeRow> = created_entry
+                .into_iter()
+                .chain(step.updated.iter().map(|(id, _, changes)| {
+                    entry(Some(RecordId::new("evidence", id.clone())), changes.clone())
+                }))
+                .collect();
             // (An INSERT of no rows is left out rather than sent.)
             let mut statements = String::new();
             if !created.is_empty() {
@@ -766,19 +828,24 @@ async fn import_step(
     .await
 }
 
-/// The item's history, newest first (at most 200 entries).
+/// The item's history, newest first (at most 200 entries besides its creation by an import,
+/// which is oldest: the step's entry it shares with the step's other findings).
 pub async fn history(db: &Db, key: &str) -> Result<Vec<ChangeEntry>, AppError> {
+    const ENTRY: &str = "time::format(at, '%Y-%m-%dT%H:%M:%S%.6fZ') AS at, \
+        member.name ?? '' AS who, action, source, changes, reason ?? '' AS reason";
     let mut response = db
-        .query(
-            "LET $item = (SELECT VALUE id FROM evidence WHERE key = $key LIMIT 1)[0];
-             SELECT time::format(at, '%Y-%m-%dT%H:%M:%S%.6fZ') AS at, member.name ?? '' AS who,
-                 action, source, changes, reason ?? '' AS reason
-             FROM evidence_change WHERE evidence = $item ORDER BY at DESC LIMIT 200;",
-        )
+        .query(format!(
+            "LET $item = (SELECT id, created_by FROM evidence WHERE key = $key LIMIT 1)[0];
+             LET $own = IF $item {{ (SELECT {ENTRY} FROM evidence_change
+                 WHERE evidence = $item.id ORDER BY at DESC LIMIT 200) }} ELSE {{ [] }};
+             LET $created = IF $item.created_by {{ (SELECT {ENTRY} FROM $item.created_by) }}
+                 ELSE {{ [] }};
+             RETURN array::concat($own, $created);"
+        ))
         .bind(("key", key.to_string()))
         .await
         .or_internal("evidence history")?;
-    response.take(1).or_internal("evidence history")
+    response.take(3).or_internal("evidence history")
 }
 
 /// The item as a SurrealDB object. Absent optional values are left out (JSON null would be

@@ -28,6 +28,30 @@ pub struct Indexed {
     pub collected_on: String,
 }
 
+impl Indexed {
+    /// A finding as written from these fields (what [`by_ids`] reads back once it is stored).
+    pub fn of(
+        id: &str,
+        fields: &crate::domain::evidence::EvidenceFields,
+        assessment: &str,
+    ) -> Indexed {
+        Indexed {
+            id: id.to_string(),
+            key: fields.key.clone(),
+            text: fields.text.clone(),
+            language: fields.language.clone(),
+            kind: fields.kind.as_str().to_string(),
+            country: fields.country.clone(),
+            region: fields.region.clone(),
+            assessment: assessment.to_string(),
+            tags: fields.tags.clone(),
+            consent: fields.consent.as_str().to_string(),
+            visibility: fields.visibility.as_str().to_string(),
+            collected_on: fields.collected_on.clone(),
+        }
+    }
+}
+
 const INDEXED: &str = "record::id(id) AS id, key, text, language, kind, country, region,
     record::id(assessment) AS assessment, tags, consent, visibility, collected_on";
 
@@ -98,6 +122,7 @@ struct FeedRow {
     finding: Option<String>,
     assessment: Option<String>,
     paper: Option<String>,
+    origin: Option<String>,
     at: String,
 }
 
@@ -116,6 +141,8 @@ pub enum Changed {
 pub struct FeedEntry {
     pub id: String,
     pub changed: Changed,
+    /// The search engine that wrote the row, when it has already indexed the change.
+    pub origin: Option<String>,
     pub at: String,
 }
 
@@ -130,7 +157,7 @@ pub async fn feed_after(db: &Db, at: &str, id: &str) -> Result<Vec<FeedEntry>, A
             "SELECT record::id(id) AS id,
                 (IF finding {{ record::id(finding) }} ELSE {{ NONE }}) AS finding,
                 (IF assessment {{ record::id(assessment) }} ELSE {{ NONE }}) AS assessment,
-                (IF paper {{ record::id(paper) }} ELSE {{ NONE }}) AS paper,
+                (IF paper {{ record::id(paper) }} ELSE {{ NONE }}) AS paper, origin,
                 time::format(at, {TIME}) AS at
              FROM search_feed
              WHERE at >= <datetime> $at AND (at > <datetime> $at OR record::id(id) > $id)
@@ -153,6 +180,7 @@ pub async fn feed_after(db: &Db, at: &str, id: &str) -> Result<Vec<FeedEntry>, A
             Some(FeedEntry {
                 id: r.id,
                 changed,
+                origin: r.origin,
                 at: r.at,
             })
         })

@@ -35,7 +35,12 @@ pub type Db = Arc<Surreal<Any>>;
 /// and its analyser removed (the schema file removes them on every start, idempotently):
 /// search moved to each instance's own engine (`crate::search`).
 /// 5: comments, their reports, amendments and their votes (new tables only).
-pub const SCHEMA_VERSION: i64 = 5;
+/// 6: the findings an import step creates share its one history entry (`evidence.created_by`;
+/// `evidence_change.evidence` optional, its definition overwritten by the schema file on
+/// every start), and the search feed names the engine that already indexed an import
+/// (`search_feed.origin`). New optional fields: nothing to migrate; a build before 6 would not
+/// show those shared entries, so it is refused.
+pub const SCHEMA_VERSION: i64 = 6;
 const SCHEMA: &str = include_str!("schema.surql");
 
 #[derive(Debug, thiserror::Error)]

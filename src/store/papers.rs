@@ -367,7 +367,7 @@ pub async fn add_block(
 
 /// A random record id (20 lower-case letters and digits, like SurrealDB's own), for a
 /// transaction that names what it creates (blocks, comments, amendments).
-pub(super) fn new_record_id() -> String {
+pub(crate) fn new_record_id() -> String {
     use rand::Rng;
     const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
     let mut rng = rand::thread_rng();

@@ -77,6 +77,11 @@ test('a conflicting save keeps both texts', async ({ browser, hydrated, pageProb
   const first = await signedIn(browser, hydrated, 'marco.bellini@example.org', pageProblems);
   const second = await signedIn(browser, hydrated, 'jonas.weber@example.org', pageProblems);
   for (const page of [first, second]) {
+    if (hydrated && page === second) {
+      // The live draft shows Marco arriving in the block: wait for that refresh, which
+      // replaces the block list, rather than click into it as it happens.
+      await expect(block(second, words).getByText('Marco Bellini editing')).toBeVisible({ timeout: 5000 });
+    }
     await block(page, words).getByRole('link', { name: 'Edit' }).click();
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('Edit block');
     await ready(page, hydrated);

@@ -32,9 +32,10 @@ pub struct ImportPreviewView {
     pub state: ImportState,
 }
 
-/// Where an import stands. A large file takes longer than a request may (100,000 rows take
-/// most of a minute on two cores), so the confirm starts the import and answers when it is
-/// done or after a few seconds, whichever comes first; the preview page then follows it.
+/// Where an import stands. A large file takes longer than a person should wait for a page
+/// (100,000 rows take about 17 s on two cores), so the confirm starts the import and answers
+/// when it is done or after a few seconds, whichever comes first; the preview page then
+/// follows it.
 ///
 /// Rows are written in steps of [`IMPORT_STEP`], each step all or nothing: one transaction
 /// of 100,000 rows needs more than the database's write buffer on a machine with less than
@@ -69,7 +70,7 @@ pub const PREVIEW_ROWS: usize = 20;
 pub const IMPORT_STEP: usize = 1_000;
 
 /// An import still "running" after this long was left by an instance that stopped (the
-/// longest import, 100,000 rows, takes about a minute).
+/// longest import, 100,000 rows, takes well under a minute).
 pub const IMPORT_INTERRUPTED_AFTER_SECS: u64 = 30 * 60;
 
 impl ImportCounts {

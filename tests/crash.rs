@@ -260,3 +260,48 @@ async fn votes_and_comments_that_were_answered_survive_kill_9() {
     );
     app.stop().await;
 }
+
+/// A server stopped as a service manager stops it (SIGTERM) closes its database before it
+/// exits: SurrealKV writes its memtable to its tables, so the next start reads those rather
+/// than replaying the whole log into memory (stop 36 found every start replaying it).
+#[tokio::test]
+async fn a_server_stopped_by_sigterm_closes_its_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let endpoint = format!("surrealkv://{}/db", dir.path().display());
+    let tables = dir.path().join("db").join("sstables");
+    let written = || std::fs::read_dir(&tables).map_or(0, |files| files.count());
+    // The demo data: a memtable with something in it.
+    let (mut server, _, _) = start_binary(&[
+        ("GROUNDWORK_DB", endpoint.as_str()),
+        ("GROUNDWORK_DEMO", "true"),
+    ]);
+    assert_eq!(written(), 0, "nothing in SurrealKV's tables while it runs");
+    let terminated = std::process::Command::new("kill")
+        .args(["-TERM", &server.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(terminated.success());
+    let mut exit = None;
+    wait_until(Duration::from_secs(30), "the server exits", || {
+        exit = exit.or_else(|| server.try_wait().unwrap());
+        std::future::ready(exit.is_some())
+    })
+    .await;
+    assert!(exit.unwrap().success(), "{exit:?}");
+    assert!(
+        written() > 0,
+        "the memtable was written to a table on the way out"
+    );
+    // And the next start finds everything there.
+    let app = TestApp::spawn_on(&endpoint).await;
+    let library = json(
+        app.fetch("/fn/evidence_library?filter[q]=mentor&filter[page]=1", None)
+            .await,
+    )
+    .await;
+    assert!(
+        library["results"]["total"].as_u64().unwrap() > 0,
+        "{library}"
+    );
+    app.stop().await;
+}

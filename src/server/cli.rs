@@ -99,6 +99,11 @@ fn print_settings(config: &Config) {
     }
 }
 
+/// How long a stopping server waits for the database to close after the last request (an
+/// import still running finishes first; SurrealKV then writes its memtable out). Service
+/// managers usually wait 90 s before they kill.
+const CLOSE_DATABASE_WITHIN: std::time::Duration = std::time::Duration::from_secs(60);
+
 async fn serve(config: Config) -> Result<(), String> {
     print_settings(&config);
     let demo = config.demo;
@@ -113,9 +118,16 @@ async fn serve(config: Config) -> Result<(), String> {
             Err(error) => return Err(format!("cannot load the demo data: {error}")),
         }
     }
-    super::serve(state)
-        .await
-        .map_err(|e| format!("server stopped: {e}"))
+    let (db, endpoint) = (state.db.clone(), state.config.db_endpoint.clone());
+    let served = super::serve(state).await;
+    let deadline = CLOSE_DATABASE_WITHIN;
+    if !store::close(db, &endpoint, deadline).await {
+        tracing::warn!(
+            "the database was still in use {deadline:?} after the server stopped; \
+             the next start reads its log again"
+        );
+    }
+    served.map_err(|e| format!("server stopped: {e}"))
 }
 
 async fn verify(config: Config) -> Result<(), String> {

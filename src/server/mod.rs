@@ -367,11 +367,12 @@ pub async fn serve(state: AppState) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(address).await?;
     let local = listener.local_addr()?;
     guard::log_panics();
-    spawn_housekeeping(state.clone());
+    spawn_housekeeping(Arc::downgrade(&state.db));
+    let shutdown = shutdown_signal();
     // Before the address, so whoever starts it reads the warning first.
     note_demo_accounts(&state).await;
     println!("\n  Groundwork is ready at http://{local}\n");
-    run(listener, state, shutdown_signal()).await
+    run(listener, state, shutdown).await
 }
 
 /// Serves on `listener` until `shutdown` resolves, then ends the live streams and lets open
@@ -456,35 +457,54 @@ async fn note_demo_accounts(state: &AppState) {
 }
 
 /// Expired sessions and old log-in failures are removed hourly (any instance may do it).
-fn spawn_housekeeping(state: AppState) {
+/// Hourly clean-up. It holds the database weakly, like the pollers, so a server that stops can
+/// close it ([`store::close`]).
+fn spawn_housekeeping(db: std::sync::Weak<surrealdb::Surreal<surrealdb::engine::any::Any>>) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
         loop {
             tick.tick().await;
+            let Some(db) = db.upgrade() else { return };
             let throttle = crate::domain::login_throttle::LoginThrottle::default();
             let before = throttle.window_start(chrono::Utc::now().timestamp());
-            let _ = store::sessions::purge_expired(&state.db).await;
-            let _ = store::login_failures::purge_before(&state.db, before).await;
+            let _ = store::sessions::purge_expired(&db).await;
+            let _ = store::login_failures::purge_before(&db, before).await;
         }
     });
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// Resolves at Ctrl-C or SIGTERM. The handlers are installed here, before the address is
+/// printed: a signal sent as soon as the server says it is ready must stop it gracefully (so
+/// that it closes its database), not kill it as an unhandled signal does.
+fn shutdown_signal() -> impl Future<Output = ()> + Send + 'static {
     #[cfg(unix)]
-    let terminate = async {
-        if let Ok(mut signal) =
-            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        {
-            signal.recv().await;
-        }
+    let (interrupt, terminate) = {
+        use tokio::signal::unix::{SignalKind, signal};
+        (
+            signal(SignalKind::interrupt()).ok(),
+            signal(SignalKind::terminate()).ok(),
+        )
     };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {},
-        _ = terminate => {},
+    async move {
+        #[cfg(unix)]
+        {
+            // A handler that could not be installed never fires (rather than at once).
+            let received = |handler: Option<tokio::signal::unix::Signal>| async move {
+                match handler {
+                    Some(mut handler) => {
+                        handler.recv().await;
+                    }
+                    None => std::future::pending::<()>().await,
+                }
+            };
+            tokio::select! {
+                () = received(interrupt) => {},
+                () = received(terminate) => {},
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
 }

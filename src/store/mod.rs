@@ -58,6 +58,40 @@ pub enum StoreError {
     TooNew { found: i64, supported: i64 },
 }
 
+/// Lets go of the database and waits, at most `deadline`, until every other holder has too
+/// and (on the embedded on-disk database) SurrealKV has closed it, which writes its memtable
+/// to its tables: a server stopped without that reads its whole log again at the next start
+/// (after a 100,000-row import: a 208 MB log, 3 s and some 130 MB more memory). False when the
+/// deadline passed first.
+pub async fn close(db: Db, endpoint: &str, deadline: std::time::Duration) -> bool {
+    let until = tokio::time::Instant::now() + deadline;
+    let held = Arc::downgrade(&db);
+    drop(db);
+    let pause = std::time::Duration::from_millis(20);
+    while held.strong_count() > 0 {
+        if tokio::time::Instant::now() >= until {
+            return false;
+        }
+        tokio::time::sleep(pause).await;
+    }
+    let Some(path) = endpoint.strip_prefix("surrealkv://") else {
+        return true;
+    };
+    // SurrealKV holds an exclusive lock on this file until it has closed.
+    let lock = std::path::Path::new(path).join("LOCK");
+    loop {
+        if let Ok(file) = std::fs::File::open(&lock)
+            && file.try_lock().is_ok()
+        {
+            return true;
+        }
+        if tokio::time::Instant::now() >= until {
+            return false;
+        }
+        tokio::time::sleep(pause).await;
+    }
+}
+
 pub async fn connect(config: &Config) -> Result<Db, StoreError> {
     let endpoint = &config.db_endpoint;
     if let Some(path) = endpoint.strip_prefix("surrealkv://")

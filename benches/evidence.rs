@@ -359,12 +359,16 @@ fn bench_author() -> groundwork::store::evidence::Author<'static> {
 
 /// What a child process of this benchmark does (`GW_BENCH_CHILD`), so that a server's memory
 /// is measured alone: `load` fills the database at `GW_BENCH_DB` with the generated findings
-/// and exits; `serve` starts on it, builds its search index, says "ready", and serves until
-/// its standard input closes.
+/// and closes it as a stopping server does (`store::close`); `serve` starts on it, builds its
+/// search index, says "ready", and serves until its standard input closes.
 async fn child(role: &str, rows: usize) {
     let endpoint = std::env::var("GW_BENCH_DB").expect("GW_BENCH_DB");
-    let (state, _) = common::start(&endpoint).await;
     if role == "load" {
+        let config = groundwork::config::Config::for_tests(&endpoint);
+        let state = groundwork::server::state(config).await.expect("database");
+        groundwork::demo::load_if_empty(&state.db)
+            .await
+            .expect("demo data");
         let assessment = first_assessment(&state).await;
         let rows = groundwork::domain::evidence_csv::read(&generate(rows))
             .unwrap()
@@ -376,8 +380,16 @@ async fn child(role: &str, rows: usize) {
                 .await
                 .unwrap();
         }
+        let db = state.db.clone();
+        drop(state);
+        let within = std::time::Duration::from_secs(60);
+        assert!(
+            groundwork::store::close(db, &endpoint, within).await,
+            "the database closes"
+        );
         return;
     }
+    let (_state, _) = common::start(&endpoint).await;
     println!("ready");
     let mut line = String::new();
     let _ = std::io::stdin().read_line(&mut line);

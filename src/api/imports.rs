@@ -210,6 +210,31 @@ pub async fn confirm_import(batch: String) -> Result<ImportState, AppError> {
 #[cfg(feature = "ssr")]
 const STEPS_AT_ONCE: usize = 2;
 
+/// One step of an import: these rows of the batch's file written in one transaction, then
+/// indexed by this instance's search engine (unless the step feeds every engine itself). What
+/// it counted, and whether this engine indexed them.
+#[cfg(feature = "ssr")]
+async fn import_step(
+    state: &crate::state::AppState,
+    found: &store::imports::Batch,
+    stored: &StoredByKey,
+    rows: std::ops::Range<usize>,
+    feed: store::evidence::Feed,
+) -> Result<(crate::domain::evidence_csv_views::ImportCounts, bool), AppError> {
+    let author = store::evidence::Author {
+        member_id: Some(&found.member_id),
+        action: crate::domain::evidence_history::ChangeAction::Imported,
+        source: &found.file_name,
+    };
+    let step = &found.preview.rows[rows];
+    let imported =
+        store::evidence::import_over(&state.db, &found.assessment_id, step, stored, author, feed)
+            .await?;
+    let indexed = feed == store::evidence::Feed::Now
+        || state.search.add_imported(imported.indexed).await.is_ok();
+    Ok((imported.counts, indexed))
+}
+
 /// The import of a claimed batch, compared again with what is stored, then written a step of
 /// rows per transaction (each transaction checks again what must hold at its write; two at a
 /// time), with the rows written so far recorded after each step; then searchable. Its
@@ -253,27 +278,10 @@ async fn run_import(
             // other starts.
             while failed.is_none() && running.len() < STEPS_AT_ONCE {
                 let Some(start) = starts.next() else { break };
+                let step = start..(start + IMPORT_STEP).min(rows);
                 let (state, found, stored) = (state.clone(), found.clone(), stored.clone());
-                running.spawn(async move {
-                    let step = &found.preview.rows[start..(start + IMPORT_STEP).min(rows)];
-                    let author = store::evidence::Author {
-                        member_id: Some(&found.member_id),
-                        action: crate::domain::evidence_history::ChangeAction::Imported,
-                        source: &found.file_name,
-                    };
-                    let imported = store::evidence::import_over(
-                        &state.db,
-                        &found.assessment_id,
-                        step,
-                        &stored,
-                        author,
-                        feed,
-                    )
-                    .await?;
-                    let indexed = feed == store::evidence::Feed::Now
-                        || state.search.add_imported(imported.indexed).await.is_ok();
-                    Ok::<_, AppError>((imported.counts, indexed))
-                });
+                running
+                    .spawn(async move { import_step(&state, &found, &stored, step, feed).await });
             }
             let Some(joined) = running.join_next().await else {
                 break;

@@ -687,6 +687,36 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn an_import_step_indexed_here_replaces_its_findings_once_committed() {
+        let engine = engine_with(vec![
+            finding("1", "hu-1", "en", "The mentors met the volunteers."),
+            finding("2", "hu-2", "en", "Families hosted the camp."),
+        ])
+        .await;
+        engine
+            .add_imported(vec![
+                finding("1", "hu-1", "en", "The accordion player taught a dance."),
+                finding("3", "hu-3", "en", "An accordion in every camp."),
+            ])
+            .await
+            .unwrap();
+        assert_eq!(
+            search(&engine, "accordion"),
+            Vec::<String>::new(),
+            "not yet"
+        );
+        engine.commit_imported().await.unwrap();
+        let mut found = search(&engine, "accordion");
+        found.sort();
+        assert_eq!(found, ["1", "3"]);
+        assert!(
+            search(&engine, "mentors").is_empty(),
+            "the old words are gone"
+        );
+        assert_eq!(search(&engine, "families"), ["2"], "the others stay");
+    }
+
+    #[tokio::test]
     async fn each_finding_is_found_by_its_own_languages_word_forms() {
         let engine = engine_with(vec![
             finding("1", "hu-1", "hu", "Az önkéntesek Győrben dolgoztak."),

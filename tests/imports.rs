@@ -1065,8 +1065,9 @@ fn many_rows(rows: usize) -> Vec<u8> {
 /// Rows are saved a step at a time (two steps at once) and the batch counts them; an import
 /// that stopped part-way (here: its first step written, then its instance gone) is finished by
 /// confirming again, and the rows already written are left as they are. Every row is then
-/// searchable on the instance that finished it (which indexed the rows itself as it wrote
-/// them, and the ones it found already written) and on another.
+/// searchable on the instance that finished it (it indexed what it wrote as it wrote it; the
+/// step found already written was never fed to any engine, so it reads the assessment back)
+/// and on another.
 #[tokio::test]
 async fn a_file_is_saved_in_steps_and_an_interrupted_import_is_finished_by_confirming_again() {
     use groundwork::domain::evidence_csv_views::IMPORT_STEP;
@@ -1158,6 +1159,18 @@ async fn a_file_is_saved_in_steps_and_an_interrupted_import_is_finished_by_confi
         .unwrap();
     let stored: Option<i64> = response.take(0).unwrap();
     assert_eq!(stored, Some(rows as i64), "every row once");
+    let mut response = app
+        .state
+        .db
+        .query(
+            "SELECT VALUE origin FROM search_feed
+             WHERE assessment = type::record('assessment', $assessment)",
+        )
+        .bind(("assessment", assessment.clone()))
+        .await
+        .unwrap();
+    let origins: Vec<Option<String>> = response.take(0).unwrap();
+    assert_eq!(origins, [None], "every instance reads the assessment back");
     // The rows are searchable on this instance at once (the step written before included), and
     // on another (started before the import) within its polls: each row by its own words,
     // from the first step, the two written at once, and the last.
@@ -1177,6 +1190,57 @@ async fn a_file_is_saved_in_steps_and_an_interrupted_import_is_finished_by_confi
         3 * IMPORT_STEP - 1,
         rows - 1,
     ] {
+        for (name, instance) in [("this", &app), ("the other", &other)] {
+            let found = json(instance.fetch(&row(n), Some(&editor)).await).await;
+            assert_eq!(total(found.clone()), 1, "{name} instance, row {n}: {found}");
+        }
+    }
+}
+
+/// A file of several steps, imported at once: the importing instance indexes each step as it
+/// writes it and names itself on the feed row (so it does not read them back), and another
+/// instance reads the assessment back from that row.
+#[tokio::test]
+async fn an_import_in_steps_is_indexed_by_its_instance_as_it_writes_and_by_others_from_the_feed() {
+    use groundwork::domain::evidence_csv_views::IMPORT_STEP;
+    let app = TestApp::spawn().await;
+    let other = TestApp::spawn_with_db(app.state.db.clone()).await;
+    let editor = app.sign_in(EDITOR, PASSWORD).await;
+    let assessment = app.first_assessment().await;
+    let rows = 2 * IMPORT_STEP + IMPORT_STEP / 2;
+    let (batch, _) = previewed(&app, &assessment, &many_rows(rows), &editor).await;
+    assert!(confirm(&app, &batch, &editor).await["state"].is_string());
+    wait_until(
+        std::time::Duration::from_secs(120),
+        "the import is done",
+        || async { import_state(&app, &batch, &editor).await["state"] == "done" },
+    )
+    .await;
+    let mut response = app
+        .state
+        .db
+        .query(
+            "SELECT VALUE origin FROM search_feed
+             WHERE assessment = type::record('assessment', $assessment)",
+        )
+        .bind(("assessment", assessment.clone()))
+        .await
+        .unwrap();
+    let origins: Vec<Option<String>> = response.take(0).unwrap();
+    assert_eq!(
+        origins,
+        [Some(app.state.search.origin().to_string())],
+        "one feed row, naming the importing instance's engine"
+    );
+    let row = |n: usize| format!("/fn/evidence_library?filter[q]=%22number+{n}%22&filter[page]=1");
+    let total = |answer: serde_json::Value| answer["results"]["total"].clone();
+    wait_until(
+        std::time::Duration::from_secs(10),
+        "the other instance finds the last row",
+        || async { total(json(other.fetch(&row(rows - 1), Some(&editor)).await).await) == 1 },
+    )
+    .await;
+    for n in [0, IMPORT_STEP, 2 * IMPORT_STEP, rows - 1] {
         for (name, instance) in [("this", &app), ("the other", &other)] {
             let found = json(instance.fetch(&row(n), Some(&editor)).await).await;
             assert_eq!(total(found.clone()), 1, "{name} instance, row {n}: {found}");

@@ -213,6 +213,11 @@ const STEPS_AT_ONCE: usize = 2;
 /// One step of an import: these rows of the batch's file written in one transaction, then
 /// indexed by this instance's search engine (unless the step feeds every engine itself). What
 /// it counted, and whether this engine indexed them.
+///
+/// A step that changed nothing is not indexed here: re-importing an unchanged file costs no
+/// indexing. Its rows may have been written by an instance that stopped part-way and never
+/// fed them, so the import then counts as not indexed here, and this instance reads the
+/// assessment back like the others if the import wrote anything at all.
 #[cfg(feature = "ssr")]
 async fn import_step(
     state: &crate::state::AppState,
@@ -230,8 +235,9 @@ async fn import_step(
     let imported =
         store::evidence::import_over(&state.db, &found.assessment_id, step, stored, author, feed)
             .await?;
+    let wrote = imported.counts.created + imported.counts.updated > 0;
     let indexed = feed == store::evidence::Feed::Now
-        || state.search.add_imported(imported.indexed).await.is_ok();
+        || (wrote && state.search.add_imported(imported.indexed).await.is_ok());
     Ok((imported.counts, indexed))
 }
 

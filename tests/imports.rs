@@ -1159,42 +1159,24 @@ async fn a_file_is_saved_in_steps_and_an_interrupted_import_is_finished_by_confi
         .unwrap();
     let stored: Option<i64> = response.take(0).unwrap();
     assert_eq!(stored, Some(rows as i64), "every row once");
-    let mut response = app
-        .state
-        .db
-        .query(
-            "SELECT VALUE origin FROM search_feed
-             WHERE assessment = type::record('assessment', $assessment)",
-        )
-        .bind(("assessment", assessment.clone()))
-        .await
-        .unwrap();
-    let origins: Vec<Option<String>> = response.take(0).unwrap();
+    let origins = feed_origins(&app, &assessment).await;
     assert_eq!(origins, [None], "every instance reads the assessment back");
     // The rows are searchable on this instance at once (the step written before included), and
     // on another (started before the import) within its polls: each row by its own words,
     // from the first step, the two written at once, and the last.
-    let row = |n: usize| format!("/fn/evidence_library?filter[q]=%22number+{n}%22&filter[page]=1");
-    let total = |answer: serde_json::Value| answer["results"]["total"].clone();
-    wait_until(
-        std::time::Duration::from_secs(10),
-        "the other instance finds the last row",
-        || async { total(json(other.fetch(&row(rows - 1), Some(&editor)).await).await) == 1 },
+    finds_each_row(
+        (&app, &other),
+        &editor,
+        &[
+            0,
+            IMPORT_STEP - 1,
+            IMPORT_STEP,
+            2 * IMPORT_STEP,
+            3 * IMPORT_STEP - 1,
+            rows - 1,
+        ],
     )
     .await;
-    for n in [
-        0,
-        IMPORT_STEP - 1,
-        IMPORT_STEP,
-        2 * IMPORT_STEP,
-        3 * IMPORT_STEP - 1,
-        rows - 1,
-    ] {
-        for (name, instance) in [("this", &app), ("the other", &other)] {
-            let found = json(instance.fetch(&row(n), Some(&editor)).await).await;
-            assert_eq!(total(found.clone()), 1, "{name} instance, row {n}: {found}");
-        }
-    }
 }
 
 /// A file of several steps, imported at once: the importing instance indexes each step as it
@@ -1216,6 +1198,22 @@ async fn an_import_in_steps_is_indexed_by_its_instance_as_it_writes_and_by_other
         || async { import_state(&app, &batch, &editor).await["state"] == "done" },
     )
     .await;
+    let origins = feed_origins(&app, &assessment).await;
+    assert_eq!(
+        origins,
+        [Some(app.state.search.origin().to_string())],
+        "one feed row, naming the importing instance's engine"
+    );
+    finds_each_row(
+        (&app, &other),
+        &editor,
+        &[0, IMPORT_STEP, 2 * IMPORT_STEP, rows - 1],
+    )
+    .await;
+}
+
+/// What the search feed's rows about this assessment say of the engine that indexed them.
+async fn feed_origins(app: &TestApp, assessment: &str) -> Vec<Option<String>> {
     let mut response = app
         .state
         .db
@@ -1223,26 +1221,28 @@ async fn an_import_in_steps_is_indexed_by_its_instance_as_it_writes_and_by_other
             "SELECT VALUE origin FROM search_feed
              WHERE assessment = type::record('assessment', $assessment)",
         )
-        .bind(("assessment", assessment.clone()))
+        .bind(("assessment", assessment.to_string()))
         .await
         .unwrap();
-    let origins: Vec<Option<String>> = response.take(0).unwrap();
-    assert_eq!(
-        origins,
-        [Some(app.state.search.origin().to_string())],
-        "one feed row, naming the importing instance's engine"
-    );
+    response.take(0).unwrap()
+}
+
+/// Each of these rows of [`many_rows`] (the last of them last) is found by its own words on
+/// this instance at once and on the other within its polls.
+async fn finds_each_row(instances: (&TestApp, &TestApp), editor: &str, rows: &[usize]) {
+    let (this, other) = instances;
     let row = |n: usize| format!("/fn/evidence_library?filter[q]=%22number+{n}%22&filter[page]=1");
     let total = |answer: serde_json::Value| answer["results"]["total"].clone();
+    let last = *rows.last().unwrap();
     wait_until(
         std::time::Duration::from_secs(10),
         "the other instance finds the last row",
-        || async { total(json(other.fetch(&row(rows - 1), Some(&editor)).await).await) == 1 },
+        || async { total(json(other.fetch(&row(last), Some(editor)).await).await) == 1 },
     )
     .await;
-    for n in [0, IMPORT_STEP, 2 * IMPORT_STEP, rows - 1] {
-        for (name, instance) in [("this", &app), ("the other", &other)] {
-            let found = json(instance.fetch(&row(n), Some(&editor)).await).await;
+    for &n in rows {
+        for (name, instance) in [("this", this), ("the other", other)] {
+            let found = json(instance.fetch(&row(n), Some(editor)).await).await;
             assert_eq!(total(found.clone()), 1, "{name} instance, row {n}: {found}");
         }
     }

@@ -364,11 +364,7 @@ fn bench_author() -> groundwork::store::evidence::Author<'static> {
 async fn child(role: &str, rows: usize) {
     let endpoint = std::env::var("GW_BENCH_DB").expect("GW_BENCH_DB");
     if role == "load" {
-        let config = groundwork::config::Config::for_tests(&endpoint);
-        let state = groundwork::server::state(config).await.expect("database");
-        groundwork::demo::load_if_empty(&state.db)
-            .await
-            .expect("demo data");
+        let state = common::with_demo_data(&endpoint).await;
         let assessment = first_assessment(&state).await;
         let rows = groundwork::domain::evidence_csv::read(&generate(rows))
             .unwrap()

@@ -40,6 +40,24 @@ pub fn endpoint() -> (String, Option<tempfile::TempDir>) {
 /// its address (`http://…`). Every simulated reader comes from 127.0.0.1, so the per-client
 /// budget for costly requests (searches, exports), which is for abuse, is lifted.
 pub async fn start(endpoint: &str) -> (groundwork::state::AppState, String) {
+    let state = with_demo_data(endpoint).await;
+    state.search.ready().await;
+    let _ = state.search.catch_up(&state.db).await;
+    let (addr, server) = groundwork::server::spawn_on(
+        ([127, 0, 0, 1], 0).into(),
+        state.clone(),
+        std::future::pending(),
+    )
+    .await
+    .expect("listening");
+    // Serves for as long as the benchmark's runtime runs.
+    drop(server);
+    (state, format!("http://{addr}"))
+}
+
+/// The app's state on `endpoint` with the demo data, logging as the server does, not serving
+/// (what [`start`] serves, or what a benchmark fills and closes).
+pub async fn with_demo_data(endpoint: &str) -> groundwork::state::AppState {
     // Logging as the server sets it up (`RUST_LOG` or the server's default filter).
     let _ = tracing_subscriber::fmt()
         .with_env_filter(
@@ -60,16 +78,5 @@ pub async fn start(endpoint: &str) -> (groundwork::state::AppState, String) {
     groundwork::demo::load_if_empty(&state.db)
         .await
         .expect("demo data");
-    state.search.ready().await;
-    let _ = state.search.catch_up(&state.db).await;
-    let (addr, server) = groundwork::server::spawn_on(
-        ([127, 0, 0, 1], 0).into(),
-        state.clone(),
-        std::future::pending(),
-    )
-    .await
-    .expect("listening");
-    // Serves for as long as the benchmark's runtime runs.
-    drop(server);
-    (state, format!("http://{addr}"))
+    state
 }

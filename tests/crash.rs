@@ -276,8 +276,9 @@ async fn a_server_stopped_by_sigterm_closes_its_database() {
         ("GROUNDWORK_DEMO", "true"),
     ]);
     assert_eq!(written(), 0, "nothing in SurrealKV's tables while it runs");
-    let terminated = std::process::Command::new("kill")
-        .args(["-TERM", &server.id().to_string()])
+    // The shell's own `kill`: a machine may lack procps's.
+    let terminated = std::process::Command::new("sh")
+        .args(["-c", &format!("kill -TERM {}", server.id())])
         .status()
         .unwrap();
     assert!(terminated.success());

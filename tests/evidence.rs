@@ -243,6 +243,68 @@ async fn a_database_from_before_the_search_engine_loses_its_fulltext_index() {
 }
 
 #[tokio::test]
+async fn a_database_from_before_gets_the_closed_sets_as_types_and_still_refuses_what_is_outside_them()
+ {
+    let dir = tempfile::tempdir().unwrap();
+    let endpoint = format!("surrealkv://{}/db", dir.path().display());
+    let app = TestApp::spawn_on(&endpoint).await;
+    // As schema 6 left them: the closed sets checked by ASSERTs.
+    app.state
+        .db
+        .query(
+            "DEFINE FIELD OVERWRITE consent ON evidence TYPE string
+                 ASSERT $value IN ['given', 'anonymised', 'withdrawn'];
+             DEFINE FIELD OVERWRITE kind ON evidence TYPE string
+                 ASSERT $value IN ['testimony', 'indicator', 'observation', 'swot'];",
+        )
+        .await
+        .unwrap()
+        .check()
+        .unwrap();
+    app.stop().await;
+
+    let app = TestApp::spawn_on(&endpoint).await;
+    let mut response = app
+        .state
+        .db
+        .query("(INFO FOR TABLE evidence).fields.consent; (INFO FOR TABLE evidence).fields.kind")
+        .await
+        .unwrap();
+    let consent: Option<String> = response.take(0).unwrap();
+    let kind: Option<String> = response.take(1).unwrap();
+    let (consent, kind) = (consent.unwrap(), kind.unwrap());
+    assert!(
+        !consent.contains("ASSERT") && consent.contains("'withdrawn'"),
+        "{consent}"
+    );
+    assert!(
+        !kind.contains("ASSERT") && kind.contains("'swot'"),
+        "{kind}"
+    );
+    // The stored findings still read, and what is outside each set is refused by the database.
+    let library = app.library("filter[q]=mentor", None).await;
+    assert!(keys(&library).contains(&"nl-2019-testimony-01".to_string()));
+    for (field, value) in [
+        ("consent", "maybe"),
+        ("kind", "rumour"),
+        ("visibility", "everyone"),
+    ] {
+        let refused = app
+            .state
+            .db
+            .query(format!(
+                "UPDATE evidence SET {field} = $value WHERE key = 'nl-2019-testimony-01'"
+            ))
+            .bind(("value", value))
+            .await
+            .unwrap()
+            .check();
+        assert!(refused.is_err(), "{field} = {value} was stored");
+    }
+    app.stop().await;
+}
+
+#[tokio::test]
 async fn filters_combine() {
     let app = TestApp::spawn().await;
     let hu = app.library("filter[country]=HU", None).await;

@@ -24,7 +24,7 @@ cargo clippy --lib --target wasm32-unknown-unknown --no-default-features --featu
 
 step "the WASM bundle must not contain server crates"
 forbidden=$(cargo tree --target wasm32-unknown-unknown --no-default-features --features hydrate -e normal --prefix none \
-  | awk '{print $1}' | grep -xE 'surrealdb|surrealdb-core|tokio|axum|comrak|argon2' | sort -u || true)
+  | awk '{print $1}' | grep -xE 'surrealdb|surrealdb-core|tokio|axum|comrak|argon2|mimalloc' | sort -u || true)
 if [ -n "$forbidden" ]; then
   echo "server-only crates in the WASM dependency tree: $forbidden" >&2
   exit 1

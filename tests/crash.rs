@@ -306,3 +306,63 @@ async fn a_server_stopped_by_sigterm_closes_its_database() {
     );
     app.stop().await;
 }
+
+/// `demo load` and `admin create` close the database they wrote before they exit, as a
+/// stopping server does, so the next start finds what they wrote in SurrealKV's tables.
+#[tokio::test]
+async fn the_commands_that_write_close_their_database_before_they_exit() {
+    let admin = [
+        "admin",
+        "create",
+        "--email",
+        "ada.admin@example.org",
+        "--name",
+        "Ada Admin",
+        "--organisation",
+        "Test Network",
+    ];
+    for (args, password) in [
+        (&["demo", "load"][..], None),
+        (&admin[..], Some("a long enough password for ada")),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let endpoint = format!("surrealkv://{}/db", dir.path().display());
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_groundwork"));
+        command
+            .args(args)
+            .env("GROUNDWORK_DB", &endpoint)
+            .env("RUST_LOG", "warn")
+            .env("NO_COLOR", "1");
+        if let Some(password) = password {
+            command.env("GROUNDWORK_ADMIN_PASSWORD", password);
+        }
+        let output = command.output().unwrap();
+        assert!(
+            output.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let tables = dir.path().join("db").join("sstables");
+        assert!(
+            std::fs::read_dir(&tables).map_or(0, |files| files.count()) > 0,
+            "{args:?} exited with its memtable unwritten"
+        );
+        let app = TestApp::spawn_on(&endpoint).await;
+        let mut response = app
+            .state
+            .db
+            .query("SELECT VALUE email FROM member")
+            .await
+            .unwrap();
+        let emails: Vec<String> = response.take(0).unwrap();
+        if password.is_some() {
+            assert_eq!(emails, ["ada.admin@example.org"]);
+        } else {
+            assert!(
+                emails.contains(&"amelie.laurent@example.org".to_string()),
+                "{emails:?}"
+            );
+        }
+        app.stop().await;
+    }
+}

@@ -99,10 +99,37 @@ fn print_settings(config: &Config) {
     }
 }
 
-/// How long a stopping server waits for the database to close after the last request (an
-/// import still running finishes first; SurrealKV then writes its memtable out). Service
-/// managers usually wait 90 s before they kill.
+/// How long a command waits for the database to close once it is done (a stopping server:
+/// after the last request, and an import still running finishes first; SurrealKV then writes
+/// its memtable out). Service managers usually wait 90 s before they kill.
 const CLOSE_DATABASE_WITHIN: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Every command closes the database it opened before the process exits, so that the next
+/// start reads SurrealKV's tables rather than replaying its log. A close that does not finish
+/// in time is logged, and the command's own result stands.
+async fn close(db: store::Db, endpoint: &str) {
+    let deadline = CLOSE_DATABASE_WITHIN;
+    if !store::close(db, endpoint, deadline).await {
+        tracing::warn!(
+            "the database was still in use {deadline:?} after the command finished; \
+             the next start reads its log again"
+        );
+    }
+}
+
+/// Runs `command` on the app's state (the database, its schema applied, and the search
+/// engine), then closes the database.
+async fn with_state(
+    config: Config,
+    command: impl AsyncFnOnce(&crate::state::AppState) -> Result<(), String>,
+) -> Result<(), String> {
+    let state = super::state(config).await.map_err(|e| e.to_string())?;
+    let done = command(&state).await;
+    let (db, endpoint) = (state.db.clone(), state.config.db_endpoint.clone());
+    drop(state);
+    close(db, &endpoint).await;
+    done
+}
 
 async fn serve(config: Config) -> Result<(), String> {
     print_settings(&config);
@@ -120,20 +147,15 @@ async fn serve(config: Config) -> Result<(), String> {
     }
     let (db, endpoint) = (state.db.clone(), state.config.db_endpoint.clone());
     let served = super::serve(state).await;
-    let deadline = CLOSE_DATABASE_WITHIN;
-    if !store::close(db, &endpoint, deadline).await {
-        tracing::warn!(
-            "the database was still in use {deadline:?} after the server stopped; \
-             the next start reads its log again"
-        );
-    }
+    close(db, &endpoint).await;
     served.map_err(|e| format!("server stopped: {e}"))
 }
 
 async fn verify(config: Config) -> Result<(), String> {
     let db = store::connect(&config).await.map_err(|e| e.to_string())?;
-    let mut out = std::io::stdout().lock();
-    if verify_chains(&db, &mut out).await? {
+    let verified = verify_chains(&db, &mut std::io::stdout().lock()).await;
+    close(db, &config.db_endpoint).await;
+    if verified? {
         Ok(())
     } else {
         Err("a chain of versions does not verify".into())
@@ -167,20 +189,22 @@ pub async fn verify_chains(db: &store::Db, out: &mut impl std::io::Write) -> Res
 }
 
 async fn load_demo(config: Config) -> Result<(), String> {
-    let state = super::state(config).await.map_err(|e| e.to_string())?;
-    match crate::demo::load_if_empty(&state.db).await {
-        Ok(true) => {
-            println!(
-                "Demo data loaded. Password for every demo account: {}",
-                crate::demo::DEMO_PASSWORD
-            );
-            Ok(())
+    with_state(config, async |state| {
+        match crate::demo::load_if_empty(&state.db).await {
+            Ok(true) => {
+                println!(
+                    "Demo data loaded. Password for every demo account: {}",
+                    crate::demo::DEMO_PASSWORD
+                );
+                Ok(())
+            }
+            Ok(false) => Err(
+                "the database already has members; the demo loads only into an empty one".into(),
+            ),
+            Err(error) => Err(format!("cannot load the demo data: {error}")),
         }
-        Ok(false) => {
-            Err("the database already has members; the demo loads only into an empty one".into())
-        }
-        Err(error) => Err(format!("cannot load the demo data: {error}")),
-    }
+    })
+    .await
 }
 
 async fn create_admin(config: Config, args: &mut Vec<String>) -> Result<(), String> {
@@ -213,35 +237,38 @@ async fn create_admin(config: Config, args: &mut Vec<String>) -> Result<(), Stri
     )
     .map_err(|e| e.to_string())?;
 
-    let state = super::state(config).await.map_err(|e| e.to_string())?;
-    let db = &state.db;
-    if store::members::count(db).await.map_err(|e| e.to_string())? > 0 {
-        return Err(
-            "the database already has members: invite further administrators from /admin".into(),
-        );
-    }
-    let org_id = match store::organisations::find_by_name(db, &org.name)
-        .await
-        .map_err(|e| e.to_string())?
-    {
-        Some(id) => id,
-        None => store::organisations::create(db, &org)
-            .await
-            .map_err(|e| e.to_string())?,
-    };
     let hash = crate::auth::password::hash(&password).map_err(|e| e.to_string())?;
-    store::members::create(
-        db,
-        store::members::NewMember {
-            name: &name,
-            email: &email,
-            organisation_id: &org_id,
-            role: Role::Admin,
-            password_hash: &hash,
-        },
-    )
+    with_state(config, async |state| {
+        let db = &state.db;
+        if store::members::count(db).await.map_err(|e| e.to_string())? > 0 {
+            return Err(
+                "the database already has members: invite further administrators from /admin"
+                    .into(),
+            );
+        }
+        let org_id = match store::organisations::find_by_name(db, &org.name)
+            .await
+            .map_err(|e| e.to_string())?
+        {
+            Some(id) => id,
+            None => store::organisations::create(db, &org)
+                .await
+                .map_err(|e| e.to_string())?,
+        };
+        store::members::create(
+            db,
+            store::members::NewMember {
+                name: &name,
+                email: &email,
+                organisation_id: &org_id,
+                role: Role::Admin,
+                password_hash: &hash,
+            },
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+        println!("Created administrator {email} in {}.", org.name);
+        Ok(())
+    })
     .await
-    .map_err(|e| e.to_string())?;
-    println!("Created administrator {email} in {}.", org.name);
-    Ok(())
 }

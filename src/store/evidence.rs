@@ -499,8 +499,9 @@ pub async fn import(
         .map(|imported| imported.counts)
 }
 
-/// What an import step did, and every row of it as the search engine indexes it (written or
-/// unchanged: an unchanged row is stored exactly as the file has it).
+/// What an import step did, and, when it wrote something and feeds no engine itself
+/// ([`Feed::AfterTheLastStep`]), every row of it as the search engine indexes it (written or
+/// unchanged: an unchanged row is stored exactly as the file has it). Empty otherwise.
 #[derive(Debug, Default)]
 pub struct Imported {
     pub counts: ImportCounts,
@@ -520,7 +521,7 @@ pub async fn import_over(
     feed: Feed,
 ) -> Result<Imported, AppError> {
     let mut counts = ImportCounts::default();
-    let mut indexed = Vec::with_capacity(items.len());
+    let mut unchanged = Vec::new();
     // Every row is built here and written by one INSERT per table: a statement per row made
     // 100,000 rows take 85 s, and building each row in SurrealQL (a closure per row) spent a
     // quarter of the rest moving the closures' futures about.
@@ -531,15 +532,9 @@ pub async fn import_over(
             None => {
                 counts.created += 1;
                 let id = super::papers::new_record_id();
-                indexed.push(super::evidence_index::Indexed::of(&id, item, assessment_id));
                 created.push((id, item, Vec::new()));
             }
             Some(old) => {
-                indexed.push(super::evidence_index::Indexed::of(
-                    &old.id,
-                    item,
-                    assessment_id,
-                ));
                 let mut changes = diff(&old.fields, item);
                 if old.assessment_id != assessment_id {
                     changes.push(FieldChange {
@@ -550,6 +545,7 @@ pub async fn import_over(
                 }
                 if changes.is_empty() {
                     counts.unchanged += 1;
+                    unchanged.push((old.id.as_str(), item));
                     continue;
                 }
                 counts.updated += 1;
@@ -559,7 +555,10 @@ pub async fn import_over(
         }
     }
     if created.is_empty() && updated.is_empty() {
-        return Ok(Imported { counts, indexed });
+        return Ok(Imported {
+            counts,
+            indexed: Vec::new(),
+        });
     }
     // Checked again inside the transaction (the preview checked when it was shown): an import
     // never gives back a withdrawn consent, nor takes a finding from another assessment. A
@@ -580,6 +579,17 @@ pub async fn import_over(
         Feed::Now if created.len() + updated.len() <= FEED_PER_FINDING_MAX => FeedBy::Findings,
         Feed::Now => FeedBy::Assessment,
         Feed::AfterTheLastStep => FeedBy::Nothing,
+    };
+    // The search documents (a copy of each row's text) only for the caller that indexes them.
+    let indexed = match feed {
+        FeedBy::Nothing => created
+            .iter()
+            .chain(&updated)
+            .map(|(id, item, _)| (id.as_str(), *item))
+            .chain(unchanged)
+            .map(|(id, item)| super::evidence_index::Indexed::of(id, item, assessment_id))
+            .collect(),
+        FeedBy::Findings | FeedBy::Assessment => Vec::new(),
     };
     let step = ImportStep {
         assessment_id,

@@ -10,6 +10,17 @@ pub(super) fn engine_error(context: &str, error: impl std::fmt::Display) -> AppE
     AppError::internal(&format!("{context}: {error}"))
 }
 
+/// A blocking task of the engine that did not finish. Cancelled only when the runtime shuts
+/// down as the process exits, which is no fault to report (logged at debug, not as an error);
+/// a panic in it is one.
+pub(super) fn not_finished(context: &str, error: tokio::task::JoinError) -> AppError {
+    if error.is_cancelled() {
+        tracing::debug!("{context}: cancelled as the process exits");
+        return AppError::Internal;
+    }
+    engine_error(context, error)
+}
+
 /// The fields of an index that a query's words are looked for in, each with its analyser's
 /// name: one per stemmed language, and the plain one.
 pub(super) fn analysed(

@@ -21,7 +21,7 @@ use crate::error::AppError;
 use crate::store::evidence_index::{Changed, Indexed};
 use crate::store::{self, Db};
 use fields::{COLLECTED, Fields, KEY_ORDER, schema};
-use index::{engine_error, in_memory};
+use index::{engine_error, in_memory, not_finished};
 pub(crate) use query::mark_matches;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -279,7 +279,7 @@ impl Engine {
         let inner = self.inner.clone();
         tokio::task::spawn_blocking(move || inner.papers.replace(texts))
             .await
-            .map_err(|e| engine_error("index published papers", e))?
+            .map_err(|e| not_finished("index published papers", e))?
     }
 
     /// The `limit` best passages of the published papers' latest versions for `q`, in rank
@@ -342,7 +342,7 @@ impl Engine {
             Ok(())
         })
         .await
-        .map_err(|e| engine_error("index findings", e))?
+        .map_err(|e| not_finished("index findings", e))?
     }
 
     async fn commit(&self) -> Result<(), AppError> {
@@ -358,7 +358,7 @@ impl Engine {
                 .map_err(|e| engine_error("reload the search index", e))
         })
         .await
-        .map_err(|e| engine_error("commit the search index", e))?
+        .map_err(|e| not_finished("commit the search index", e))?
     }
 
     /// The best matches of the filter's words for this audience, `limit` of them after the

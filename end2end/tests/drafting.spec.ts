@@ -42,6 +42,8 @@ test('an editor writes a claim with a citation and another editor sees it live, 
   const writer = await signedIn(browser, hydrated, 'marco.bellini@example.org', pageProblems);
   const reader = await signedIn(browser, hydrated, 'liisa.virtanen@example.org', pageProblems);
 
+  // A link of the block the reader may be about to click as Marco arrives in it.
+  const link = hydrated ? await block(reader, words).locator('.block-discussion a').elementHandle() : null;
   await block(writer, words).getByRole('link', { name: 'Edit' }).click();
   await expect(writer.getByRole('heading', { level: 1 })).toHaveText('Edit block');
   await ready(writer, hydrated);
@@ -50,6 +52,9 @@ test('an editor writes a claim with a citation and another editor sees it live, 
     // The reader sees who is editing which block, without reloading.
     await expect(block(reader, words).getByText('Marco Bellini editing')).toBeVisible({ timeout: 5000 });
     await expect(reader.locator('.presence')).toContainText('Marco Bellini');
+    // Only the block's head changed: its link is the same node, so a click on it in that
+    // instant is not lost.
+    expect(await link!.evaluate((a) => a.isConnected)).toBe(true);
   }
   const text = writer.getByLabel('Text', { exact: true });
   await text.fill(`${words} everywhere, ${added} [@th-2019-indicator-01; @pl-2019-testimony-01].`);

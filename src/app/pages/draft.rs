@@ -407,28 +407,28 @@ mod live {
     }
 
     /// The blocks, matched by their element's id: unchanged ones stay (moved into place if the
-    /// order changed), changed and new ones come from the fresh rendering, gone ones go.
+    /// order changed), changed ones are brought up to date in place ([`morph`]), new ones come
+    /// from the fresh rendering, gone ones go.
     fn update_blocks(shown: &Element, rendered: &Element, new: &Element) -> Result<(), JsValue> {
         if let Some(start) = new.get_attribute("start") {
             shown.set_attribute("start", &start)?;
         }
-        let rendered: std::collections::HashMap<String, String> = element_children(rendered)
+        let rendered: std::collections::HashMap<String, Element> = element_children(rendered)
             .into_iter()
-            .map(|e| (e.id(), e.outer_html()))
+            .map(|e| (e.id(), e))
             .collect();
         let mut current: std::collections::HashMap<String, Element> = element_children(shown)
             .into_iter()
             .map(|e| (e.id(), e))
             .collect();
         for (at, fresh) in element_children(new).into_iter().enumerate() {
-            let unchanged = rendered.get(&fresh.id()) == Some(&fresh.outer_html());
-            let keep = match current.remove(&fresh.id()) {
-                Some(element) if unchanged => element,
-                Some(element) => {
+            let keep = match (current.remove(&fresh.id()), rendered.get(&fresh.id())) {
+                (Some(element), Some(before)) => morph(&element, before, &fresh)?,
+                (Some(element), None) => {
                     element.remove();
                     fresh
                 }
-                None => fresh,
+                (None, _) => fresh,
             };
             let here = shown.children().item(at as u32);
             if here.as_ref() != Some(&keep) {
@@ -439,6 +439,61 @@ mod live {
             gone.remove();
         }
         Ok(())
+    }
+
+    /// Brings `shown` (rendered as `rendered`) up to `new`, replacing only the smallest parts
+    /// that changed, and answers the element now in its place. An element whose tag,
+    /// attributes and text are unchanged keeps its node, and its child elements are brought up
+    /// to date the same way; anything else that changed is replaced whole. So when someone
+    /// starts editing a block, its badge appears while its Edit link, which the reader may be
+    /// clicking at that instant, stays the same node (replacing the whole block lost the click).
+    fn morph(shown: &Element, rendered: &Element, new: &Element) -> Result<Element, JsValue> {
+        if rendered.outer_html() == new.outer_html() {
+            return Ok(shown.clone());
+        }
+        let (shown_nodes, rendered_nodes, new_nodes) =
+            (child_nodes(shown), child_nodes(rendered), child_nodes(new));
+        let shell = |e: &Element| -> Result<String, JsValue> {
+            Ok(e.clone_node()?.unchecked_into::<Element>().outer_html())
+        };
+        let same_text = |a: &web_sys::Node, b: &web_sys::Node| {
+            a.node_type() == b.node_type()
+                && (a.node_type() == web_sys::Node::ELEMENT_NODE
+                    || a.text_content() == b.text_content())
+        };
+        let in_place = shell(rendered)? == shell(new)?
+            && shown_nodes.len() == new_nodes.len()
+            && rendered_nodes.len() == new_nodes.len()
+            && rendered_nodes
+                .iter()
+                .zip(&new_nodes)
+                .all(|(r, n)| same_text(r, n))
+            && shown_nodes
+                .iter()
+                .zip(&new_nodes)
+                .all(|(s, n)| s.node_type() == n.node_type());
+        if !in_place {
+            shown.replace_with_with_node_1(new)?;
+            return Ok(new.clone());
+        }
+        for ((shown_child, rendered_child), new_child) in
+            shown_nodes.iter().zip(&rendered_nodes).zip(&new_nodes)
+        {
+            if let (Some(s), Some(r), Some(n)) = (
+                shown_child.dyn_ref::<Element>(),
+                rendered_child.dyn_ref::<Element>(),
+                new_child.dyn_ref::<Element>(),
+            ) {
+                morph(s, r, n)?;
+            }
+        }
+        Ok(shown.clone())
+    }
+
+    /// Every child node of `parent` (elements, text, comments), in order.
+    fn child_nodes(parent: &Element) -> Vec<web_sys::Node> {
+        let nodes = parent.child_nodes();
+        (0..nodes.length()).filter_map(|i| nodes.item(i)).collect()
     }
 
     /// Puts the dragged block's id on the drag itself (some browsers start no drag without

@@ -304,6 +304,32 @@ async fn a_database_from_before_gets_the_closed_sets_as_types_and_still_refuses_
     app.stop().await;
 }
 
+/// A starting instance indexes every finding as the database has it; a change already in the
+/// search feed when it starts is in what it read, so its first look at the feed does not read
+/// that finding again, while a change made after it started is applied.
+#[tokio::test]
+async fn a_starting_instance_does_not_read_again_what_it_has_just_built_from() {
+    let app = TestApp::spawn().await;
+    let db = &app.state.db;
+    let mut response = db
+        .query("SELECT VALUE id FROM evidence ORDER BY key LIMIT 2")
+        .await
+        .unwrap();
+    let ids: Vec<surrealdb::types::RecordId> = response.take(0).unwrap();
+    let feed = |id: &surrealdb::types::RecordId| {
+        db.query("UPDATE $id SET text = text + ' (saved again)'; CREATE search_feed CONTENT { finding: $id };")
+            .bind(("id", id.clone()))
+    };
+    // Saved a moment before the second instance starts (within the feed's overlap).
+    feed(&ids[0]).await.unwrap().check().unwrap();
+    // Built here rather than started, so that no poller reads the feed before this test does.
+    let engine = groundwork::search::Engine::new().unwrap();
+    assert!(engine.build(db).await.unwrap() > 0);
+    assert_eq!(engine.catch_up(db).await.unwrap(), 0, "read again at start");
+    feed(&ids[1]).await.unwrap().check().unwrap();
+    assert_eq!(engine.catch_up(db).await.unwrap(), 1, "a later change");
+}
+
 #[tokio::test]
 async fn filters_combine() {
     let app = TestApp::spawn().await;

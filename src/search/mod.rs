@@ -158,11 +158,28 @@ impl Engine {
     }
 
     /// Indexes every finding in the database. The log's cursor is taken first, so a change
-    /// made while the build reads is applied again after it (applying is idempotent).
+    /// made while the build reads is applied again after it (applying is idempotent); one
+    /// already in the log before it reads is not.
     pub async fn build(&self, db: &Db) -> Result<usize, AppError> {
         let mut cursor = self.inner.cursor.lock().await;
         cursor.at = store::events::now(db).await?;
         cursor.applied.clear();
+        // A feed row already written is of a change already committed, which the reads below
+        // see: it counts as applied, so the first catch-up does not read it again. (A server
+        // started within the overlap of a large import read back up to 30,000 findings it had
+        // just built from: 4-10 s more before it answered, and some 130 MB.)
+        let (mut page_at, mut page_id) = (looked_back(&cursor.at), String::new());
+        loop {
+            let rows = store::evidence_index::feed_after(db, &page_at, &page_id).await?;
+            let last = rows.len() < store::evidence_index::PAGE;
+            for entry in rows {
+                (page_at, page_id) = (entry.at.clone(), entry.id.clone());
+                cursor.applied.insert(entry.id, entry.at);
+            }
+            if last {
+                break;
+            }
+        }
         let mut after = String::new();
         let mut count = 0;
         loop {

@@ -168,18 +168,8 @@ impl Engine {
         // see: it counts as applied, so the first catch-up does not read it again. (A server
         // started within the overlap of a large import read back up to 30,000 findings it had
         // just built from: 4-10 s more before it answered, and some 130 MB.)
-        let (mut page_at, mut page_id) = (looked_back(&cursor.at), String::new());
-        loop {
-            let rows = store::evidence_index::feed_after(db, &page_at, &page_id).await?;
-            let last = rows.len() < store::evidence_index::PAGE;
-            for entry in rows {
-                (page_at, page_id) = (entry.at.clone(), entry.id.clone());
-                cursor.applied.insert(entry.id, entry.at);
-            }
-            if last {
-                break;
-            }
-        }
+        let written = store::evidence_index::feed_since(db, &looked_back(&cursor.at)).await?;
+        cursor.applied.extend(written);
         let mut after = String::new();
         let mut count = 0;
         loop {

@@ -149,6 +149,22 @@ pub struct FeedEntry {
 /// How many feed rows one read takes.
 pub const PAGE: usize = 1_000;
 
+/// Every feed row from time `at` on, as (id, time): what a starting engine counts as applied.
+/// One read, unordered (paging in order read the rows of a large import's last seconds again
+/// for every page).
+pub async fn feed_since(db: &Db, at: &str) -> Result<Vec<(String, String)>, AppError> {
+    let mut response = db
+        .query(format!(
+            "SELECT VALUE [record::id(id), time::format(at, {TIME})] FROM search_feed
+             WHERE at >= <datetime> $at"
+        ))
+        .bind(("at", at.to_string()))
+        .await
+        .or_internal("read the search feed")?;
+    let rows: Vec<(String, String)> = response.take(0).or_internal("read the search feed")?;
+    Ok(rows)
+}
+
 /// Up to [`PAGE`] feed rows after the one at time `at` with id `id`, in (time, id) order; an
 /// empty `id` starts at `at` itself.
 pub async fn feed_after(db: &Db, at: &str, id: &str) -> Result<Vec<FeedEntry>, AppError> {

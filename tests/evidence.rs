@@ -14,6 +14,18 @@ fn keys(library: &serde_json::Value) -> Vec<String> {
     strings(&library["results"]["items"], "key")
 }
 
+/// A database on disk that `sql` has put back as an earlier schema left it, and the app
+/// started again on it (which brings the schema up to date). The folder lives as long as the
+/// returned guard.
+async fn restarted_after(sql: &str) -> (tempfile::TempDir, TestApp) {
+    let dir = tempfile::tempdir().unwrap();
+    let endpoint = format!("surrealkv://{}/db", dir.path().display());
+    let app = TestApp::spawn_on(&endpoint).await;
+    app.state.db.query(sql).await.unwrap().check().unwrap();
+    app.stop().await;
+    (dir, TestApp::spawn_on(&endpoint).await)
+}
+
 #[tokio::test]
 async fn the_demo_library_spans_twenty_countries_and_four_regions() {
     let app = TestApp::spawn().await;
@@ -195,24 +207,13 @@ async fn search_ranks_the_better_match_first_and_highlights_it() {
 
 #[tokio::test]
 async fn a_database_from_before_the_search_engine_loses_its_fulltext_index() {
-    let dir = tempfile::tempdir().unwrap();
-    let endpoint = format!("surrealkv://{}/db", dir.path().display());
-    let app = TestApp::spawn_on(&endpoint).await;
     // As schema 3 left it: SurrealDB's full-text index over every finding.
-    app.state
-        .db
-        .query(
-            "DEFINE ANALYZER evidence_words TOKENIZERS blank, class, punct FILTERS lowercase, ascii, snowball(english);
-             DEFINE INDEX evidence_text_search ON evidence FIELDS text FULLTEXT ANALYZER evidence_words BM25;
-             UPSERT schema_version:current SET version = 3;",
-        )
-        .await
-        .unwrap()
-        .check()
-        .unwrap();
-    app.stop().await;
-
-    let app = TestApp::spawn_on(&endpoint).await;
+    let (_dir, app) = restarted_after(
+        "DEFINE ANALYZER evidence_words TOKENIZERS blank, class, punct FILTERS lowercase, ascii, snowball(english);
+         DEFINE INDEX evidence_text_search ON evidence FIELDS text FULLTEXT ANALYZER evidence_words BM25;
+         UPSERT schema_version:current SET version = 3;",
+    )
+    .await;
     let mut response = app
         .state
         .db
@@ -245,25 +246,14 @@ async fn a_database_from_before_the_search_engine_loses_its_fulltext_index() {
 #[tokio::test]
 async fn a_database_from_before_gets_the_closed_sets_as_types_and_still_refuses_what_is_outside_them()
  {
-    let dir = tempfile::tempdir().unwrap();
-    let endpoint = format!("surrealkv://{}/db", dir.path().display());
-    let app = TestApp::spawn_on(&endpoint).await;
     // As schema 6 left them: the closed sets checked by ASSERTs.
-    app.state
-        .db
-        .query(
-            "DEFINE FIELD OVERWRITE consent ON evidence TYPE string
-                 ASSERT $value IN ['given', 'anonymised', 'withdrawn'];
-             DEFINE FIELD OVERWRITE kind ON evidence TYPE string
-                 ASSERT $value IN ['testimony', 'indicator', 'observation', 'swot'];",
-        )
-        .await
-        .unwrap()
-        .check()
-        .unwrap();
-    app.stop().await;
-
-    let app = TestApp::spawn_on(&endpoint).await;
+    let (_dir, app) = restarted_after(
+        "DEFINE FIELD OVERWRITE consent ON evidence TYPE string
+             ASSERT $value IN ['given', 'anonymised', 'withdrawn'];
+         DEFINE FIELD OVERWRITE kind ON evidence TYPE string
+             ASSERT $value IN ['testimony', 'indicator', 'observation', 'swot'];",
+    )
+    .await;
     let mut response = app
         .state
         .db
